@@ -1,0 +1,217 @@
+//! The rules: a command checked against a case's state yields events or a refusal.
+//! One file per stage of the process.
+
+mod aftercare;
+mod intake;
+mod investigation;
+mod outcome;
+
+use jiff::civil::Date;
+
+use crate::case::{Allegation, Case, Investigation, Party, Status};
+use crate::command::Command;
+use crate::event::Event;
+use crate::ids::{AllegationId, PartyId};
+use crate::party::{Role, SealedPersonalData, SubjectProfile};
+use crate::rule::{Refusal, Rule, refuse};
+use crate::{Body, Context};
+
+/// What an accepted command yields: the events to append, and the personal data to store or
+/// erase beside them in the same transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decision {
+    pub events: Vec<Event>,
+    pub personal_data: Vec<(PartyId, SealedPersonalData)>,
+    pub erase: Vec<PartyId>,
+}
+
+impl Decision {
+    fn one(event: Event) -> Result<Decision, Refusal> {
+        Ok(Decision {
+            events: vec![event],
+            ..Decision::default()
+        })
+    }
+}
+
+/// Checks `command` against `case` and, if every rule holds, returns what it yields.
+pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
+    let today = ctx.today();
+    if let Command::LogMatter { .. } = command {
+        return intake::log_matter(case, command, ctx);
+    }
+    let Some(matter) = case.matter() else {
+        return refuse(
+            Rule::CaseNotOpen,
+            "no matter has been logged under this reference",
+        );
+    };
+    if today < matter.received_on {
+        return refuse(
+            Rule::DateOutOfRange,
+            format!(
+                "{today} is before the matter was received on {}",
+                matter.received_on
+            ),
+        );
+    }
+    use Command as C;
+    match command {
+        C::LogMatter { .. } => unreachable!("handled above"),
+        C::AddParty { .. } | C::ErasePersonalData { .. } | C::AddAllegation { .. } => {
+            intake::parties_and_allegations(case, command, ctx)
+        }
+        C::HandleOutsideSchedule3 { .. }
+        | C::FinaliseOutsideSchedule3 { .. }
+        | C::RecordMatter { .. }
+        | C::Refer { .. }
+        | C::DecideReferral { .. }
+        | C::StartLocalInvestigation
+        | C::HandleOtherwiseThanByInvestigation { .. } => intake::handling(case, command, ctx),
+        C::ChangeMode { .. }
+        | C::SetTermsOfReference { .. }
+        | C::LogDecision { .. }
+        | C::AssessSeverity { .. }
+        | C::ServeNotice { .. }
+        | C::RecordInterview { .. }
+        | C::ExhibitEvidence { .. }
+        | C::TransferCustody { .. }
+        | C::TakeWitnessAccount { .. }
+        | C::Suspend { .. }
+        | C::Resume
+        | C::SubmitReport { .. } => investigation::decide(case, command, ctx),
+        C::GiveOpinion { .. }
+        | C::Determine { .. }
+        | C::ReferToProsecutors { .. }
+        | C::ConcludeCriminalProceedings { .. }
+        | C::ProposeAction { .. }
+        | C::AnswerProposal { .. }
+        | C::AnswerRecommendation { .. }
+        | C::ArrangeProceedings { .. }
+        | C::ConcludeProceedings { .. }
+        | C::LodgeAppeal { .. }
+        | C::DetermineAppeal { .. }
+        | C::ReferToBarredList { .. }
+        | C::ProgressReflectivePractice { .. }
+        | C::AgreeReflectiveReport { .. } => outcome::decide(case, command, ctx),
+        C::MakeLearningRecommendation { .. }
+        | C::RecordLearningResponse { .. }
+        | C::RecordNoLearning { .. }
+        | C::UpdateParty { .. }
+        | C::NotifyOutcome
+        | C::ApplyForReview { .. }
+        | C::DecideReview { .. }
+        | C::OrderReinvestigation { .. }
+        | C::Withdraw { .. }
+        | C::Close
+        | C::Publish { .. } => aftercare::decide(case, command, ctx),
+    }
+}
+
+// ---- helpers shared by the stages ----
+
+fn stage(case: &Case, allowed: &[Status], step: &str) -> Result<(), Refusal> {
+    if allowed.contains(&case.status) {
+        return Ok(());
+    }
+    let allowed: Vec<_> = allowed.iter().map(|s| s.code()).collect();
+    refuse(
+        Rule::WrongStage,
+        format!(
+            "cannot {step} while the case is {}; this step belongs to: {}",
+            case.status.code(),
+            allowed.join(", ")
+        ),
+    )
+}
+
+fn not_terminal(case: &Case, step: &str) -> Result<(), Refusal> {
+    if case.status.is_terminal() {
+        return refuse(
+            Rule::WrongStage,
+            format!("cannot {step}: the case is {}", case.status.code()),
+        );
+    }
+    Ok(())
+}
+
+fn by(ctx: &Context, allowed: &[Body], step: &str) -> Result<(), Refusal> {
+    if allowed.contains(&ctx.actor.body) {
+        return Ok(());
+    }
+    let names: Vec<_> = allowed.iter().map(|b| b.label()).collect();
+    refuse(
+        Rule::WrongBody,
+        format!(
+            "only the {} may {step}, not the {}",
+            names.join(" or "),
+            ctx.actor.body.label()
+        ),
+    )
+}
+
+fn text(field: &str, value: &str) -> Result<(), Refusal> {
+    if value.trim().is_empty() {
+        return refuse(Rule::MissingText, format!("{field} is required"));
+    }
+    Ok(())
+}
+
+fn party(case: &Case, id: PartyId) -> Result<&Party, Refusal> {
+    case.parties.get(&id).ok_or_else(|| {
+        Refusal::new(
+            Rule::UnknownParty,
+            format!("{id} is not a party to this case"),
+        )
+    })
+}
+
+fn subject(case: &Case, id: PartyId) -> Result<&SubjectProfile, Refusal> {
+    party(case, id)?
+        .subject_profile()
+        .ok_or_else(|| Refusal::new(Rule::NotASubject, format!("{id} is not a subject")))
+}
+
+fn allegation(case: &Case, id: AllegationId) -> Result<&Allegation, Refusal> {
+    case.allegations.get(&id).ok_or_else(|| {
+        Refusal::new(
+            Rule::UnknownAllegation,
+            format!("{id} is not an allegation on this case"),
+        )
+    })
+}
+
+fn investigation<'a>(case: &'a Case, step: &str) -> Result<&'a Investigation, Refusal> {
+    case.investigation.as_ref().ok_or_else(|| {
+        Refusal::new(
+            Rule::WrongStage,
+            format!("cannot {step}: there is no investigation"),
+        )
+    })
+}
+
+fn is_complainant(case: &Case, id: PartyId) -> bool {
+    match case.parties.get(&id).map(|p| &p.role) {
+        Some(Role::Complainant { .. }) => true,
+        Some(Role::Representative { on_behalf_of }) => {
+            matches!(
+                case.parties.get(on_behalf_of).map(|p| &p.role),
+                Some(Role::Complainant { .. })
+            )
+        }
+        _ => false,
+    }
+}
+
+fn not_after(today: Date, field: &str, date: Date) -> Result<(), Refusal> {
+    if date > today {
+        return refuse(
+            Rule::DateOutOfRange,
+            format!("{field} {date} is in the future (today is {today})"),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

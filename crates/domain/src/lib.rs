@@ -1,0 +1,99 @@
+//! Probity's functional core: the police complaints and misconduct process of England and
+//! Wales (Police Reform Act 2002 Sch 3; PCMR 2020; PCR 2020) as pure functions over events.
+//!
+//! A case's state is the fold of its events ([`Case::replay`]). A [`Command`] is checked
+//! against that state and a [`Context`] (the time and the actor) by [`decide`], which yields
+//! new events or a [`Refusal`] naming the rule and its statutory basis.
+//!
+//! Architecture invariant: no I/O, no clock, no randomness, no async, no SQL, no HTTP.
+
+pub mod case;
+pub mod category;
+pub mod command;
+pub mod conduct;
+mod decide;
+pub mod event;
+pub mod force;
+pub mod hex;
+pub mod ids;
+pub mod matter;
+pub mod party;
+pub mod publication;
+pub mod referral;
+pub mod review;
+pub mod rule;
+pub mod scenario;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+pub use case::{Case, Status};
+pub use command::Command;
+pub use decide::{Decision, decide};
+pub use event::Event;
+pub use ids::{AllegationId, CaseId, PartyId, ProceedingsId, RecommendationId, Reference};
+pub use rule::{Refusal, Rule};
+
+/// The bodies that act in the process. Which body may take a step is a statutory rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    /// The chief officer (or local policing body) and the professional standards department
+    /// acting under delegation.
+    AppropriateAuthority,
+    /// The Independent Office for Police Conduct (the Director General and delegates).
+    OversightBody,
+    /// The police and crime commissioner or equivalent.
+    LocalPolicingBody,
+}
+
+impl Body {
+    pub fn label(self) -> &'static str {
+        match self {
+            Body::AppropriateAuthority => "appropriate authority",
+            Body::OversightBody => "oversight body",
+            Body::LocalPolicingBody => "local policing body",
+        }
+    }
+}
+
+/// Who is acting: a user of the system and the body they act for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub body: Body,
+}
+
+/// What a decision may know besides the case: when, and who.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub at: Timestamp,
+    pub actor: Actor,
+}
+
+impl Context {
+    pub fn new(at: Timestamp, actor_id: impl Into<String>, body: Body) -> Self {
+        Context {
+            at,
+            actor: Actor {
+                id: actor_id.into(),
+                body,
+            },
+        }
+    }
+
+    /// The civil date in England and Wales at the moment of acting.
+    pub fn today(&self) -> Date {
+        london().to_datetime(self.at).date()
+    }
+}
+
+/// Europe/London, from the time-zone database bundled into the binary.
+pub fn london() -> &'static TimeZone {
+    static LONDON: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| {
+        TimeZone::get("Europe/London").expect("the bundled time-zone database has Europe/London")
+    });
+    &LONDON
+}

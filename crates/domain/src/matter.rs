@@ -1,0 +1,81 @@
+//! What kind of matter a case is, and the small vocabularies around it.
+
+use serde::{Deserialize, Serialize};
+
+/// The four kinds of matter under Part 2 of the Police Reform Act 2002.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatterKind {
+    Complaint,
+    RecordableConductMatter,
+    /// An internal conduct matter, under the Conduct Regulations alone.
+    ConductMatter,
+    /// Death or serious injury matter (Sch3 Part 2A).
+    DsiMatter,
+}
+
+impl MatterKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Complaint => "complaint",
+            Self::RecordableConductMatter => "recordable conduct matter",
+            Self::ConductMatter => "conduct matter",
+            Self::DsiMatter => "DSI matter",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Complaint => "complaint",
+            Self::RecordableConductMatter => "recordable_conduct_matter",
+            Self::ConductMatter => "conduct_matter",
+            Self::DsiMatter => "dsi_matter",
+        }
+    }
+}
+
+/// The chief officer, or the local policing body where the chief officer's own conduct is in issue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppropriateAuthority {
+    #[default]
+    ChiefOfficer,
+    LocalPolicingBody,
+}
+
+/// Government Security Classifications: case files are OFFICIAL or OFFICIAL-SENSITIVE.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classification {
+    Official,
+    #[default]
+    OfficialSensitive,
+}
+
+/// The outcome of handling outside Schedule 3 or otherwise than by investigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutsideOutcome {
+    ServiceAcceptable,
+    ServiceNotAcceptable,
+    ResolvedToComplainantsSatisfaction,
+}
+
+/// What a letter to a complainant or interested person was about (PCMR 2020 regs 33-34).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateKind {
+    Progress,
+    Outcome,
+    ReviewRights,
+    CriminalProceedings,
+}
+
+/// A recipient's answer to a learning recommendation (Sch3 para 28B).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Acceptance {
+    Accepted,
+    PartiallyAccepted,
+    NotAccepted,
+}

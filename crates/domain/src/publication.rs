@@ -1,0 +1,65 @@
+//! The derived fact "all associated proceedings are complete", which holds publication back
+//! (shared/domain.md §12).
+
+use crate::case::{Case, ProposalStage};
+use crate::conduct::Action;
+
+/// What still stands between the case and publication; empty when all associated proceedings
+/// are complete. Each item is a sentence a publications officer can act on.
+pub fn pending_proceedings(case: &Case) -> Vec<String> {
+    let mut pending = Vec::new();
+    let Some(inv) = case.investigation.as_ref() else {
+        pending.push("there has been no investigation".to_string());
+        return pending;
+    };
+    if inv.report_on.is_none() {
+        pending.push("the investigation report has not been submitted".to_string());
+    }
+    if inv.determined.is_none() {
+        pending.push("the case-to-answer determinations have not been made".to_string());
+        return pending;
+    }
+    let with_case_to_answer: std::collections::BTreeSet<_> = inv
+        .determinations
+        .values()
+        .filter(|f| f.case_to_answer.is_case_to_answer())
+        .map(|f| f.subject)
+        .collect();
+    if !with_case_to_answer.is_empty() && inv.proposal != ProposalStage::Settled {
+        pending.push(
+            "the action to follow the case to answer has not been settled (Sch3 para 27)"
+                .to_string(),
+        );
+    }
+    for (subject, action) in &inv.settled {
+        if let Action::Proceedings(_) = action
+            && !case.proceedings.values().any(|p| p.subject == *subject)
+        {
+            pending.push(format!(
+                "{subject}: the {} has not been held",
+                action.label()
+            ));
+        }
+    }
+    for p in case.proceedings.values() {
+        if p.concluded_on.is_none() {
+            pending.push(format!(
+                "{}: proceedings against {} have not concluded",
+                p.id, p.subject
+            ));
+        } else if !p.is_complete() {
+            pending.push(format!("{}: an appeal by {} is pending", p.id, p.subject));
+        }
+    }
+    for (subject, c) in &case.criminal {
+        if c.outcome.is_none() {
+            pending.push(format!("{subject}: criminal proceedings are not concluded"));
+        }
+    }
+    pending
+}
+
+/// True when nothing holds publication back.
+pub fn all_associated_proceedings_complete(case: &Case) -> bool {
+    pending_proceedings(case).is_empty()
+}
