@@ -1,1 +1,340 @@
+//! The SQLite implementation of the storage port: Probity's embedded default.
+//!
+//! One file, WAL mode; every write is a `BEGIN IMMEDIATE` transaction, so writers queue
+//! instead of failing and positions are given out in commit order.
 
+use std::str::FromStr;
+use std::time::Duration;
+
+use probity_domain::party::PersonalData;
+use probity_domain::{CaseId, PartyId};
+use probity_store::chain::link;
+use probity_store::projection::CaseProjection;
+use probity_store::{Append, CaseRow, Counts, EventRecord, EventStore, Hash, Head, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool, Sqlite, Transaction};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteStore")
+    }
+}
+
+fn unavailable(e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
+    let prev: Vec<u8> = row.get(7);
+    let hash: Vec<u8> = row.get(8);
+    Ok(EventRecord {
+        position: row.get(0),
+        case_id: row.get(1),
+        version: row.get(2),
+        recorded_at: row.get(3),
+        actor: row.get(4),
+        kind: row.get(5),
+        payload: row.get(6),
+        prev_hash: Hash::from_slice(&prev).ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
+        hash: Hash::from_slice(&hash).ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`, and brings its schema up to date.
+    pub async fn open(path: &str) -> Result<Self, StoreError> {
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let options = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))
+            .map_err(|_| StoreError::BadUrl(format!("sqlite:{path}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// The pool, for benchmarks and for tests that play a hostile administrator.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The migration versions this backend applies, for the parity check with PostgreSQL.
+    pub fn migration_versions() -> Vec<(i64, String)> {
+        MIGRATOR.iter().map(|m| (m.version, m.description.to_string())).collect()
+    }
+
+    async fn write_projection(
+        tx: &mut Transaction<'static, Sqlite>,
+        p: &CaseProjection,
+        grid: bool,
+    ) -> Result<(), sqlx::Error> {
+        let c = &p.case;
+        sqlx::query(
+            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
+                sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
+                version = excluded.version",
+        )
+        .bind(&c.case_id)
+        .bind(&c.reference)
+        .bind(&c.kind)
+        .bind(&c.force)
+        .bind(&c.status)
+        .bind(&c.received_on)
+        .bind(&c.mode)
+        .bind(c.sexual_misconduct)
+        .bind(&c.published_on)
+        .bind(c.version)
+        .execute(&mut **tx)
+        .await?;
+        if !grid {
+            return Ok(());
+        }
+        for table in ["DELETE FROM subjects WHERE case_id = $1", "DELETE FROM allegations WHERE case_id = $1", "DELETE FROM findings WHERE case_id = $1"] {
+            sqlx::query(table).bind(&c.case_id).execute(&mut **tx).await?;
+        }
+        for s in &p.subjects {
+            sqlx::query("INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&c.case_id)
+                .bind(s.party)
+                .bind(&s.subject_kind)
+                .bind(&s.rank)
+                .bind(&s.service_number)
+                .bind(&s.force)
+                .bind(s.former)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for a in &p.allegations {
+            sqlx::query("INSERT INTO allegations (case_id, allegation, category) VALUES ($1, $2, $3)")
+                .bind(&c.case_id)
+                .bind(a.allegation)
+                .bind(&a.category)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for f in &p.findings {
+            sqlx::query("INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(&c.case_id)
+                .bind(f.subject)
+                .bind(f.allegation)
+                .bind(&f.opinion)
+                .bind(&f.determination)
+                .bind(&f.outcome)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn append_in(tx: &mut Transaction<'static, Sqlite>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+        let head = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(unavailable)?;
+        let (mut position, mut prev) = match head {
+            Some(row) => {
+                let h: Vec<u8> = row.get(1);
+                (row.get::<i64, _>(0), Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?)
+            }
+            None => (0, Hash::GENESIS),
+        };
+        let mut out = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
+        for a in batch {
+            let case_id = a.case_id.to_string();
+            let actual: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE case_id = $1")
+                .bind(&case_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(unavailable)?;
+            if actual as u64 != a.expected_version {
+                return Err(StoreError::Conflict {
+                    case: a.projection.case.reference.clone(),
+                    expected: a.expected_version,
+                    actual: actual as u64,
+                });
+            }
+            let mut version = actual;
+            for (kind, payload) in &a.events {
+                position += 1;
+                version += 1;
+                let hash = link(prev, position, &case_id, version, a.recorded_at, &a.actor, kind, payload);
+                sqlx::query("INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                    .bind(position)
+                    .bind(&case_id)
+                    .bind(version)
+                    .bind(a.recorded_at)
+                    .bind(&a.actor)
+                    .bind(kind)
+                    .bind(payload)
+                    .bind(&prev.0[..])
+                    .bind(&hash.0[..])
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(unavailable)?;
+                out.push(EventRecord {
+                    position,
+                    case_id: case_id.clone(),
+                    version,
+                    recorded_at: a.recorded_at,
+                    actor: a.actor.clone(),
+                    kind: kind.clone(),
+                    payload: payload.clone(),
+                    prev_hash: prev,
+                    hash,
+                });
+                prev = hash;
+            }
+            for (party, sealed) in &a.personal_data {
+                let data = serde_json::to_string(&sealed.data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("INSERT INTO personal_data (case_id, party, data, salt) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt")
+                    .bind(&case_id)
+                    .bind(i64::from(party.0))
+                    .bind(data)
+                    .bind(&sealed.salt)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(unavailable)?;
+            }
+            for party in &a.erase {
+                sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
+                    .bind(&case_id)
+                    .bind(i64::from(party.0))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(unavailable)?;
+            }
+            Self::write_projection(tx, &a.projection, a.grid_changed).await.map_err(unavailable)?;
+        }
+        Ok(out)
+    }
+}
+
+impl EventStore for SqliteStore {
+    async fn append(&self, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(unavailable)?;
+        let out = Self::append_in(&mut tx, batch).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(out)
+    }
+
+    async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
+        let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE case_id = $1 ORDER BY version")
+            .bind(case_id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn read_log(&self, after_position: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError> {
+        let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2")
+            .bind(after_position)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn head(&self) -> Result<Option<Head>, StoreError> {
+        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        row.map(|r| {
+            let h: Vec<u8> = r.get(1);
+            Ok(Head {
+                position: r.get(0),
+                hash: Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn personal_data(&self, case_id: CaseId, party: PartyId) -> Result<Option<PersonalData>, StoreError> {
+        let data: Option<String> = sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
+            .bind(case_id.to_string())
+            .bind(i64::from(party.0))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(unavailable)?;
+        for table in ["DELETE FROM cases", "DELETE FROM subjects", "DELETE FROM allegations", "DELETE FROM findings"] {
+            sqlx::query(table).execute(&mut *tx).await.map_err(unavailable)?;
+        }
+        for p in all {
+            Self::write_projection(&mut tx, p, true).await.map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
+        let row = sqlx::query("SELECT case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version FROM cases WHERE case_id = $1")
+            .bind(case_id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|r| CaseRow {
+            case_id: r.get(0),
+            reference: r.get(1),
+            kind: r.get(2),
+            force: r.get(3),
+            status: r.get(4),
+            received_on: r.get(5),
+            mode: r.get(6),
+            sexual_misconduct: r.get(7),
+            published_on: r.get(8),
+            version: r.get(9),
+        }))
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
+                    (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(Counts {
+            events: row.get(0),
+            cases: row.get(1),
+            subjects: row.get(2),
+            allegations: row.get(3),
+            findings: row.get(4),
+            personal_data: row.get(5),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

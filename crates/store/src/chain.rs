@@ -1,0 +1,220 @@
+//! The hash chain over the event log: each link is SHA-256 over the event's canonical bytes
+//! and the previous link, so that changing, removing or reordering any stored event is seen.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Hash(pub [u8; 32]);
+
+impl Hash {
+    /// The link before the first event.
+    pub const GENESIS: Hash = Hash([0; 32]);
+
+    pub fn from_slice(bytes: &[u8]) -> Option<Hash> {
+        <[u8; 32]>::try_from(bytes).ok().map(Hash)
+    }
+
+    pub fn hex(&self) -> String {
+        probity_domain::hex::encode(&self.0)
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash({})", self.hex())
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+/// One event as stored: the hashed fields and the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Global, gap-free, in commit order, from 1.
+    pub position: i64,
+    pub case_id: String,
+    /// Per case, from 1.
+    pub version: i64,
+    /// Unix microseconds.
+    pub recorded_at: i64,
+    pub actor: String,
+    pub kind: String,
+    /// The event's canonical JSON.
+    pub payload: String,
+    pub prev_hash: Hash,
+    pub hash: Hash,
+}
+
+/// The link for an event whose fields are given, following `prev`.
+pub fn link(
+    prev: Hash,
+    position: i64,
+    case_id: &str,
+    version: i64,
+    recorded_at: i64,
+    actor: &str,
+    kind: &str,
+    payload: &str,
+) -> Hash {
+    let mut h = Sha256::new();
+    h.update(b"probity-event/v1\0");
+    h.update(prev.0);
+    h.update(position.to_be_bytes());
+    h.update(version.to_be_bytes());
+    h.update(recorded_at.to_be_bytes());
+    for field in [case_id, actor, kind, payload] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    Hash(h.finalize().into())
+}
+
+impl EventRecord {
+    /// The link this record should carry, recomputed from its fields.
+    pub fn expected_hash(&self) -> Hash {
+        link(
+            self.prev_hash,
+            self.position,
+            &self.case_id,
+            self.version,
+            self.recorded_at,
+            &self.actor,
+            &self.kind,
+            &self.payload,
+        )
+    }
+}
+
+/// Where and why the chain broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event chain is broken at position {position}: {reason}")]
+pub struct BrokenLink {
+    pub position: i64,
+    pub reason: String,
+}
+
+/// Checks records in position order, carrying the head across calls so a long log can be
+/// verified in pages.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    pub head: Hash,
+    pub position: i64,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier {
+            head: Hash::GENESIS,
+            position: 0,
+        }
+    }
+}
+
+impl Verifier {
+    pub fn check(&mut self, r: &EventRecord) -> Result<(), BrokenLink> {
+        let broken = |reason: String| BrokenLink {
+            position: r.position,
+            reason,
+        };
+        if r.position != self.position + 1 {
+            return Err(BrokenLink {
+                position: self.position + 1,
+                reason: format!("expected position {}, found {}", self.position + 1, r.position),
+            });
+        }
+        if r.prev_hash != self.head {
+            return Err(broken("it does not follow the previous link".into()));
+        }
+        if r.expected_hash() != r.hash {
+            return Err(broken("its content does not match its hash".into()));
+        }
+        self.head = r.hash;
+        self.position = r.position;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chain(n: usize) -> Vec<EventRecord> {
+        let mut prev = Hash::GENESIS;
+        (1..=n as i64)
+            .map(|position| {
+                let mut r = EventRecord {
+                    position,
+                    case_id: format!("case-{}", position % 3),
+                    version: position,
+                    recorded_at: 1_600_000_000_000_000 + position,
+                    actor: "tester".into(),
+                    kind: "kind".into(),
+                    payload: format!("{{\"n\":{position}}}"),
+                    prev_hash: prev,
+                    hash: Hash::GENESIS,
+                };
+                r.hash = r.expected_hash();
+                prev = r.hash;
+                r
+            })
+            .collect()
+    }
+
+    fn verify(records: &[EventRecord]) -> Result<(), BrokenLink> {
+        let mut v = Verifier::default();
+        records.iter().try_for_each(|r| v.check(r))
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        assert_eq!(verify(&chain(20)), Ok(()));
+    }
+
+    #[test]
+    fn field_boundaries_are_unambiguous() {
+        let a = link(Hash::GENESIS, 1, "ab", 1, 0, "c", "k", "p");
+        let b = link(Hash::GENESIS, 1, "a", 1, 0, "bc", "k", "p");
+        assert_ne!(a, b);
+    }
+
+    proptest! {
+        #[test]
+        fn changing_any_byte_breaks_the_chain(which in 0usize..20, field in 0u8..5, at in any::<usize>(), bit in 0u8..8) {
+            let mut records = chain(20);
+            let r = &mut records[which];
+            let flip = |s: &mut String| {
+                let mut bytes = std::mem::take(s).into_bytes();
+                let i = at % bytes.len();
+                bytes[i] ^= 1 << (bit % 7); // stay within ASCII
+                *s = String::from_utf8(bytes).unwrap();
+            };
+            match field {
+                0 => flip(&mut r.payload),
+                1 => flip(&mut r.actor),
+                2 => flip(&mut r.case_id),
+                3 => r.recorded_at ^= 1 << bit,
+                _ => r.hash.0[at % 32] ^= 1 << bit,
+            }
+            let err = verify(&records).unwrap_err();
+            prop_assert!(err.position == which as i64 + 1 || err.position == which as i64 + 2);
+        }
+
+        #[test]
+        fn removing_or_swapping_events_breaks_the_chain(i in 0usize..19) {
+            let mut removed = chain(20);
+            removed.remove(i);
+            prop_assert!(verify(&removed).is_err());
+            let mut swapped = chain(20);
+            swapped.swap(i, i + 1);
+            prop_assert!(verify(&swapped).is_err());
+        }
+    }
+}
