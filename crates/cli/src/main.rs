@@ -1,1 +1,302 @@
-fn main() {}
+//! `probity`: the command line. Parses arguments, calls the application shell, prints.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use probity_app::{AppError, Casebook, DatabaseUrl, Db, demo};
+use probity_domain::category::SUBCATEGORIES;
+use probity_domain::force::FORCES;
+use probity_domain::{Body, Command, Context, Reference};
+use probity_store::StoreError;
+
+#[derive(Parser)]
+#[command(
+    name = "probity",
+    version,
+    about = "Case management and transparency for police complaints and misconduct oversight (England and Wales)."
+)]
+struct Cli {
+    /// Where the data lives: sqlite:PATH (the embedded default) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "PROBITY_DATABASE_URL", default_value = DatabaseUrl::DEFAULT)]
+    database: String,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Fill an empty database with the reference case 2020/134541 and synthetic cases, then print the reference case.
+    Demo {
+        /// How many synthetic cases to add beside the reference case.
+        #[arg(long, default_value_t = demo::SYNTHETIC_CASES)]
+        synthetic: u32,
+    },
+    /// Read or change one case.
+    Case {
+        #[command(subcommand)]
+        action: CaseCmd,
+    },
+    /// Check the integrity of the record.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
+    /// Rebuild every read model from the event log.
+    Rebuild,
+    /// List the national allegation category codes.
+    Categories,
+    /// List the police forces and their codes.
+    Forces,
+}
+
+#[derive(Subcommand)]
+enum CaseCmd {
+    /// Print the case file: parties, allegations, the findings grid, outcomes, publication and timeline.
+    Show {
+        reference: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run one command (JSON, from --file or standard input) on a case.
+    Apply {
+        reference: String,
+        /// Who is acting (a user name; recorded with each event).
+        #[arg(long)]
+        actor: String,
+        /// The body the actor acts for.
+        #[arg(long, value_enum)]
+        body: BodyArg,
+        /// Refuse if the case is no longer at this version.
+        #[arg(long)]
+        expected_version: Option<u64>,
+        /// Read the command from this file instead of standard input.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Recompute the hash chain over every event; exit 0 when intact, 6 naming the first broken link.
+    Verify,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BodyArg {
+    AppropriateAuthority,
+    OversightBody,
+    LocalPolicingBody,
+}
+
+impl From<BodyArg> for Body {
+    fn from(b: BodyArg) -> Body {
+        match b {
+            BodyArg::AppropriateAuthority => Body::AppropriateAuthority,
+            BodyArg::OversightBody => Body::OversightBody,
+            BodyArg::LocalPolicingBody => Body::LocalPolicingBody,
+        }
+    }
+}
+
+/// A failure with the exit code that tells scripts what kind it was.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        let code = match &e {
+            AppError::Refused(_) => 3,
+            AppError::NotFound(_) => 4,
+            AppError::Store(StoreError::Conflict { .. }) => 5,
+            AppError::Broken(_) => 6,
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        AppError::Store(e).into()
+    }
+}
+
+fn input(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 1,
+        message: message.into(),
+    }
+}
+
+fn reference(raw: &str) -> Result<Reference, Failure> {
+    Reference::parse(raw).map_err(|e| input(e.to_string()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message.replace('\n', " "));
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+async fn open(url: &str) -> Result<Casebook, Failure> {
+    Ok(Casebook::new(Db::connect(url).await?))
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let Some(command) = cli.command else {
+        println!(
+            "Probity: case management and transparency for police complaints and misconduct oversight.\n"
+        );
+        println!("  probity demo                      fill an empty database with demo cases");
+        println!("  probity case show 2020/134541     print a case file");
+        println!("  probity audit verify              check the hash chain");
+        println!("  probity --help                    everything else");
+        return Ok(());
+    };
+    match command {
+        Cmd::Categories => {
+            for s in SUBCATEGORIES {
+                println!(
+                    "{:<4} {:<45} {}{}",
+                    s.code,
+                    s.category,
+                    s.name,
+                    if s.verified { "" } else { " (code inferred)" }
+                );
+            }
+        }
+        Cmd::Forces => {
+            for f in FORCES {
+                println!("{:<20} {}", f.code, f.name);
+            }
+        }
+        Cmd::Demo { synthetic } => {
+            let book = open(&cli.database).await?;
+            let summary = demo::fill(&book, synthetic).await?;
+            let file = book
+                .case_file(&reference(probity_domain::scenario::REFERENCE_CASE)?)
+                .await?;
+            print!("{}", file.to_text());
+            println!(
+                "\nLoaded {} cases ({} events) into {}. Next: probity case show REFERENCE, probity audit verify.",
+                summary.cases, summary.events, cli.database
+            );
+        }
+        Cmd::Case {
+            action:
+                CaseCmd::Show {
+                    reference: r,
+                    format,
+                },
+        } => {
+            let r = reference(&r)?;
+            let book = open(&cli.database).await?;
+            let file = book.case_file(&r).await?;
+            match format {
+                Format::Text => print!("{}", file.to_text()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&file).expect("case files serialise")
+                ),
+            }
+        }
+        Cmd::Case {
+            action:
+                CaseCmd::Apply {
+                    reference: r,
+                    actor,
+                    body,
+                    expected_version,
+                    file,
+                },
+        } => {
+            let r = reference(&r)?;
+            let mut text = String::new();
+            match &file {
+                Some(path) => {
+                    text = std::fs::read_to_string(path)
+                        .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
+                }
+                None => {
+                    std::io::stdin()
+                        .read_to_string(&mut text)
+                        .map_err(|e| input(format!("cannot read standard input: {e}")))?;
+                }
+            }
+            let command = parse_command(&text)?;
+            if actor.trim().is_empty() {
+                return Err(input("--actor must name who is acting"));
+            }
+            let book = open(&cli.database).await?;
+            let ctx = Context::new(jiff::Timestamp::now(), actor.trim(), body.into());
+            let done = book.execute(&r, &command, &ctx, expected_version).await?;
+            for rec in &done.records {
+                println!("{} v{} {}", r, rec.version, rec.kind);
+            }
+            println!("{r} is now at version {}", done.version);
+        }
+        Cmd::Audit {
+            action: AuditCmd::Verify,
+        } => {
+            let book = open(&cli.database).await?;
+            let v = book.verify().await?;
+            match v.head {
+                Some(h) => println!(
+                    "intact: {} events, head {} at position {}",
+                    v.events, h.hash, h.position
+                ),
+                None => println!("intact: the log is empty"),
+            }
+        }
+        Cmd::Rebuild => {
+            let book = open(&cli.database).await?;
+            let c = book.rebuild().await?;
+            println!(
+                "rebuilt from {} events: {} cases, {} subjects, {} allegations, {} findings",
+                c.events, c.cases, c.subjects, c.allegations, c.findings
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Reads a command from JSON. Personal data given without a salt is sealed here with a fresh one.
+fn parse_command(text: &str) -> Result<Command, Failure> {
+    let mut value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| input(format!("the command is not valid JSON: {e}")))?;
+    if let Some(pd) = value.get_mut("personal_data")
+        && pd.get("salt").is_none()
+    {
+        let data = pd.take();
+        *pd = serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&probity_app::fresh_salt()) });
+    }
+    serde_json::from_value(value).map_err(|e| input(format!("the command is not understood: {e}")))
+}

@@ -337,6 +337,14 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         },
     );
     s.ok(
+        d5,
+        &psd,
+        Command::UpdateParty {
+            party: PartyId(1),
+            kind: UpdateKind::Progress,
+        },
+    );
+    s.ok(
         date(2020, 5, 12),
         &iopc_inv,
         Command::TakeWitnessAccount {
@@ -350,14 +358,6 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         Command::TakeWitnessAccount {
             party: PartyId(5),
             summary: "Account of a neighbour who saw the officers' visits.".into(),
-        },
-    );
-    s.ok(
-        date(2020, 5, 4),
-        &psd,
-        Command::UpdateParty {
-            party: PartyId(1),
-            kind: UpdateKind::Progress,
         },
     );
     s.ok(

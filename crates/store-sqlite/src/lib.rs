@@ -12,7 +12,7 @@ use probity_store::chain::link;
 use probity_store::projection::CaseProjection;
 use probity_store::{Append, CaseRow, Counts, EventRecord, EventStore, Hash, Head, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -42,8 +42,10 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
         actor: row.get(4),
         kind: row.get(5),
         payload: row.get(6),
-        prev_hash: Hash::from_slice(&prev).ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
-        hash: Hash::from_slice(&hash).ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
+        prev_hash: Hash::from_slice(&prev)
+            .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
+        hash: Hash::from_slice(&hash)
+            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
     })
 }
 
@@ -53,8 +55,9 @@ impl SqliteStore {
         if let Some(dir) = std::path::Path::new(path).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
         let options = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))
             .map_err(|_| StoreError::BadUrl(format!("sqlite:{path}")))?
@@ -82,7 +85,10 @@ impl SqliteStore {
 
     /// The migration versions this backend applies, for the parity check with PostgreSQL.
     pub fn migration_versions() -> Vec<(i64, String)> {
-        MIGRATOR.iter().map(|m| (m.version, m.description.to_string())).collect()
+        MIGRATOR
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
     }
 
     async fn write_projection(
@@ -113,8 +119,15 @@ impl SqliteStore {
         if !grid {
             return Ok(());
         }
-        for table in ["DELETE FROM subjects WHERE case_id = $1", "DELETE FROM allegations WHERE case_id = $1", "DELETE FROM findings WHERE case_id = $1"] {
-            sqlx::query(table).bind(&c.case_id).execute(&mut **tx).await?;
+        for table in [
+            "DELETE FROM subjects WHERE case_id = $1",
+            "DELETE FROM allegations WHERE case_id = $1",
+            "DELETE FROM findings WHERE case_id = $1",
+        ] {
+            sqlx::query(table)
+                .bind(&c.case_id)
+                .execute(&mut **tx)
+                .await?;
         }
         for s in &p.subjects {
             sqlx::query("INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -129,12 +142,14 @@ impl SqliteStore {
                 .await?;
         }
         for a in &p.allegations {
-            sqlx::query("INSERT INTO allegations (case_id, allegation, category) VALUES ($1, $2, $3)")
-                .bind(&c.case_id)
-                .bind(a.allegation)
-                .bind(&a.category)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO allegations (case_id, allegation, category) VALUES ($1, $2, $3)",
+            )
+            .bind(&c.case_id)
+            .bind(a.allegation)
+            .bind(&a.category)
+            .execute(&mut **tx)
+            .await?;
         }
         for f in &p.findings {
             sqlx::query("INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -150,7 +165,10 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn append_in(tx: &mut Transaction<'static, Sqlite>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+    async fn append_in(
+        tx: &mut Transaction<'static, Sqlite>,
+        batch: &[Append],
+    ) -> Result<Vec<EventRecord>, StoreError> {
         let head = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
             .fetch_optional(&mut **tx)
             .await
@@ -158,18 +176,24 @@ impl SqliteStore {
         let (mut position, mut prev) = match head {
             Some(row) => {
                 let h: Vec<u8> = row.get(1);
-                (row.get::<i64, _>(0), Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?)
+                (
+                    row.get::<i64, _>(0),
+                    Hash::from_slice(&h)
+                        .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+                )
             }
             None => (0, Hash::GENESIS),
         };
         let mut out = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
         for a in batch {
             let case_id = a.case_id.to_string();
-            let actual: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE case_id = $1")
-                .bind(&case_id)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(unavailable)?;
+            let actual: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM events WHERE case_id = $1",
+            )
+            .bind(&case_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(unavailable)?;
             if actual as u64 != a.expected_version {
                 return Err(StoreError::Conflict {
                     case: a.projection.case.reference.clone(),
@@ -178,18 +202,27 @@ impl SqliteStore {
                 });
             }
             let mut version = actual;
-            for (kind, payload) in &a.events {
+            for e in &a.events {
                 position += 1;
                 version += 1;
-                let hash = link(prev, position, &case_id, version, a.recorded_at, &a.actor, kind, payload);
+                let hash = link(
+                    prev,
+                    position,
+                    &case_id,
+                    version,
+                    e.recorded_at,
+                    &e.actor,
+                    &e.kind,
+                    &e.payload,
+                );
                 sqlx::query("INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(position)
                     .bind(&case_id)
                     .bind(version)
-                    .bind(a.recorded_at)
-                    .bind(&a.actor)
-                    .bind(kind)
-                    .bind(payload)
+                    .bind(e.recorded_at)
+                    .bind(&e.actor)
+                    .bind(&e.kind)
+                    .bind(&e.payload)
                     .bind(&prev.0[..])
                     .bind(&hash.0[..])
                     .execute(&mut **tx)
@@ -199,17 +232,18 @@ impl SqliteStore {
                     position,
                     case_id: case_id.clone(),
                     version,
-                    recorded_at: a.recorded_at,
-                    actor: a.actor.clone(),
-                    kind: kind.clone(),
-                    payload: payload.clone(),
+                    recorded_at: e.recorded_at,
+                    actor: e.actor.clone(),
+                    kind: e.kind.clone(),
+                    payload: e.payload.clone(),
                     prev_hash: prev,
                     hash,
                 });
                 prev = hash;
             }
             for (party, sealed) in &a.personal_data {
-                let data = serde_json::to_string(&sealed.data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let data = serde_json::to_string(&sealed.data)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query("INSERT INTO personal_data (case_id, party, data, salt) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt")
                     .bind(&case_id)
                     .bind(i64::from(party.0))
@@ -227,7 +261,9 @@ impl SqliteStore {
                     .await
                     .map_err(unavailable)?;
             }
-            Self::write_projection(tx, &a.projection, a.grid_changed).await.map_err(unavailable)?;
+            Self::write_projection(tx, &a.projection, a.grid_changed)
+                .await
+                .map_err(unavailable)?;
         }
         Ok(out)
     }
@@ -235,7 +271,11 @@ impl SqliteStore {
 
 impl EventStore for SqliteStore {
     async fn append(&self, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(unavailable)?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(unavailable)?;
         let out = Self::append_in(&mut tx, batch).await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(out)
@@ -250,7 +290,11 @@ impl EventStore for SqliteStore {
         rows.iter().map(record).collect()
     }
 
-    async fn read_log(&self, after_position: i64, limit: i64) -> Result<Vec<EventRecord>, StoreError> {
+    async fn read_log(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
         let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2")
             .bind(after_position)
             .bind(limit)
@@ -269,30 +313,50 @@ impl EventStore for SqliteStore {
             let h: Vec<u8> = r.get(1);
             Ok(Head {
                 position: r.get(0),
-                hash: Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+                hash: Hash::from_slice(&h)
+                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
             })
         })
         .transpose()
     }
 
-    async fn personal_data(&self, case_id: CaseId, party: PartyId) -> Result<Option<PersonalData>, StoreError> {
-        let data: Option<String> = sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
-            .bind(case_id.to_string())
-            .bind(i64::from(party.0))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
+    async fn personal_data(
+        &self,
+        case_id: CaseId,
+        party: PartyId,
+    ) -> Result<Option<PersonalData>, StoreError> {
+        let data: Option<String> =
+            sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
+                .bind(case_id.to_string())
+                .bind(i64::from(party.0))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
         data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()
     }
 
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(unavailable)?;
-        for table in ["DELETE FROM cases", "DELETE FROM subjects", "DELETE FROM allegations", "DELETE FROM findings"] {
-            sqlx::query(table).execute(&mut *tx).await.map_err(unavailable)?;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(unavailable)?;
+        for table in [
+            "DELETE FROM cases",
+            "DELETE FROM subjects",
+            "DELETE FROM allegations",
+            "DELETE FROM findings",
+        ] {
+            sqlx::query(table)
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
         }
         for p in all {
-            Self::write_projection(&mut tx, p, true).await.map_err(unavailable)?;
+            Self::write_projection(&mut tx, p, true)
+                .await
+                .map_err(unavailable)?;
         }
         tx.commit().await.map_err(unavailable)
     }

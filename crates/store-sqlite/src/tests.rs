@@ -7,7 +7,10 @@ use super::SqliteStore;
 async fn fresh() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("probity.db");
-    (SqliteStore::open(path.to_str().unwrap()).await.unwrap(), dir)
+    (
+        SqliteStore::open(path.to_str().unwrap()).await.unwrap(),
+        dir,
+    )
 }
 
 #[tokio::test]
@@ -24,8 +27,14 @@ async fn passes_the_conformance_suite() {
 #[tokio::test]
 async fn the_database_refuses_update_and_delete_on_the_log() {
     let (store, _dir) = fresh().await;
-    store.append(&[conformance::sample_append(1, 0, 2)]).await.unwrap();
-    for sql in ["UPDATE events SET payload = '{}' WHERE position = 1", "DELETE FROM events WHERE position = 2"] {
+    store
+        .append(&[conformance::sample_append(1, 0, 2)])
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE events SET payload = '{}' WHERE position = 1",
+        "DELETE FROM events WHERE position = 2",
+    ] {
         let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
@@ -38,7 +47,10 @@ async fn reopening_keeps_everything() {
     let path = dir.path().join("nested/dir/probity.db");
     let path = path.to_str().unwrap();
     let store = SqliteStore::open(path).await.unwrap();
-    store.append(&[conformance::sample_append(1, 0, 3)]).await.unwrap();
+    store
+        .append(&[conformance::sample_append(1, 0, 3)])
+        .await
+        .unwrap();
     let head = store.head().await.unwrap();
     store.pool().close().await;
     let again = SqliteStore::open(path).await.unwrap();
@@ -56,13 +68,27 @@ async fn verify(store: &SqliteStore) -> Result<(), probity_store::BrokenLink> {
 /// A hostile administrator drops the guard and edits a stored event: verification names the link.
 #[tokio::test]
 async fn tampering_with_a_stored_event_is_detected() {
-    for (column, value) in [("payload", "'{\"case\":1,\"v\":3}'"), ("actor", "'someone else'"), ("recorded_at", "recorded_at + 1"), ("kind", "'other'")] {
+    for (column, value) in [
+        ("payload", "'{\"case\":1,\"v\":3}'"),
+        ("actor", "'someone else'"),
+        ("recorded_at", "recorded_at + 1"),
+        ("kind", "'other'"),
+    ] {
         let (store, _dir) = fresh().await;
-        store.append(&[conformance::sample_append(1, 0, 4)]).await.unwrap();
+        store
+            .append(&[conformance::sample_append(1, 0, 4)])
+            .await
+            .unwrap();
         assert_eq!(verify(&store).await, Ok(()));
-        sqlx::query("DROP TRIGGER events_refuse_update").execute(store.pool()).await.unwrap();
+        sqlx::query("DROP TRIGGER events_refuse_update")
+            .execute(store.pool())
+            .await
+            .unwrap();
         let sql = format!("UPDATE events SET {column} = {value} WHERE position = 2");
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(store.pool()).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(store.pool())
+            .await
+            .unwrap();
         let broken = verify(&store).await.unwrap_err();
         assert_eq!(broken.position, 2, "{column}");
     }
@@ -70,6 +96,9 @@ async fn tampering_with_a_stored_event_is_detected() {
 
 #[test]
 fn migrations_are_numbered_from_one_without_gaps() {
-    let versions: Vec<i64> = SqliteStore::migration_versions().into_iter().map(|(v, _)| v).collect();
+    let versions: Vec<i64> = SqliteStore::migration_versions()
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
     assert_eq!(versions, (1..=versions.len() as i64).collect::<Vec<_>>());
 }

@@ -126,7 +126,11 @@ impl Verifier {
         if r.position != self.position + 1 {
             return Err(BrokenLink {
                 position: self.position + 1,
-                reason: format!("expected position {}, found {}", self.position + 1, r.position),
+                reason: format!(
+                    "expected position {}, found {}",
+                    self.position + 1,
+                    r.position
+                ),
             });
         }
         if r.prev_hash != self.head {

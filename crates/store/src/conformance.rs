@@ -7,7 +7,7 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId, Reference};
 
 use crate::projection::{AllegationRow, CaseProjection, CaseRow, FindingRow, SubjectRow};
-use crate::{Append, EventStore, StoreError, Verifier};
+use crate::{Append, EventStore, NewEvent, StoreError, Verifier};
 
 fn case_id(n: u32) -> CaseId {
     CaseId::for_reference(&Reference::parse(&format!("CONF/{n}")).expect("valid"))
@@ -35,7 +35,10 @@ fn projection(n: u32, version: i64, status: &str) -> CaseProjection {
             force: "kent".into(),
             former: false,
         }],
-        allegations: vec![AllegationRow { allegation: 1, category: "B6".into() }],
+        allegations: vec![AllegationRow {
+            allegation: 1,
+            category: "B6".into(),
+        }],
         findings: vec![FindingRow {
             subject: 2,
             allegation: 1,
@@ -51,10 +54,13 @@ pub fn sample_append(n: u32, expected: u64, count: usize) -> Append {
     Append {
         case_id: case_id(n),
         expected_version: expected,
-        actor: "conformance".into(),
-        recorded_at: 1_700_000_000_000_000 + expected as i64,
         events: (0..count)
-            .map(|i| ("sample".to_string(), format!("{{\"case\":{n},\"v\":{}}}", expected as usize + i + 1)))
+            .map(|i| NewEvent {
+                kind: "sample".to_string(),
+                payload: format!("{{\"case\":{n},\"v\":{}}}", expected as usize + i + 1),
+                actor: "conformance".into(),
+                recorded_at: 1_700_000_000_000_000 + (expected as usize + i) as i64,
+            })
             .collect(),
         personal_data: Vec::new(),
         erase: Vec::new(),
@@ -92,11 +98,20 @@ where
 
 pub async fn appends_are_read_back_in_order_with_a_verifying_chain<S: EventStore>(store: &S) {
     assert_eq!(store.head().await.unwrap(), None, "a new store is empty");
-    let first = store.append(&[sample_append(1, 0, 3), sample_append(2, 0, 2)]).await.unwrap();
-    assert_eq!(first.iter().map(|r| r.position).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    let first = store
+        .append(&[sample_append(1, 0, 3), sample_append(2, 0, 2)])
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.position).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
     store.append(&[sample_append(1, 3, 2)]).await.unwrap();
     let case1 = store.read_case(case_id(1)).await.unwrap();
-    assert_eq!(case1.iter().map(|r| r.version).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!(
+        case1.iter().map(|r| r.version).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
     assert_eq!(case1[4].payload, "{\"case\":1,\"v\":5}");
     assert_eq!(case1[4].position, 7);
     assert!(store.read_case(case_id(99)).await.unwrap().is_empty());
@@ -104,7 +119,10 @@ pub async fn appends_are_read_back_in_order_with_a_verifying_chain<S: EventStore
     assert_eq!(head.position, 7);
     assert_eq!(verify_all(store).await, Ok(7));
     let page = store.read_log(2, 3).await.unwrap();
-    assert_eq!(page.iter().map(|r| r.position).collect::<Vec<_>>(), [3, 4, 5]);
+    assert_eq!(
+        page.iter().map(|r| r.position).collect::<Vec<_>>(),
+        [3, 4, 5]
+    );
 }
 
 pub async fn stale_versions_are_refused_and_change_nothing<S: EventStore>(store: &S) {
@@ -112,22 +130,36 @@ pub async fn stale_versions_are_refused_and_change_nothing<S: EventStore>(store:
     let before = (store.head().await.unwrap(), store.counts().await.unwrap());
     for stale in [0, 1, 3] {
         match store.append(&[sample_append(1, stale, 1)]).await {
-            Err(StoreError::Conflict { expected, actual, .. }) => {
+            Err(StoreError::Conflict {
+                expected, actual, ..
+            }) => {
                 assert_eq!((expected, actual), (stale, 2));
             }
             other => panic!("a stale write must be refused, got {other:?}"),
         }
     }
-    assert_eq!((store.head().await.unwrap(), store.counts().await.unwrap()), before);
+    assert_eq!(
+        (store.head().await.unwrap(), store.counts().await.unwrap()),
+        before
+    );
 }
 
 pub async fn a_batch_is_all_or_nothing<S: EventStore>(store: &S) {
     store.append(&[sample_append(2, 0, 1)]).await.unwrap();
     let before = (store.head().await.unwrap(), store.counts().await.unwrap());
     let batch = [sample_append(1, 0, 4), sample_append(2, 0, 1)];
-    assert!(matches!(store.append(&batch).await, Err(StoreError::Conflict { .. })));
-    assert_eq!((store.head().await.unwrap(), store.counts().await.unwrap()), before);
-    assert!(store.read_case(case_id(1)).await.unwrap().is_empty(), "no part of a refused batch is kept");
+    assert!(matches!(
+        store.append(&batch).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        (store.head().await.unwrap(), store.counts().await.unwrap()),
+        before
+    );
+    assert!(
+        store.read_case(case_id(1)).await.unwrap().is_empty(),
+        "no part of a refused batch is kept"
+    );
     assert!(store.case_row(case_id(1)).await.unwrap().is_none());
 }
 
@@ -142,30 +174,64 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
     };
     a.personal_data = vec![(PartyId(1), SealedPersonalData::new(data.clone(), [9; 16]))];
     store.append(&[a]).await.unwrap();
-    assert_eq!(store.personal_data(case_id(1), PartyId(1)).await.unwrap(), Some(data));
+    assert_eq!(
+        store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
+        Some(data)
+    );
     let log = store.read_log(0, 10).await.unwrap();
-    assert!(log.iter().all(|r| !r.payload.contains(name)), "personal data never enters the log");
+    assert!(
+        log.iter().all(|r| !r.payload.contains(name)),
+        "personal data never enters the log"
+    );
     let mut erase = sample_append(1, 1, 1);
     erase.erase = vec![PartyId(1)];
     store.append(&[erase]).await.unwrap();
-    assert_eq!(store.personal_data(case_id(1), PartyId(1)).await.unwrap(), None);
-    assert_eq!(verify_all(store).await, Ok(2), "erasure leaves the chain intact");
+    assert_eq!(
+        store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        verify_all(store).await,
+        Ok(2),
+        "erasure leaves the chain intact"
+    );
     assert_eq!(store.counts().await.unwrap().personal_data, 0);
 }
 
 pub async fn read_models_follow_appends_and_can_be_replaced<S: EventStore>(store: &S) {
     store.append(&[sample_append(1, 0, 2)]).await.unwrap();
     let row = store.case_row(case_id(1)).await.unwrap().unwrap();
-    assert_eq!((row.version, row.status.as_str(), row.reference.as_str()), (2, "logged", "CONF/1"));
+    assert_eq!(
+        (row.version, row.status.as_str(), row.reference.as_str()),
+        (2, "logged", "CONF/1")
+    );
     let mut next = sample_append(1, 2, 1);
     next.projection.case.status = "recorded".into();
     store.append(&[next]).await.unwrap();
     let row = store.case_row(case_id(1)).await.unwrap().unwrap();
     assert_eq!((row.version, row.status.as_str()), (3, "recorded"));
     let counts = store.counts().await.unwrap();
-    assert_eq!((counts.cases, counts.subjects, counts.allegations, counts.findings), (1, 1, 1, 1));
-    store.replace_read_models(&[projection(5, 1, "closed")]).await.unwrap();
+    assert_eq!(
+        (
+            counts.cases,
+            counts.subjects,
+            counts.allegations,
+            counts.findings
+        ),
+        (1, 1, 1, 1)
+    );
+    store
+        .replace_read_models(&[projection(5, 1, "closed")])
+        .await
+        .unwrap();
     assert!(store.case_row(case_id(1)).await.unwrap().is_none());
-    assert_eq!(store.case_row(case_id(5)).await.unwrap().unwrap().status, "closed");
-    assert_eq!(store.counts().await.unwrap().events, 3, "rebuilding read models never touches the log");
+    assert_eq!(
+        store.case_row(case_id(5)).await.unwrap().unwrap().status,
+        "closed"
+    );
+    assert_eq!(
+        store.counts().await.unwrap().events,
+        3,
+        "rebuilding read models never touches the log"
+    );
 }

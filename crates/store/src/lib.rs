@@ -17,16 +17,22 @@ use probity_domain::{CaseId, PartyId};
 pub use chain::{BrokenLink, EventRecord, Hash, Verifier};
 pub use projection::{CaseProjection, CaseRow};
 
+/// An event ready to store: its kind, canonical JSON, who recorded it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEvent {
+    pub kind: String,
+    pub payload: String,
+    pub actor: String,
+    /// Unix microseconds.
+    pub recorded_at: i64,
+}
+
 /// One case's share of an append: its new events, written after `expected_version`.
 #[derive(Debug, Clone)]
 pub struct Append {
     pub case_id: CaseId,
     pub expected_version: u64,
-    pub actor: String,
-    /// Unix microseconds.
-    pub recorded_at: i64,
-    /// Each event's kind and canonical JSON.
-    pub events: Vec<(String, String)>,
+    pub events: Vec<NewEvent>,
     pub personal_data: Vec<(PartyId, SealedPersonalData)>,
     pub erase: Vec<PartyId>,
     /// The case's read-model rows after these events.
@@ -37,7 +43,9 @@ pub struct Append {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("case {case} has changed since it was read (expected version {expected}, found {actual}); reload it and try again")]
+    #[error(
+        "case {case} has changed since it was read (expected version {expected}, found {actual}); reload it and try again"
+    )]
     Conflict {
         case: String,
         expected: u64,
@@ -73,24 +81,44 @@ pub struct Counts {
 pub trait EventStore: Send + Sync {
     /// Appends each case's events in one transaction: events, chain links, personal data and
     /// read models together, or nothing. A stale `expected_version` refuses the whole batch.
-    fn append(&self, batch: &[Append]) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+    fn append(
+        &self,
+        batch: &[Append],
+    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
 
     /// A case's events in version order (empty if the case does not exist).
-    fn read_case(&self, case_id: CaseId) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+    fn read_case(
+        &self,
+        case_id: CaseId,
+    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
 
     /// Up to `limit` events after `after_position`, in position order.
-    fn read_log(&self, after_position: i64, limit: i64) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+    fn read_log(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
 
     fn head(&self) -> impl Future<Output = Result<Option<Head>, StoreError>> + Send;
 
     /// The personal data of one party, or `None` once erased.
-    fn personal_data(&self, case_id: CaseId, party: PartyId) -> impl Future<Output = Result<Option<PersonalData>, StoreError>> + Send;
+    fn personal_data(
+        &self,
+        case_id: CaseId,
+        party: PartyId,
+    ) -> impl Future<Output = Result<Option<PersonalData>, StoreError>> + Send;
 
     /// Replaces every read-model row with these, in one transaction.
-    fn replace_read_models(&self, all: &[CaseProjection]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn replace_read_models(
+        &self,
+        all: &[CaseProjection],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The read-model row of one case.
-    fn case_row(&self, case_id: CaseId) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
+    fn case_row(
+        &self,
+        case_id: CaseId,
+    ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
 
     fn counts(&self) -> impl Future<Output = Result<Counts, StoreError>> + Send;
 }

@@ -69,12 +69,18 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
         return "not investigated".into();
     };
     let Some(det) = inv.determinations.get(&(subject, allegation)) else {
-        return if inv.report_on.is_some() { "awaiting determination".into() } else { "under investigation".into() };
+        return if inv.report_on.is_some() {
+            "awaiting determination".into()
+        } else {
+            "under investigation".into()
+        };
     };
     if !det.case_to_answer.is_case_to_answer() {
         return match det.further_action {
             probity_domain::conduct::FurtherAction::None => "no case to answer".into(),
-            probity_domain::conduct::FurtherAction::ReflectivePractice => "no case to answer; reflective practice".into(),
+            probity_domain::conduct::FurtherAction::ReflectivePractice => {
+                "no case to answer; reflective practice".into()
+            }
             probity_domain::conduct::FurtherAction::UnsatisfactoryPerformance => {
                 "no case to answer; unsatisfactory performance procedures".into()
             }
@@ -86,11 +92,25 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
         .rev()
         .find(|p| p.subject == subject && p.allegations.contains(&allegation))
     {
-        return match (p.concluded_on, p.findings.iter().find(|(a, _)| *a == allegation)) {
+        return match (
+            p.concluded_on,
+            p.findings.iter().find(|(a, _)| *a == allegation),
+        ) {
             (Some(_), Some((_, f))) => {
-                let sanction = p.final_sanction().map(|s| s.label()).unwrap_or("no disciplinary action");
-                let appeal = if p.appeal_lodged_on.is_some() && p.appeal.is_none() { "; appeal pending" } else { "" };
-                format!("{}: {}; {sanction}{appeal}", Action::Proceedings(p.form).label(), snake(f).replace('_', " "))
+                let sanction = p
+                    .final_sanction()
+                    .map(|s| s.label())
+                    .unwrap_or("no disciplinary action");
+                let appeal = if p.appeal_lodged_on.is_some() && p.appeal.is_none() {
+                    "; appeal pending"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}: {}; {sanction}{appeal}",
+                    Action::Proceedings(p.form).label(),
+                    snake(f).replace('_', " ")
+                )
             }
             _ => format!("{} pending", Action::Proceedings(p.form).label()),
         };
@@ -102,11 +122,17 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
                 .get(&subject)
                 .map(|r| snake(&r.stage).replace('_', " "))
                 .unwrap_or_else(|| "referred".into());
-            format!("{}; reflective practice ({stage})", det.case_to_answer.label())
+            format!(
+                "{}; reflective practice ({stage})",
+                det.case_to_answer.label()
+            )
         }
         (Some(a), _) => format!("{}; {}", det.case_to_answer.label(), a.label()),
         (None, ProposalStage::Proposed(_) | ProposalStage::Recommended(_)) => {
-            format!("{}; action proposed, awaiting agreement", det.case_to_answer.label())
+            format!(
+                "{}; action proposed, awaiting agreement",
+                det.case_to_answer.label()
+            )
         }
         (None, _) => format!("{}; action to be decided", det.case_to_answer.label()),
     }
@@ -125,7 +151,10 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
         received_on: matter.received_on.to_string(),
         mode: inv.map(|i| snake(&i.mode)),
         sexual_misconduct: case.involves_sexual_misconduct(),
-        published_on: case.publication.as_ref().map(|p| p.published_on.to_string()),
+        published_on: case
+            .publication
+            .as_ref()
+            .map(|p| p.published_on.to_string()),
         version: case.version as i64,
     };
     let subjects = case
@@ -156,8 +185,12 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
         .map(|(s, a)| FindingRow {
             subject: i64::from(s.0),
             allegation: i64::from(a.0),
-            opinion: inv.and_then(|i| i.opinions.get(&(s, a))).map(|f| snake(&f.case_to_answer)),
-            determination: inv.and_then(|i| i.determinations.get(&(s, a))).map(|f| snake(&f.case_to_answer)),
+            opinion: inv
+                .and_then(|i| i.opinions.get(&(s, a)))
+                .map(|f| snake(&f.case_to_answer)),
+            determination: inv
+                .and_then(|i| i.determinations.get(&(s, a)))
+                .map(|f| snake(&f.case_to_answer)),
             outcome: outcome(case, s, a),
         })
         .collect();

@@ -1,0 +1,307 @@
+//! The application service: load a case, decide, append. The CLI and the server call this
+//! and nothing else to change a case.
+
+use std::collections::BTreeMap;
+
+use probity_domain::{Case, CaseId, Command, Context, Event, Reference, Refusal, decide};
+use probity_store::projection::project;
+use probity_store::{
+    Append, BrokenLink, Counts, EventRecord, EventStore, Head, NewEvent, StoreError, Verifier,
+};
+
+use crate::db::Db;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    #[error("no case has the reference {0}")]
+    NotFound(Reference),
+    #[error("{0}")]
+    BadInput(String),
+    #[error(transparent)]
+    Broken(#[from] BrokenLink),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A case as stored: its state and its log.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub case_id: CaseId,
+    pub case: Case,
+    pub records: Vec<EventRecord>,
+    pub events: Vec<Event>,
+}
+
+/// What an accepted command did.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub records: Vec<EventRecord>,
+    pub version: u64,
+}
+
+/// The result of recomputing the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub events: i64,
+    pub head: Option<Head>,
+}
+
+pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
+    serde_json::from_str(&record.payload).map_err(|e| {
+        StoreError::Corrupt(format!(
+            "event at position {} does not decode: {e}",
+            record.position
+        ))
+    })
+}
+
+/// Fills the salt of personal data from the operating system.
+pub fn fresh_salt() -> [u8; 16] {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).expect("the operating system provides randomness");
+    salt
+}
+
+fn new_events(events: &[Event], ctx: &Context) -> Vec<NewEvent> {
+    events
+        .iter()
+        .map(|e| NewEvent {
+            kind: e.kind().to_string(),
+            payload: serde_json::to_string(e).expect("events serialise"),
+            actor: ctx.actor.id.clone(),
+            recorded_at: ctx.at.as_microsecond(),
+        })
+        .collect()
+}
+
+/// A case being changed within one batch.
+struct Pending {
+    case: Case,
+    append: Append,
+}
+
+#[derive(Debug, Clone)]
+pub struct Casebook {
+    db: Db,
+}
+
+impl Casebook {
+    pub fn new(db: Db) -> Self {
+        Casebook { db }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    async fn state(
+        &self,
+        case_id: CaseId,
+    ) -> Result<(Case, Vec<EventRecord>, Vec<Event>), AppError> {
+        let records = self.db.read_case(case_id).await?;
+        let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+        let case = Case::replay(&events);
+        Ok((case, records, events))
+    }
+
+    /// The stored case, or `NotFound`.
+    pub async fn load(&self, reference: &Reference) -> Result<Loaded, AppError> {
+        let case_id = CaseId::for_reference(reference);
+        let (case, records, events) = self.state(case_id).await?;
+        if records.is_empty() {
+            return Err(AppError::NotFound(reference.clone()));
+        }
+        Ok(Loaded {
+            case_id,
+            case,
+            records,
+            events,
+        })
+    }
+
+    /// Runs one command on the case `reference` in its own transaction. With
+    /// `expected_version`, a case that has moved on since the caller read it is refused.
+    pub async fn execute(
+        &self,
+        reference: &Reference,
+        command: &Command,
+        ctx: &Context,
+        expected_version: Option<u64>,
+    ) -> Result<Executed, AppError> {
+        let executed = self
+            .execute_batch(
+                &[(reference.clone(), command.clone(), ctx.clone())],
+                expected_version,
+            )
+            .await?;
+        Ok(executed.into_iter().next().expect("one case in, one out"))
+    }
+
+    /// Runs commands in order, all in one transaction: every command is accepted and stored,
+    /// or none is. `expected_version` applies to the first case named.
+    pub async fn execute_batch(
+        &self,
+        items: &[(Reference, Command, Context)],
+        expected_version: Option<u64>,
+    ) -> Result<Vec<Executed>, AppError> {
+        let mut pending: BTreeMap<CaseId, Pending> = BTreeMap::new();
+        let mut order: Vec<CaseId> = Vec::new();
+        for (i, (reference, command, ctx)) in items.iter().enumerate() {
+            if let Command::LogMatter {
+                reference: named, ..
+            } = command
+                && named != reference
+            {
+                return Err(AppError::BadInput(format!(
+                    "the command logs {named} but was sent for {reference}"
+                )));
+            }
+            let case_id = CaseId::for_reference(reference);
+            if !pending.contains_key(&case_id) {
+                let (case, _, _) = self.state(case_id).await?;
+                if case.version == 0 && !matches!(command, Command::LogMatter { .. }) {
+                    return Err(AppError::NotFound(reference.clone()));
+                }
+                if i == 0
+                    && let Some(expected) = expected_version
+                    && expected != case.version
+                {
+                    return Err(StoreError::Conflict {
+                        case: reference.to_string(),
+                        expected,
+                        actual: case.version,
+                    }
+                    .into());
+                }
+                let version = case.version;
+                let projection =
+                    project(case_id, &case).unwrap_or_else(|| placeholder(case_id, reference));
+                pending.insert(
+                    case_id,
+                    Pending {
+                        case,
+                        append: Append {
+                            case_id,
+                            expected_version: version,
+                            events: Vec::new(),
+                            personal_data: Vec::new(),
+                            erase: Vec::new(),
+                            projection,
+                            grid_changed: false,
+                        },
+                    },
+                );
+                order.push(case_id);
+            }
+            let p = pending.get_mut(&case_id).expect("inserted above");
+            let decision = decide(&p.case, command, ctx)?;
+            for e in &decision.events {
+                p.case.apply(e);
+                p.append.grid_changed |= e.touches_grid();
+            }
+            p.append.events.extend(new_events(&decision.events, ctx));
+            p.append.personal_data.extend(decision.personal_data);
+            p.append.erase.extend(decision.erase);
+        }
+        let mut appends = Vec::with_capacity(order.len());
+        for case_id in &order {
+            let mut p = pending
+                .remove(case_id)
+                .expect("every ordered case is pending");
+            if p.append.events.is_empty() {
+                continue;
+            }
+            p.append.projection = project(*case_id, &p.case).expect("an appended case is open");
+            appends.push((p.append, p.case.version));
+        }
+        let batch: Vec<Append> = appends.iter().map(|(a, _)| a.clone()).collect();
+        let records = self.db.append(&batch).await?;
+        let mut out = Vec::with_capacity(appends.len());
+        let mut rest = records.as_slice();
+        for (a, version) in &appends {
+            let (mine, tail) = rest.split_at(a.events.len());
+            out.push(Executed {
+                records: mine.to_vec(),
+                version: *version,
+            });
+            rest = tail;
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the whole chain from the first event.
+    pub async fn verify(&self) -> Result<Verified, AppError> {
+        let mut v = Verifier::default();
+        loop {
+            let page = self.db.read_log(v.position, 10_000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for r in &page {
+                v.check(r)?;
+            }
+        }
+        Ok(Verified {
+            events: v.position,
+            head: self.db.head().await?,
+        })
+    }
+
+    /// Every case's state, folded from the whole log in position order.
+    pub async fn replay_all(&self) -> Result<BTreeMap<String, Case>, AppError> {
+        let mut cases: BTreeMap<String, Case> = BTreeMap::new();
+        let mut after = 0;
+        loop {
+            let page = self.db.read_log(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.position;
+            for r in &page {
+                let e = decode(r)?;
+                cases.entry(r.case_id.clone()).or_default().apply(&e);
+            }
+        }
+        Ok(cases)
+    }
+
+    /// Rebuilds every read model from the log.
+    pub async fn rebuild(&self) -> Result<Counts, AppError> {
+        let cases = self.replay_all().await?;
+        let mut projections = Vec::with_capacity(cases.len());
+        for (id, case) in &cases {
+            let case_id = CaseId::parse(id)
+                .ok_or_else(|| StoreError::Corrupt(format!("'{id}' is not a case id")))?;
+            if let Some(p) = project(case_id, case) {
+                projections.push(p);
+            }
+        }
+        self.db.replace_read_models(&projections).await?;
+        Ok(self.db.counts().await?)
+    }
+
+    pub async fn counts(&self) -> Result<Counts, AppError> {
+        Ok(self.db.counts().await?)
+    }
+}
+
+/// Rows for a case not yet logged; replaced before anything is written.
+fn placeholder(case_id: CaseId, reference: &Reference) -> probity_store::CaseProjection {
+    probity_store::CaseProjection {
+        case: probity_store::CaseRow {
+            case_id: case_id.to_string(),
+            reference: reference.to_string(),
+            kind: String::new(),
+            force: String::new(),
+            status: String::new(),
+            received_on: String::new(),
+            mode: None,
+            sexual_misconduct: false,
+            published_on: None,
+            version: 0,
+        },
+        subjects: Vec::new(),
+        allegations: Vec::new(),
+        findings: Vec::new(),
+    }
+}

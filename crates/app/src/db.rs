@@ -1,0 +1,126 @@
+//! Choosing a backend from a database URL. Enum dispatch keeps callers free of generics.
+
+use probity_domain::party::PersonalData;
+use probity_domain::{CaseId, PartyId};
+use probity_store::projection::CaseProjection;
+use probity_store::{Append, CaseRow, Counts, EventRecord, EventStore, Head, StoreError};
+use probity_store_sqlite::SqliteStore;
+
+/// Where the data lives, as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub const DEFAULT: &'static str = "sqlite:probity-data/probity.db";
+
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Err(StoreError::BadUrl(url.to_string()));
+            }
+            return Ok(DatabaseUrl::Sqlite(path.to_string()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+/// The store the application runs on.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqliteStore),
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        match DatabaseUrl::parse(url)? {
+            DatabaseUrl::Sqlite(path) => Ok(Db::Sqlite(SqliteStore::open(&path).await?)),
+            DatabaseUrl::Postgres(_) => Err(StoreError::Unavailable(
+                "this build stores data in SQLite only; PostgreSQL support is not available yet"
+                    .into(),
+            )),
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Db::Sqlite($s) => $e,
+        }
+    };
+}
+
+impl EventStore for Db {
+    async fn append(&self, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+        dispatch!(self, s => s.append(batch).await)
+    }
+    async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
+        dispatch!(self, s => s.read_case(case_id).await)
+    }
+    async fn read_log(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        dispatch!(self, s => s.read_log(after_position, limit).await)
+    }
+    async fn head(&self) -> Result<Option<Head>, StoreError> {
+        dispatch!(self, s => s.head().await)
+    }
+    async fn personal_data(
+        &self,
+        case_id: CaseId,
+        party: PartyId,
+    ) -> Result<Option<PersonalData>, StoreError> {
+        dispatch!(self, s => s.personal_data(case_id, party).await)
+    }
+    async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
+        dispatch!(self, s => s.replace_read_models(all).await)
+    }
+    async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
+        dispatch!(self, s => s.case_row(case_id).await)
+    }
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        dispatch!(self, s => s.counts().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:data/p.db").unwrap(),
+            DatabaseUrl::Sqlite("data/p.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/p.db").unwrap(),
+            DatabaseUrl::Sqlite("/tmp/p.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://p.db?mode=rwc").unwrap(),
+            DatabaseUrl::Sqlite("p.db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        for bad in ["", "mysql://x", "sqlite:", "sqlite::memory:", "p.db"] {
+            assert!(
+                matches!(DatabaseUrl::parse(bad), Err(StoreError::BadUrl(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The demo database: the reference case and a spread of synthetic cases at every stage.
+
+use probity_domain::scenario::{self, Step};
+use probity_domain::{Command, Reference};
+
+use crate::casebook::{AppError, Casebook, fresh_salt};
+
+/// How many synthetic cases `probity demo` adds beside the reference case.
+pub const SYNTHETIC_CASES: u32 = 300;
+
+/// Cases written per transaction while loading.
+const CASES_PER_BATCH: usize = 25;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub cases: usize,
+    pub events: i64,
+}
+
+fn reference_of(steps: &[Step]) -> Reference {
+    match &steps[0].command {
+        Command::LogMatter { reference, .. } => reference.clone(),
+        _ => unreachable!("every script starts by logging its matter"),
+    }
+}
+
+/// Fills an empty database. Refuses one that holds anything, rather than mixing data.
+pub async fn fill(book: &Casebook, synthetic: u32) -> Result<DemoSummary, AppError> {
+    let counts = book.counts().await?;
+    if counts.events > 0 {
+        return Err(AppError::BadInput(format!(
+            "the database already holds {} events in {} cases; the demo needs an empty database (choose another with --database)",
+            counts.events, counts.cases
+        )));
+    }
+    let mut salt = fresh_salt;
+    let mut scripts = vec![scenario::reference_case(&mut salt)];
+    scripts.extend((1..=synthetic).map(|n| scenario::synthetic_case(n, &mut salt)));
+    let cases = scripts.len();
+    for chunk in scripts.chunks(CASES_PER_BATCH) {
+        let items: Vec<_> = chunk
+            .iter()
+            .flat_map(|steps| {
+                let reference = reference_of(steps);
+                steps
+                    .iter()
+                    // The scripted mistakes belong to the tests, not to the record.
+                    .filter(|s| s.refused_by.is_none())
+                    .map(move |s| (reference.clone(), s.command.clone(), s.context.clone()))
+            })
+            .collect();
+        book.execute_batch(&items, None).await?;
+    }
+    Ok(DemoSummary {
+        cases,
+        events: book.counts().await?.events,
+    })
+}

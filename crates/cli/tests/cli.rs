@@ -1,0 +1,341 @@
+//! The `probity` binary as a user runs it: real process, real database file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn probity(db: &Path, args: &[&str]) -> Output {
+    probity_with_input(db, args, None)
+}
+
+fn probity_with_input(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .arg("--database")
+        .arg(format!("sqlite:{}", db.display()))
+        .args(args)
+        .env_remove("PROBITY_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+struct Demo {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn demo(synthetic: &str) -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probity.db");
+    let out = probity(&db, &["demo", "--synthetic", synthetic]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Case 2020/134541"));
+    Demo { _dir: dir, db }
+}
+
+#[test]
+fn demo_then_case_show_prints_the_case_file() {
+    let d = demo("20");
+    let out = probity(&d.db, &["case", "show", "2020/134541"]);
+    assert!(out.status.success());
+    let shown = text(&out.stdout);
+    for expected in [
+        "Gloucestershire Constabulary",
+        "Findings (subject x allegation)",
+        "reflective practice",
+        "published 2022-04-04",
+        "Timeline",
+    ] {
+        assert!(shown.contains(expected), "missing {expected:?} in\n{shown}");
+    }
+    let out = probity(&d.db, &["case", "show", "2020/134541", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "reference",
+        "status",
+        "subjects",
+        "allegations",
+        "findings",
+        "events",
+    ] {
+        assert!(json.get(key).is_some(), "no {key}");
+    }
+    assert_eq!(json["findings"].as_array().unwrap().len(), 7);
+    // A synthetic case is there too.
+    let verify = probity(&d.db, &["audit", "verify"]);
+    assert!(verify.status.success());
+    assert!(text(&verify.stdout).starts_with("intact:"));
+}
+
+#[test]
+fn demo_refuses_a_database_that_holds_data() {
+    let d = demo("2");
+    let out = probity(&d.db, &["demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("needs an empty database"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_a_nonzero_exit() {
+    let d = demo("1");
+    let cases: [(&[&str], i32, &str); 3] = [
+        (
+            &["case", "show", "2099/000001"],
+            4,
+            "no case has the reference 2099/000001",
+        ),
+        (
+            &["case", "show", "not a ref!"],
+            1,
+            "is not a case reference",
+        ),
+        (
+            &["case", "show", "2020/134541", "--format", "xml"],
+            2,
+            "invalid value",
+        ),
+    ];
+    for (args, code, message) in cases {
+        let out = probity(&d.db, args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let err = text(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args(["--database", "mysql://nowhere", "audit", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is not understood"), "{err}");
+}
+
+#[test]
+fn apply_runs_a_command_and_a_refusal_changes_nothing() {
+    let d = demo("1");
+    let head = || text(&probity(&d.db, &["audit", "verify"]).stdout);
+    let before = head();
+    let refused = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "2020/134541",
+            "--actor",
+            "someone",
+            "--body",
+            "appropriate-authority",
+        ],
+        Some(r#"{"command":"publish","title":"Again","summary":"s"}"#),
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    let err = text(&refused.stderr);
+    assert!(err.contains("wrong-body"), "{err}");
+    assert_eq!(head(), before, "a refused command leaves the log untouched");
+
+    let bad_json = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "2020/134541",
+            "--actor",
+            "a",
+            "--body",
+            "oversight-body",
+        ],
+        Some("{"),
+    );
+    assert_eq!(bad_json.status.code(), Some(1));
+    assert!(text(&bad_json.stderr).contains("not valid JSON"));
+    let unknown_field = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "2020/134541",
+            "--actor",
+            "a",
+            "--body",
+            "oversight-body",
+        ],
+        Some(r#"{"command":"log_decision","decision":"d","rationale":"r","colour":"red"}"#),
+    );
+    assert_eq!(unknown_field.status.code(), Some(1));
+    assert_eq!(head(), before);
+
+    // A new complaint through the CLI, with personal data sealed by the shell.
+    let log = r#"{"command":"log_matter","reference":"PC/0007/26","kind":"complaint","force":"kent","received_on":"2026-11-01","summary":"Rude officer at a station counter."}"#;
+    let ok = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "PC/0007/26",
+            "--actor",
+            "clerk",
+            "--body",
+            "appropriate-authority",
+        ],
+        Some(log),
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let party = r#"{"command":"add_party","role":{"role":"complainant","basis":"directed_at"},"personal_data":{"name":"Sam Example"}}"#;
+    let ok = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "PC/0007/26",
+            "--actor",
+            "clerk",
+            "--body",
+            "appropriate-authority",
+            "--expected-version",
+            "1",
+        ],
+        Some(party),
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let stale = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "PC/0007/26",
+            "--actor",
+            "clerk",
+            "--body",
+            "appropriate-authority",
+            "--expected-version",
+            "1",
+        ],
+        Some(party),
+    );
+    assert_eq!(stale.status.code(), Some(5), "{}", text(&stale.stderr));
+    let shown = text(&probity(&d.db, &["case", "show", "PC/0007/26"]).stdout);
+    assert!(shown.contains("Sam Example"), "{shown}");
+}
+
+#[test]
+fn audit_verify_names_the_first_broken_link() {
+    let d = demo("3");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", d.db.display()))
+            .await
+            .unwrap();
+        sqlx::query("DROP TRIGGER events_refuse_update")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE events SET actor = 'mallory' WHERE position = 17")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let out = probity(&d.db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(6));
+    let err = text(&out.stderr);
+    assert!(err.contains("position 17"), "{err}");
+}
+
+#[test]
+fn rebuild_restores_the_read_models() {
+    let d = demo("10");
+    let out = probity(&d.db, &["rebuild"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("11 cases"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+/// A process killed in the middle of loading leaves whole transactions only: the chain
+/// verifies and the read models agree with the log.
+#[test]
+fn a_crash_mid_write_leaves_no_partial_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probity.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args([
+            "--database",
+            &format!("sqlite:{}", db.display()),
+            "demo",
+            "--synthetic",
+            "50000",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches have committed, then kill without warning.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let wal = dir.path().join("probity.db-wal");
+        if std::fs::metadata(&wal)
+            .map(|m| m.len() > 2_000_000)
+            .unwrap_or(false)
+            || std::time::Instant::now() > deadline
+        {
+            break;
+        }
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the load finished before it could be interrupted"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let verify = probity(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (events, versions, cases): (i64, i64, i64) = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM events), (SELECT COALESCE(SUM(version), 0) FROM cases), (SELECT COUNT(*) FROM cases)")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    assert!(
+        cases > 0 && cases < 50_001,
+        "interrupted part-way: {cases} cases"
+    );
+    assert_eq!(cases % 25, 0, "whole batches only");
+    assert_eq!(
+        events, versions,
+        "every stored event is reflected in the read models"
+    );
+}
