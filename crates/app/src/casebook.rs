@@ -2,6 +2,7 @@
 //! and nothing else to change a case.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use probity_domain::{Case, CaseId, Command, Context, Event, Reference, Refusal, decide};
 use probity_store::projection::project;
@@ -79,7 +80,14 @@ fn new_events(events: &[Event], ctx: &Context) -> Vec<NewEvent> {
 /// A case being changed within one batch.
 struct Pending {
     case: Case,
-    append: Append,
+    expected_version: u64,
+    events: Vec<NewEvent>,
+    personal_data: Vec<(
+        probity_domain::PartyId,
+        probity_domain::party::SealedPersonalData,
+    )>,
+    erase: Vec<probity_domain::PartyId>,
+    grid_changed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -159,62 +167,65 @@ impl Casebook {
                 )));
             }
             let case_id = CaseId::for_reference(reference);
-            if !pending.contains_key(&case_id) {
-                let (case, _, _) = self.state(case_id).await?;
-                if case.version == 0 && !matches!(command, Command::LogMatter { .. }) {
-                    return Err(AppError::NotFound(reference.clone()));
-                }
-                if i == 0
-                    && let Some(expected) = expected_version
-                    && expected != case.version
-                {
-                    return Err(StoreError::Conflict {
-                        case: reference.to_string(),
-                        expected,
-                        actual: case.version,
+            let p = match pending.entry(case_id) {
+                Entry::Occupied(o) => o.into_mut(),
+                Entry::Vacant(v) => {
+                    let (case, _, _) = self.state(case_id).await?;
+                    if case.version == 0 && !matches!(command, Command::LogMatter { .. }) {
+                        return Err(AppError::NotFound(reference.clone()));
                     }
-                    .into());
-                }
-                let version = case.version;
-                let projection =
-                    project(case_id, &case).unwrap_or_else(|| placeholder(case_id, reference));
-                pending.insert(
-                    case_id,
-                    Pending {
+                    if i == 0
+                        && let Some(expected) = expected_version
+                        && expected != case.version
+                    {
+                        return Err(StoreError::Conflict {
+                            case: reference.to_string(),
+                            expected,
+                            actual: case.version,
+                        }
+                        .into());
+                    }
+                    order.push(case_id);
+                    v.insert(Pending {
+                        expected_version: case.version,
                         case,
-                        append: Append {
-                            case_id,
-                            expected_version: version,
-                            events: Vec::new(),
-                            personal_data: Vec::new(),
-                            erase: Vec::new(),
-                            projection,
-                            grid_changed: false,
-                        },
-                    },
-                );
-                order.push(case_id);
-            }
-            let p = pending.get_mut(&case_id).expect("inserted above");
+                        events: Vec::new(),
+                        personal_data: Vec::new(),
+                        erase: Vec::new(),
+                        grid_changed: false,
+                    })
+                }
+            };
             let decision = decide(&p.case, command, ctx)?;
             for e in &decision.events {
                 p.case.apply(e);
-                p.append.grid_changed |= e.touches_grid();
+                p.grid_changed |= e.touches_grid();
             }
-            p.append.events.extend(new_events(&decision.events, ctx));
-            p.append.personal_data.extend(decision.personal_data);
-            p.append.erase.extend(decision.erase);
+            p.events.extend(new_events(&decision.events, ctx));
+            p.personal_data.extend(decision.personal_data);
+            p.erase.extend(decision.erase);
         }
         let mut appends = Vec::with_capacity(order.len());
         for case_id in &order {
-            let mut p = pending
+            let p = pending
                 .remove(case_id)
                 .expect("every ordered case is pending");
-            if p.append.events.is_empty() {
+            if p.events.is_empty() {
                 continue;
             }
-            p.append.projection = project(*case_id, &p.case).expect("an appended case is open");
-            appends.push((p.append, p.case.version));
+            let version = p.case.version;
+            appends.push((
+                Append {
+                    case_id: *case_id,
+                    expected_version: p.expected_version,
+                    events: p.events,
+                    personal_data: p.personal_data,
+                    erase: p.erase,
+                    projection: project(*case_id, &p.case).expect("an appended case is open"),
+                    grid_changed: p.grid_changed,
+                },
+                version,
+            ));
         }
         let batch: Vec<Append> = appends.iter().map(|(a, _)| a.clone()).collect();
         let records = self.db.append(&batch).await?;
@@ -249,17 +260,27 @@ impl Casebook {
         })
     }
 
-    /// Every case's state, folded from the whole log in position order.
+    /// Every case's state, folded from its stream.
     pub async fn replay_all(&self) -> Result<BTreeMap<String, Case>, AppError> {
         let mut cases: BTreeMap<String, Case> = BTreeMap::new();
-        let mut after = 0;
+        let mut after = String::new();
         loop {
-            let page = self.db.read_log(after, 10_000).await?;
+            let page = self.db.read_streams(&after, 1_000).await?;
             let Some(last) = page.last() else { break };
-            after = last.position;
-            for r in &page {
-                let e = decode(r)?;
-                cases.entry(r.case_id.clone()).or_default().apply(&e);
+            after = last.case_id.clone();
+            for stream in page {
+                let mut case = Case::default();
+                for (i, payload) in stream.payloads.iter().enumerate() {
+                    let e: Event = serde_json::from_str(payload).map_err(|e| {
+                        StoreError::Corrupt(format!(
+                            "event {} of case {} does not decode: {e}",
+                            i + 1,
+                            stream.case_id
+                        ))
+                    })?;
+                    case.apply(&e);
+                }
+                cases.insert(stream.case_id, case);
             }
         }
         Ok(cases)
@@ -282,26 +303,5 @@ impl Casebook {
 
     pub async fn counts(&self) -> Result<Counts, AppError> {
         Ok(self.db.counts().await?)
-    }
-}
-
-/// Rows for a case not yet logged; replaced before anything is written.
-fn placeholder(case_id: CaseId, reference: &Reference) -> probity_store::CaseProjection {
-    probity_store::CaseProjection {
-        case: probity_store::CaseRow {
-            case_id: case_id.to_string(),
-            reference: reference.to_string(),
-            kind: String::new(),
-            force: String::new(),
-            status: String::new(),
-            received_on: String::new(),
-            mode: None,
-            sexual_misconduct: false,
-            published_on: None,
-            version: 0,
-        },
-        subjects: Vec::new(),
-        allegations: Vec::new(),
-        findings: Vec::new(),
     }
 }

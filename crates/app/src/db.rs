@@ -3,7 +3,9 @@
 use probity_domain::party::PersonalData;
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
-use probity_store::{Append, CaseRow, Counts, EventRecord, EventStore, Head, StoreError};
+use probity_store::{
+    Append, CaseRow, CaseStream, Counts, EventRecord, EventStore, Head, StoreError,
+};
 use probity_store_sqlite::SqliteStore;
 
 /// Where the data lives, as the user wrote it.
@@ -72,6 +74,13 @@ impl EventStore for Db {
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
         dispatch!(self, s => s.read_log(after_position, limit).await)
+    }
+    async fn read_streams(
+        &self,
+        after_case_id: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseStream>, StoreError> {
+        dispatch!(self, s => s.read_streams(after_case_id, limit).await)
     }
     async fn head(&self) -> Result<Option<Head>, StoreError> {
         dispatch!(self, s => s.head().await)

@@ -52,43 +52,27 @@ pub struct EventRecord {
     pub hash: Hash,
 }
 
-/// The link for an event whose fields are given, following `prev`.
-pub fn link(
-    prev: Hash,
-    position: i64,
-    case_id: &str,
-    version: i64,
-    recorded_at: i64,
-    actor: &str,
-    kind: &str,
-    payload: &str,
-) -> Hash {
-    let mut h = Sha256::new();
-    h.update(b"probity-event/v1\0");
-    h.update(prev.0);
-    h.update(position.to_be_bytes());
-    h.update(version.to_be_bytes());
-    h.update(recorded_at.to_be_bytes());
-    for field in [case_id, actor, kind, payload] {
-        h.update((field.len() as u64).to_be_bytes());
-        h.update(field.as_bytes());
-    }
-    Hash(h.finalize().into())
-}
-
 impl EventRecord {
-    /// The link this record should carry, recomputed from its fields.
+    /// The link this record should carry, recomputed from its fields: SHA-256 over a domain
+    /// tag, the previous link, the numbers, and each text field with its length before it.
     pub fn expected_hash(&self) -> Hash {
-        link(
-            self.prev_hash,
-            self.position,
-            &self.case_id,
-            self.version,
-            self.recorded_at,
-            &self.actor,
-            &self.kind,
-            &self.payload,
-        )
+        let mut h = Sha256::new();
+        h.update(b"probity-event/v1\0");
+        h.update(self.prev_hash.0);
+        h.update(self.position.to_be_bytes());
+        h.update(self.version.to_be_bytes());
+        h.update(self.recorded_at.to_be_bytes());
+        for field in [&self.case_id, &self.actor, &self.kind, &self.payload] {
+            h.update((field.len() as u64).to_be_bytes());
+            h.update(field.as_bytes());
+        }
+        Hash(h.finalize().into())
+    }
+
+    /// The record with its link filled in.
+    pub fn sealed(mut self) -> Self {
+        self.hash = self.expected_hash();
+        self
     }
 }
 
@@ -154,7 +138,7 @@ mod tests {
         let mut prev = Hash::GENESIS;
         (1..=n as i64)
             .map(|position| {
-                let mut r = EventRecord {
+                let r = EventRecord {
                     position,
                     case_id: format!("case-{}", position % 3),
                     version: position,
@@ -164,8 +148,8 @@ mod tests {
                     payload: format!("{{\"n\":{position}}}"),
                     prev_hash: prev,
                     hash: Hash::GENESIS,
-                };
-                r.hash = r.expected_hash();
+                }
+                .sealed();
                 prev = r.hash;
                 r
             })
@@ -184,9 +168,11 @@ mod tests {
 
     #[test]
     fn field_boundaries_are_unambiguous() {
-        let a = link(Hash::GENESIS, 1, "ab", 1, 0, "c", "k", "p");
-        let b = link(Hash::GENESIS, 1, "a", 1, 0, "bc", "k", "p");
-        assert_ne!(a, b);
+        let a = chain(1).remove(0);
+        let mut b = a.clone();
+        b.case_id.push('x');
+        b.actor = b.actor[1..].to_string();
+        assert_ne!(a.expected_hash(), b.expected_hash());
     }
 
     proptest! {

@@ -59,6 +59,13 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// One case's event payloads, in version order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseStream {
+    pub case_id: String,
+    pub payloads: Vec<String>,
+}
+
 /// The last link of the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
@@ -98,6 +105,14 @@ pub trait EventStore: Send + Sync {
         after_position: i64,
         limit: i64,
     ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+
+    /// Up to `limit` whole cases after `after_case_id` (in case-id order), each with its event
+    /// payloads in version order: the fast path for replaying everything.
+    fn read_streams(
+        &self,
+        after_case_id: &str,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<CaseStream>, StoreError>> + Send;
 
     fn head(&self) -> impl Future<Output = Result<Option<Head>, StoreError>> + Send;
 

@@ -71,11 +71,11 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
         }
         Command::RecordNoLearning { rationale } => {
             by(ctx, &oversight, "record that no learning was identified")?;
-            if !case
+            let reported = case
                 .investigation
                 .as_ref()
-                .is_some_and(|i| i.report_on.is_some())
-            {
+                .is_some_and(|i| i.report_on.is_some());
+            if !reported {
                 return refuse(
                     Rule::RecommendationTooEarly,
                     "learning is considered once the report is in",

@@ -101,13 +101,13 @@ pub(super) fn parties_and_allegations(
                 {
                     return refuse(Rule::OnlyComplaints, "only a complaint has a complainant");
                 }
-                Role::Representative { on_behalf_of } => {
-                    if !matches!(party(case, *on_behalf_of)?.role, Role::Complainant { .. }) {
-                        return refuse(
-                            Rule::UnknownParty,
-                            format!("{on_behalf_of} is not a complainant"),
-                        );
-                    }
+                Role::Representative { on_behalf_of }
+                    if !matches!(party(case, *on_behalf_of)?.role, Role::Complainant { .. }) =>
+                {
+                    return refuse(
+                        Rule::UnknownParty,
+                        format!("{on_behalf_of} is not a complainant"),
+                    );
                 }
                 _ => {}
             }

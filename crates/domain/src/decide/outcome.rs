@@ -117,7 +117,8 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
             subject: s,
             outcome,
         } => {
-            if !case.criminal.get(s).is_some_and(|c| c.outcome.is_none()) {
+            let open = case.criminal.get(s).is_some_and(|c| c.outcome.is_none());
+            if !open {
                 return refuse(
                     Rule::ProsecutionNotReferred,
                     format!("{s} has no open referral to prosecutors"),

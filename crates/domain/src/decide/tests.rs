@@ -1978,7 +1978,7 @@ mod properties {
         };
         match pick % 40 {
             0 => log_matter(
-                if a % 5 == 0 {
+                if a.is_multiple_of(5) {
                     MatterKind::ConductMatter
                 } else {
                     MatterKind::Complaint
@@ -1991,7 +1991,7 @@ mod properties {
                         basis: ComplainantBasis::DirectedAt,
                     },
                     1 | 2 => Role::Subject(SubjectProfile {
-                        former: b % 7 == 0,
+                        former: b.is_multiple_of(7),
                         ..profile()
                     }),
                     _ => Role::Witness,
@@ -2015,7 +2015,7 @@ mod properties {
             },
             5 => Command::HandleOutsideSchedule3 {
                 assessment: HandlingAssessment {
-                    might_justify_proceedings: a % 2 == 0,
+                    might_justify_proceedings: a.is_multiple_of(2),
                     article_2_or_3: false,
                 },
                 rationale: "r".into(),
@@ -2045,7 +2045,7 @@ mod properties {
             },
             11 => Command::AssessSeverity {
                 subject,
-                severity: if a % 2 == 0 {
+                severity: if a.is_multiple_of(2) {
                     Severity::Misconduct
                 } else {
                     Severity::GrossMisconduct
@@ -2056,7 +2056,7 @@ mod properties {
             12 => Command::ServeNotice { subject },
             13 => Command::RecordInterview {
                 party,
-                under_caution: a % 2 == 0,
+                under_caution: a.is_multiple_of(2),
                 summary: "s".into(),
             },
             14 => Command::Suspend { reason: "r".into() },
@@ -2102,7 +2102,7 @@ mod properties {
                 rationale: "r".into(),
             },
             24 => Command::AnswerRecommendation {
-                accepted: a % 2 == 0,
+                accepted: a.is_multiple_of(2),
                 rationale: "r".into(),
             },
             25 => Command::ArrangeProceedings {
@@ -2115,7 +2115,7 @@ mod properties {
                 proceedings: ProceedingsId(1 + u32::from(a % 2)),
                 findings: vec![(allegation, proven)],
                 sanction,
-                unconnected_incidents: b % 3 == 0,
+                unconnected_incidents: b.is_multiple_of(3),
             },
             27 => Command::LodgeAppeal {
                 proceedings: ProceedingsId(1),
@@ -2135,7 +2135,7 @@ mod properties {
                 late_reason: None,
             },
             34 => Command::DecideReview {
-                upheld: a % 2 == 0,
+                upheld: a.is_multiple_of(2),
                 recommendations: vec![],
                 reinvestigation: None,
             },

@@ -1,0 +1,214 @@
+//! Append and replay throughput on SQLite. Run: `cargo bench -p probity-app --bench store`
+//! (add `-- --cases N` to change the workload). Prints a Markdown table for BENCHMARKS.md.
+
+use std::time::Instant;
+
+use probity_app::{Casebook, Db};
+use probity_domain::scenario::{self, Step};
+use probity_domain::{Case, Command, Context, Event, Reference};
+use probity_store::EventStore;
+
+fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
+    let mut n = 0u64;
+    let mut salt = move || {
+        n += 1;
+        let mut s = [0u8; 16];
+        s[..8].copy_from_slice(&n.to_le_bytes());
+        s
+    };
+    (1..=cases)
+        .flat_map(|i| {
+            let steps: Vec<Step> = scenario::synthetic_case(i, &mut salt);
+            let reference = match &steps[0].command {
+                Command::LogMatter { reference, .. } => reference.clone(),
+                _ => unreachable!(),
+            };
+            steps
+                .into_iter()
+                .map(move |s| (reference.clone(), s.command, s.context))
+        })
+        .collect()
+}
+
+async fn fresh(dir: &tempfile::TempDir, name: &str) -> Casebook {
+    let url = format!("sqlite:{}", dir.path().join(name).display());
+    Casebook::new(Db::connect(&url).await.expect("open"))
+}
+
+fn rate(count: f64, secs: f64) -> String {
+    format!("{:.0}", count / secs)
+}
+
+fn main() {
+    let mut cases = 2_000u32;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--cases" {
+            cases = args.next().and_then(|v| v.parse().ok()).expect("--cases N");
+        }
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run(cases));
+}
+
+async fn run(cases: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let items = workload(cases);
+    let commands = items.len() as f64;
+    println!(
+        "workload: {cases} synthetic cases, {} commands",
+        items.len()
+    );
+
+    // 1. One transaction per command: load, decide, append with chain and read models.
+    let single = fresh(&dir, "single.db").await;
+    let single_cases = (cases / 10).max(1);
+    let single_items: Vec<_> = items
+        .iter()
+        .filter(|(r, _, _)| {
+            let n: u32 = r.as_str().rsplit('/').next().unwrap().parse().unwrap();
+            n <= single_cases
+        })
+        .cloned()
+        .collect();
+    let t = Instant::now();
+    for (r, c, ctx) in &single_items {
+        single.execute(r, c, ctx, None).await.expect("valid");
+    }
+    let single_secs = t.elapsed().as_secs_f64();
+    let single_events = single.counts().await.unwrap().events as f64;
+
+    // 2. Batched: 25 cases' commands per transaction.
+    let batched = fresh(&dir, "batched.db").await;
+    let mut chunks: Vec<Vec<(Reference, Command, Context)>> = Vec::new();
+    let mut current_cases = 0;
+    let mut last: Option<Reference> = None;
+    for item in &items {
+        if last.as_ref() != Some(&item.0) {
+            if current_cases == 25 || chunks.is_empty() {
+                chunks.push(Vec::new());
+                current_cases = 0;
+            }
+            current_cases += 1;
+            last = Some(item.0.clone());
+        }
+        chunks.last_mut().unwrap().push(item.clone());
+    }
+    let t = Instant::now();
+    for chunk in &chunks {
+        batched.execute_batch(chunk, None).await.expect("valid");
+    }
+    let batched_secs = t.elapsed().as_secs_f64();
+    let events = batched.counts().await.unwrap().events;
+
+    // 3. Raw inserts of the same bytes, same transaction sizes: no decide, chain or read models.
+    let log = batched.db().read_log(0, i64::MAX).await.unwrap();
+    let raw = fresh(&dir, "raw.db").await;
+    let Db::Sqlite(raw_store) = raw.db();
+    let pool = raw_store.pool();
+    sqlx::query("CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)")
+        .execute(pool)
+        .await
+        .unwrap();
+    let per_tx = (log.len() / chunks.len()).max(1);
+    let t = Instant::now();
+    for chunk in log.chunks(per_tx) {
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        for r in chunk {
+            sqlx::query("INSERT INTO raw_events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(r.position)
+                .bind(&r.case_id)
+                .bind(r.version)
+                .bind(r.recorded_at)
+                .bind(&r.actor)
+                .bind(&r.kind)
+                .bind(&r.payload)
+                .bind(&r.prev_hash.0[..])
+                .bind(&r.hash.0[..])
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let raw_secs = t.elapsed().as_secs_f64();
+
+    // 4. Replay: fold decoded events; decode and fold; read from SQLite, decode and fold.
+    let decoded: Vec<(String, Event)> = log
+        .iter()
+        .map(|r| (r.case_id.clone(), serde_json::from_str(&r.payload).unwrap()))
+        .collect();
+    let t = Instant::now();
+    let mut folded = std::collections::HashMap::<&str, Case>::new();
+    for (id, e) in &decoded {
+        folded.entry(id.as_str()).or_default().apply(e);
+    }
+    let fold_secs = t.elapsed().as_secs_f64();
+    assert_eq!(folded.len(), cases as usize);
+    let t = Instant::now();
+    let mut folded = std::collections::HashMap::<&str, Case>::new();
+    for r in &log {
+        let e: Event = serde_json::from_str(&r.payload).unwrap();
+        folded.entry(r.case_id.as_str()).or_default().apply(&e);
+    }
+    let decode_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let replayed = batched.replay_all().await.unwrap();
+    let full_secs = t.elapsed().as_secs_f64();
+    assert_eq!(replayed.len(), cases as usize);
+    let t = Instant::now();
+    let verified = batched.verify().await.unwrap();
+    let verify_secs = t.elapsed().as_secs_f64();
+    assert_eq!(verified.events, events);
+
+    let n = events as f64;
+    println!();
+    println!("| measure | count | seconds | per second |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| commands, one transaction each (load + decide + append + chain + read models) | {} | {single_secs:.2} | {} |",
+        single_items.len(),
+        rate(single_items.len() as f64, single_secs)
+    );
+    println!(
+        "| events, one transaction per command | {single_events} | {single_secs:.2} | {} |",
+        rate(single_events, single_secs)
+    );
+    println!(
+        "| commands, batched 25 cases per transaction | {} | {batched_secs:.2} | {} |",
+        items.len(),
+        rate(commands, batched_secs)
+    );
+    println!(
+        "| events, batched | {events} | {batched_secs:.2} | {} |",
+        rate(n, batched_secs)
+    );
+    println!(
+        "| events, raw SQLite insert of the same bytes, same transaction sizes | {events} | {raw_secs:.2} | {} |",
+        rate(n, raw_secs)
+    );
+    println!(
+        "| replay: fold of decoded events | {events} | {fold_secs:.3} | {} |",
+        rate(n, fold_secs)
+    );
+    println!(
+        "| replay: JSON decode + fold | {events} | {decode_secs:.3} | {} |",
+        rate(n, decode_secs)
+    );
+    println!(
+        "| replay: read case streams from SQLite + decode + fold (`replay_all`, used by rebuild) | {events} | {full_secs:.3} | {} |",
+        rate(n, full_secs)
+    );
+    println!(
+        "| audit verify: read + recompute chain | {events} | {verify_secs:.3} | {} |",
+        rate(n, verify_secs)
+    );
+    println!();
+    println!(
+        "batched append rate / raw insert rate = {:.2} (target at least 0.33)",
+        raw_secs / batched_secs
+    );
+}
