@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use probity_domain::case::Party;
 use probity_domain::party::Role;
 use probity_domain::publication::pending_proceedings;
-use probity_domain::{Reference, london};
+use probity_domain::{Reference, code_of, london};
 use probity_store::EventStore;
 use probity_store::projection::outcome;
 use serde::Serialize;
@@ -99,13 +99,6 @@ fn value<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-fn code<T: Serialize>(v: &T) -> String {
-    match value(v) {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    }
-}
-
 impl Casebook {
     /// The full case file of `reference`.
     pub async fn case_file(&self, reference: &Reference) -> Result<CaseFile, AppError> {
@@ -132,12 +125,12 @@ impl Casebook {
             force: matter.force.name().to_string(),
             status: case.status.code().to_string(),
             version: case.version,
-            classification: code(&matter.classification),
+            classification: code_of(&matter.classification),
             received_on: matter.received_on.to_string(),
             came_to_attention_on: matter.came_to_attention_on.to_string(),
             incident_on: matter.incident_on.map(|d| d.to_string()),
             summary: matter.summary.clone(),
-            mode_of_investigation: inv.map(|i| code(&i.mode)),
+            mode_of_investigation: inv.map(|i| code_of(&i.mode)),
             parties: case.parties.values().map(|p| party_view(p, &names)).collect(),
             subjects: case
                 .subjects()
@@ -170,8 +163,8 @@ impl Casebook {
                 .map(|(s, a)| FindingView {
                     subject: s.to_string(),
                     allegation: a.to_string(),
-                    opinion: inv.and_then(|i| i.opinions.get(&(s, a))).map(|f| code(&f.case_to_answer)),
-                    determination: inv.and_then(|i| i.determinations.get(&(s, a))).map(|f| code(&f.case_to_answer)),
+                    opinion: inv.and_then(|i| i.opinions.get(&(s, a))).map(|f| code_of(&f.case_to_answer)),
+                    determination: inv.and_then(|i| i.determinations.get(&(s, a))).map(|f| code_of(&f.case_to_answer)),
                     action: inv.and_then(|i| i.settled.get(&s)).map(|x| x.label().to_string()),
                     outcome: outcome(case, s, a),
                 })
@@ -180,7 +173,7 @@ impl Casebook {
             reflective_practice: case
                 .reflective_practice
                 .iter()
-                .map(|(s, r)| serde_json::json!({ "subject": s.to_string(), "stage": code(&r.stage), "history": value(&r.history) }))
+                .map(|(s, r)| serde_json::json!({ "subject": s.to_string(), "stage": code_of(&r.stage), "history": value(&r.history) }))
                 .collect(),
             learning_recommendations: case.recommendations.values().map(value).collect(),
             review_right: case.review_right.as_ref().map(value),
@@ -214,9 +207,11 @@ fn party_view(
     names: &std::collections::BTreeMap<probity_domain::PartyId, Option<String>>,
 ) -> PartyView {
     let role = match &p.role {
-        Role::Complainant { basis } => format!("complainant ({})", code(basis).replace('_', " ")),
+        Role::Complainant { basis } => {
+            format!("complainant ({})", code_of(basis).replace('_', " "))
+        }
         Role::Representative { on_behalf_of } => format!("representative of {on_behalf_of}"),
-        Role::Subject(s) => format!("subject ({})", code(&s.kind).replace('_', " ")),
+        Role::Subject(s) => format!("subject ({})", code_of(&s.kind).replace('_', " ")),
         other => other.label().to_string(),
     };
     PartyView {
@@ -226,7 +221,7 @@ fn party_view(
         vulnerabilities: p
             .vulnerabilities
             .iter()
-            .map(|v| code(v).replace('_', " "))
+            .map(|v| code_of(v).replace('_', " "))
             .collect(),
     }
 }

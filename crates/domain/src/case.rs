@@ -267,7 +267,19 @@ pub struct LearningRecommendation {
     pub recipient: String,
     pub text: String,
     pub made_on: Date,
+    /// The last day of the 56 days beginning with the day it was made (Sch3 para 28B), or
+    /// the extended date.
+    pub response_due: Date,
+    pub extended: bool,
     pub response: Option<(Acceptance, String, Date)>,
+    pub response_published_on: Option<Date>,
+}
+
+/// The last day of the 56-day response period beginning with `made_on` (Sch3 para 28B(2)).
+pub fn recommendation_response_due(made_on: Date) -> Date {
+    made_on
+        .checked_add(jiff::Span::new().days(55))
+        .expect("dates of this process are far from the calendar's end")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -308,6 +320,8 @@ pub struct Case {
     pub reflective_practice: BTreeMap<PartyId, ReflectivePractice>,
     pub criminal: BTreeMap<PartyId, CriminalReferral>,
     pub barred_list: Vec<PartyId>,
+    /// Subjects who left the service while under investigation (Police Act 1996 s.88H).
+    pub advisory_list: Vec<PartyId>,
     pub recommendations: BTreeMap<RecommendationId, LearningRecommendation>,
     pub no_learning_on: Option<Date>,
     pub updates: Vec<(PartyId, UpdateKind, Date)>,
@@ -780,7 +794,10 @@ impl Case {
                         recipient: recipient.clone(),
                         text: text.clone(),
                         made_on: *on,
+                        response_due: recommendation_response_due(*on),
+                        extended: false,
                         response: None,
+                        response_published_on: None,
                     },
                 );
             }
@@ -794,6 +811,35 @@ impl Case {
                     r.response = Some((*accepted, narrative.clone(), *on));
                 }
             }
+            Event::ResponsePeriodExtended {
+                recommendation,
+                until,
+                ..
+            } => {
+                if let Some(r) = self.recommendations.get_mut(recommendation) {
+                    r.response_due = *until;
+                    r.extended = true;
+                }
+            }
+            Event::LearningResponsePublished { recommendation, on } => {
+                if let Some(r) = self.recommendations.get_mut(recommendation) {
+                    r.response_published_on = Some(*on);
+                }
+            }
+            Event::SubjectLeftService {
+                subject,
+                advisory_list,
+                ..
+            } => {
+                if let Some(Role::Subject(profile)) =
+                    self.parties.get_mut(subject).map(|p| &mut p.role)
+                {
+                    profile.former = true;
+                }
+                if *advisory_list {
+                    self.advisory_list.push(*subject);
+                }
+            }
             Event::NoLearningIdentified { on, .. } => self.no_learning_on = Some(*on),
             Event::PartyUpdated { party, kind, on } => self.updates.push((*party, *kind, *on)),
             Event::OutcomeNotified { review_right, on } => {
@@ -805,6 +851,7 @@ impl Case {
                 applicant,
                 late_reason,
                 on,
+                ..
             } => {
                 self.reviews.push(Review {
                     applicant: *applicant,

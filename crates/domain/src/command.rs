@@ -211,6 +211,19 @@ pub enum Command {
         /// Special circumstances for accepting an application made out of time.
         #[serde(default)]
         late_reason: Option<String>,
+        /// Days spent forwarding a misdirected application, excluded from the window.
+        #[serde(default)]
+        forwarding_days: u32,
+    },
+    RecordLeavingService {
+        subject: PartyId,
+    },
+    ExtendResponsePeriod {
+        recommendation: RecommendationId,
+        until: Date,
+    },
+    PublishLearningResponse {
+        recommendation: RecommendationId,
     },
     DecideReview {
         upheld: bool,

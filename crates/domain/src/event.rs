@@ -251,6 +251,23 @@ pub enum Event {
     ReviewApplied {
         applicant: PartyId,
         late_reason: Option<String>,
+        /// Days the application spent with the wrong review body (PCMR reg 29(3)).
+        forwarding_days: u32,
+        on: Date,
+    },
+    SubjectLeftService {
+        subject: PartyId,
+        /// Left while under investigation or awaiting proceedings: the advisory list applies.
+        advisory_list: bool,
+        on: Date,
+    },
+    ResponsePeriodExtended {
+        recommendation: RecommendationId,
+        until: Date,
+        on: Date,
+    },
+    LearningResponsePublished {
+        recommendation: RecommendationId,
         on: Date,
     },
     ReviewDecided {
@@ -331,6 +348,9 @@ impl Event {
             Event::PartyUpdated { .. } => "party_updated",
             Event::OutcomeNotified { .. } => "outcome_notified",
             Event::ReviewApplied { .. } => "review_applied",
+            Event::SubjectLeftService { .. } => "subject_left_service",
+            Event::ResponsePeriodExtended { .. } => "response_period_extended",
+            Event::LearningResponsePublished { .. } => "learning_response_published",
             Event::ReviewDecided { .. } => "review_decided",
             Event::ReinvestigationOrdered { .. } => "reinvestigation_ordered",
             Event::MatterWithdrawn { .. } => "matter_withdrawn",
@@ -362,6 +382,7 @@ impl Event {
                 | Event::NoticeServed { .. }
                 | Event::CriminalProceedingsConcluded { .. }
                 | Event::ReferredToProsecutors { .. }
+                | Event::SubjectLeftService { .. }
         )
     }
 
@@ -383,15 +404,28 @@ impl Event {
             }
             Event::HandledOutsideSchedule3 { .. } => "to be handled outside Schedule 3".into(),
             Event::FinalisedOutsideSchedule3 { outcome, .. } => {
-                format!("finalised outside Schedule 3: {outcome:?}")
+                format!("finalised outside Schedule 3: {}", w(outcome))
             }
             Event::MatterRecorded { reason, .. } => {
-                format!("recorded under Schedule 3 ({reason:?})")
+                format!("recorded under Schedule 3 ({})", w(reason))
             }
-            Event::Referred { basis, .. } => format!("referred to the oversight body ({basis:?})"),
-            Event::ReferralDecided { decision, .. } => format!("referral decided: {decision:?}"),
+            Event::Referred { basis, .. } => {
+                format!("referred to the oversight body ({})", basis_words(basis))
+            }
+            Event::ReferralDecided { decision, .. } => match decision {
+                ReferralDecision::Investigate(mode) => {
+                    format!("referral decided: {} investigation", w(mode))
+                }
+                ReferralDecision::ReturnToAppropriateAuthority => {
+                    "referral decided: returned to the appropriate authority".into()
+                }
+            },
             Event::InvestigationModeChanged { from, to, .. } => {
-                format!("mode changed from {from:?} to {to:?}")
+                format!(
+                    "form of investigation changed from {} to {}",
+                    w(from),
+                    w(to)
+                )
             }
             Event::LocalInvestigationStarted { .. } => "local investigation started".into(),
             Event::HandledOtherwiseThanByInvestigation { .. } => {
@@ -413,8 +447,10 @@ impl Event {
                 revision,
                 ..
             } => format!(
-                "severity {}for {subject}: {severity:?}, likely {likely_form:?}",
-                if *revision { "revised " } else { "assessed " }
+                "severity {}for {subject}: {}, likely {}",
+                if *revision { "revised " } else { "assessed " },
+                w(severity),
+                w(likely_form)
             ),
             Event::NoticeServed { subject, .. } => format!("written notice served on {subject}"),
             Event::InterviewRecorded {
@@ -442,7 +478,11 @@ impl Event {
                 finding.case_to_answer.label()
             ),
             Event::CaseDetermined { by, findings, .. } => {
-                format!("{} findings determined by {by:?}", findings.len())
+                format!(
+                    "{} findings determined by the {}",
+                    findings.len(),
+                    by.label()
+                )
             }
             Event::ReferredToProsecutors { subject, .. } => {
                 format!("{subject} referred to prosecutors")
@@ -450,7 +490,7 @@ impl Event {
             Event::CriminalProceedingsConcluded {
                 subject, outcome, ..
             } => {
-                format!("criminal proceedings for {subject}: {outcome:?}")
+                format!("criminal proceedings for {subject}: {}", w(outcome))
             }
             Event::ActionProposed { proposals, .. } => format!(
                 "proposed: {}",
@@ -503,12 +543,22 @@ impl Event {
                 proceedings,
                 outcome,
                 ..
-            } => format!("appeal on {proceedings}: {outcome:?}"),
+            } => format!(
+                "appeal on {proceedings}: {}",
+                match outcome {
+                    AppealOutcome::Confirmed => "confirmed".to_string(),
+                    AppealOutcome::Reversed => "reversed".to_string(),
+                    AppealOutcome::Substituted(s) => format!(
+                        "substituted: {}",
+                        s.map(|s| s.label()).unwrap_or("no disciplinary action")
+                    ),
+                }
+            ),
             Event::BarredListReferred { subject, .. } => {
                 format!("{subject} referred to the barred list")
             }
             Event::ReflectivePracticeProgressed { subject, stage, .. } => {
-                format!("reflective practice for {subject}: {stage:?}")
+                format!("reflective practice for {subject}: {}", w(stage))
             }
             Event::ReflectiveReportAgreed { subject, .. } => {
                 format!("reflective review report agreed for {subject}")
@@ -521,28 +571,65 @@ impl Event {
                 accepted,
                 ..
             } => {
-                format!("response to {recommendation}: {accepted:?}")
+                format!("response to {recommendation}: {}", w(accepted))
             }
             Event::NoLearningIdentified { .. } => "no learning identified".into(),
-            Event::PartyUpdated { party, kind, .. } => format!("{party} sent {kind:?} update"),
+            Event::PartyUpdated { party, kind, .. } => format!("{party} sent a {} update", w(kind)),
             Event::OutcomeNotified { review_right, .. } => format!(
                 "outcome notified{}",
                 match review_right {
-                    Some(r) => format!("; review by {:?} until {}", r.body, r.deadline),
+                    Some(r) => format!("; review by the {} until {}", w(&r.body), r.deadline),
                     None => "; no right of review".into(),
                 }
             ),
             Event::ReviewApplied { applicant, .. } => format!("review applied for by {applicant}"),
+            Event::SubjectLeftService {
+                subject,
+                advisory_list,
+                ..
+            } => format!(
+                "{subject} left the service{}",
+                if *advisory_list {
+                    "; advisory list"
+                } else {
+                    ""
+                }
+            ),
+            Event::ResponsePeriodExtended {
+                recommendation,
+                until,
+                ..
+            } => {
+                format!("response to {recommendation} due by {until}")
+            }
+            Event::LearningResponsePublished { recommendation, .. } => {
+                format!("response to {recommendation} published")
+            }
             Event::ReviewDecided { upheld, .. } => {
                 format!("review {}", if *upheld { "upheld" } else { "not upheld" })
             }
             Event::ReinvestigationOrdered { mode, .. } => {
-                format!("re-investigation ordered ({mode:?})")
+                format!("re-investigation ordered ({})", w(mode))
             }
             Event::MatterWithdrawn { .. } => "withdrawn by the complainant".into(),
             Event::CaseClosed { .. } => "case closed".into(),
             Event::SummaryPublished { title, .. } => format!("summary published: {title}"),
         }
+    }
+}
+
+/// A code in words: `gross_misconduct` becomes "gross misconduct".
+fn w<T: Serialize>(v: &T) -> String {
+    crate::code_of(v).replace('_', " ")
+}
+
+fn basis_words(b: &ReferralBasis) -> String {
+    match b {
+        ReferralBasis::Mandatory(c) => format!("mandatory: {}", w(c)),
+        ReferralBasis::Voluntary => "voluntary".into(),
+        ReferralBasis::LocalPolicingBody => "by the local policing body".into(),
+        ReferralBasis::CalledIn => "called in".into(),
+        ReferralBasis::TreatedAsReferred => "treated as referred".into(),
     }
 }
 

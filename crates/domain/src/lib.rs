@@ -97,3 +97,12 @@ pub fn london() -> &'static TimeZone {
     });
     &LONDON
 }
+
+/// The name a value has in JSON and in storage (`"no_case_to_answer"`, `"independent"`).
+pub fn code_of<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

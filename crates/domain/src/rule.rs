@@ -126,6 +126,9 @@ rules! {
     UnknownRecommendation => "unknown-recommendation", "Sch3 para 28B", "no such recommendation on this case";
     RecommendationAnswered => "recommendation-answered", "Sch3 para 28B",
         "the recommendation already has a response";
+    ResponseNotReceived => "response-not-received", "Sch3 para 28B(4)",
+        "a response is published only once it has been received, and once";
+    AlreadyFormer => "already-former", "PCR 2020 Sch 1", "the subject has already left the service";
     NotEntitledToUpdates => "not-entitled-to-updates", "PRA ss.20-21; PCMR 2020 reg 34",
         "only a complainant or an interested person is kept informed";
     OutcomeNotReady => "outcome-not-ready", "PCMR 2020 reg 34; Sch3 para 27(2)",

@@ -512,6 +512,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         Command::ApplyForReview {
             applicant: PartyId(5),
             late_reason: None,
+            forwarding_days: 0,
         },
         Rule::ReviewApplicantNotComplainant,
     );
@@ -521,6 +522,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
+            forwarding_days: 0,
         },
         Rule::NoReviewRight,
     );

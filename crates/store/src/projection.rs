@@ -3,7 +3,7 @@
 
 use probity_domain::case::{Case, ProposalStage};
 use probity_domain::conduct::Action;
-use probity_domain::{AllegationId, CaseId, PartyId};
+use probity_domain::{AllegationId, CaseId, PartyId, code_of};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRow {
@@ -55,14 +55,6 @@ pub struct CaseProjection {
     pub findings: Vec<FindingRow>,
 }
 
-fn snake<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
 /// The outcome so far for one subject on one allegation, in words.
 pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> String {
     let Some(inv) = case.investigation.as_ref() else {
@@ -109,7 +101,7 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
                 format!(
                     "{}: {}; {sanction}{appeal}",
                     Action::Proceedings(p.form).label(),
-                    snake(f).replace('_', " ")
+                    code_of(f).replace('_', " ")
                 )
             }
             _ => format!("{} pending", Action::Proceedings(p.form).label()),
@@ -120,7 +112,7 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
             let stage = case
                 .reflective_practice
                 .get(&subject)
-                .map(|r| snake(&r.stage).replace('_', " "))
+                .map(|r| code_of(&r.stage).replace('_', " "))
                 .unwrap_or_else(|| "referred".into());
             format!(
                 "{}; reflective practice ({stage})",
@@ -149,7 +141,7 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
         force: matter.force.code().to_string(),
         status: case.status.code().to_string(),
         received_on: matter.received_on.to_string(),
-        mode: inv.map(|i| snake(&i.mode)),
+        mode: inv.map(|i| code_of(&i.mode)),
         sexual_misconduct: case.involves_sexual_misconduct(),
         published_on: case
             .publication
@@ -163,7 +155,7 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
             let s = p.subject_profile()?;
             Some(SubjectRow {
                 party: i64::from(p.id.0),
-                subject_kind: snake(&s.kind),
+                subject_kind: code_of(&s.kind),
                 rank: s.rank.clone(),
                 service_number: s.service_number.clone(),
                 force: s.force.code().to_string(),
@@ -187,10 +179,10 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
             allegation: i64::from(a.0),
             opinion: inv
                 .and_then(|i| i.opinions.get(&(s, a)))
-                .map(|f| snake(&f.case_to_answer)),
+                .map(|f| code_of(&f.case_to_answer)),
             determination: inv
                 .and_then(|i| i.determinations.get(&(s, a)))
-                .map(|f| snake(&f.case_to_answer)),
+                .map(|f| code_of(&f.case_to_answer)),
             outcome: outcome(case, s, a),
         })
         .collect();

@@ -69,6 +69,62 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
                 on: today,
             })
         }
+        Command::ExtendResponsePeriod {
+            recommendation,
+            until,
+        } => {
+            by(ctx, &oversight, "extend the response period")?;
+            let Some(r) = case.recommendations.get(recommendation) else {
+                return refuse(
+                    Rule::UnknownRecommendation,
+                    format!("no recommendation {recommendation}"),
+                );
+            };
+            if r.response.is_some() {
+                return refuse(
+                    Rule::RecommendationAnswered,
+                    format!("{recommendation} was answered already"),
+                );
+            }
+            // The application must come within the period (para 28B(3)).
+            if today > r.response_due || *until <= r.response_due {
+                return refuse(
+                    Rule::DateOutOfRange,
+                    format!(
+                        "the period ends {}; an extension is granted within it, to a later date",
+                        r.response_due
+                    ),
+                );
+            }
+            Decision::one(Event::ResponsePeriodExtended {
+                recommendation: *recommendation,
+                until: *until,
+                on: today,
+            })
+        }
+        Command::PublishLearningResponse { recommendation } => {
+            by(
+                ctx,
+                &oversight,
+                "publish a response to a learning recommendation",
+            )?;
+            let Some(r) = case.recommendations.get(recommendation) else {
+                return refuse(
+                    Rule::UnknownRecommendation,
+                    format!("no recommendation {recommendation}"),
+                );
+            };
+            if r.response.is_none() || r.response_published_on.is_some() {
+                return refuse(
+                    Rule::ResponseNotReceived,
+                    format!("{recommendation} has no unpublished response"),
+                );
+            }
+            Decision::one(Event::LearningResponsePublished {
+                recommendation: *recommendation,
+                on: today,
+            })
+        }
         Command::RecordNoLearning { rationale } => {
             by(ctx, &oversight, "record that no learning was identified")?;
             let reported = case
@@ -147,6 +203,7 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
         Command::ApplyForReview {
             applicant,
             late_reason,
+            forwarding_days,
         } => {
             if case
                 .matter()
@@ -173,18 +230,28 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
                 .as_ref()
                 .map(|r| r.trim().to_string())
                 .filter(|r| !r.is_empty());
-            if today > right.deadline && late.is_none() {
+            if *forwarding_days > 90 {
+                return refuse(
+                    Rule::DateOutOfRange,
+                    "forwarding between review bodies takes days, not months",
+                );
+            }
+            let deadline = right
+                .deadline
+                .checked_add(jiff::Span::new().days(i64::from(*forwarding_days)))
+                .expect("bounded above");
+            if today > deadline && late.is_none() {
                 return refuse(
                     Rule::ReviewOutOfTime,
                     format!(
-                        "the window closed on {}; record special circumstances to accept it late",
-                        right.deadline
+                        "the window closed on {deadline}; record special circumstances to accept it late"
                     ),
                 );
             }
             Decision::one(Event::ReviewApplied {
                 applicant: *applicant,
-                late_reason: late.filter(|_| today > right.deadline),
+                late_reason: late.filter(|_| today > deadline),
+                forwarding_days: *forwarding_days,
                 on: today,
             })
         }

@@ -93,13 +93,16 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
         | C::DetermineAppeal { .. }
         | C::ReferToBarredList { .. }
         | C::ProgressReflectivePractice { .. }
-        | C::AgreeReflectiveReport { .. } => outcome::decide(case, command, ctx),
+        | C::AgreeReflectiveReport { .. }
+        | C::RecordLeavingService { .. } => outcome::decide(case, command, ctx),
         C::MakeLearningRecommendation { .. }
         | C::RecordLearningResponse { .. }
         | C::RecordNoLearning { .. }
         | C::UpdateParty { .. }
         | C::NotifyOutcome
         | C::ApplyForReview { .. }
+        | C::ExtendResponsePeriod { .. }
+        | C::PublishLearningResponse { .. }
         | C::DecideReview { .. }
         | C::OrderReinvestigation { .. }
         | C::Withdraw { .. }

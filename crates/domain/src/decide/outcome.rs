@@ -384,6 +384,33 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
                 on: today,
             })
         }
+        Command::RecordLeavingService { subject: s } => {
+            by(ctx, &aa, "record that a subject left the service")?;
+            crate::decide::not_terminal(case, "record that a subject left the service")?;
+            if subject(case, *s)?.former {
+                return refuse(
+                    Rule::AlreadyFormer,
+                    format!("{s} is already a former officer"),
+                );
+            }
+            // Under investigation: a notice served and no final outcome yet; or proceedings pending.
+            let investigated = case.investigation.as_ref().is_some_and(|i| {
+                i.notices.contains_key(s)
+                    && (i.determined.is_none()
+                        || i.determinations
+                            .iter()
+                            .any(|((d, _), f)| d == s && f.case_to_answer.is_case_to_answer()))
+            });
+            let proceedings_open = case
+                .proceedings
+                .values()
+                .any(|p| p.subject == *s && !p.is_complete());
+            Decision::one(Event::SubjectLeftService {
+                subject: *s,
+                advisory_list: investigated || proceedings_open,
+                on: today,
+            })
+        }
         Command::ProgressReflectivePractice {
             subject: s,
             stage: next,

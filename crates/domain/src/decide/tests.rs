@@ -1623,6 +1623,7 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview {
             applicant: PartyId(2),
             late_reason: None,
+            forwarding_days: 0,
         },
         Rule::ReviewApplicantNotComplainant,
     );
@@ -1633,6 +1634,7 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
+            forwarding_days: 0,
         },
         Rule::ReviewOutOfTime,
     );
@@ -1641,6 +1643,7 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: Some("in hospital".into()),
+            forwarding_days: 0,
         },
     );
     assert_eq!(g.status(), Status::UnderReview);
@@ -1685,6 +1688,7 @@ fn review_not_upheld_closes_and_window_expiry_allows_closure() {
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
+            forwarding_days: 0,
         },
     );
     g.ok(
@@ -1732,6 +1736,7 @@ fn referred_cases_are_reviewed_by_the_oversight_body_and_may_be_reinvestigated()
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
+            forwarding_days: 0,
         },
     );
     g.ok(
@@ -1976,7 +1981,7 @@ mod properties {
                 })
                 .collect::<Vec<_>>()
         };
-        match pick % 40 {
+        match pick % 44 {
             0 => log_matter(
                 if a.is_multiple_of(5) {
                     MatterKind::ConductMatter
@@ -2133,6 +2138,7 @@ mod properties {
             33 => Command::ApplyForReview {
                 applicant: party,
                 late_reason: None,
+                forwarding_days: 0,
             },
             34 => Command::DecideReview {
                 upheld: a.is_multiple_of(2),
@@ -2154,6 +2160,15 @@ mod properties {
                     ReflectiveStage::Closed,
                     ReflectiveStage::EscalatedToFormal,
                 ][usize::from(a % 4)],
+            },
+            40 => Command::RecordLeavingService { subject },
+            41 => Command::MakeLearningRecommendation {
+                recipient: "Kent Police".into(),
+                text: "t".into(),
+            },
+            42 => Command::ExtendResponsePeriod {
+                recommendation: RecommendationId(1),
+                until: date(2027, 1, 1),
             },
             _ => Command::OrderReinvestigation {
                 mode: InvestigationMode::Independent,
@@ -2310,4 +2325,222 @@ mod properties {
             prop_assert_eq!(Case::replay(&log), case);
         }
     }
+}
+
+#[test]
+fn leaving_the_service_under_investigation_puts_the_subject_on_the_advisory_list() {
+    let mut g = Given::investigating_locally();
+    g.refused(
+        AA,
+        Command::RecordLeavingService {
+            subject: PartyId(1),
+        },
+        Rule::NotASubject,
+    );
+    g.ok(
+        AA,
+        Command::RecordLeavingService {
+            subject: PartyId(2),
+        },
+    );
+    assert_eq!(g.case.advisory_list, [PartyId(2)]);
+    assert!(
+        g.case.parties[&PartyId(2)]
+            .subject_profile()
+            .unwrap()
+            .former
+    );
+    g.refused(
+        AA,
+        Command::RecordLeavingService {
+            subject: PartyId(2),
+        },
+        Rule::AlreadyFormer,
+    );
+    // Former-officer proceedings: only "would have been dismissed" is open.
+    g.ok(AA, severity(2, Severity::GrossMisconduct, Form::Hearing));
+    let mut g = g.reported(AA).determined(AA, CaseToAnswer::GrossMisconduct);
+    g.ok(AA, propose(2, Action::Proceedings(Form::Hearing)));
+    g.ok(
+        AA,
+        Command::ArrangeProceedings {
+            subject: PartyId(2),
+            form: Form::Hearing,
+            allegations: vec![AllegationId(1)],
+            on: date(2023, 7, 1),
+        },
+    );
+    g.refused(
+        AA,
+        conclude(
+            ProvenFinding::GrossMisconduct,
+            Some(Sanction::DismissalWithoutNotice),
+        ),
+        Rule::FormerOfficerSanction,
+    );
+    g.ok(
+        AA,
+        conclude(
+            ProvenFinding::GrossMisconduct,
+            Some(Sanction::WouldHaveBeenDismissed),
+        ),
+    );
+    g.ok(
+        AA,
+        Command::ReferToBarredList {
+            subject: PartyId(2),
+        },
+    );
+}
+
+#[test]
+fn a_subject_who_leaves_after_no_case_to_answer_is_not_listed() {
+    let mut g = Given::investigating_locally()
+        .reported(AA)
+        .determined(AA, CaseToAnswer::NoCaseToAnswer);
+    g.ok(
+        AA,
+        Command::RecordLeavingService {
+            subject: PartyId(2),
+        },
+    );
+    assert!(g.case.advisory_list.is_empty());
+}
+
+#[test]
+fn accelerated_hearings_follow_special_conditions_for_gross_misconduct() {
+    let mut g = Given::investigating_locally();
+    g.refused(
+        AA,
+        severity(2, Severity::Misconduct, Form::AcceleratedHearing),
+        Rule::SeverityForm,
+    );
+    g.ok(
+        AA,
+        severity(2, Severity::GrossMisconduct, Form::AcceleratedHearing),
+    );
+    let mut g = g.reported(AA).determined(AA, CaseToAnswer::GrossMisconduct);
+    g.ok(
+        AA,
+        propose(2, Action::Proceedings(Form::AcceleratedHearing)),
+    );
+    g.ok(
+        AA,
+        Command::ArrangeProceedings {
+            subject: PartyId(2),
+            form: Form::AcceleratedHearing,
+            allegations: vec![AllegationId(1)],
+            on: date(2023, 4, 20),
+        },
+    );
+    g.ok(
+        AA,
+        conclude(
+            ProvenFinding::GrossMisconduct,
+            Some(Sanction::DismissalWithoutNotice),
+        ),
+    );
+    assert_eq!(
+        g.case.proceedings[&ProceedingsId(1)].final_sanction(),
+        Some(Sanction::DismissalWithoutNotice)
+    );
+}
+
+#[test]
+fn response_periods_extend_within_time_and_responses_are_published_once() {
+    let mut g = Given::investigating_independently().reported(IOPC);
+    g.ok(
+        IOPC,
+        Command::MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "Review supervision of informant contact.".into(),
+        },
+    );
+    let made = g.day;
+    let due = g.case.recommendations[&RecommendationId(1)].response_due;
+    assert_eq!(
+        due,
+        made.checked_add(jiff::Span::new().days(55)).unwrap(),
+        "56 days beginning with the day made"
+    );
+    g.refused(
+        IOPC,
+        Command::PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        },
+        Rule::ResponseNotReceived,
+    );
+    g.refused(
+        AA,
+        Command::ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: date(2024, 1, 1),
+        },
+        Rule::WrongBody,
+    );
+    g.refused(
+        IOPC,
+        Command::ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: due,
+        },
+        Rule::DateOutOfRange,
+    );
+    let later = due.checked_add(jiff::Span::new().days(28)).unwrap();
+    g.after(50).ok(
+        IOPC,
+        Command::ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: later,
+        },
+    );
+    assert_eq!(
+        g.case.recommendations[&RecommendationId(1)].response_due,
+        later
+    );
+    g.after(30).ok(
+        AA,
+        Command::RecordLearningResponse {
+            recommendation: RecommendationId(1),
+            accepted: Acceptance::PartiallyAccepted,
+            narrative: "Supervision policy revised.".into(),
+        },
+    );
+    g.ok(
+        IOPC,
+        Command::PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        },
+    );
+    g.refused(
+        IOPC,
+        Command::PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        },
+        Rule::ResponseNotReceived,
+    );
+}
+
+#[test]
+fn time_spent_forwarding_a_misdirected_review_is_excluded() {
+    let mut g = outcome_notified_locally();
+    g.after(33);
+    g.refused(
+        AA,
+        Command::ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 3,
+        },
+        Rule::ReviewOutOfTime,
+    );
+    g.ok(
+        AA,
+        Command::ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 5,
+        },
+    );
+    assert!(g.case.reviews[0].late_reason.is_none());
 }
