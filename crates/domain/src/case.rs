@@ -15,7 +15,8 @@ use crate::conduct::{
 use crate::event::Event;
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
-use crate::matter::{Acceptance, AppropriateAuthority, Classification, MatterKind, UpdateKind};
+use crate::matter::{
+    RestrictionReason,Acceptance, AppropriateAuthority, Classification, MatterKind, UpdateKind};
 use crate::party::{Commitment, Role, SubjectProfile, Vulnerability};
 use crate::referral::{InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis};
 use crate::review::ReviewRight;
@@ -331,6 +332,18 @@ pub struct Case {
     pub withdrawn_on: Option<Date>,
     pub closed_on: Option<Date>,
     pub publication: Option<Publication>,
+    /// Need-to-know: when set, only the team and holders of a live grant see the case.
+    pub restriction: Option<(RestrictionReason, Date)>,
+    pub team: Vec<String>,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub user: String,
+    pub until: Date,
+    pub reason: String,
+    pub granted_on: Date,
 }
 
 impl Case {
@@ -894,6 +907,25 @@ impl Case {
                 self.closed_on = Some(*on);
                 self.status = Status::Closed;
             }
+            Event::CaseRestricted { reason, on, .. } => self.restriction = Some((*reason, *on)),
+            Event::RestrictionLifted { .. } => self.restriction = None,
+            Event::TeamMemberAssigned { user, .. } => {
+                if !self.team.contains(user) {
+                    self.team.push(user.clone());
+                }
+            }
+            Event::TeamMemberRemoved { user, .. } => self.team.retain(|t| t != user),
+            Event::AccessGranted {
+                user,
+                until,
+                reason,
+                on,
+            } => self.grants.push(Grant {
+                user: user.clone(),
+                until: *until,
+                reason: reason.clone(),
+                granted_on: *on,
+            }),
             Event::SummaryPublished {
                 title,
                 summary,

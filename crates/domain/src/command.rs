@@ -11,6 +11,7 @@ use crate::conduct::{
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
 use crate::matter::{
+    RestrictionReason,
     Acceptance, AppropriateAuthority, Classification, MatterKind, OutsideOutcome, UpdateKind,
 };
 use crate::party::{Role, SealedPersonalData, Vulnerability};
@@ -241,6 +242,25 @@ pub enum Command {
         continue_as_conduct_matter: bool,
     },
     Close,
+    RestrictCase {
+        reason: RestrictionReason,
+        explanation: String,
+    },
+    LiftRestriction {
+        explanation: String,
+    },
+    AssignToTeam {
+        user: String,
+    },
+    RemoveFromTeam {
+        user: String,
+    },
+    GrantAccess {
+        user: String,
+        /// The last day of access.
+        until: Date,
+        reason: String,
+    },
     Publish {
         title: String,
         summary: String,

@@ -12,7 +12,8 @@ use crate::conduct::{
 };
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
-use crate::matter::{AppropriateAuthority, Classification, MatterKind, OutsideOutcome, UpdateKind};
+use crate::matter::{
+    RestrictionReason,AppropriateAuthority, Classification, MatterKind, OutsideOutcome, UpdateKind};
 use crate::party::{Commitment, Role, Vulnerability};
 use crate::referral::{
     InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision, Schedule3Ground,
@@ -289,6 +290,29 @@ pub enum Event {
     CaseClosed {
         on: Date,
     },
+    CaseRestricted {
+        reason: RestrictionReason,
+        explanation: String,
+        on: Date,
+    },
+    RestrictionLifted {
+        explanation: String,
+        on: Date,
+    },
+    TeamMemberAssigned {
+        user: String,
+        on: Date,
+    },
+    TeamMemberRemoved {
+        user: String,
+        on: Date,
+    },
+    AccessGranted {
+        user: String,
+        until: Date,
+        reason: String,
+        on: Date,
+    },
     SummaryPublished {
         title: String,
         summary: String,
@@ -356,6 +380,11 @@ impl Event {
             Event::MatterWithdrawn { .. } => "matter_withdrawn",
             Event::CaseClosed { .. } => "case_closed",
             Event::SummaryPublished { .. } => "summary_published",
+            Event::CaseRestricted { .. } => "case_restricted",
+            Event::RestrictionLifted { .. } => "restriction_lifted",
+            Event::TeamMemberAssigned { .. } => "team_member_assigned",
+            Event::TeamMemberRemoved { .. } => "team_member_removed",
+            Event::AccessGranted { .. } => "access_granted",
         }
     }
 
@@ -614,6 +643,11 @@ impl Event {
             Event::MatterWithdrawn { .. } => "withdrawn by the complainant".into(),
             Event::CaseClosed { .. } => "case closed".into(),
             Event::SummaryPublished { title, .. } => format!("summary published: {title}"),
+            Event::CaseRestricted { reason, .. } => format!("restricted to its team ({})", w(reason)),
+            Event::RestrictionLifted { .. } => "restriction lifted".into(),
+            Event::TeamMemberAssigned { user, .. } => format!("{user} joined the case team"),
+            Event::TeamMemberRemoved { user, .. } => format!("{user} left the case team"),
+            Event::AccessGranted { user, until, .. } => format!("{user} granted access until {until}"),
         }
     }
 }

@@ -52,6 +52,18 @@ pub enum Classification {
     OfficialSensitive,
 }
 
+/// Why a case is restricted to its named team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestrictionReason {
+    /// The subject works in professional standards or oversight.
+    SubjectInProfessionalStandards,
+    InformantInvolvement,
+    SexualMisconduct,
+    VulnerablePerson,
+    Other,
+}
+
 /// The outcome of handling outside Schedule 3 or otherwise than by investigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

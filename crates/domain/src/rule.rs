@@ -128,6 +128,8 @@ rules! {
         "the recommendation already has a response";
     ResponseNotReceived => "response-not-received", "Sch3 para 28B(4)",
         "a response is published only once it has been received, and once";
+    TeamChange => "team-change", "need-to-know (OFFICIAL-SENSITIVE handling)",
+        "the team or restriction change does not apply to this case as it stands";
     AlreadyFormer => "already-former", "PCR 2020 Sch 1", "the subject has already left the service";
     NotEntitledToUpdates => "not-entitled-to-updates", "PRA ss.20-21; PCMR 2020 reg 34",
         "only a complainant or an interested person is kept informed";

@@ -4,6 +4,7 @@
 mod aftercare;
 mod intake;
 mod investigation;
+mod need_to_know;
 mod outcome;
 
 use jiff::civil::Date;
@@ -108,6 +109,11 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
         | C::Withdraw { .. }
         | C::Close
         | C::Publish { .. } => aftercare::decide(case, command, ctx),
+        C::RestrictCase { .. }
+        | C::LiftRestriction { .. }
+        | C::AssignToTeam { .. }
+        | C::RemoveFromTeam { .. }
+        | C::GrantAccess { .. } => need_to_know::decide(case, command, ctx),
     }
 }
 

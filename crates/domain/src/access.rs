@@ -1,0 +1,317 @@
+//! Who may see and do what: roles with least privilege, force scoping and need-to-know.
+//! The matrix below is the one place this is decided; the server asks it for every request.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::case::Case;
+use crate::command::Command;
+use crate::force::Force;
+use crate::publication::pending_proceedings;
+use crate::Body;
+
+/// Staff roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages user accounts; sees no case content.
+    Administrator,
+    /// Intake, recording and referral.
+    Assessor,
+    Investigator,
+    DecisionMaker,
+    /// A force's contact with the oversight body: its own force's cases, as disclosed to it.
+    ForceLiaison,
+    /// Publication drafts and published items only.
+    PublicationsOfficer,
+    /// Statistics and pseudonymised records: no names, no narratives.
+    Analyst,
+    /// The audit trail, read-only.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Administrator,
+        Role::Assessor,
+        Role::Investigator,
+        Role::DecisionMaker,
+        Role::ForceLiaison,
+        Role::PublicationsOfficer,
+        Role::Analyst,
+        Role::Auditor,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Assessor => "assessor",
+            Role::Investigator => "investigator",
+            Role::DecisionMaker => "decision_maker",
+            Role::ForceLiaison => "force_liaison",
+            Role::PublicationsOfficer => "publications_officer",
+            Role::Analyst => "analyst",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim().replace('-', "_").to_ascii_lowercase();
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+}
+
+/// A signed-in user, as the rules see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub username: String,
+    pub role: Role,
+    pub body: Body,
+    /// The force of a force's or a local policing body's staff; `None` for the oversight body.
+    pub force: Option<Force>,
+}
+
+/// What a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access<'a> {
+    /// Read the full case file, names included.
+    ViewCaseFile,
+    /// See the case in lists and searches.
+    ListCase,
+    /// Run a command on the case.
+    Command(&'a Command),
+    /// Read the audit trail.
+    ViewAudit,
+    ManageUsers,
+    /// Read counts and pseudonymised rows.
+    ViewStatistics,
+}
+
+/// The facts about a case that decide access to it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseAccess {
+    pub force: Option<Force>,
+    pub restricted: bool,
+    pub team: Vec<String>,
+    /// Time-limited grants: user and the last day of access.
+    pub grants: Vec<(String, Date)>,
+    /// Nothing holds publication back, or it is published.
+    pub publishable: bool,
+}
+
+impl CaseAccess {
+    pub fn of(case: &Case) -> CaseAccess {
+        CaseAccess {
+            force: case.matter().map(|m| m.force),
+            restricted: case.restriction.is_some(),
+            team: case.team.clone(),
+            grants: case.grants.iter().map(|g| (g.user.clone(), g.until)).collect(),
+            publishable: case.publication.is_some() || (case.matter().is_some() && pending_proceedings(case).is_empty()),
+        }
+    }
+
+    /// On the team, or holding a grant that runs through `today`.
+    pub fn is_insider(&self, username: &str, today: Date) -> bool {
+        self.team.iter().any(|t| t == username) || self.grants.iter().any(|(u, until)| u == username && today <= *until)
+    }
+}
+
+/// Why a request was refused. `Hidden` means the user must not learn the case exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denial {
+    #[error("your role ({0}) does not allow this")]
+    Role(&'static str),
+    #[error("this case belongs to another force")]
+    OtherForce,
+    #[error("no such case")]
+    Hidden,
+}
+
+/// The commands each case-working role may run. Every command is listed at least once.
+pub fn roles_for_command(command: &Command) -> &'static [Role] {
+    use Command as C;
+    use Role::*;
+    match command {
+        C::LogMatter { .. }
+        | C::HandleOutsideSchedule3 { .. }
+        | C::FinaliseOutsideSchedule3 { .. }
+        | C::RecordMatter { .. }
+        | C::Refer { .. }
+        | C::Withdraw { .. } => &[Assessor, DecisionMaker],
+        C::AddParty { .. } | C::AddAllegation { .. } | C::UpdateParty { .. } | C::LogDecision { .. } => {
+            &[Assessor, Investigator, DecisionMaker]
+        }
+        C::ErasePersonalData { .. } => &[DecisionMaker],
+        C::DecideReferral { .. }
+        | C::ChangeMode { .. }
+        | C::StartLocalInvestigation
+        | C::HandleOtherwiseThanByInvestigation { .. } => &[Assessor, DecisionMaker],
+        C::SetTermsOfReference { .. }
+        | C::RecordInterview { .. }
+        | C::ExhibitEvidence { .. }
+        | C::TransferCustody { .. }
+        | C::TakeWitnessAccount { .. }
+        | C::ServeNotice { .. }
+        | C::Suspend { .. }
+        | C::Resume
+        | C::SubmitReport { .. }
+        | C::GiveOpinion { .. } => &[Investigator],
+        C::AssessSeverity { .. } => &[Investigator, DecisionMaker],
+        C::Determine { .. }
+        | C::ReferToProsecutors { .. }
+        | C::ConcludeCriminalProceedings { .. }
+        | C::ProposeAction { .. }
+        | C::AnswerProposal { .. }
+        | C::AnswerRecommendation { .. }
+        | C::ArrangeProceedings { .. }
+        | C::ConcludeProceedings { .. }
+        | C::LodgeAppeal { .. }
+        | C::DetermineAppeal { .. }
+        | C::ReferToBarredList { .. }
+        | C::ProgressReflectivePractice { .. }
+        | C::AgreeReflectiveReport { .. }
+        | C::RecordLeavingService { .. }
+        | C::MakeLearningRecommendation { .. }
+        | C::ExtendResponsePeriod { .. }
+        | C::RecordNoLearning { .. }
+        | C::NotifyOutcome
+        | C::ApplyForReview { .. }
+        | C::DecideReview { .. }
+        | C::OrderReinvestigation { .. }
+        | C::Close
+        | C::RestrictCase { .. }
+        | C::LiftRestriction { .. }
+        | C::AssignToTeam { .. }
+        | C::RemoveFromTeam { .. }
+        | C::GrantAccess { .. } => &[DecisionMaker],
+        C::RecordLearningResponse { .. } => &[DecisionMaker, ForceLiaison],
+        C::Publish { .. } | C::PublishLearningResponse { .. } => &[PublicationsOfficer],
+    }
+}
+
+/// Whether `who` may do `what` to a case with `case` facts (`None` for requests about no case).
+/// Order matters: need-to-know first, so that a refused outsider learns nothing about the case.
+pub fn authorize(who: &Principal, what: Access<'_>, case: Option<&CaseAccess>, today: Date) -> Result<(), Denial> {
+    use Role::*;
+    let role = who.role;
+    let denied = || Err(Denial::Role(role.code()));
+    match what {
+        Access::ManageUsers => return if role == Administrator { Ok(()) } else { denied() },
+        Access::ViewAudit => return if role == Auditor { Ok(()) } else { denied() },
+        Access::ViewStatistics => {
+            return if matches!(role, Analyst | DecisionMaker) { Ok(()) } else { denied() };
+        }
+        _ => {}
+    }
+    let Some(case) = case else { return denied() };
+    if case.restricted && !case.is_insider(&who.username, today) {
+        return Err(Denial::Hidden);
+    }
+    // Staff of a force or a local policing body see only that force's cases.
+    if let Some(force) = who.force
+        && case.force != Some(force)
+    {
+        return Err(if role == ForceLiaison || who.body != Body::OversightBody { Denial::Hidden } else { Denial::OtherForce });
+    }
+    match (role, what) {
+        (Administrator | Auditor, _) => denied(),
+        (Analyst, Access::ListCase) => Ok(()),
+        (Analyst, _) => denied(),
+        (PublicationsOfficer, Access::ListCase | Access::ViewCaseFile) if case.publishable => Ok(()),
+        (PublicationsOfficer, Access::ListCase | Access::ViewCaseFile) => Err(Denial::Hidden),
+        (ForceLiaison, Access::ListCase | Access::ViewCaseFile) if who.force.is_some() => Ok(()),
+        (ForceLiaison, Access::ListCase | Access::ViewCaseFile) => denied(),
+        (Assessor | Investigator | DecisionMaker, Access::ListCase | Access::ViewCaseFile) => Ok(()),
+        (_, Access::Command(c)) => {
+            if roles_for_command(c).contains(&role) {
+                Ok(())
+            } else {
+                denied()
+            }
+        }
+        _ => denied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(role: Role, force: Option<&str>) -> Principal {
+        Principal {
+            username: "u".into(),
+            role,
+            body: if force.is_some() { Body::AppropriateAuthority } else { Body::OversightBody },
+            force: force.map(|f| Force::parse(f).unwrap()),
+        }
+    }
+
+    fn case(force: &str) -> CaseAccess {
+        CaseAccess {
+            force: Some(Force::parse(force).unwrap()),
+            ..CaseAccess::default()
+        }
+    }
+
+    const TODAY: Date = jiff::civil::date(2024, 1, 10);
+
+    #[test]
+    fn restricted_cases_are_hidden_from_everyone_off_the_team() {
+        let mut c = case("kent");
+        c.restricted = true;
+        for role in Role::ALL {
+            let r = authorize(&who(role, None), Access::ViewCaseFile, Some(&c), TODAY);
+            assert!(r.is_err(), "{role:?}");
+        }
+        assert_eq!(authorize(&who(Role::DecisionMaker, None), Access::ListCase, Some(&c), TODAY), Err(Denial::Hidden));
+        c.team.push("u".into());
+        assert!(authorize(&who(Role::DecisionMaker, None), Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+    }
+
+    #[test]
+    fn grants_expire() {
+        let mut c = case("kent");
+        c.restricted = true;
+        c.grants.push(("u".into(), jiff::civil::date(2024, 1, 10)));
+        assert!(authorize(&who(Role::Investigator, None), Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+        let tomorrow = jiff::civil::date(2024, 1, 11);
+        assert_eq!(authorize(&who(Role::Investigator, None), Access::ViewCaseFile, Some(&c), tomorrow), Err(Denial::Hidden));
+    }
+
+    #[test]
+    fn force_staff_see_their_own_force_only() {
+        let liaison = who(Role::ForceLiaison, Some("kent"));
+        assert!(authorize(&liaison, Access::ViewCaseFile, Some(&case("kent")), TODAY).is_ok());
+        assert_eq!(authorize(&liaison, Access::ViewCaseFile, Some(&case("essex")), TODAY), Err(Denial::Hidden));
+        let oversight_liaison = who(Role::ForceLiaison, None);
+        assert!(authorize(&oversight_liaison, Access::ViewCaseFile, Some(&case("kent")), TODAY).is_err());
+    }
+
+    #[test]
+    fn administrators_and_auditors_see_no_case_content() {
+        for role in [Role::Administrator, Role::Auditor, Role::Analyst] {
+            assert!(authorize(&who(role, None), Access::ViewCaseFile, Some(&case("kent")), TODAY).is_err(), "{role:?}");
+        }
+        assert!(authorize(&who(Role::Administrator, None), Access::ManageUsers, None, TODAY).is_ok());
+        assert!(authorize(&who(Role::Auditor, None), Access::ViewAudit, None, TODAY).is_ok());
+        assert!(authorize(&who(Role::DecisionMaker, None), Access::ViewAudit, None, TODAY).is_err());
+    }
+
+    #[test]
+    fn publications_officers_see_only_what_may_be_published() {
+        let mut c = case("kent");
+        let p = who(Role::PublicationsOfficer, None);
+        assert_eq!(authorize(&p, Access::ViewCaseFile, Some(&c), TODAY), Err(Denial::Hidden));
+        c.publishable = true;
+        assert!(authorize(&p, Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+    }
+
+    #[test]
+    fn roles_parse_from_their_codes() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.code()), Some(r));
+        }
+        assert_eq!(Role::parse("decision-maker"), Some(Role::DecisionMaker));
+        assert_eq!(Role::parse("root"), None);
+    }
+}
