@@ -76,7 +76,10 @@ async fn run(cases: u32) {
         .collect();
     let t = Instant::now();
     for (r, c, ctx) in &single_items {
-        single.execute(r, c, ctx, None).await.expect("valid");
+        single
+            .execute(r, c, ctx, None, "bench")
+            .await
+            .expect("valid");
     }
     let single_secs = t.elapsed().as_secs_f64();
     let single_events = single.counts().await.unwrap().events as f64;
@@ -99,7 +102,10 @@ async fn run(cases: u32) {
     }
     let t = Instant::now();
     for chunk in &chunks {
-        batched.execute_batch(chunk, None).await.expect("valid");
+        batched
+            .execute_batch(chunk, None, "bench")
+            .await
+            .expect("valid");
     }
     let batched_secs = t.elapsed().as_secs_f64();
     let events = batched.counts().await.unwrap().events;

@@ -12,7 +12,7 @@ use probity_store::EventStore;
 use probity_store::projection::outcome;
 use serde::Serialize;
 
-use crate::casebook::{AppError, Casebook};
+use crate::casebook::{AppError, Casebook, Loaded};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseFile {
@@ -103,6 +103,11 @@ impl Casebook {
     /// The full case file of `reference`.
     pub async fn case_file(&self, reference: &Reference) -> Result<CaseFile, AppError> {
         let loaded = self.load(reference).await?;
+        self.case_file_of(loaded).await
+    }
+
+    /// The case file of a case already loaded.
+    pub async fn case_file_of(&self, loaded: Loaded) -> Result<CaseFile, AppError> {
         let case = &loaded.case;
         let matter = case.matter().expect("a loaded case is open");
         let mut names = std::collections::BTreeMap::new();

@@ -7,7 +7,8 @@ use std::collections::btree_map::Entry;
 use probity_domain::{Case, CaseId, Command, Context, Event, Reference, Refusal, decide};
 use probity_store::projection::project;
 use probity_store::{
-    Append, BrokenLink, Counts, EventRecord, EventStore, Head, NewEvent, StoreError, Verifier,
+    Append, AuditEntry, AuditStore, BrokenLink, Counts, EventRecord, EventStore, Head, NewEvent,
+    StoreError, Verifier,
 };
 
 use crate::db::Db;
@@ -24,6 +25,12 @@ pub enum AppError {
     Broken(#[from] BrokenLink),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Denied(probity_domain::access::Denial),
+    #[error("the user name or password is wrong, or the session has ended")]
+    Unauthenticated,
+    #[error("too many failed log-ins: wait a quarter of an hour and try again")]
+    Throttled,
 }
 
 /// A case as stored: its state and its log.
@@ -47,6 +54,8 @@ pub struct Executed {
 pub struct Verified {
     pub events: i64,
     pub head: Option<Head>,
+    pub audit_entries: i64,
+    pub audit_head: Option<probity_store::Hash>,
 }
 
 pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
@@ -75,6 +84,27 @@ fn new_events(events: &[Event], ctx: &Context) -> Vec<NewEvent> {
             recorded_at: ctx.at.as_microsecond(),
         })
         .collect()
+}
+
+/// The audit entry for a command on a case.
+pub(crate) fn command_entry(
+    ctx: &Context,
+    role: &str,
+    command: &Command,
+    reference: &Reference,
+    outcome: &str,
+    detail: &str,
+) -> AuditEntry {
+    AuditEntry {
+        recorded_at: ctx.at.as_microsecond(),
+        actor: ctx.actor.id.clone(),
+        role: role.to_string(),
+        action: format!("case.command.{}", command.name()),
+        target: reference.to_string(),
+        outcome: outcome.to_string(),
+        purpose: "case work".to_string(),
+        detail: detail.to_string(),
+    }
 }
 
 /// A case being changed within one batch.
@@ -137,11 +167,13 @@ impl Casebook {
         command: &Command,
         ctx: &Context,
         expected_version: Option<u64>,
+        role: &str,
     ) -> Result<Executed, AppError> {
         let executed = self
             .execute_batch(
                 &[(reference.clone(), command.clone(), ctx.clone())],
                 expected_version,
+                role,
             )
             .await?;
         Ok(executed.into_iter().next().expect("one case in, one out"))
@@ -153,7 +185,9 @@ impl Casebook {
         &self,
         items: &[(Reference, Command, Context)],
         expected_version: Option<u64>,
+        role: &str,
     ) -> Result<Vec<Executed>, AppError> {
+        let mut audit = Vec::with_capacity(items.len());
         let mut pending: BTreeMap<CaseId, Pending> = BTreeMap::new();
         let mut order: Vec<CaseId> = Vec::new();
         for (i, (reference, command, ctx)) in items.iter().enumerate() {
@@ -202,6 +236,7 @@ impl Casebook {
                 p.grid_changed |= e.touches_grid();
             }
             p.events.extend(new_events(&decision.events, ctx));
+            audit.push(command_entry(ctx, role, command, reference, "allowed", ""));
             p.personal_data.extend(decision.personal_data);
             p.erase.extend(decision.erase);
         }
@@ -228,7 +263,7 @@ impl Casebook {
             ));
         }
         let batch: Vec<Append> = appends.iter().map(|(a, _)| a.clone()).collect();
-        let records = self.db.append(&batch).await?;
+        let records = self.db.append(&batch, &audit).await?;
         let mut out = Vec::with_capacity(appends.len());
         let mut rest = records.as_slice();
         for (a, version) in &appends {
@@ -242,7 +277,7 @@ impl Casebook {
         Ok(out)
     }
 
-    /// Recomputes the whole chain from the first event.
+    /// Recomputes both chains, the event log and the audit trail, from their first records.
     pub async fn verify(&self) -> Result<Verified, AppError> {
         let mut v = Verifier::default();
         loop {
@@ -254,9 +289,21 @@ impl Casebook {
                 v.check(r)?;
             }
         }
+        let mut a = Verifier::for_chain("audit");
+        loop {
+            let page = self.db.read_audit(a.position, 10_000, None).await?;
+            if page.is_empty() {
+                break;
+            }
+            for r in &page {
+                a.check(r)?;
+            }
+        }
         Ok(Verified {
             events: v.position,
             head: self.db.head().await?,
+            audit_entries: a.position,
+            audit_head: (a.position > 0).then_some(a.head),
         })
     }
 

@@ -4,7 +4,9 @@ use probity_domain::party::PersonalData;
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, CaseRow, CaseStream, Counts, EventRecord, EventStore, Head, StoreError,
+    AccountStore, Append, AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow,
+    CaseStream, Counts, EventRecord, EventStore, Hash, Head, Page, StoreError, SubjectHistoryRow,
+    UserRecord, Viewer,
 };
 use probity_store_sqlite::SqliteStore;
 
@@ -62,8 +64,12 @@ macro_rules! dispatch {
 }
 
 impl EventStore for Db {
-    async fn append(&self, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
-        dispatch!(self, s => s.append(batch).await)
+    async fn append(
+        &self,
+        batch: &[Append],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        dispatch!(self, s => s.append(batch, audit).await)
     }
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
         dispatch!(self, s => s.read_case(case_id).await)
@@ -100,6 +106,106 @@ impl EventStore for Db {
     }
     async fn counts(&self) -> Result<Counts, StoreError> {
         dispatch!(self, s => s.counts().await)
+    }
+}
+
+impl CaseQueries for Db {
+    async fn list_cases(
+        &self,
+        viewer: &Viewer,
+        query: &CaseQuery,
+    ) -> Result<Page<CaseRow>, StoreError> {
+        dispatch!(self, s => s.list_cases(viewer, query).await)
+    }
+    async fn subject_history(
+        &self,
+        viewer: &Viewer,
+        force: &str,
+        service_number: &str,
+    ) -> Result<Vec<SubjectHistoryRow>, StoreError> {
+        dispatch!(self, s => s.subject_history(viewer, force, service_number).await)
+    }
+}
+
+impl AuditStore for Db {
+    async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
+        dispatch!(self, s => s.audit(entries).await)
+    }
+    async fn read_audit(
+        &self,
+        after_seq: i64,
+        limit: i64,
+        target: Option<&str>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        dispatch!(self, s => s.read_audit(after_seq, limit, target).await)
+    }
+}
+
+impl AccountStore for Db {
+    async fn add_user(&self, user: &UserRecord, audit: &AuditEntry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.add_user(user, audit).await)
+    }
+    async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+        dispatch!(self, s => s.user(username).await)
+    }
+    async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        dispatch!(self, s => s.users().await)
+    }
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.set_password(username, password_hash, audit).await)
+    }
+    async fn disable_user(&self, username: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        dispatch!(self, s => s.disable_user(username, audit).await)
+    }
+    async fn create_session(
+        &self,
+        token_hash: Hash,
+        username: &str,
+        expires_at: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_session(token_hash, username, expires_at, audit).await)
+    }
+    async fn session_user(
+        &self,
+        token_hash: Hash,
+        now: i64,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        dispatch!(self, s => s.session_user(token_hash, now).await)
+    }
+    async fn end_session(&self, token_hash: Hash, audit: &AuditEntry) -> Result<(), StoreError> {
+        dispatch!(self, s => s.end_session(token_hash, audit).await)
+    }
+    async fn create_token(
+        &self,
+        token_hash: Hash,
+        username: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.create_token(token_hash, username, label, audit).await)
+    }
+    async fn token_user(&self, token_hash: Hash) -> Result<Option<UserRecord>, StoreError> {
+        dispatch!(self, s => s.token_user(token_hash).await)
+    }
+    async fn login_failures(&self, username: &str, since: i64) -> Result<i64, StoreError> {
+        dispatch!(self, s => s.login_failures(username, since).await)
+    }
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        at: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, s => s.record_login_failure(username, at, audit).await)
+    }
+    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        dispatch!(self, s => s.clear_login_failures(username).await)
     }
 }
 

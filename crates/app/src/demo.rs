@@ -49,7 +49,7 @@ pub async fn fill(book: &Casebook, synthetic: u32) -> Result<DemoSummary, AppErr
                     .map(move |s| (reference.clone(), s.command.clone(), s.context.clone()))
             })
             .collect();
-        book.execute_batch(&items, None).await?;
+        book.execute_batch(&items, None, "demo").await?;
     }
     Ok(DemoSummary {
         cases,

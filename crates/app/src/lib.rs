@@ -5,10 +5,12 @@
 //! Architecture invariant: no statutory rule is enforced here; every rule lives in
 //! `probity-domain`. This crate knows no SQL; backends are reached through the store port.
 
+pub mod accounts;
 pub mod case_file;
 pub mod casebook;
 pub mod db;
 pub mod demo;
+pub mod guarded;
 
 pub use casebook::{AppError, Casebook, Executed, Loaded, Verified, fresh_salt};
 pub use db::{DatabaseUrl, Db};

@@ -33,7 +33,7 @@ async fn drive_reference(book: &Casebook) {
     for step in scenario::reference_case(&mut salts()) {
         let head = book.db().head().await.unwrap();
         match (
-            book.execute(&reference, &step.command, &step.context, None)
+            book.execute(&reference, &step.command, &step.context, None, "test")
                 .await,
             step.refused_by,
         ) {
@@ -138,7 +138,7 @@ async fn stale_versions_and_unknown_references_are_refused() {
         acted: false,
     };
     let err = book
-        .execute(&reference, &cmd, &ctx, Some(version - 1))
+        .execute(&reference, &cmd, &ctx, Some(version - 1), "test")
         .await
         .unwrap_err();
     assert!(
@@ -147,7 +147,7 @@ async fn stale_versions_and_unknown_references_are_refused() {
     );
     let unknown = Reference::parse("1999/000001").unwrap();
     assert!(matches!(
-        book.execute(&unknown, &cmd, &ctx, None).await,
+        book.execute(&unknown, &cmd, &ctx, None, "test").await,
         Err(AppError::NotFound(_))
     ));
     assert!(matches!(
@@ -165,7 +165,7 @@ async fn a_batch_with_a_refused_command_writes_nothing() {
         .map(|s| (reference.clone(), s.command, s.context))
         .collect();
     items.truncate(40);
-    let err = book.execute_batch(&items, None).await.unwrap_err();
+    let err = book.execute_batch(&items, None, "test").await.unwrap_err();
     assert!(matches!(err, AppError::Refused(_)));
     assert_eq!(book.counts().await.unwrap().events, 0);
     assert_eq!(book.counts().await.unwrap().cases, 0);
@@ -189,6 +189,7 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
         },
         &ctx,
         None,
+        "test",
     )
     .await
     .unwrap();
@@ -241,6 +242,7 @@ async fn a_closed_case_takes_no_new_parties() {
             },
             &ctx,
             None,
+            "test",
         )
         .await
         .unwrap_err();

@@ -4,10 +4,13 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use probity_app::accounts::NewUser;
 use probity_app::{AppError, Casebook, DatabaseUrl, Db, demo};
+use probity_domain::access::Role;
 use probity_domain::category::SUBCATEGORIES;
 use probity_domain::force::FORCES;
 use probity_domain::{Body, Command, Context, Reference};
+use probity_store::AccountStore as _;
 use probity_store::StoreError;
 
 #[derive(Parser)]
@@ -44,6 +47,16 @@ enum Cmd {
     },
     /// Rebuild every read model from the event log.
     Rebuild,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCmd,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenCmd,
+    },
     /// List the national allegation category codes.
     Categories,
     /// List the police forces and their codes.
@@ -77,8 +90,54 @@ enum CaseCmd {
 }
 
 #[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account; the password is read from standard input.
+    Add {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The force the user works for (force and local policing body staff).
+        #[arg(long)]
+        force: Option<String>,
+        /// The body the user acts for; defaults to the appropriate authority with --force, else the oversight body.
+        #[arg(long, value_enum)]
+        body: Option<BodyArg>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable an account: its sessions and tokens end at once.
+    Disable { username: String },
+    /// List the accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create an API token for a user and print it once.
+    Create {
+        username: String,
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        format!(
+            "unknown role '{s}': use one of {}",
+            Role::ALL
+                .iter()
+                .map(|r| r.code())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+#[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the hash chain over every event; exit 0 when intact, 6 naming the first broken link.
+    /// Recompute the hash chains of the event log and the audit trail; exit 0 when intact, 6 naming the first broken link.
     Verify,
 }
 
@@ -118,6 +177,7 @@ impl From<AppError> for Failure {
             AppError::NotFound(_) => 4,
             AppError::Store(StoreError::Conflict { .. }) => 5,
             AppError::Broken(_) => 6,
+            AppError::Denied(_) | AppError::Unauthenticated | AppError::Throttled => 7,
             _ => 1,
         };
         Failure {
@@ -257,7 +317,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let book = open(&cli.database).await?;
             let ctx = Context::new(jiff::Timestamp::now(), actor.trim(), body.into());
-            let done = book.execute(&r, &command, &ctx, expected_version).await?;
+            let done = book
+                .execute(&r, &command, &ctx, expected_version, "console")
+                .await?;
             for rec in &done.records {
                 println!("{} v{} {}", r, rec.version, rec.kind);
             }
@@ -273,8 +335,81 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     "intact: {} events, head {} at position {}",
                     v.events, h.hash, h.position
                 ),
-                None => println!("intact: the log is empty"),
+                None => println!("intact: the event log is empty"),
             }
+            match v.audit_head {
+                Some(h) => println!("intact: {} audit entries, head {h}", v.audit_entries),
+                None => println!("intact: the audit trail is empty"),
+            }
+        }
+        Cmd::User {
+            action:
+                UserCmd::Add {
+                    username,
+                    role,
+                    force,
+                    body,
+                    password_stdin: _,
+                },
+        } => {
+            let force = force
+                .as_deref()
+                .map(probity_domain::force::Force::parse)
+                .transpose()
+                .map_err(|e| input(e.to_string()))?;
+            let body = body.map(Body::from).unwrap_or(if force.is_some() {
+                Body::AppropriateAuthority
+            } else {
+                Body::OversightBody
+            });
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| input(format!("cannot read the password: {e}")))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let book = open(&cli.database).await?;
+            book.add_user(
+                NewUser {
+                    username: username.clone(),
+                    role,
+                    body,
+                    force,
+                    password,
+                },
+                "console",
+            )
+            .await?;
+            println!("added {username} ({})", role.code());
+        }
+        Cmd::User {
+            action: UserCmd::Disable { username },
+        } => {
+            let book = open(&cli.database).await?;
+            book.disable_user(&username, "console").await?;
+            println!("disabled {username}; their sessions and tokens have ended");
+        }
+        Cmd::User {
+            action: UserCmd::List,
+        } => {
+            let book = open(&cli.database).await?;
+            for u in book.db().users().await? {
+                println!(
+                    "{:<24} {:<22} {:<22} {:<16} {}",
+                    u.username,
+                    u.role,
+                    u.body,
+                    u.force.as_deref().unwrap_or("-"),
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+        Cmd::Token {
+            action: TokenCmd::Create { username, label },
+        } => {
+            let book = open(&cli.database).await?;
+            let token = book.create_token(&username, &label, "console").await?;
+            println!("{}", token.0);
+            eprintln!("This token is shown once. Send it as 'Authorization: Bearer <token>'.");
         }
         Cmd::Rebuild => {
             let book = open(&cli.database).await?;

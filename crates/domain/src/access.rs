@@ -4,11 +4,11 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::Body;
 use crate::case::Case;
 use crate::command::Command;
 use crate::force::Force;
 use crate::publication::pending_proceedings;
-use crate::Body;
 
 /// Staff roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,14 +105,23 @@ impl CaseAccess {
             force: case.matter().map(|m| m.force),
             restricted: case.restriction.is_some(),
             team: case.team.clone(),
-            grants: case.grants.iter().map(|g| (g.user.clone(), g.until)).collect(),
-            publishable: case.publication.is_some() || (case.matter().is_some() && pending_proceedings(case).is_empty()),
+            grants: case
+                .grants
+                .iter()
+                .map(|g| (g.user.clone(), g.until))
+                .collect(),
+            publishable: case.publication.is_some()
+                || (case.matter().is_some() && pending_proceedings(case).is_empty()),
         }
     }
 
     /// On the team, or holding a grant that runs through `today`.
     pub fn is_insider(&self, username: &str, today: Date) -> bool {
-        self.team.iter().any(|t| t == username) || self.grants.iter().any(|(u, until)| u == username && today <= *until)
+        self.team.iter().any(|t| t == username)
+            || self
+                .grants
+                .iter()
+                .any(|(u, until)| u == username && today <= *until)
     }
 }
 
@@ -127,6 +136,38 @@ pub enum Denial {
     Hidden,
 }
 
+/// Who may list cases at all; which ones each sees is [`scope`] plus need-to-know.
+pub fn may_list_cases(who: &Principal) -> bool {
+    use Role::*;
+    match who.role {
+        Assessor | Investigator | DecisionMaker | PublicationsOfficer | Analyst => true,
+        ForceLiaison => who.force.is_some(),
+        Administrator | Auditor => false,
+    }
+}
+
+/// Who may read a subject's history across cases (names and outcomes of a person).
+pub fn may_view_subject_history(who: &Principal) -> bool {
+    matches!(
+        who.role,
+        Role::Assessor | Role::Investigator | Role::DecisionMaker
+    )
+}
+
+/// The standing limits on what a principal sees in lists, beside need-to-know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub force: Option<Force>,
+    pub publishable_only: bool,
+}
+
+pub fn scope(who: &Principal) -> Scope {
+    Scope {
+        force: who.force,
+        publishable_only: who.role == Role::PublicationsOfficer,
+    }
+}
+
 /// The commands each case-working role may run. Every command is listed at least once.
 pub fn roles_for_command(command: &Command) -> &'static [Role] {
     use Command as C;
@@ -138,9 +179,10 @@ pub fn roles_for_command(command: &Command) -> &'static [Role] {
         | C::RecordMatter { .. }
         | C::Refer { .. }
         | C::Withdraw { .. } => &[Assessor, DecisionMaker],
-        C::AddParty { .. } | C::AddAllegation { .. } | C::UpdateParty { .. } | C::LogDecision { .. } => {
-            &[Assessor, Investigator, DecisionMaker]
-        }
+        C::AddParty { .. }
+        | C::AddAllegation { .. }
+        | C::UpdateParty { .. }
+        | C::LogDecision { .. } => &[Assessor, Investigator, DecisionMaker],
         C::ErasePersonalData { .. } => &[DecisionMaker],
         C::DecideReferral { .. }
         | C::ChangeMode { .. }
@@ -191,15 +233,30 @@ pub fn roles_for_command(command: &Command) -> &'static [Role] {
 
 /// Whether `who` may do `what` to a case with `case` facts (`None` for requests about no case).
 /// Order matters: need-to-know first, so that a refused outsider learns nothing about the case.
-pub fn authorize(who: &Principal, what: Access<'_>, case: Option<&CaseAccess>, today: Date) -> Result<(), Denial> {
+pub fn authorize(
+    who: &Principal,
+    what: Access<'_>,
+    case: Option<&CaseAccess>,
+    today: Date,
+) -> Result<(), Denial> {
     use Role::*;
     let role = who.role;
     let denied = || Err(Denial::Role(role.code()));
     match what {
-        Access::ManageUsers => return if role == Administrator { Ok(()) } else { denied() },
+        Access::ManageUsers => {
+            return if role == Administrator {
+                Ok(())
+            } else {
+                denied()
+            };
+        }
         Access::ViewAudit => return if role == Auditor { Ok(()) } else { denied() },
         Access::ViewStatistics => {
-            return if matches!(role, Analyst | DecisionMaker) { Ok(()) } else { denied() };
+            return if matches!(role, Analyst | DecisionMaker) {
+                Ok(())
+            } else {
+                denied()
+            };
         }
         _ => {}
     }
@@ -211,17 +268,25 @@ pub fn authorize(who: &Principal, what: Access<'_>, case: Option<&CaseAccess>, t
     if let Some(force) = who.force
         && case.force != Some(force)
     {
-        return Err(if role == ForceLiaison || who.body != Body::OversightBody { Denial::Hidden } else { Denial::OtherForce });
+        return Err(if role == ForceLiaison || who.body != Body::OversightBody {
+            Denial::Hidden
+        } else {
+            Denial::OtherForce
+        });
     }
     match (role, what) {
         (Administrator | Auditor, _) => denied(),
         (Analyst, Access::ListCase) => Ok(()),
         (Analyst, _) => denied(),
-        (PublicationsOfficer, Access::ListCase | Access::ViewCaseFile) if case.publishable => Ok(()),
+        (PublicationsOfficer, Access::ListCase | Access::ViewCaseFile) if case.publishable => {
+            Ok(())
+        }
         (PublicationsOfficer, Access::ListCase | Access::ViewCaseFile) => Err(Denial::Hidden),
         (ForceLiaison, Access::ListCase | Access::ViewCaseFile) if who.force.is_some() => Ok(()),
         (ForceLiaison, Access::ListCase | Access::ViewCaseFile) => denied(),
-        (Assessor | Investigator | DecisionMaker, Access::ListCase | Access::ViewCaseFile) => Ok(()),
+        (Assessor | Investigator | DecisionMaker, Access::ListCase | Access::ViewCaseFile) => {
+            Ok(())
+        }
         (_, Access::Command(c)) => {
             if roles_for_command(c).contains(&role) {
                 Ok(())
@@ -241,7 +306,11 @@ mod tests {
         Principal {
             username: "u".into(),
             role,
-            body: if force.is_some() { Body::AppropriateAuthority } else { Body::OversightBody },
+            body: if force.is_some() {
+                Body::AppropriateAuthority
+            } else {
+                Body::OversightBody
+            },
             force: force.map(|f| Force::parse(f).unwrap()),
         }
     }
@@ -263,9 +332,25 @@ mod tests {
             let r = authorize(&who(role, None), Access::ViewCaseFile, Some(&c), TODAY);
             assert!(r.is_err(), "{role:?}");
         }
-        assert_eq!(authorize(&who(Role::DecisionMaker, None), Access::ListCase, Some(&c), TODAY), Err(Denial::Hidden));
+        assert_eq!(
+            authorize(
+                &who(Role::DecisionMaker, None),
+                Access::ListCase,
+                Some(&c),
+                TODAY
+            ),
+            Err(Denial::Hidden)
+        );
         c.team.push("u".into());
-        assert!(authorize(&who(Role::DecisionMaker, None), Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+        assert!(
+            authorize(
+                &who(Role::DecisionMaker, None),
+                Access::ViewCaseFile,
+                Some(&c),
+                TODAY
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -273,35 +358,90 @@ mod tests {
         let mut c = case("kent");
         c.restricted = true;
         c.grants.push(("u".into(), jiff::civil::date(2024, 1, 10)));
-        assert!(authorize(&who(Role::Investigator, None), Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+        assert!(
+            authorize(
+                &who(Role::Investigator, None),
+                Access::ViewCaseFile,
+                Some(&c),
+                TODAY
+            )
+            .is_ok()
+        );
         let tomorrow = jiff::civil::date(2024, 1, 11);
-        assert_eq!(authorize(&who(Role::Investigator, None), Access::ViewCaseFile, Some(&c), tomorrow), Err(Denial::Hidden));
+        assert_eq!(
+            authorize(
+                &who(Role::Investigator, None),
+                Access::ViewCaseFile,
+                Some(&c),
+                tomorrow
+            ),
+            Err(Denial::Hidden)
+        );
     }
 
     #[test]
     fn force_staff_see_their_own_force_only() {
         let liaison = who(Role::ForceLiaison, Some("kent"));
         assert!(authorize(&liaison, Access::ViewCaseFile, Some(&case("kent")), TODAY).is_ok());
-        assert_eq!(authorize(&liaison, Access::ViewCaseFile, Some(&case("essex")), TODAY), Err(Denial::Hidden));
+        assert_eq!(
+            authorize(&liaison, Access::ViewCaseFile, Some(&case("essex")), TODAY),
+            Err(Denial::Hidden)
+        );
         let oversight_liaison = who(Role::ForceLiaison, None);
-        assert!(authorize(&oversight_liaison, Access::ViewCaseFile, Some(&case("kent")), TODAY).is_err());
+        assert!(
+            authorize(
+                &oversight_liaison,
+                Access::ViewCaseFile,
+                Some(&case("kent")),
+                TODAY
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn administrators_and_auditors_see_no_case_content() {
         for role in [Role::Administrator, Role::Auditor, Role::Analyst] {
-            assert!(authorize(&who(role, None), Access::ViewCaseFile, Some(&case("kent")), TODAY).is_err(), "{role:?}");
+            assert!(
+                authorize(
+                    &who(role, None),
+                    Access::ViewCaseFile,
+                    Some(&case("kent")),
+                    TODAY
+                )
+                .is_err(),
+                "{role:?}"
+            );
         }
-        assert!(authorize(&who(Role::Administrator, None), Access::ManageUsers, None, TODAY).is_ok());
+        assert!(
+            authorize(
+                &who(Role::Administrator, None),
+                Access::ManageUsers,
+                None,
+                TODAY
+            )
+            .is_ok()
+        );
         assert!(authorize(&who(Role::Auditor, None), Access::ViewAudit, None, TODAY).is_ok());
-        assert!(authorize(&who(Role::DecisionMaker, None), Access::ViewAudit, None, TODAY).is_err());
+        assert!(
+            authorize(
+                &who(Role::DecisionMaker, None),
+                Access::ViewAudit,
+                None,
+                TODAY
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn publications_officers_see_only_what_may_be_published() {
         let mut c = case("kent");
         let p = who(Role::PublicationsOfficer, None);
-        assert_eq!(authorize(&p, Access::ViewCaseFile, Some(&c), TODAY), Err(Denial::Hidden));
+        assert_eq!(
+            authorize(&p, Access::ViewCaseFile, Some(&c), TODAY),
+            Err(Denial::Hidden)
+        );
         c.publishable = true;
         assert!(authorize(&p, Access::ViewCaseFile, Some(&c), TODAY).is_ok());
     }

@@ -16,7 +16,8 @@ use crate::event::Event;
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
 use crate::matter::{
-    RestrictionReason,Acceptance, AppropriateAuthority, Classification, MatterKind, UpdateKind};
+    Acceptance, AppropriateAuthority, Classification, MatterKind, RestrictionReason, UpdateKind,
+};
 use crate::party::{Commitment, Role, SubjectProfile, Vulnerability};
 use crate::referral::{InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis};
 use crate::review::ReviewRight;

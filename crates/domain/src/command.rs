@@ -11,8 +11,8 @@ use crate::conduct::{
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
 use crate::matter::{
-    RestrictionReason,
-    Acceptance, AppropriateAuthority, Classification, MatterKind, OutsideOutcome, UpdateKind,
+    Acceptance, AppropriateAuthority, Classification, MatterKind, OutsideOutcome,
+    RestrictionReason, UpdateKind,
 };
 use crate::party::{Role, SealedPersonalData, Vulnerability};
 use crate::referral::{HandlingAssessment, InvestigationMode, ReferralBasis, ReferralDecision};

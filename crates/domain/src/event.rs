@@ -13,7 +13,8 @@ use crate::conduct::{
 use crate::force::Force;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
 use crate::matter::{
-    RestrictionReason,AppropriateAuthority, Classification, MatterKind, OutsideOutcome, UpdateKind};
+    AppropriateAuthority, Classification, MatterKind, OutsideOutcome, RestrictionReason, UpdateKind,
+};
 use crate::party::{Commitment, Role, Vulnerability};
 use crate::referral::{
     InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision, Schedule3Ground,
@@ -388,7 +389,7 @@ impl Event {
         }
     }
 
-    /// Whether the event changes the subjects, allegations or findings read models.
+    /// Whether the event changes the subject, allegation, finding or access read models.
     pub fn touches_grid(&self) -> bool {
         matches!(
             self,
@@ -412,6 +413,11 @@ impl Event {
                 | Event::CriminalProceedingsConcluded { .. }
                 | Event::ReferredToProsecutors { .. }
                 | Event::SubjectLeftService { .. }
+                | Event::CaseRestricted { .. }
+                | Event::RestrictionLifted { .. }
+                | Event::TeamMemberAssigned { .. }
+                | Event::TeamMemberRemoved { .. }
+                | Event::AccessGranted { .. }
         )
     }
 
@@ -643,11 +649,15 @@ impl Event {
             Event::MatterWithdrawn { .. } => "withdrawn by the complainant".into(),
             Event::CaseClosed { .. } => "case closed".into(),
             Event::SummaryPublished { title, .. } => format!("summary published: {title}"),
-            Event::CaseRestricted { reason, .. } => format!("restricted to its team ({})", w(reason)),
+            Event::CaseRestricted { reason, .. } => {
+                format!("restricted to its team ({})", w(reason))
+            }
             Event::RestrictionLifted { .. } => "restriction lifted".into(),
             Event::TeamMemberAssigned { user, .. } => format!("{user} joined the case team"),
             Event::TeamMemberRemoved { user, .. } => format!("{user} left the case team"),
-            Event::AccessGranted { user, until, .. } => format!("{user} granted access until {until}"),
+            Event::AccessGranted { user, until, .. } => {
+                format!("{user} granted access until {until}")
+            }
         }
     }
 }

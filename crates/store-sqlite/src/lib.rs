@@ -10,8 +10,13 @@ use probity_domain::party::PersonalData;
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head, StoreError,
+    Append, AuditEntry, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head,
+    StoreError,
 };
+
+mod accounts;
+mod audit;
+mod queries;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 
@@ -28,7 +33,7 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-fn unavailable(e: sqlx::Error) -> StoreError {
+pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
@@ -99,11 +104,11 @@ impl SqliteStore {
     ) -> Result<(), sqlx::Error> {
         let c = &p.case;
         sqlx::query(
-            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
                 sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
-                version = excluded.version",
+                version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
         )
         .bind(&c.case_id)
         .bind(&c.reference)
@@ -115,6 +120,8 @@ impl SqliteStore {
         .bind(c.sexual_misconduct)
         .bind(&c.published_on)
         .bind(c.version)
+        .bind(c.restricted)
+        .bind(c.publishable)
         .execute(&mut **tx)
         .await?;
         if !grid {
@@ -124,6 +131,7 @@ impl SqliteStore {
             "DELETE FROM subjects WHERE case_id = $1",
             "DELETE FROM allegations WHERE case_id = $1",
             "DELETE FROM findings WHERE case_id = $1",
+            "DELETE FROM case_access WHERE case_id = $1",
         ] {
             sqlx::query(table)
                 .bind(&c.case_id)
@@ -151,6 +159,14 @@ impl SqliteStore {
             .bind(&a.category)
             .execute(&mut **tx)
             .await?;
+        }
+        for (username, until) in &p.access {
+            sqlx::query("INSERT INTO case_access (case_id, username, until) VALUES ($1, $2, $3)")
+                .bind(&c.case_id)
+                .bind(username)
+                .bind(until)
+                .execute(&mut **tx)
+                .await?;
         }
         for f in &p.findings {
             sqlx::query("INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -261,13 +277,18 @@ impl SqliteStore {
 }
 
 impl EventStore for SqliteStore {
-    async fn append(&self, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+    async fn append(
+        &self,
+        batch: &[Append],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<EventRecord>, StoreError> {
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let out = Self::append_in(&mut tx, batch).await?;
+        audit::append_in(&mut tx, audit).await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(out)
     }
@@ -363,6 +384,7 @@ impl EventStore for SqliteStore {
             "DELETE FROM subjects",
             "DELETE FROM allegations",
             "DELETE FROM findings",
+            "DELETE FROM case_access",
         ] {
             sqlx::query(table)
                 .execute(&mut *tx)
@@ -378,23 +400,12 @@ impl EventStore for SqliteStore {
     }
 
     async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
-        let row = sqlx::query("SELECT case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version FROM cases WHERE case_id = $1")
+        let row = sqlx::query(queries::CASE_ROW_BY_ID)
             .bind(case_id.to_string())
             .fetch_optional(&self.pool)
             .await
             .map_err(unavailable)?;
-        Ok(row.map(|r| CaseRow {
-            case_id: r.get(0),
-            reference: r.get(1),
-            kind: r.get(2),
-            force: r.get(3),
-            status: r.get(4),
-            received_on: r.get(5),
-            mode: r.get(6),
-            sexual_misconduct: r.get(7),
-            published_on: r.get(8),
-            version: r.get(9),
-        }))
+        Ok(row.as_ref().map(queries::case_row))
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {

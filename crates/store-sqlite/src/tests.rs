@@ -28,7 +28,7 @@ async fn passes_the_conformance_suite() {
 async fn the_database_refuses_update_and_delete_on_the_log() {
     let (store, _dir) = fresh().await;
     store
-        .append(&[conformance::sample_append(1, 0, 2)])
+        .append(&[conformance::sample_append(1, 0, 2)], &[])
         .await
         .unwrap();
     for sql in [
@@ -48,7 +48,7 @@ async fn reopening_keeps_everything() {
     let path = path.to_str().unwrap();
     let store = SqliteStore::open(path).await.unwrap();
     store
-        .append(&[conformance::sample_append(1, 0, 3)])
+        .append(&[conformance::sample_append(1, 0, 3)], &[])
         .await
         .unwrap();
     let head = store.head().await.unwrap();
@@ -76,7 +76,7 @@ async fn tampering_with_a_stored_event_is_detected() {
     ] {
         let (store, _dir) = fresh().await;
         store
-            .append(&[conformance::sample_append(1, 0, 4)])
+            .append(&[conformance::sample_append(1, 0, 4)], &[])
             .await
             .unwrap();
         assert_eq!(verify(&store).await, Ok(()));

@@ -78,53 +78,87 @@ impl EventRecord {
 
 /// Where and why the chain broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the event chain is broken at position {position}: {reason}")]
+#[error("the {chain} chain is broken at position {position}: {reason}")]
 pub struct BrokenLink {
+    /// `event` or `audit`.
+    pub chain: &'static str,
     pub position: i64,
     pub reason: String,
+}
+
+/// A record in a hash chain: the event log and the audit trail both are.
+pub trait Link {
+    fn position(&self) -> i64;
+    fn prev_hash(&self) -> Hash;
+    fn hash(&self) -> Hash;
+    fn expected_hash(&self) -> Hash;
+}
+
+impl Link for EventRecord {
+    fn position(&self) -> i64 {
+        self.position
+    }
+    fn prev_hash(&self) -> Hash {
+        self.prev_hash
+    }
+    fn hash(&self) -> Hash {
+        self.hash
+    }
+    fn expected_hash(&self) -> Hash {
+        EventRecord::expected_hash(self)
+    }
 }
 
 /// Checks records in position order, carrying the head across calls so a long log can be
 /// verified in pages.
 #[derive(Debug, Clone)]
 pub struct Verifier {
+    pub chain: &'static str,
     pub head: Hash,
     pub position: i64,
 }
 
 impl Default for Verifier {
     fn default() -> Self {
-        Verifier {
-            head: Hash::GENESIS,
-            position: 0,
-        }
+        Verifier::for_chain("event")
     }
 }
 
 impl Verifier {
-    pub fn check(&mut self, r: &EventRecord) -> Result<(), BrokenLink> {
+    pub fn for_chain(chain: &'static str) -> Self {
+        Verifier {
+            chain,
+            head: Hash::GENESIS,
+            position: 0,
+        }
+    }
+
+    pub fn check(&mut self, r: &impl Link) -> Result<(), BrokenLink> {
+        let chain = self.chain;
         let broken = |reason: String| BrokenLink {
-            position: r.position,
+            chain,
+            position: r.position(),
             reason,
         };
-        if r.position != self.position + 1 {
+        if r.position() != self.position + 1 {
             return Err(BrokenLink {
+                chain,
                 position: self.position + 1,
                 reason: format!(
                     "expected position {}, found {}",
                     self.position + 1,
-                    r.position
+                    r.position()
                 ),
             });
         }
-        if r.prev_hash != self.head {
+        if r.prev_hash() != self.head {
             return Err(broken("it does not follow the previous link".into()));
         }
-        if r.expected_hash() != r.hash {
+        if r.expected_hash() != r.hash() {
             return Err(broken("its content does not match its hash".into()));
         }
-        self.head = r.hash;
-        self.position = r.position;
+        self.head = r.hash();
+        self.position = r.position();
         Ok(())
     }
 }

@@ -7,7 +7,10 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId, Reference};
 
 use crate::projection::{AllegationRow, CaseProjection, CaseRow, FindingRow, SubjectRow};
-use crate::{Append, EventStore, NewEvent, StoreError, Verifier};
+use crate::{
+    AccountStore, Append, AuditEntry, AuditStore, CaseQueries, CaseQuery, EventStore, Hash,
+    NewEvent, StoreError, UserRecord, Verifier, Viewer,
+};
 
 fn case_id(n: u32) -> CaseId {
     CaseId::for_reference(&Reference::parse(&format!("CONF/{n}")).expect("valid"))
@@ -26,6 +29,8 @@ fn projection(n: u32, version: i64, status: &str) -> CaseProjection {
             sexual_misconduct: false,
             published_on: None,
             version,
+            restricted: false,
+            publishable: false,
         },
         subjects: vec![SubjectRow {
             party: 2,
@@ -46,6 +51,7 @@ fn projection(n: u32, version: i64, status: &str) -> CaseProjection {
             determination: None,
             outcome: "under investigation".into(),
         }],
+        access: Vec::new(),
     }
 }
 
@@ -85,7 +91,7 @@ async fn verify_all<S: EventStore>(store: &S) -> Result<i64, crate::BrokenLink> 
 /// Runs every check, each on a fresh store from `fresh`.
 pub async fn run<S, F, Fut>(fresh: F)
 where
-    S: EventStore,
+    S: EventStore + AccountStore + AuditStore + CaseQueries,
     F: Fn() -> Fut,
     Fut: Future<Output = S>,
 {
@@ -94,19 +100,22 @@ where
     a_batch_is_all_or_nothing(&fresh().await).await;
     personal_data_is_kept_apart_and_erasable(&fresh().await).await;
     read_models_follow_appends_and_can_be_replaced(&fresh().await).await;
+    audit_entries_chain_and_travel_with_their_change(&fresh().await).await;
+    accounts_sessions_and_tokens(&fresh().await).await;
+    lists_show_only_what_the_viewer_may_see(&fresh().await).await;
 }
 
 pub async fn appends_are_read_back_in_order_with_a_verifying_chain<S: EventStore>(store: &S) {
     assert_eq!(store.head().await.unwrap(), None, "a new store is empty");
     let first = store
-        .append(&[sample_append(1, 0, 3), sample_append(2, 0, 2)])
+        .append(&[sample_append(1, 0, 3), sample_append(2, 0, 2)], &[])
         .await
         .unwrap();
     assert_eq!(
         first.iter().map(|r| r.position).collect::<Vec<_>>(),
         [1, 2, 3, 4, 5]
     );
-    store.append(&[sample_append(1, 3, 2)]).await.unwrap();
+    store.append(&[sample_append(1, 3, 2)], &[]).await.unwrap();
     let case1 = store.read_case(case_id(1)).await.unwrap();
     assert_eq!(
         case1.iter().map(|r| r.version).collect::<Vec<_>>(),
@@ -126,10 +135,10 @@ pub async fn appends_are_read_back_in_order_with_a_verifying_chain<S: EventStore
 }
 
 pub async fn stale_versions_are_refused_and_change_nothing<S: EventStore>(store: &S) {
-    store.append(&[sample_append(1, 0, 2)]).await.unwrap();
+    store.append(&[sample_append(1, 0, 2)], &[]).await.unwrap();
     let before = (store.head().await.unwrap(), store.counts().await.unwrap());
     for stale in [0, 1, 3] {
-        match store.append(&[sample_append(1, stale, 1)]).await {
+        match store.append(&[sample_append(1, stale, 1)], &[]).await {
             Err(StoreError::Conflict {
                 expected, actual, ..
             }) => {
@@ -145,11 +154,11 @@ pub async fn stale_versions_are_refused_and_change_nothing<S: EventStore>(store:
 }
 
 pub async fn a_batch_is_all_or_nothing<S: EventStore>(store: &S) {
-    store.append(&[sample_append(2, 0, 1)]).await.unwrap();
+    store.append(&[sample_append(2, 0, 1)], &[]).await.unwrap();
     let before = (store.head().await.unwrap(), store.counts().await.unwrap());
     let batch = [sample_append(1, 0, 4), sample_append(2, 0, 1)];
     assert!(matches!(
-        store.append(&batch).await,
+        store.append(&batch, &[]).await,
         Err(StoreError::Conflict { .. })
     ));
     assert_eq!(
@@ -173,7 +182,7 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
         address: Some("1 High Street".into()),
     };
     a.personal_data = vec![(PartyId(1), SealedPersonalData::new(data.clone(), [9; 16]))];
-    store.append(&[a]).await.unwrap();
+    store.append(&[a], &[]).await.unwrap();
     assert_eq!(
         store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
         Some(data)
@@ -185,7 +194,7 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
     );
     let mut erase = sample_append(1, 1, 1);
     erase.erase = vec![PartyId(1)];
-    store.append(&[erase]).await.unwrap();
+    store.append(&[erase], &[]).await.unwrap();
     assert_eq!(
         store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
         None
@@ -199,7 +208,7 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
 }
 
 pub async fn read_models_follow_appends_and_can_be_replaced<S: EventStore>(store: &S) {
-    store.append(&[sample_append(1, 0, 2)]).await.unwrap();
+    store.append(&[sample_append(1, 0, 2)], &[]).await.unwrap();
     let row = store.case_row(case_id(1)).await.unwrap().unwrap();
     assert_eq!(
         (row.version, row.status.as_str(), row.reference.as_str()),
@@ -207,7 +216,7 @@ pub async fn read_models_follow_appends_and_can_be_replaced<S: EventStore>(store
     );
     let mut next = sample_append(1, 2, 1);
     next.projection.case.status = "recorded".into();
-    store.append(&[next]).await.unwrap();
+    store.append(&[next], &[]).await.unwrap();
     let row = store.case_row(case_id(1)).await.unwrap().unwrap();
     assert_eq!((row.version, row.status.as_str()), (3, "recorded"));
     let counts = store.counts().await.unwrap();
@@ -233,5 +242,329 @@ pub async fn read_models_follow_appends_and_can_be_replaced<S: EventStore>(store
         store.counts().await.unwrap().events,
         3,
         "rebuilding read models never touches the log"
+    );
+}
+
+fn entry(action: &str, target: &str) -> AuditEntry {
+    AuditEntry {
+        recorded_at: 1_700_000_000_000_000,
+        actor: "conformance".into(),
+        role: "decision_maker".into(),
+        action: action.into(),
+        target: target.into(),
+        outcome: "allowed".into(),
+        purpose: "testing".into(),
+        detail: String::new(),
+    }
+}
+
+async fn verify_audit<S: AuditStore>(store: &S) -> Result<i64, crate::BrokenLink> {
+    let mut v = Verifier::default();
+    for r in store
+        .read_audit(0, i64::MAX, None)
+        .await
+        .expect("read audit")
+    {
+        v.check(&r)?;
+    }
+    Ok(v.position)
+}
+
+pub async fn audit_entries_chain_and_travel_with_their_change<S: EventStore + AuditStore>(
+    store: &S,
+) {
+    store
+        .audit(&[entry("case.read", "CONF/1"), entry("cases.list", "-")])
+        .await
+        .unwrap();
+    store
+        .append(
+            &[sample_append(1, 0, 1)],
+            &[entry("case.command.log_matter", "CONF/1")],
+        )
+        .await
+        .unwrap();
+    // A refused change leaves no audit entry of its own making.
+    assert!(
+        store
+            .append(
+                &[sample_append(1, 0, 1)],
+                &[entry("case.command.x", "CONF/1")]
+            )
+            .await
+            .is_err()
+    );
+    assert_eq!(verify_audit(store).await, Ok(3));
+    let about = store.read_audit(0, 10, Some("CONF/1")).await.unwrap();
+    assert_eq!(
+        about
+            .iter()
+            .map(|r| r.entry.action.as_str())
+            .collect::<Vec<_>>(),
+        ["case.read", "case.command.log_matter"]
+    );
+    assert_eq!(store.read_audit(2, 10, None).await.unwrap().len(), 1);
+}
+
+fn user(name: &str) -> UserRecord {
+    UserRecord {
+        username: name.into(),
+        role: "investigator".into(),
+        body: "oversight_body".into(),
+        force: None,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        disabled: false,
+        created_at: 1,
+    }
+}
+
+pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &S) {
+    store
+        .add_user(&user("ann"), &entry("user.add", "ann"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_user(&user("ann"), &entry("user.add", "ann"))
+            .await,
+        Err(StoreError::Duplicate(_))
+    ));
+    assert_eq!(
+        store.user("ann").await.unwrap().unwrap().role,
+        "investigator"
+    );
+    assert_eq!(store.users().await.unwrap().len(), 1);
+    let session = Hash([1; 32]);
+    let token = Hash([2; 32]);
+    store
+        .create_session(session, "ann", 100, &entry("session.login", "ann"))
+        .await
+        .unwrap();
+    store
+        .create_token(token, "ann", "robot", &entry("token.create", "ann"))
+        .await
+        .unwrap();
+    assert!(store.session_user(session, 99).await.unwrap().is_some());
+    assert!(
+        store.session_user(session, 100).await.unwrap().is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session_user(Hash([9; 32]), 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.token_user(token).await.unwrap().is_some());
+    assert!(
+        store
+            .set_password("ann", "new-hash", &entry("user.password", "ann"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.session_user(session, 0).await.unwrap().is_none(),
+        "a new password ends sessions"
+    );
+    store
+        .create_session(session, "ann", 100, &entry("session.login", "ann"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .disable_user("ann", &entry("user.disable", "ann"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.session_user(session, 0).await.unwrap().is_none(),
+        "disabling ends sessions"
+    );
+    assert!(
+        store.token_user(token).await.unwrap().is_none(),
+        "disabling ends tokens"
+    );
+    assert!(
+        !store
+            .disable_user("nobody", &entry("user.disable", "nobody"))
+            .await
+            .unwrap()
+    );
+    for at in [10, 20, 30] {
+        store
+            .record_login_failure("bob", at, &entry("session.login", "bob"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.login_failures("bob", 20).await.unwrap(), 2);
+    store.clear_login_failures("bob").await.unwrap();
+    assert_eq!(store.login_failures("bob", 0).await.unwrap(), 0);
+    assert_eq!(
+        verify_audit(store).await,
+        Ok(10),
+        "every account change is audited"
+    );
+}
+
+pub async fn lists_show_only_what_the_viewer_may_see<S: EventStore + CaseQueries>(store: &S) {
+    let mut open = sample_append(1, 0, 1);
+    open.projection.case.received_on = "2023-01-01".into();
+    let mut restricted = sample_append(2, 0, 1);
+    restricted.projection.case.restricted = true;
+    restricted.projection.case.received_on = "2023-02-01".into();
+    restricted.projection.access = vec![
+        ("teamster".into(), None),
+        ("visitor".into(), Some("2023-06-30".into())),
+    ];
+    let mut other_force = sample_append(3, 0, 1);
+    other_force.projection.case.force = "essex".into();
+    other_force.projection.case.publishable = true;
+    other_force.projection.allegations[0].category = "G2".into();
+    other_force.projection.subjects[0].force = "essex".into();
+    store
+        .append(&[open, restricted, other_force], &[])
+        .await
+        .unwrap();
+    let viewer = |name: &str, force: Option<&str>, today: &str| Viewer {
+        username: name.into(),
+        force: force.map(str::to_string),
+        publishable_only: false,
+        today: today.into(),
+    };
+    let all = CaseQuery {
+        limit: 50,
+        ..CaseQuery::default()
+    };
+    let refs = |p: crate::Page<crate::CaseRow>| {
+        (
+            p.total,
+            p.items.into_iter().map(|c| c.reference).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("outsider", None, "2023-03-01"), &all)
+                .await
+                .unwrap()
+        ),
+        (2, vec!["CONF/3".into(), "CONF/1".into()])
+    );
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("teamster", None, "2023-03-01"), &all)
+                .await
+                .unwrap()
+        )
+        .0,
+        3
+    );
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("visitor", None, "2023-06-30"), &all)
+                .await
+                .unwrap()
+        )
+        .0,
+        3
+    );
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("visitor", None, "2023-07-01"), &all)
+                .await
+                .unwrap()
+        )
+        .0,
+        2,
+        "an expired grant shows nothing"
+    );
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("teamster", Some("essex"), "2023-03-01"), &all)
+                .await
+                .unwrap()
+        ),
+        (1, vec!["CONF/3".into()])
+    );
+    let mut publications = viewer("pub", None, "2023-03-01");
+    publications.publishable_only = true;
+    assert_eq!(
+        refs(store.list_cases(&publications, &all).await.unwrap()),
+        (1, vec!["CONF/3".into()])
+    );
+    let g = CaseQuery {
+        category: Some("G".into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("teamster", None, "2023-03-01"), &g)
+                .await
+                .unwrap()
+        )
+        .1,
+        ["CONF/3"]
+    );
+    let mine = CaseQuery {
+        team_member: Some("teamster".into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("teamster", None, "2023-03-01"), &mine)
+                .await
+                .unwrap()
+        )
+        .1,
+        ["CONF/2"]
+    );
+    let dated = CaseQuery {
+        received_from: Some("2023-01-15".into()),
+        received_to: Some("2023-02-15".into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("outsider", None, "2023-03-01"), &dated)
+                .await
+                .unwrap()
+        )
+        .0,
+        0
+    );
+    let paged = CaseQuery {
+        limit: 1,
+        offset: 1,
+        ..all.clone()
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_cases(&viewer("teamster", None, "2023-03-01"), &paged)
+                .await
+                .unwrap()
+        ),
+        (3, vec!["CONF/3".into()]),
+        "newest first: CONF/2, CONF/3, CONF/1"
+    );
+    let history = store
+        .subject_history(&viewer("outsider", None, "2023-03-01"), "kent", "KE1")
+        .await
+        .unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| h.case.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF/1"],
+        "the restricted case stays out; the same number in another force is another person"
     );
 }

@@ -5,6 +5,8 @@
 //!
 //! Architecture invariant: this crate knows no SQL and no driver; it depends only on the domain.
 
+pub mod accounts;
+pub mod audit;
 pub mod chain;
 pub mod conformance;
 pub mod projection;
@@ -14,8 +16,10 @@ use std::future::Future;
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 
-pub use chain::{BrokenLink, EventRecord, Hash, Verifier};
-pub use projection::{CaseProjection, CaseRow};
+pub use accounts::UserRecord;
+pub use audit::{AuditEntry, AuditRecord};
+pub use chain::{BrokenLink, EventRecord, Hash, Link, Verifier};
+pub use projection::{CaseProjection, CaseRow, FindingRow};
 
 /// An event ready to store: its kind, canonical JSON, who recorded it and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +55,8 @@ pub enum StoreError {
         expected: u64,
         actual: u64,
     },
+    #[error("{0} already exists")]
+    Duplicate(String),
     #[error("the database URL '{0}' is not understood: use sqlite:PATH or postgres://USER@HOST/DB")]
     BadUrl(String),
     #[error("the database is not usable: {0}")]
@@ -86,11 +92,13 @@ pub struct Counts {
 
 /// The port. Every method is one transaction; an error leaves the store as it was.
 pub trait EventStore: Send + Sync {
-    /// Appends each case's events in one transaction: events, chain links, personal data and
-    /// read models together, or nothing. A stale `expected_version` refuses the whole batch.
+    /// Appends each case's events in one transaction: events, chain links, personal data, read
+    /// models and the audit entries that record the change, or nothing. A stale
+    /// `expected_version` refuses the whole batch.
     fn append(
         &self,
         batch: &[Append],
+        audit: &[AuditEntry],
     ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
 
     /// A case's events in version order (empty if the case does not exist).
@@ -136,4 +144,158 @@ pub trait EventStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<CaseRow>, StoreError>> + Send;
 
     fn counts(&self) -> impl Future<Output = Result<Counts, StoreError>> + Send;
+}
+
+/// Who is looking, for queries whose results must not leak what the viewer may not see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub username: String,
+    /// Only this force's cases (force and local policing body staff).
+    pub force: Option<String>,
+    /// Only cases whose publication is not held back (publications officers).
+    pub publishable_only: bool,
+    /// For grants: `YYYY-MM-DD`.
+    pub today: String,
+}
+
+/// Filters for the case list. Every filter narrows; none widens what the viewer may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub force: Option<String>,
+    pub status: Option<String>,
+    /// A subcategory code (`G2`) or a category letter (`G`).
+    pub category: Option<String>,
+    pub service_number: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
+    /// Cases whose team includes this user.
+    pub team_member: Option<String>,
+    pub restricted: Option<bool>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A page of results and the total matching count (within what the viewer may see).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// One allegation against one person, for a subject's history across cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectHistoryRow {
+    pub case: CaseRow,
+    pub party: i64,
+    pub allegation: i64,
+    pub category: String,
+    pub determination: Option<String>,
+    pub outcome: String,
+}
+
+/// Queries over the read models, scoped to a viewer.
+pub trait CaseQueries: Send + Sync {
+    fn list_cases(
+        &self,
+        viewer: &Viewer,
+        query: &CaseQuery,
+    ) -> impl Future<Output = Result<Page<CaseRow>, StoreError>> + Send;
+
+    /// Every allegation against the person with this force and service number.
+    fn subject_history(
+        &self,
+        viewer: &Viewer,
+        force: &str,
+        service_number: &str,
+    ) -> impl Future<Output = Result<Vec<SubjectHistoryRow>, StoreError>> + Send;
+}
+
+/// Accounts, sessions, tokens and log-in throttling. Each change is one transaction together
+/// with the audit entry that records it.
+pub trait AccountStore: Send + Sync {
+    fn add_user(
+        &self,
+        user: &UserRecord,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn user(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRecord>, StoreError>> + Send;
+    /// Returns false when there is no such user.
+    fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Disables the account and ends its sessions and tokens. False when there is no such user.
+    fn disable_user(
+        &self,
+        username: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn create_session(
+        &self,
+        token_hash: Hash,
+        username: &str,
+        expires_at: i64,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The enabled user holding this unexpired session.
+    fn session_user(
+        &self,
+        token_hash: Hash,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    fn end_session(
+        &self,
+        token_hash: Hash,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn create_token(
+        &self,
+        token_hash: Hash,
+        username: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The enabled user holding this token.
+    fn token_user(
+        &self,
+        token_hash: Hash,
+    ) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// Failed log-ins for `username` at or after `since`.
+    fn login_failures(
+        &self,
+        username: &str,
+        since: i64,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn record_login_failure(
+        &self,
+        username: &str,
+        at: i64,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn clear_login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The audit trail.
+pub trait AuditStore: Send + Sync {
+    fn audit(
+        &self,
+        entries: &[AuditEntry],
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
+    /// Up to `limit` records after `after_seq`, optionally only those about `target`.
+    fn read_audit(
+        &self,
+        after_seq: i64,
+        limit: i64,
+        target: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
 }

@@ -17,6 +17,10 @@ pub struct CaseRow {
     pub sexual_misconduct: bool,
     pub published_on: Option<String>,
     pub version: i64,
+    /// Need-to-know: only the team and live grant holders see it.
+    pub restricted: bool,
+    /// Nothing holds publication back, or it is published.
+    pub publishable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,8 @@ pub struct CaseProjection {
     pub subjects: Vec<SubjectRow>,
     pub allegations: Vec<AllegationRow>,
     pub findings: Vec<FindingRow>,
+    /// Who may see a restricted case: team members (no end date) and grant holders (last day).
+    pub access: Vec<(String, Option<String>)>,
 }
 
 /// The outcome so far for one subject on one allegation, in words.
@@ -148,7 +154,19 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
             .as_ref()
             .map(|p| p.published_on.to_string()),
         version: case.version as i64,
+        restricted: case.restriction.is_some(),
+        publishable: probity_domain::access::CaseAccess::of(case).publishable,
     };
+    let access = case
+        .team
+        .iter()
+        .map(|u| (u.clone(), None))
+        .chain(
+            case.grants
+                .iter()
+                .map(|g| (g.user.clone(), Some(g.until.to_string()))),
+        )
+        .collect();
     let subjects = case
         .subjects()
         .filter_map(|p| {
@@ -191,5 +209,6 @@ pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
         subjects,
         allegations,
         findings,
+        access,
     })
 }

@@ -1,11 +1,11 @@
 //! Need-to-know: restricting a case to its named team, and time-limited grants with a reason.
 
 use super::{Decision, text};
+use crate::Context;
 use crate::case::Case;
 use crate::command::Command;
 use crate::event::Event;
 use crate::rule::{Refusal, Rule, refuse};
-use crate::Context;
 
 fn user(name: &str) -> Result<String, Refusal> {
     let name = name.trim();
@@ -18,7 +18,10 @@ fn user(name: &str) -> Result<String, Refusal> {
 pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
     let today = ctx.today();
     match command {
-        Command::RestrictCase { reason, explanation } => {
+        Command::RestrictCase {
+            reason,
+            explanation,
+        } => {
             text("explanation", explanation)?;
             if case.restriction.is_some() {
                 return refuse(Rule::TeamChange, "the case is already restricted");
@@ -30,16 +33,25 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
             }];
             // Whoever restricts a case keeps sight of it.
             if !case.team.contains(&ctx.actor.id) {
-                events.push(Event::TeamMemberAssigned { user: ctx.actor.id.clone(), on: today });
+                events.push(Event::TeamMemberAssigned {
+                    user: ctx.actor.id.clone(),
+                    on: today,
+                });
             }
-            Ok(Decision { events, ..Decision::default() })
+            Ok(Decision {
+                events,
+                ..Decision::default()
+            })
         }
         Command::LiftRestriction { explanation } => {
             text("explanation", explanation)?;
             if case.restriction.is_none() {
                 return refuse(Rule::TeamChange, "the case is not restricted");
             }
-            Decision::one(Event::RestrictionLifted { explanation: explanation.trim().to_string(), on: today })
+            Decision::one(Event::RestrictionLifted {
+                explanation: explanation.trim().to_string(),
+                on: today,
+            })
         }
         Command::AssignToTeam { user: u } => {
             let u = user(u)?;
@@ -54,20 +66,38 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
                 return refuse(Rule::TeamChange, format!("{u} is not on the team"));
             }
             if case.restriction.is_some() && case.team.len() == 1 {
-                return refuse(Rule::TeamChange, "a restricted case keeps at least one team member");
+                return refuse(
+                    Rule::TeamChange,
+                    "a restricted case keeps at least one team member",
+                );
             }
             Decision::one(Event::TeamMemberRemoved { user: u, on: today })
         }
-        Command::GrantAccess { user: u, until, reason } => {
+        Command::GrantAccess {
+            user: u,
+            until,
+            reason,
+        } => {
             let u = user(u)?;
             text("reason", reason)?;
             if *until < today {
-                return refuse(Rule::DateOutOfRange, format!("a grant until {until} would already have ended"));
+                return refuse(
+                    Rule::DateOutOfRange,
+                    format!("a grant until {until} would already have ended"),
+                );
             }
             if until.since(today).map(|s| s.get_days()).unwrap_or(i32::MAX) > 366 {
-                return refuse(Rule::DateOutOfRange, "grants run for at most a year; renew them with a new reason");
+                return refuse(
+                    Rule::DateOutOfRange,
+                    "grants run for at most a year; renew them with a new reason",
+                );
             }
-            Decision::one(Event::AccessGranted { user: u, until: *until, reason: reason.trim().to_string(), on: today })
+            Decision::one(Event::AccessGranted {
+                user: u,
+                until: *until,
+                reason: reason.trim().to_string(),
+                on: today,
+            })
         }
         _ => unreachable!("dispatched by variant"),
     }
