@@ -67,6 +67,19 @@ pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
     })
 }
 
+/// Reads a command from JSON. Personal data given without a salt is sealed here with a fresh
+/// one, so clients never handle salts.
+pub fn command_from_json(mut value: serde_json::Value) -> Result<Command, AppError> {
+    if let Some(pd) = value.get_mut("personal_data")
+        && pd.is_object()
+        && pd.get("salt").is_none()
+    {
+        let data = pd.take();
+        *pd = serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&fresh_salt()) });
+    }
+    serde_json::from_value(value).map_err(|e| AppError::BadInput(format!("the command is not understood: {e}")))
+}
+
 /// Fills the salt of personal data from the operating system.
 pub fn fresh_salt() -> [u8; 16] {
     let mut salt = [0u8; 16];

@@ -3,6 +3,11 @@
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Command, Reference};
 
+use probity_domain::Body;
+use probity_domain::access::Role;
+use probity_domain::force::Force;
+
+use crate::accounts::NewUser;
 use crate::casebook::{AppError, Casebook, fresh_salt};
 
 /// How many synthetic cases `probity demo` adds beside the reference case.
@@ -55,4 +60,44 @@ pub async fn fill(book: &Casebook, synthetic: u32) -> Result<DemoSummary, AppErr
         cases,
         events: book.counts().await?.events,
     })
+}
+
+/// One demo account per role: user name, role, and a password made for this database.
+pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, Role, String)>, AppError> {
+    let force = Force::parse("gloucestershire").expect("in the table");
+    let accounts = [
+        ("oversight.admin", Role::Administrator, None),
+        ("oversight.assessor", Role::Assessor, None),
+        ("oversight.investigator", Role::Investigator, None),
+        ("oversight.decision-maker", Role::DecisionMaker, None),
+        ("glos.liaison", Role::ForceLiaison, Some(force)),
+        ("oversight.publications", Role::PublicationsOfficer, None),
+        ("oversight.analyst", Role::Analyst, None),
+        ("oversight.auditor", Role::Auditor, None),
+    ];
+    let mut out = Vec::new();
+    for (username, role, force) in accounts {
+        let password = readable_password();
+        book.add_user(
+            NewUser {
+                username: username.to_string(),
+                role,
+                body: if force.is_some() { Body::AppropriateAuthority } else { Body::OversightBody },
+                force,
+                password: password.clone(),
+            },
+            "demo",
+        )
+        .await?;
+        out.push((username.to_string(), role, password));
+    }
+    Ok(out)
+}
+
+/// 20 characters from an alphabet without look-alikes.
+fn readable_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }

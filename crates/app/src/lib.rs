@@ -12,7 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod guarded;
 
-pub use casebook::{AppError, Casebook, Executed, Loaded, Verified, fresh_salt};
+pub use casebook::{AppError, Casebook, Executed, Loaded, Verified, command_from_json, fresh_salt};
 pub use db::{DatabaseUrl, Db};
 
 #[cfg(test)]

@@ -29,6 +29,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Serve the internal JSON API.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Mark session cookies Secure: set this when a TLS proxy sits in front.
+        #[arg(long)]
+        behind_tls: bool,
+        /// Fill a new, empty database with the demo data and demo log-ins first.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Fill an empty database with the reference case 2020/134541 and synthetic cases, then print the reference case.
     Demo {
         /// How many synthetic cases to add beside the reference case.
@@ -231,17 +243,14 @@ async fn open(url: &str) -> Result<Casebook, Failure> {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let Some(command) = cli.command else {
-        println!(
-            "Probity: case management and transparency for police complaints and misconduct oversight.\n"
-        );
-        println!("  probity demo                      fill an empty database with demo cases");
-        println!("  probity case show 2020/134541     print a case file");
-        println!("  probity audit verify              check the hash chain");
-        println!("  probity --help                    everything else");
-        return Ok(());
-    };
+    // Bare `probity`: serve on the default, with demo data in a new database.
+    let command = cli.command.unwrap_or(Cmd::Serve {
+        listen: "127.0.0.1:8080".into(),
+        behind_tls: false,
+        demo: true,
+    });
     match command {
+        Cmd::Serve { listen, behind_tls, demo } => serve(&cli.database, &listen, behind_tls, demo).await?,
         Cmd::Categories => {
             for s in SUBCATEGORIES {
                 println!(
@@ -423,15 +432,67 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Reads a command from JSON. Personal data given without a salt is sealed here with a fresh one.
+/// Reads a command from JSON text.
 fn parse_command(text: &str) -> Result<Command, Failure> {
-    let mut value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| input(format!("the command is not valid JSON: {e}")))?;
-    if let Some(pd) = value.get_mut("personal_data")
-        && pd.get("salt").is_none()
-    {
-        let data = pd.take();
-        *pd = serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&probity_app::fresh_salt()) });
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| input(format!("the command is not valid JSON: {e}")))?;
+    Ok(probity_app::command_from_json(value)?)
+}
+
+async fn serve(database: &str, listen: &str, behind_tls: bool, with_demo: bool) -> Result<(), Failure> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let book = open(database).await?;
+    if with_demo {
+        if book.counts().await?.events == 0 {
+            let summary = demo::fill(&book, demo::SYNTHETIC_CASES).await?;
+            let users = demo::add_demo_users(&book).await?;
+            println!("Loaded the demo: {} cases, {} events, into {database}.", summary.cases, summary.events);
+            println!("Demo log-ins (shown once; POST /api/v1/session with these):");
+            for (username, role, password) in users {
+                println!("  {:<26} {:<22} {password}", username, role.code());
+            }
+        } else {
+            println!("{database} already holds data; its demo log-ins were printed when it was created.");
+            println!("Add an account with: probity user add NAME --role ROLE --password-stdin");
+        }
     }
-    serde_json::from_value(value).map_err(|e| input(format!("the command is not understood: {e}")))
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| input(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| input(e.to_string()))?;
+    if !addr.ip().is_loopback() && !behind_tls {
+        tracing::warn!(%addr, "listening beyond this machine without --behind-tls: put TLS in front");
+    }
+    println!("Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C.");
+    let state = probity_web::AppState { book, secure_cookies: behind_tls };
+    probity_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| input(format!("the server stopped: {e}")))?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop taking connections and finish those in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
 }

@@ -1,1 +1,70 @@
+//! Probity's HTTP server: the JSON API under `/api/v1`.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP. Handlers parse, call the
+//! application shell's access-checked operations, and render; no statutory rule and no access
+//! rule is decided here.
 
+pub mod auth;
+pub mod cases;
+pub mod error;
+pub mod json;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use probity_app::Casebook;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub book: Casebook,
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+}
+
+/// Every route of the internal listener.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/session", post(auth::log_in).get(auth::me).delete(auth::log_out))
+        .route("/account/password", post(auth::change_password))
+        .route("/cases", get(cases::list).post(cases::open))
+        .route("/cases/{reference}", get(cases::show))
+        .route("/cases/{reference}/commands", post(cases::command))
+        .route("/cases/{reference}/audit", get(cases::case_audit))
+        .route("/subjects/{force}/{service_number}/history", get(cases::subject_history))
+        .route("/audit", get(cases::audit))
+        .fallback(|| async { error::Problem::new(StatusCode::NOT_FOUND, "no-route", "No such endpoint", "see /api/v1/openapi.json") });
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(
+            // Method, path and status only: bodies, queries and headers may carry personal data.
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,152 @@
+//! Who is calling: a session cookie from a browser, or a bearer token from a machine.
+//! Log-in, log-out and password change.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use probity_app::accounts::{SESSION_HOURS, Secret};
+use probity_domain::access::Principal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiResult, Problem};
+use crate::json::ApiJson;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "probity_session";
+
+/// The signed-in caller. Rejects with 401 when there is none.
+pub struct CurrentUser {
+    pub principal: Principal,
+    /// The session secret, when the caller came with a cookie (for log-out).
+    pub session: Option<Secret>,
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(&parts.headers) {
+            let principal = state
+                .book
+                .token_principal(&Secret(token))
+                .await
+                .map_err(Problem::from)?
+                .ok_or_else(Problem::unauthenticated)?;
+            return Ok(CurrentUser { principal, session: None });
+        }
+        let Some(value) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+            return Err(Problem::unauthenticated());
+        };
+        let session = Secret(value);
+        let principal = state
+            .book
+            .session_principal(&session)
+            .await
+            .map_err(Problem::from)?
+            .ok_or_else(Problem::unauthenticated)?;
+        Ok(CurrentUser {
+            principal,
+            session: Some(session),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogIn {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    username: String,
+    role: &'static str,
+    body: String,
+    force: Option<&'static str>,
+}
+
+impl Me {
+    fn of(p: &Principal) -> Me {
+        Me {
+            username: p.username.clone(),
+            role: p.role.code(),
+            body: probity_domain::code_of(&p.body),
+            force: p.force.map(|f| f.code()),
+        }
+    }
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie text is ASCII")
+}
+
+/// `POST /api/v1/session`: sign in; the session is a cookie.
+pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LogIn>) -> ApiResult<Response> {
+    let (secret, principal) = state.book.log_in(body.username.trim(), &body.password).await?;
+    let mut response = (StatusCode::OK, axum::Json(Me::of(&principal))).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, &secret.0, SESSION_HOURS * 3600));
+    Ok(response)
+}
+
+/// `DELETE /api/v1/session`: sign out.
+pub async fn log_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    if let Some(session) = &user.session {
+        state.book.log_out(session, &user.principal).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(response)
+}
+
+/// `GET /api/v1/session`: who am I.
+pub async fn me(user: CurrentUser) -> axum::Json<Me> {
+    axum::Json(Me::of(&user.principal))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /api/v1/account/password`: change one's own password; all sessions end.
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    state
+        .book
+        .change_password(&user.principal, &body.current_password, &body.new_password)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
