@@ -75,9 +75,11 @@ pub fn command_from_json(mut value: serde_json::Value) -> Result<Command, AppErr
         && pd.get("salt").is_none()
     {
         let data = pd.take();
-        *pd = serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&fresh_salt()) });
+        *pd =
+            serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&fresh_salt()) });
     }
-    serde_json::from_value(value).map_err(|e| AppError::BadInput(format!("the command is not understood: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| AppError::BadInput(format!("the command is not understood: {e}")))
 }
 
 /// Fills the salt of personal data from the operating system.

@@ -82,7 +82,11 @@ pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, Role, String
             NewUser {
                 username: username.to_string(),
                 role,
-                body: if force.is_some() { Body::AppropriateAuthority } else { Body::OversightBody },
+                body: if force.is_some() {
+                    Body::AppropriateAuthority
+                } else {
+                    Body::OversightBody
+                },
                 force,
                 password: password.clone(),
             },
@@ -99,5 +103,8 @@ fn readable_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
 }

@@ -250,7 +250,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         demo: true,
     });
     match command {
-        Cmd::Serve { listen, behind_tls, demo } => serve(&cli.database, &listen, behind_tls, demo).await?,
+        Cmd::Serve {
+            listen,
+            behind_tls,
+            demo,
+        } => serve(&cli.database, &listen, behind_tls, demo).await?,
         Cmd::Categories => {
             for s in SUBCATEGORIES {
                 println!(
@@ -434,12 +438,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Reads a command from JSON text.
 fn parse_command(text: &str) -> Result<Command, Failure> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| input(format!("the command is not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| input(format!("the command is not valid JSON: {e}")))?;
     Ok(probity_app::command_from_json(value)?)
 }
 
-async fn serve(database: &str, listen: &str, behind_tls: bool, with_demo: bool) -> Result<(), Failure> {
+async fn serve(
+    database: &str,
+    listen: &str,
+    behind_tls: bool,
+    with_demo: bool,
+) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -452,13 +461,18 @@ async fn serve(database: &str, listen: &str, behind_tls: bool, with_demo: bool) 
         if book.counts().await?.events == 0 {
             let summary = demo::fill(&book, demo::SYNTHETIC_CASES).await?;
             let users = demo::add_demo_users(&book).await?;
-            println!("Loaded the demo: {} cases, {} events, into {database}.", summary.cases, summary.events);
+            println!(
+                "Loaded the demo: {} cases, {} events, into {database}.",
+                summary.cases, summary.events
+            );
             println!("Demo log-ins (shown once; POST /api/v1/session with these):");
             for (username, role, password) in users {
                 println!("  {:<26} {:<22} {password}", username, role.code());
             }
         } else {
-            println!("{database} already holds data; its demo log-ins were printed when it was created.");
+            println!(
+                "{database} already holds data; its demo log-ins were printed when it was created."
+            );
             println!("Add an account with: probity user add NAME --role ROLE --password-stdin");
         }
     }
@@ -469,8 +483,13 @@ async fn serve(database: &str, listen: &str, behind_tls: bool, with_demo: bool) 
     if !addr.ip().is_loopback() && !behind_tls {
         tracing::warn!(%addr, "listening beyond this machine without --behind-tls: put TLS in front");
     }
-    println!("Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C.");
-    let state = probity_web::AppState { book, secure_cookies: behind_tls };
+    println!(
+        "Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C."
+    );
+    let state = probity_web::AppState {
+        book,
+        secure_cookies: behind_tls,
+    };
     probity_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
@@ -485,7 +504,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -216,8 +216,6 @@ pub fn roles_for_command(command: &Command) -> &'static [Role] {
         | C::MakeLearningRecommendation { .. }
         | C::ExtendResponsePeriod { .. }
         | C::RecordNoLearning { .. }
-        | C::NotifyOutcome
-        | C::ApplyForReview { .. }
         | C::DecideReview { .. }
         | C::OrderReinvestigation { .. }
         | C::Close
@@ -227,6 +225,8 @@ pub fn roles_for_command(command: &Command) -> &'static [Role] {
         | C::RemoveFromTeam { .. }
         | C::GrantAccess { .. } => &[DecisionMaker],
         C::RecordLearningResponse { .. } => &[DecisionMaker, ForceLiaison],
+        C::NotifyOutcome => &[Investigator, DecisionMaker],
+        C::ApplyForReview { .. } => &[Assessor, DecisionMaker],
         C::Publish { .. } | C::PublishLearningResponse { .. } => &[PublicationsOfficer],
     }
 }

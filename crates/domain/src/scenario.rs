@@ -508,7 +508,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
     // Mistakes: a review by a witness; a review of an independent investigation.
     s.refused(
         d10,
-        &iopc_inv,
+        &iopc_assess,
         Command::ApplyForReview {
             applicant: PartyId(5),
             late_reason: None,
@@ -518,7 +518,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
     );
     s.refused(
         d10,
-        &iopc_inv,
+        &iopc_assess,
         Command::ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
@@ -526,7 +526,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         },
         Rule::NoReviewRight,
     );
-    s.ok(d10, &iopc_inv, Command::Close);
+    s.ok(d10, &iopc_dm, Command::Close);
     s.ok(date(2022, 4, 4), &iopc_pub, Command::Publish {
         title: REFERENCE_TITLE.into(),
         summary: "On 6 April 2020 a vulnerable woman complained about the conduct of officers who attended her home. We investigated allegations that two officers abused their positions for a sexual purpose and to obtain intelligence from her as an unofficial informant, and that they asked her to destroy evidence. We interviewed the officers, examined their mobile phones and obtained accounts from several witnesses. Our investigation concluded in March 2021; we waited for all associated proceedings to be complete before publishing. Both officers had a case to answer for misconduct for using the complainant as an unofficial informant, and one also for using a second woman as an unofficial informant; there was no case to answer on the other allegations. The force proposed that the misconduct be addressed through the reflective practice review process and we agreed. The investigation identified no learning.".into(),

@@ -9,9 +9,9 @@ use probity_app::accounts::{SESSION_HOURS, Secret};
 use probity_domain::access::Principal;
 use serde::{Deserialize, Serialize};
 
+use crate::AppState;
 use crate::error::{ApiResult, Problem};
 use crate::json::ApiJson;
-use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "probity_session";
 
@@ -45,7 +45,10 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer(&parts.headers) {
             let principal = state
                 .book
@@ -53,7 +56,10 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .await
                 .map_err(Problem::from)?
                 .ok_or_else(Problem::unauthenticated)?;
-            return Ok(CurrentUser { principal, session: None });
+            return Ok(CurrentUser {
+                principal,
+                session: None,
+            });
         }
         let Some(value) = cookie_value(&parts.headers, SESSION_COOKIE) else {
             return Err(Problem::unauthenticated());
@@ -107,12 +113,19 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// `POST /api/v1/session`: sign in; the session is a cookie.
-pub async fn log_in(State(state): State<AppState>, ApiJson(body): ApiJson<LogIn>) -> ApiResult<Response> {
-    let (secret, principal) = state.book.log_in(body.username.trim(), &body.password).await?;
+pub async fn log_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LogIn>,
+) -> ApiResult<Response> {
+    let (secret, principal) = state
+        .book
+        .log_in(body.username.trim(), &body.password)
+        .await?;
     let mut response = (StatusCode::OK, axum::Json(Me::of(&principal))).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(&state, &secret.0, SESSION_HOURS * 3600));
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&state, &secret.0, SESSION_HOURS * 3600),
+    );
     Ok(response)
 }
 
@@ -122,7 +135,9 @@ pub async fn log_out(State(state): State<AppState>, user: CurrentUser) -> ApiRes
         state.book.log_out(session, &user.principal).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&state, "", 0));
     Ok(response)
 }
 

@@ -82,14 +82,25 @@ fn date_param(name: &str, v: Option<String>) -> ApiResult<Option<String>> {
 }
 
 /// `GET /api/v1/cases`
-pub async fn list(State(state): State<AppState>, user: CurrentUser, ApiQuery(p): ApiQuery<ListParams>) -> ApiResult<axum::Json<CaseList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<axum::Json<CaseList>> {
     let per_page = p.per_page.unwrap_or(50);
     let page = p.page.unwrap_or(1);
-    if !(1..=200).contains(&per_page) || page < 1 || page > 1_000_000 {
-        return Err(Problem::bad_request("page starts at 1; per_page is 1 to 200"));
+    if !(1..=200).contains(&per_page) || !(1..=1_000_000).contains(&page) {
+        return Err(Problem::bad_request(
+            "page starts at 1; per_page is 1 to 200",
+        ));
     }
     let force = match p.force {
-        Some(f) => Some(probity_domain::force::Force::parse(&f).map_err(|e| Problem::bad_request(e.to_string()))?.code().to_string()),
+        Some(f) => Some(
+            probity_domain::force::Force::parse(&f)
+                .map_err(|e| Problem::bad_request(e.to_string()))?
+                .code()
+                .to_string(),
+        ),
         None => None,
     };
     let query = CaseQuery {
@@ -121,7 +132,12 @@ pub struct ReadParams {
 
 fn purpose(headers: &HeaderMap, param: Option<String>) -> String {
     param
-        .or_else(|| headers.get("probity-purpose").and_then(|v| v.to_str().ok()).map(str::to_string))
+        .or_else(|| {
+            headers
+                .get("probity-purpose")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
         .map(|p| p.trim().chars().take(120).collect::<String>())
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| DEFAULT_PURPOSE.to_string())
@@ -136,7 +152,10 @@ pub async fn show(
     ApiQuery(p): ApiQuery<ReadParams>,
 ) -> ApiResult<impl IntoResponse> {
     let r = reference(&raw)?;
-    let file = state.book.case_file_as(&user.principal, &r, &purpose(&headers, p.purpose)).await?;
+    let file = state
+        .book
+        .case_file_as(&user.principal, &r, &purpose(&headers, p.purpose))
+        .await?;
     Ok(axum::Json(file))
 }
 
@@ -185,13 +204,22 @@ fn result(reference: &Reference, done: probity_app::Executed) -> CommandResult {
 }
 
 /// `POST /api/v1/cases`: log a new matter (`command` must be `log_matter`).
-pub async fn open(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<OpenRequest>) -> ApiResult<impl IntoResponse> {
+pub async fn open(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<OpenRequest>,
+) -> ApiResult<impl IntoResponse> {
     let command = probity_app::command_from_json(body.command)?;
     let Command::LogMatter { reference: r, .. } = &command else {
-        return Err(Problem::bad_request("a new case starts with the log_matter command; send other commands to /api/v1/cases/{reference}/commands"));
+        return Err(Problem::bad_request(
+            "a new case starts with the log_matter command; send other commands to /api/v1/cases/{reference}/commands",
+        ));
     };
     let r = r.clone();
-    let done = state.book.run_as(&user.principal, &r, &command, None).await?;
+    let done = state
+        .book
+        .run_as(&user.principal, &r, &command, None)
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(result(&r, done))))
 }
 
@@ -205,9 +233,14 @@ pub async fn command(
     let r = reference(&raw)?;
     let command = probity_app::command_from_json(body.command)?;
     if let Command::LogMatter { .. } = command {
-        return Err(Problem::bad_request("log a new matter with POST /api/v1/cases"));
+        return Err(Problem::bad_request(
+            "log a new matter with POST /api/v1/cases",
+        ));
     }
-    let done = state.book.run_as(&user.principal, &r, &command, Some(body.expected_version)).await?;
+    let done = state
+        .book
+        .run_as(&user.principal, &r, &command, Some(body.expected_version))
+        .await?;
     Ok(axum::Json(result(&r, done)))
 }
 
@@ -230,8 +263,12 @@ pub async fn subject_history(
     user: CurrentUser,
     Path((force, number)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Vec<HistoryRow>>> {
-    let force = probity_domain::force::Force::parse(&force).map_err(|e| Problem::bad_request(e.to_string()))?;
-    let rows = state.book.subject_history_as(&user.principal, force.code(), number.trim()).await?;
+    let force = probity_domain::force::Force::parse(&force)
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    let rows = state
+        .book
+        .subject_history_as(&user.principal, force.code(), number.trim())
+        .await?;
     Ok(axum::Json(
         rows.into_iter()
             .map(|h| HistoryRow {
@@ -273,7 +310,9 @@ pub struct AuditView {
 fn audit_view(r: AuditRecord) -> AuditView {
     AuditView {
         seq: r.seq,
-        at: jiff::Timestamp::from_microsecond(r.entry.recorded_at).map(|t| t.to_string()).unwrap_or_default(),
+        at: jiff::Timestamp::from_microsecond(r.entry.recorded_at)
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
         actor: r.entry.actor,
         role: r.entry.role,
         action: r.entry.action,
@@ -286,10 +325,19 @@ fn audit_view(r: AuditRecord) -> AuditView {
 }
 
 /// `GET /api/v1/audit`: the whole audit trail, for auditors.
-pub async fn audit(State(state): State<AppState>, user: CurrentUser, ApiQuery(p): ApiQuery<AuditParams>) -> ApiResult<axum::Json<Vec<AuditView>>> {
+pub async fn audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<AuditParams>,
+) -> ApiResult<axum::Json<Vec<AuditView>>> {
     let records = state
         .book
-        .audit_as(&user.principal, p.after.unwrap_or(0), p.limit.unwrap_or(100), None)
+        .audit_as(
+            &user.principal,
+            p.after.unwrap_or(0),
+            p.limit.unwrap_or(100),
+            None,
+        )
         .await?;
     Ok(axum::Json(records.into_iter().map(audit_view).collect()))
 }
@@ -304,7 +352,12 @@ pub async fn case_audit(
     let r = reference(&raw)?;
     let records = state
         .book
-        .audit_as(&user.principal, p.after.unwrap_or(0), p.limit.unwrap_or(100), Some(r.as_str()))
+        .audit_as(
+            &user.principal,
+            p.after.unwrap_or(0),
+            p.limit.unwrap_or(100),
+            Some(r.as_str()),
+        )
         .await?;
     Ok(axum::Json(records.into_iter().map(audit_view).collect()))
 }

@@ -18,7 +18,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, title: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Problem {
             status,
             code,
@@ -29,15 +34,30 @@ impl Problem {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "The request is not understood", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "The request is not understood",
+            detail,
+        )
     }
 
     pub fn not_found() -> Self {
-        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", "There is no such case, or it is not yours to see.")
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "There is no such case, or it is not yours to see.",
+        )
     }
 
     pub fn unauthenticated() -> Self {
-        Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in first", "Send a session cookie or an 'Authorization: Bearer' token.")
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in first",
+            "Send a session cookie or an 'Authorization: Bearer' token.",
+        )
     }
 }
 
@@ -53,9 +73,10 @@ impl IntoResponse for Problem {
             map.extend(self.extra);
         }
         let mut response = (self.status, axum::Json(body)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }
@@ -64,43 +85,73 @@ impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Refused(r) => {
-                let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule", r.rule.summary(), r.detail.clone());
+                let mut p = Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "rule",
+                    r.rule.summary(),
+                    r.detail.clone(),
+                );
                 p.extra.insert("rule".into(), json!(r.rule.code()));
                 p.extra.insert("basis".into(), json!(r.rule.basis()));
                 p
             }
             AppError::NotFound(_) | AppError::Denied(Denial::Hidden) => Problem::not_found(),
-            AppError::Denied(d) => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed", d.to_string()),
+            AppError::Denied(d) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Not allowed",
+                d.to_string(),
+            ),
             AppError::BadInput(detail) => Problem::bad_request(detail),
-            AppError::Unauthenticated => {
-                Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Not signed in", "The user name or password is wrong, or the session has ended.")
-            }
+            AppError::Unauthenticated => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Not signed in",
+                "The user name or password is wrong, or the session has ended.",
+            ),
             AppError::Throttled => Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
                 "Too many failed log-ins",
                 "Wait a quarter of an hour and try again.",
             ),
-            AppError::Store(StoreError::Conflict { expected, actual, .. }) => {
+            AppError::Store(StoreError::Conflict {
+                expected, actual, ..
+            }) => {
                 let mut p = Problem::new(
                     StatusCode::CONFLICT,
                     "stale-version",
                     "The case has changed since you read it",
-                    format!("you sent version {expected}; the case is at version {actual}. Reload it and try again."),
+                    format!(
+                        "you sent version {expected}; the case is at version {actual}. Reload it and try again."
+                    ),
                 );
                 p.extra.insert("current_version".into(), json!(actual));
                 p
             }
-            AppError::Store(StoreError::Duplicate(what)) => {
-                Problem::new(StatusCode::CONFLICT, "duplicate", "Already exists", format!("{what} already exists"))
-            }
+            AppError::Store(StoreError::Duplicate(what)) => Problem::new(
+                StatusCode::CONFLICT,
+                "duplicate",
+                "Already exists",
+                format!("{what} already exists"),
+            ),
             AppError::Broken(b) => {
                 tracing::error!(chain = b.chain, position = b.position, "integrity failure");
-                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "integrity", "The record failed its integrity check", "An administrator has been alerted.")
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "integrity",
+                    "The record failed its integrity check",
+                    "An administrator has been alerted.",
+                )
             }
             AppError::Store(other) => {
                 tracing::error!(error = %other, "storage failure");
-                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The service cannot reach its data", "Try again shortly.")
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The service cannot reach its data",
+                    "Try again shortly.",
+                )
             }
         }
     }

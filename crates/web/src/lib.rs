@@ -33,15 +33,28 @@ pub struct AppState {
 /// Every route of the internal listener.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/session", post(auth::log_in).get(auth::me).delete(auth::log_out))
+        .route(
+            "/session",
+            post(auth::log_in).get(auth::me).delete(auth::log_out),
+        )
         .route("/account/password", post(auth::change_password))
         .route("/cases", get(cases::list).post(cases::open))
         .route("/cases/{reference}", get(cases::show))
         .route("/cases/{reference}/commands", post(cases::command))
         .route("/cases/{reference}/audit", get(cases::case_audit))
-        .route("/subjects/{force}/{service_number}/history", get(cases::subject_history))
+        .route(
+            "/subjects/{force}/{service_number}/history",
+            get(cases::subject_history),
+        )
         .route("/audit", get(cases::audit))
-        .fallback(|| async { error::Problem::new(StatusCode::NOT_FOUND, "no-route", "No such endpoint", "see /api/v1/openapi.json") });
+        .fallback(|| async {
+            error::Problem::new(
+                StatusCode::NOT_FOUND,
+                "no-route",
+                "No such endpoint",
+                "see /api/v1/openapi.json",
+            )
+        });
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
@@ -64,7 +77,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -1,0 +1,384 @@
+//! The access matrix of ARCHITECTURE.md, written out again here as the test's own table, checked
+//! over every endpoint x every role x own/other force x restricted/unrestricted case.
+
+use std::collections::BTreeSet;
+
+use probity_domain::access::Role;
+use probity_domain::matter::{MatterKind, RestrictionReason};
+use probity_domain::scenario::{self, REFERENCE_CASE};
+use probity_domain::{Body, Command, Context, Reference};
+use serde_json::json;
+
+use crate::{TestApp, seg};
+
+/// What each role may do where need-to-know and force allow it (ARCHITECTURE.md, "Access").
+#[derive(Clone, Copy)]
+struct Allowed {
+    view: bool,
+    list: bool,
+    log_decision: bool,
+    determine: bool,
+    publish: bool,
+    history: bool,
+    audit: bool,
+}
+
+fn matrix(role: Role) -> Allowed {
+    let none = Allowed {
+        view: false,
+        list: false,
+        log_decision: false,
+        determine: false,
+        publish: false,
+        history: false,
+        audit: false,
+    };
+    match role {
+        Role::Administrator => none,
+        Role::Assessor | Role::Investigator => Allowed {
+            view: true,
+            list: true,
+            log_decision: true,
+            history: true,
+            ..none
+        },
+        Role::DecisionMaker => Allowed {
+            view: true,
+            list: true,
+            log_decision: true,
+            determine: true,
+            history: true,
+            ..none
+        },
+        Role::ForceLiaison => Allowed {
+            view: true,
+            list: true,
+            ..none
+        },
+        Role::PublicationsOfficer => Allowed {
+            view: true,
+            list: true,
+            publish: true,
+            ..none
+        },
+        Role::Analyst => Allowed { list: true, ..none },
+        Role::Auditor => Allowed {
+            audit: true,
+            ..none
+        },
+    }
+}
+
+struct Case {
+    reference: &'static str,
+    force: &'static str,
+    restricted: bool,
+    publishable: bool,
+}
+
+const CASES: [Case; 4] = [
+    Case {
+        reference: REFERENCE_CASE,
+        force: "gloucestershire",
+        restricted: false,
+        publishable: true,
+    },
+    Case {
+        reference: "KE/0001/24",
+        force: "kent",
+        restricted: false,
+        publishable: false,
+    },
+    Case {
+        reference: "KE/0002/24",
+        force: "kent",
+        restricted: true,
+        publishable: false,
+    },
+    Case {
+        reference: "ES/0001/24",
+        force: "essex",
+        restricted: false,
+        publishable: false,
+    },
+];
+
+struct Who {
+    name: String,
+    role: Role,
+    force: Option<&'static str>,
+    token: String,
+}
+
+/// The status a request should get: `ok` when allowed; 404 when the case is hidden from this
+/// user (need-to-know, another force's case, or not publishable for publications); 403 when
+/// the role does not allow it.
+fn expected(who: &Who, case: &Case, permitted: bool, is_view: bool, ok: u16) -> u16 {
+    let insider = who.name == "teamster";
+    if case.restricted && !insider {
+        return 404;
+    }
+    if let Some(f) = who.force
+        && f != case.force
+    {
+        return 404;
+    }
+    if !permitted {
+        return 403;
+    }
+    if who.role == Role::PublicationsOfficer && is_view && !case.publishable {
+        return 404;
+    }
+    ok
+}
+
+async fn setup() -> (TestApp, Vec<Who>) {
+    let app = TestApp::new().await;
+    let reference = Reference::parse(REFERENCE_CASE).unwrap();
+    let mut n = 0u8;
+    let mut salt = move || {
+        n += 1;
+        [n; 16]
+    };
+    for step in scenario::reference_case(&mut salt)
+        .into_iter()
+        .filter(|s| s.refused_by.is_none())
+    {
+        app.book
+            .execute(&reference, &step.command, &step.context, None, "console")
+            .await
+            .unwrap();
+    }
+    let now = jiff::Timestamp::now();
+    for case in &CASES[1..] {
+        let r = Reference::parse(case.reference).unwrap();
+        let ctx = Context::new(now, "teamster", Body::OversightBody);
+        let log = Command::LogMatter {
+            reference: r.clone(),
+            kind: MatterKind::Complaint,
+            force: probity_domain::force::Force::parse(case.force).unwrap(),
+            appropriate_authority: Default::default(),
+            received_on: jiff::civil::date(2024, 3, 1),
+            came_to_attention_on: None,
+            incident_on: None,
+            incident_location: None,
+            summary: "A complaint.".into(),
+            classification: Default::default(),
+            complainant_wants_recording: false,
+            death_or_serious_injury: false,
+        };
+        app.book
+            .execute(&r, &log, &ctx, None, "console")
+            .await
+            .unwrap();
+        if case.restricted {
+            let restrict = Command::RestrictCase {
+                reason: RestrictionReason::InformantInvolvement,
+                explanation: "informant".into(),
+            };
+            app.book
+                .execute(&r, &restrict, &ctx, None, "console")
+                .await
+                .unwrap();
+        }
+    }
+    let mut people = Vec::new();
+    for role in Role::ALL {
+        for force in [None, Some("kent")] {
+            if role == Role::ForceLiaison && force.is_none() {
+                continue; // a liaison always belongs to a force
+            }
+            let name = format!("{}.{}", force.unwrap_or("oversight"), role.code());
+            let token = app.user(&name, role, force).await;
+            people.push(Who {
+                name,
+                role,
+                force,
+                token,
+            });
+        }
+    }
+    let token = app.user("teamster", Role::DecisionMaker, None).await;
+    people.push(Who {
+        name: "teamster".into(),
+        role: Role::DecisionMaker,
+        force: None,
+        token,
+    });
+    (app, people)
+}
+
+async fn version(app: &TestApp, reference: &str) -> u64 {
+    app.book
+        .load(&Reference::parse(reference).unwrap())
+        .await
+        .unwrap()
+        .case
+        .version
+}
+
+#[tokio::test]
+async fn every_endpoint_role_force_and_restriction_matches_the_matrix() {
+    let (app, people) = setup().await;
+    let mut checked = 0;
+    for who in &people {
+        let allowed = matrix(who.role);
+        for case in &CASES {
+            let file = format!("/api/v1/cases/{}", seg(case.reference));
+            let got = app.get(&file, &who.token).await.status.as_u16();
+            assert_eq!(
+                got,
+                expected(who, case, allowed.view, true, 200),
+                "{} reads {}",
+                who.name,
+                case.reference
+            );
+
+            let commands = format!("/api/v1/cases/{}/commands", seg(case.reference));
+            let open = case.reference != REFERENCE_CASE;
+            for (command, permitted, ok) in [
+                (
+                    json!({"command": "log_decision", "decision": "note", "rationale": "r", "acted": false}),
+                    allowed.log_decision,
+                    if open { 200 } else { 422 },
+                ),
+                (
+                    json!({"command": "determine", "findings": []}),
+                    allowed.determine,
+                    422,
+                ),
+                (
+                    json!({"command": "publish", "title": "t", "summary": "s"}),
+                    allowed.publish,
+                    422,
+                ),
+            ] {
+                let before = app.events().await;
+                let v = version(&app, case.reference).await;
+                let reply = app
+                    .post(
+                        &commands,
+                        &who.token,
+                        &json!({"expected_version": v, "command": command}),
+                    )
+                    .await;
+                let want = expected(who, case, permitted, false, ok);
+                assert_eq!(
+                    reply.status.as_u16(),
+                    want,
+                    "{} runs {} on {}: {}",
+                    who.name,
+                    command["command"],
+                    case.reference,
+                    reply.body
+                );
+                assert_eq!(
+                    app.events().await,
+                    before + i64::from(want == 200),
+                    "only an accepted command writes"
+                );
+                checked += 1;
+            }
+
+            let audit = app
+                .get(&format!("{file}/audit"), &who.token)
+                .await
+                .status
+                .as_u16();
+            assert_eq!(
+                audit,
+                if allowed.audit { 200 } else { 403 },
+                "{} reads the audit of {}",
+                who.name,
+                case.reference
+            );
+            checked += 2;
+        }
+
+        // Lists and counts show exactly the cases the matrix lets this user list.
+        let listed = app.get("/api/v1/cases?per_page=200", &who.token).await;
+        if !allowed.list {
+            assert_eq!(listed.status, 403, "{} lists", who.name);
+        } else {
+            let seen: BTreeSet<String> = listed.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["reference"].as_str().unwrap().to_string())
+                .collect();
+            let want: BTreeSet<String> = CASES
+                .iter()
+                .filter(|c| {
+                    expected(who, c, true, true, 200) == 200
+                        || (who.role != Role::PublicationsOfficer
+                            && expected(who, c, true, false, 200) == 200)
+                })
+                .map(|c| c.reference.to_string())
+                .collect();
+            assert_eq!(seen, want, "{} lists", who.name);
+            assert_eq!(
+                listed.body["total"].as_i64().unwrap(),
+                want.len() as i64,
+                "{}: the count leaks nothing",
+                who.name
+            );
+            let restricted_only = app.get("/api/v1/cases?restricted=true", &who.token).await;
+            let count = restricted_only.body["total"].as_i64().unwrap();
+            assert_eq!(
+                count,
+                i64::from(who.name == "teamster"),
+                "{} counts restricted cases",
+                who.name
+            );
+        }
+
+        let history = app
+            .get(
+                "/api/v1/subjects/gloucestershire/GL1042/history",
+                &who.token,
+            )
+            .await;
+        let want = if !allowed.history || who.force.is_some_and(|f| f != "gloucestershire") {
+            403
+        } else {
+            200
+        };
+        assert_eq!(
+            history.status.as_u16(),
+            want,
+            "{} reads a subject's history",
+            who.name
+        );
+        if want == 200 {
+            assert_eq!(
+                history.body.as_array().unwrap().len(),
+                4,
+                "GL1042 faced four allegations"
+            );
+        }
+        let trail = app.get("/api/v1/audit", &who.token).await.status.as_u16();
+        assert_eq!(
+            trail,
+            if allowed.audit { 200 } else { 403 },
+            "{} reads the audit trail",
+            who.name
+        );
+        checked += 3;
+    }
+    assert!(checked > 250, "{checked} checks");
+
+    // Every refusal was recorded.
+    let auditor = &people
+        .iter()
+        .find(|p| p.role == Role::Auditor)
+        .unwrap()
+        .token;
+    let trail = app.get("/api/v1/audit?limit=1000", auditor).await.body;
+    let denied = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["outcome"] == "denied")
+        .count();
+    assert!(denied > 50, "only {denied} denials were recorded");
+}

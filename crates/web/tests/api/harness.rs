@@ -1,0 +1,205 @@
+//! The test harness shared by the API test binaries: a real router over a real SQLite file.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use probity_app::accounts::NewUser;
+use probity_app::{Casebook, Db};
+use probity_domain::Body as Org;
+use probity_domain::Command;
+use probity_domain::access::Role;
+use probity_domain::force::Force;
+use probity_domain::scenario::{self, REFERENCE_CASE};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct TestApp {
+    pub book: Casebook,
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub set_cookie: Option<String>,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("p.db").display());
+        let book = Casebook::new(Db::connect(&url).await.unwrap());
+        let router = probity_web::router(probity_web::AppState {
+            book: book.clone(),
+            secure_cookies: false,
+        });
+        TestApp {
+            book,
+            router,
+            _dir: dir,
+        }
+    }
+
+    pub async fn user(&self, username: &str, role: Role, force: Option<&str>) -> String {
+        let force = force.map(|f| Force::parse(f).unwrap());
+        self.book
+            .add_user(
+                NewUser {
+                    username: username.into(),
+                    role,
+                    body: if force.is_some() {
+                        Org::AppropriateAuthority
+                    } else {
+                        Org::OversightBody
+                    },
+                    force,
+                    password: PASSWORD.into(),
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+        let token = self
+            .book
+            .create_token(username, "test", "test")
+            .await
+            .unwrap();
+        token.0
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let set_cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            content_type,
+            set_cookie,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send("POST", path, Some(token), Some(&body.to_string()))
+            .await
+    }
+
+    pub async fn events(&self) -> i64 {
+        self.book.counts().await.unwrap().events
+    }
+}
+
+/// `2020/134541` as a path segment.
+pub fn seg(reference: &str) -> String {
+    reference.replace('/', "%2F")
+}
+
+pub fn salts() -> impl FnMut() -> [u8; 16] {
+    let mut n = 0u8;
+    move || {
+        n += 1;
+        [n; 16]
+    }
+}
+
+/// The scenario's actors as accounts.
+pub async fn scenario_users(app: &TestApp) -> HashMap<String, String> {
+    let mut tokens = HashMap::new();
+    for (name, role, force) in [
+        ("psd.assessor", Role::Assessor, Some("gloucestershire")),
+        (
+            "psd.decision-maker",
+            Role::DecisionMaker,
+            Some("gloucestershire"),
+        ),
+        ("oversight.assessor", Role::Assessor, None),
+        ("oversight.investigator", Role::Investigator, None),
+        ("oversight.decision-maker", Role::DecisionMaker, None),
+        ("oversight.publications", Role::PublicationsOfficer, None),
+    ] {
+        tokens.insert(name.to_string(), app.user(name, role, force).await);
+    }
+    tokens
+}
+
+/// Drives the reference scenario through the API; returns the final case file.
+pub async fn drive_over_http(app: &TestApp) -> Value {
+    let tokens = scenario_users(app).await;
+    let path = format!("/api/v1/cases/{}/commands", seg(REFERENCE_CASE));
+    let mut version = 0u64;
+    for step in scenario::reference_case(&mut salts()) {
+        let token = &tokens[&step.context.actor.id];
+        let command = serde_json::to_value(&step.command).unwrap();
+        let reply = if let Command::LogMatter { .. } = step.command {
+            app.post("/api/v1/cases", token, &json!({ "command": command }))
+                .await
+        } else {
+            app.post(
+                &path,
+                token,
+                &json!({ "expected_version": version, "command": command }),
+            )
+            .await
+        };
+        match step.refused_by {
+            None => {
+                assert!(
+                    reply.status.is_success(),
+                    "{}: {} {}",
+                    step.command.name(),
+                    reply.status,
+                    reply.body
+                );
+                version = reply.body["version"].as_u64().unwrap();
+            }
+            Some(rule) => {
+                assert_eq!(reply.status, 422, "{}: {}", step.command.name(), reply.body);
+                assert_eq!(reply.content_type, "application/problem+json");
+                assert_eq!(reply.body["rule"], rule.code());
+            }
+        }
+    }
+    app.get(
+        &format!("/api/v1/cases/{}", seg(REFERENCE_CASE)),
+        &tokens["oversight.decision-maker"],
+    )
+    .await
+    .body
+}
