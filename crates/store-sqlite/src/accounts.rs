@@ -30,9 +30,7 @@ impl SqliteStore {
             Box<dyn std::future::Future<Output = Result<u64, sqlx::Error>> + Send + 't>,
         >,
     {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
+        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let changed = f(&mut tx).await.map_err(|e| match e {
@@ -277,7 +275,7 @@ impl AccountStore for SqliteStore {
     async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE username = $1")
             .bind(username)
-            .execute(self.pool())
+            .execute(self.writer())
             .await
             .map_err(unavailable)
             .map(|_| ())

@@ -79,9 +79,7 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRecord, StoreError> {
 
 impl AuditStore for SqliteStore {
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin_with("BEGIN IMMEDIATE")
+        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let out = append_in(&mut tx, entries).await?;

@@ -24,7 +24,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Readers: WAL lets them run beside the writer.
     pool: SqlitePool,
+    /// One connection for writes, so writers queue in order instead of spinning on a lock.
+    writer: SqlitePool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -72,21 +75,31 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
         MIGRATOR
-            .run(&pool)
+            .run(&writer)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
-        Ok(SqliteStore { pool })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
+        Ok(SqliteStore { pool, writer })
     }
 
-    /// The pool, for benchmarks and for tests that play a hostile administrator.
+    /// The read pool, for benchmarks and for tests that play a hostile administrator.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The single write connection; every write transaction goes through it.
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 
     /// The migration versions this backend applies, for the parity check with PostgreSQL.
@@ -282,9 +295,7 @@ impl EventStore for SqliteStore {
         batch: &[Append],
         audit: &[AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let out = Self::append_in(&mut tx, batch).await?;
@@ -374,9 +385,7 @@ impl EventStore for SqliteStore {
     }
 
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         for table in [
