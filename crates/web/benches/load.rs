@@ -1,0 +1,191 @@
+//! Load test of the API on SQLite: case-file reads and a typical write (logging a new matter),
+//! driven by wrk in another process over loopback, at 1, 16 and 64 connections.
+//!
+//! Run: `cargo bench -p probity-web --bench load` (needs `wrk`: `apt-get install wrk`).
+//! Options: `--cases N` (default 100000), `--seconds S` per run (default 10).
+//! The database is built once and kept under target/bench-data for later runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use probity_app::accounts::NewUser;
+use probity_app::{Casebook, Db};
+use probity_domain::access::Role;
+use probity_domain::scenario;
+use probity_domain::{Body, Command, Reference};
+
+fn main() {
+    let mut cases = 100_000u32;
+    let mut seconds = 10u32;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--cases" => cases = args.next().and_then(|v| v.parse().ok()).expect("--cases N"),
+            "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).expect("--seconds S"),
+            _ => {}
+        }
+    }
+    if Process::new("wrk").arg("--version").output().is_err() {
+        eprintln!("wrk is not installed: apt-get install wrk");
+        std::process::exit(1);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    rt.block_on(run(cases, seconds));
+}
+
+fn reference_of(steps: &[scenario::Step]) -> Reference {
+    match &steps[0].command {
+        Command::LogMatter { reference, .. } => reference.clone(),
+        _ => unreachable!("scripts start by logging their matter"),
+    }
+}
+
+/// Loads synthetic cases 1..=cases, skipping those already in the database.
+async fn build(book: &Casebook, cases: u32) -> Vec<String> {
+    let mut n = 0u64;
+    let mut salt = move || {
+        n += 1;
+        let mut s = [0u8; 16];
+        s[..8].copy_from_slice(&n.to_le_bytes());
+        s
+    };
+    let have = book.counts().await.unwrap().cases;
+    let mut references = Vec::with_capacity(cases as usize);
+    let started = std::time::Instant::now();
+    for first in (1..=cases).step_by(50) {
+        let mut items = Vec::new();
+        for i in first..(first + 50).min(cases + 1) {
+            let steps = scenario::synthetic_case(i, &mut salt);
+            let r = reference_of(&steps);
+            references.push(r.to_string());
+            if i64::from(i) > have {
+                items.extend(steps.into_iter().map(|s| (r.clone(), s.command, s.context)));
+            }
+        }
+        if !items.is_empty() {
+            book.execute_batch(&items, None, "bench").await.unwrap();
+        }
+        if first % 10_000 == 1 && first > 1 {
+            eprintln!("  {} cases in {:.0}s", first - 1, started.elapsed().as_secs_f64());
+        }
+    }
+    references
+}
+
+struct Run {
+    rps: f64,
+    p50: String,
+    p99: String,
+    errors: String,
+}
+
+fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
+    let threads = connections.min(2);
+    let out = Process::new("wrk")
+        .args(["--latency", "-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "-s"])
+        .arg(script)
+        .arg(url)
+        .output()
+        .expect("wrk runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let field = |label: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_string()
+    };
+    let rps = text
+        .lines()
+        .find(|l| l.starts_with("Requests/sec:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let errors = text
+        .lines()
+        .find(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+        .map(|l| l.trim().to_string())
+        .unwrap_or_else(|| "none".into());
+    Run {
+        rps,
+        p50: field("50%"),
+        p99: field("99%"),
+        errors,
+    }
+}
+
+async fn run(cases: u32, seconds: u32) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join(format!("load-{cases}.db"));
+    let book = Casebook::new(Db::connect(&format!("sqlite:{}", db.display())).await.unwrap());
+    eprintln!("building or checking {cases} cases in {}", db.display());
+    let references = build(&book, cases).await;
+    let counts = book.counts().await.unwrap();
+    eprintln!("{} cases, {} events", counts.cases, counts.events);
+    let user = format!("load.{}", std::process::id());
+    book.add_user(
+        NewUser {
+            username: user.clone(),
+            role: Role::DecisionMaker,
+            body: Body::OversightBody,
+            force: None,
+            password: "load test password".into(),
+        },
+        "bench",
+    )
+    .await
+    .unwrap();
+    let token = book.create_token(&user, "load", "bench").await.unwrap().0;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = probity_web::AppState {
+        book: book.clone(),
+        secure_cookies: false,
+    };
+    tokio::spawn(probity_web::serve(listener, state, std::future::pending()));
+
+    // Reads spread over 2,000 cases; writes log new matters under unique references.
+    let picks: Vec<String> = references
+        .iter()
+        .step_by((references.len() / 2000).max(1))
+        .map(|r| format!("'{}'", r.replace('/', "%2F")))
+        .collect();
+    let read_lua = dir.join("read.lua");
+    std::fs::write(
+        &read_lua,
+        format!(
+            "local refs = {{{}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/v1/cases/' .. refs[(i % #refs) + 1], {{['Authorization'] = 'Bearer {token}'}})\nend\n",
+            picks.join(",")
+        ),
+    )
+    .unwrap();
+    let write_lua = dir.join("write.lua");
+    std::fs::write(
+        &write_lua,
+        format!(
+            "local counter = 0\nlocal id = 0\nsetup = function(thread)\n  id = id + 1\n  thread:set('tid', id)\nend\ninit = function(args)\n  math.randomseed(os.time() + tid)\n  prefix = 'LD' .. tid .. '-' .. math.random(100000, 999999)\nend\nrequest = function()\n  counter = counter + 1\n  local body = '{{\"command\":{{\"command\":\"log_matter\",\"reference\":\"' .. prefix .. '/' .. counter .. '\",\"kind\":\"complaint\",\"force\":\"kent\",\"received_on\":\"2026-11-01\",\"summary\":\"Load test matter.\"}}}}'\n  return wrk.format('POST', '/api/v1/cases', {{['Authorization'] = 'Bearer {token}', ['Content-Type'] = 'application/json'}}, body)\nend\n"
+        ),
+    )
+    .unwrap();
+
+    let url = format!("http://{addr}");
+    println!();
+    println!("| request | connections | requests/s | p50 | p99 | errors |");
+    println!("|---|---:|---:|---:|---:|---|");
+    let runs = [
+        ("case-file read (GET /api/v1/cases/{ref}, audited)", read_lua),
+        ("typical write (POST /api/v1/cases, log_matter)", write_lua),
+    ];
+    for (label, script) in runs {
+        for c in [1, 16, 64] {
+            let (url, script) = (url.clone(), script.clone());
+            let r = tokio::task::spawn_blocking(move || wrk(&url, &script, c, seconds)).await.unwrap();
+            println!("| {label} | {c} | {:.0} | {} | {} | {} |", r.rps, r.p50, r.p99, r.errors);
+        }
+    }
+    let v = book.verify().await.unwrap();
+    println!();
+    println!("after the runs: {} events and {} audit entries, both chains intact", v.events, v.audit_entries);
+}
