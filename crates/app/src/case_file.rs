@@ -7,8 +7,10 @@ use jiff::Timestamp;
 use probity_domain::case::Party;
 use probity_domain::party::Role;
 use probity_domain::publication::pending_proceedings;
-use probity_domain::{Reference, code_of, london};
-use probity_store::EventStore;
+use std::collections::BTreeMap;
+
+use probity_domain::party::PersonalData;
+use probity_domain::{PartyId, Reference, code_of, london};
 use probity_store::projection::outcome;
 use serde::Serialize;
 
@@ -102,28 +104,31 @@ fn value<T: Serialize>(v: &T) -> serde_json::Value {
 impl Casebook {
     /// The full case file of `reference`.
     pub async fn case_file(&self, reference: &Reference) -> Result<CaseFile, AppError> {
-        let loaded = self.load(reference).await?;
-        self.case_file_of(loaded).await
+        let (loaded, personal) = self.load_with_personal_data(reference).await?;
+        Ok(case_file_of(loaded, &personal))
     }
+}
 
-    /// The case file of a case already loaded.
-    pub async fn case_file_of(&self, loaded: Loaded) -> Result<CaseFile, AppError> {
-        let case = &loaded.case;
-        let matter = case.matter().expect("a loaded case is open");
-        let mut names = std::collections::BTreeMap::new();
-        for p in case.parties.values() {
-            let name = if p.erased {
-                None
-            } else {
-                self.db()
-                    .personal_data(loaded.case_id, p.id)
-                    .await?
-                    .map(|d| d.name)
-            };
-            names.insert(p.id, name);
-        }
-        let inv = case.investigation.as_ref();
-        Ok(CaseFile {
+/// The case file of a loaded case, with its parties' personal data.
+pub fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, PersonalData>) -> CaseFile {
+    let case = &loaded.case;
+    let matter = case.matter().expect("a loaded case is open");
+    let names: BTreeMap<_, _> = case
+        .parties
+        .values()
+        .map(|p| {
+            (
+                p.id,
+                if p.erased {
+                    None
+                } else {
+                    personal.get(&p.id).map(|d| d.name.clone())
+                },
+            )
+        })
+        .collect();
+    let inv = case.investigation.as_ref();
+    CaseFile {
             reference: matter.reference.to_string(),
             case_id: loaded.case_id.to_string(),
             kind: matter.kind.code().to_string(),
@@ -203,8 +208,7 @@ impl Casebook {
                     hash: r.hash.hex(),
                 })
                 .collect(),
-        })
-    }
+        }
 }
 
 fn party_view(

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
-use probity_domain::{Case, CaseId, Command, Context, Event, Reference, Refusal, decide};
+use probity_domain::party::PersonalData;
+use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::project;
 use probity_store::{
     Append, AuditEntry, AuditStore, BrokenLink, Counts, EventRecord, EventStore, Head, NewEvent,
@@ -172,6 +173,27 @@ impl Casebook {
             records,
             events,
         })
+    }
+
+    /// The stored case with its parties' personal data, read in one trip: what a case file needs.
+    pub async fn load_with_personal_data(
+        &self,
+        reference: &Reference,
+    ) -> Result<(Loaded, BTreeMap<PartyId, PersonalData>), AppError> {
+        let case_id = CaseId::for_reference(reference);
+        let (records, personal) = self.db.read_case_file(case_id).await?;
+        if records.is_empty() {
+            return Err(AppError::NotFound(reference.clone()));
+        }
+        let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+        let case = Case::replay(&events);
+        let loaded = Loaded {
+            case_id,
+            case,
+            records,
+            events,
+        };
+        Ok((loaded, personal.into_iter().collect()))
     }
 
     /// Runs one command on the case `reference` in its own transaction. With

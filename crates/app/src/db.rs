@@ -4,9 +4,9 @@ use probity_domain::party::PersonalData;
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    AccountStore, Append, AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow,
-    CaseStream, Counts, EventRecord, EventStore, Hash, Head, Page, StoreError, SubjectHistoryRow,
-    UserRecord, Viewer,
+    AccountStore, Append, AuditEntry, AuditRecord, AuditStore, CaseFileData, CaseQueries,
+    CaseQuery, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head, Page, StoreError,
+    SubjectHistoryRow, UserRecord, Viewer,
 };
 use probity_store_sqlite::SqliteStore;
 
@@ -97,6 +97,9 @@ impl EventStore for Db {
         party: PartyId,
     ) -> Result<Option<PersonalData>, StoreError> {
         dispatch!(self, s => s.personal_data(case_id, party).await)
+    }
+    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
+        dispatch!(self, s => s.read_case_file(case_id).await)
     }
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
         dispatch!(self, s => s.replace_read_models(all).await)

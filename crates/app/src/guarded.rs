@@ -158,8 +158,8 @@ impl Casebook {
         reference: &Reference,
         purpose: &str,
     ) -> Result<CaseFile, AppError> {
-        let loaded = match self.load(reference).await {
-            Ok(l) => l,
+        let (loaded, personal) = match self.load_with_personal_data(reference).await {
+            Ok(found) => found,
             Err(AppError::NotFound(r)) => {
                 self.db()
                     .audit(&[entry(
@@ -185,7 +185,7 @@ impl Casebook {
                 .deny(who, "case.read", reference.as_str(), purpose, denial)
                 .await);
         }
-        let file = self.case_file_of(loaded).await?;
+        let file = crate::case_file::case_file_of(loaded, &personal);
         self.db()
             .audit(&[entry(
                 who,

@@ -30,7 +30,9 @@ impl SqliteStore {
             Box<dyn std::future::Future<Output = Result<u64, sqlx::Error>> + Send + 't>,
         >,
     {
-        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE")
+        let mut tx = self
+            .writer()
+            .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let changed = f(&mut tx).await.map_err(|e| match e {

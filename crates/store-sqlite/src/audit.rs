@@ -1,7 +1,11 @@
 //! The audit trail in SQLite.
 
 use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+
+/// 11 columns a row keeps a statement well under SQLite's limit of bound parameters.
+const ROWS_PER_INSERT: usize = 500;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::{SqliteStore, unavailable};
 
@@ -31,26 +35,29 @@ pub(crate) async fn append_in(
     for e in entries {
         seq += 1;
         let r = AuditRecord::sealed(seq, e.clone(), prev);
-        sqlx::query(
-            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(r.seq)
-        .bind(e.recorded_at)
-        .bind(&e.actor)
-        .bind(&e.role)
-        .bind(&e.action)
-        .bind(&e.target)
-        .bind(&e.outcome)
-        .bind(&e.purpose)
-        .bind(&e.detail)
-        .bind(&r.prev_hash.0[..])
-        .bind(&r.hash.0[..])
-        .execute(&mut **tx)
-        .await
-        .map_err(unavailable)?;
         prev = r.hash;
         out.push(r);
+    }
+    // Many rows per statement: one trip to the database for a whole group commit.
+    for chunk in out.chunks(ROWS_PER_INSERT) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            let e = &r.entry;
+            b.push_bind(r.seq)
+                .push_bind(e.recorded_at)
+                .push_bind(e.actor.clone())
+                .push_bind(e.role.clone())
+                .push_bind(e.action.clone())
+                .push_bind(e.target.clone())
+                .push_bind(e.outcome.clone())
+                .push_bind(e.purpose.clone())
+                .push_bind(e.detail.clone())
+                .push_bind(r.prev_hash.0.to_vec())
+                .push_bind(r.hash.0.to_vec());
+        });
+        q.build().execute(&mut **tx).await.map_err(unavailable)?;
     }
     Ok(out)
 }
@@ -77,14 +84,82 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
+/// Entries waiting for the group commit, with whoever waits on each.
+type Waiting = (
+    Vec<AuditEntry>,
+    oneshot::Sender<Result<Vec<AuditRecord>, StoreError>>,
+);
+
+/// Group commit for audit entries that accompany no other write (reads, lists, denials):
+/// entries arriving while a commit is under way are written together in the next one, so a
+/// burst of reads costs one write transaction, not one each. Callers still wait for their
+/// entry to be committed before they answer.
+#[derive(Clone)]
+pub(crate) struct AuditWriter {
+    queue: mpsc::UnboundedSender<Waiting>,
+}
+
+impl AuditWriter {
+    pub(crate) fn spawn(writer: SqlitePool) -> AuditWriter {
+        let (queue, mut incoming) = mpsc::unbounded_channel::<Waiting>();
+        tokio::spawn(async move {
+            while let Some(first) = incoming.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < 512 {
+                    match incoming.try_recv() {
+                        Ok(more) => batch.push(more),
+                        Err(_) => break,
+                    }
+                }
+                let entries: Vec<AuditEntry> =
+                    batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+                let written = async {
+                    let mut tx = writer
+                        .begin_with("BEGIN IMMEDIATE")
+                        .await
+                        .map_err(unavailable)?;
+                    let out = append_in(&mut tx, &entries).await?;
+                    tx.commit().await.map_err(unavailable)?;
+                    Ok::<_, StoreError>(out)
+                }
+                .await;
+                match written {
+                    Ok(records) => {
+                        let mut rest = records.as_slice();
+                        for (mine, reply) in batch {
+                            let (theirs, tail) = rest.split_at(mine.len());
+                            rest = tail;
+                            let _ = reply.send(Ok(theirs.to_vec()));
+                        }
+                    }
+                    Err(e) => {
+                        for (_, reply) in batch {
+                            let _ = reply.send(Err(StoreError::Unavailable(e.to_string())));
+                        }
+                    }
+                }
+            }
+        });
+        AuditWriter { queue }
+    }
+
+    async fn write(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send((entries.to_vec(), reply))
+            .map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?
+    }
+}
+
 impl AuditStore for SqliteStore {
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut tx = self.writer().begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(unavailable)?;
-        let out = append_in(&mut tx, entries).await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(out)
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.audit_writer().write(entries).await
     }
 
     async fn read_audit(

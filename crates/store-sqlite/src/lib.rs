@@ -10,8 +10,8 @@ use probity_domain::party::PersonalData;
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, AuditEntry, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head,
-    StoreError,
+    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash,
+    Head, StoreError,
 };
 
 mod accounts;
@@ -28,6 +28,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// One connection for writes, so writers queue in order instead of spinning on a lock.
     writer: SqlitePool,
+    audit: audit::AuditWriter,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -58,6 +59,56 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
     })
 }
 
+const CASE_EVENTS_JSON: &str = "SELECT json_group_array(json_array(position, version, recorded_at, actor, kind, payload, hex(prev_hash), hex(hash)))
+     FROM (SELECT * FROM events WHERE case_id = $1 ORDER BY version)";
+
+/// Event records from the JSON array built by [`CASE_EVENTS_JSON`].
+fn events_from_json(id: &str, joined: Option<&str>) -> Result<Vec<EventRecord>, StoreError> {
+    type Row = (i64, i64, i64, String, String, String, String, String);
+    let rows: Vec<Row> = serde_json::from_str(joined.unwrap_or("[]"))
+        .map_err(|e| StoreError::Corrupt(format!("case {id} does not read back: {e}")))?;
+    let hash = |hex: &str| {
+        probity_domain::hex::decode(hex)
+            .and_then(|b| Hash::from_slice(&b))
+            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))
+    };
+    rows.into_iter()
+        .map(
+            |(position, version, recorded_at, actor, kind, payload, prev, this)| {
+                Ok(EventRecord {
+                    position,
+                    case_id: id.to_string(),
+                    version,
+                    recorded_at,
+                    actor,
+                    kind,
+                    payload,
+                    prev_hash: hash(&prev)?,
+                    hash: hash(&this)?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Copies the write-ahead log back into the database file every second, from a reader
+/// connection, without blocking the writer (a passive checkpoint).
+/// It runs for as long as the runtime does.
+fn spawn_checkpointer(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await;
+        }
+    });
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, and brings its schema up to date.
     pub async fn open(path: &str) -> Result<Self, StoreError> {
@@ -75,9 +126,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        // The writer never checkpoints on commit (that would stall every waiting writer);
+        // a background task checkpoints instead.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
         MIGRATOR
@@ -85,16 +138,26 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
-        Ok(SqliteStore { pool, writer })
+        let audit = audit::AuditWriter::spawn(writer.clone());
+        spawn_checkpointer(pool.clone());
+        Ok(SqliteStore {
+            pool,
+            writer,
+            audit,
+        })
     }
 
     /// The read pool, for benchmarks and for tests that play a hostile administrator.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    pub(crate) fn audit_writer(&self) -> &audit::AuditWriter {
+        &self.audit
     }
 
     /// The single write connection; every write transaction goes through it.
@@ -295,7 +358,9 @@ impl EventStore for SqliteStore {
         batch: &[Append],
         audit: &[AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE")
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         let out = Self::append_in(&mut tx, batch).await?;
@@ -305,12 +370,41 @@ impl EventStore for SqliteStore {
     }
 
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
-        let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE case_id = $1 ORDER BY version")
-            .bind(case_id.to_string())
-            .fetch_all(&self.pool)
+        // One row, built in SQLite: a case's events cross the driver as a single JSON array.
+        let id = case_id.to_string();
+        let joined: Option<String> = sqlx::query_scalar(CASE_EVENTS_JSON)
+            .bind(&id)
+            .fetch_one(&self.pool)
             .await
             .map_err(unavailable)?;
-        rows.iter().map(record).collect()
+        events_from_json(&id, joined.as_deref())
+    }
+
+    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
+        let id = case_id.to_string();
+        let (events, personal): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT json_group_array(json_array(position, version, recorded_at, actor, kind, payload, hex(prev_hash), hex(hash)))
+                     FROM (SELECT * FROM events WHERE case_id = $1 ORDER BY version)),
+                    (SELECT json_group_array(json_array(party, data)) FROM personal_data WHERE case_id = $1)",
+        )
+        .bind(&id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let events = events_from_json(&id, events.as_deref())?;
+        let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
+            .map_err(|e| {
+                StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))
+            })?;
+        let personal = rows
+            .into_iter()
+            .map(|(party, data)| {
+                serde_json::from_str(&data)
+                    .map(|d| (PartyId(party), d))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((events, personal))
     }
 
     async fn read_log(
@@ -385,7 +479,9 @@ impl EventStore for SqliteStore {
     }
 
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE")
+        let mut tx = self
+            .writer
+            .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(unavailable)?;
         for table in [

@@ -185,8 +185,11 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
     store.append(&[a], &[]).await.unwrap();
     assert_eq!(
         store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
-        Some(data)
+        Some(data.clone())
     );
+    let (events, personal) = store.read_case_file(case_id(1)).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(personal, vec![(PartyId(1), data)]);
     let log = store.read_log(0, 10).await.unwrap();
     assert!(
         log.iter().all(|r| !r.payload.contains(name)),

@@ -65,6 +65,9 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A case's events and its parties' personal data.
+pub type CaseFileData = (Vec<EventRecord>, Vec<(PartyId, PersonalData)>);
+
 /// One case's event payloads, in version order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseStream {
@@ -130,6 +133,12 @@ pub trait EventStore: Send + Sync {
         case_id: CaseId,
         party: PartyId,
     ) -> impl Future<Output = Result<Option<PersonalData>, StoreError>> + Send;
+
+    /// A case's events and its parties' personal data, read together (one trip for a case file).
+    fn read_case_file(
+        &self,
+        case_id: CaseId,
+    ) -> impl Future<Output = Result<CaseFileData, StoreError>> + Send;
 
     /// Replaces every read-model row with these, in one transaction.
     fn replace_read_models(

@@ -21,7 +21,12 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--cases" => cases = args.next().and_then(|v| v.parse().ok()).expect("--cases N"),
-            "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).expect("--seconds S"),
+            "--seconds" => {
+                seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--seconds S")
+            }
             _ => {}
         }
     }
@@ -29,7 +34,11 @@ fn main() {
         eprintln!("wrk is not installed: apt-get install wrk");
         std::process::exit(1);
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(run(cases, seconds));
 }
 
@@ -66,7 +75,11 @@ async fn build(book: &Casebook, cases: u32) -> Vec<String> {
             book.execute_batch(&items, None, "bench").await.unwrap();
         }
         if first % 10_000 == 1 && first > 1 {
-            eprintln!("  {} cases in {:.0}s", first - 1, started.elapsed().as_secs_f64());
+            eprintln!(
+                "  {} cases in {:.0}s",
+                first - 1,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     references
@@ -82,7 +95,16 @@ struct Run {
 fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
     let threads = connections.min(2);
     let out = Process::new("wrk")
-        .args(["--latency", "-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "-s"])
+        .args([
+            "--latency",
+            "-t",
+            &threads.to_string(),
+            "-c",
+            &connections.to_string(),
+            "-d",
+            &format!("{seconds}s"),
+            "-s",
+        ])
         .arg(script)
         .arg(url)
         .output()
@@ -118,7 +140,11 @@ async fn run(cases: u32, seconds: u32) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join(format!("load-{cases}.db"));
-    let book = Casebook::new(Db::connect(&format!("sqlite:{}", db.display())).await.unwrap());
+    let book = Casebook::new(
+        Db::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap(),
+    );
     eprintln!("building or checking {cases} cases in {}", db.display());
     let references = build(&book, cases).await;
     let counts = book.counts().await.unwrap();
@@ -175,17 +201,28 @@ async fn run(cases: u32, seconds: u32) {
     println!("| request | connections | requests/s | p50 | p99 | errors |");
     println!("|---|---:|---:|---:|---:|---|");
     let runs = [
-        ("case-file read (GET /api/v1/cases/{ref}, audited)", read_lua),
+        (
+            "case-file read (GET /api/v1/cases/{ref}, audited)",
+            read_lua,
+        ),
         ("typical write (POST /api/v1/cases, log_matter)", write_lua),
     ];
     for (label, script) in runs {
         for c in [1, 16, 64] {
             let (url, script) = (url.clone(), script.clone());
-            let r = tokio::task::spawn_blocking(move || wrk(&url, &script, c, seconds)).await.unwrap();
-            println!("| {label} | {c} | {:.0} | {} | {} | {} |", r.rps, r.p50, r.p99, r.errors);
+            let r = tokio::task::spawn_blocking(move || wrk(&url, &script, c, seconds))
+                .await
+                .unwrap();
+            println!(
+                "| {label} | {c} | {:.0} | {} | {} | {} |",
+                r.rps, r.p50, r.p99, r.errors
+            );
         }
     }
     let v = book.verify().await.unwrap();
     println!();
-    println!("after the runs: {} events and {} audit entries, both chains intact", v.events, v.audit_entries);
+    println!(
+        "after the runs: {} events and {} audit entries, both chains intact",
+        v.events, v.audit_entries
+    );
 }
