@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::casebook::{AppError, Casebook, Loaded};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseFile {
     pub reference: String,
     pub case_id: String,
@@ -34,10 +35,15 @@ pub struct CaseFile {
     pub subjects: Vec<SubjectView>,
     pub allegations: Vec<AllegationView>,
     pub findings: Vec<FindingView>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub proceedings: Vec<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub reflective_practice: Vec<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub learning_recommendations: Vec<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub review_right: Option<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub publication: Option<serde_json::Value>,
     /// Why publication is held back; empty when all associated proceedings are complete.
     pub publication_held_by: Vec<String>,
@@ -45,6 +51,7 @@ pub struct CaseFile {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyView {
     pub party: String,
     pub role: String,
@@ -54,6 +61,7 @@ pub struct PartyView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectView {
     pub party: String,
     pub name: Option<String>,
@@ -64,6 +72,7 @@ pub struct SubjectView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AllegationView {
     pub allegation: String,
     pub category: String,
@@ -74,6 +83,7 @@ pub struct AllegationView {
 
 /// One subject on one allegation.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingView {
     pub subject: String,
     pub allegation: String,
@@ -84,6 +94,7 @@ pub struct FindingView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventView {
     pub position: i64,
     pub version: i64,

@@ -131,6 +131,7 @@ pub static SUBCATEGORIES: &[Subcategory] = &[
 /// A subcategory code known to the table (`G2`, `B6`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "G2"))]
 pub struct CategoryCode(&'static Subcategory);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,6 +19,7 @@ use crate::referral::{HandlingAssessment, InvestigationMode, ReferralBasis, Refe
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "command", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Command {
     LogMatter {
         reference: Reference,
@@ -26,11 +27,14 @@ pub enum Command {
         force: Force,
         #[serde(default)]
         appropriate_authority: AppropriateAuthority,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         received_on: Date,
         /// Defaults to the day received.
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
         came_to_attention_on: Option<Date>,
         #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
         incident_on: Option<Date>,
         #[serde(default)]
         incident_location: Option<String>,
@@ -162,6 +166,7 @@ pub enum Command {
         subject: PartyId,
         form: Form,
         allegations: Vec<AllegationId>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         on: Date,
     },
     ConcludeProceedings {
@@ -221,6 +226,7 @@ pub enum Command {
     },
     ExtendResponsePeriod {
         recommendation: RecommendationId,
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         until: Date,
     },
     PublishLearningResponse {
@@ -258,6 +264,7 @@ pub enum Command {
     GrantAccess {
         user: String,
         /// The last day of access.
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         until: Date,
         reason: String,
     },

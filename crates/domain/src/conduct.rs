@@ -9,6 +9,7 @@ use crate::rule::Rule;
 /// The severity assessment (PCMR reg 16): what the conduct would amount to if proved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     Misconduct,
     GrossMisconduct,
@@ -17,6 +18,7 @@ pub enum Severity {
 /// The form of misconduct proceedings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Form {
     Meeting,
     Hearing,
@@ -26,6 +28,7 @@ pub enum Form {
 /// Case to answer, per subject per allegation (PCR reg 23(1)(a); Sch3 para 23).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CaseToAnswer {
     Misconduct,
     GrossMisconduct,
@@ -49,6 +52,7 @@ impl CaseToAnswer {
 /// A route other than disciplinary proceedings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FurtherAction {
     #[default]
     None,
@@ -60,6 +64,7 @@ pub enum FurtherAction {
 /// allegation. The investigator's opinion and the decision maker's determination are kept apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub subject: PartyId,
     pub allegation: AllegationId,
@@ -77,6 +82,7 @@ pub struct Finding {
 /// (Sch3 para 27).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "action", content = "form")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Action {
     Proceedings(Form),
     ReflectivePractice,
@@ -99,6 +105,7 @@ impl Action {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub subject: PartyId,
     pub action: Action,
@@ -107,6 +114,7 @@ pub struct Proposal {
 /// The oversight body's answer to the appropriate authority's proposals (Sch3 para 27(3)-(4)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "response", content = "proposals")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProposalResponse {
     Agree,
     Recommend(Vec<Proposal>),
@@ -116,6 +124,7 @@ pub enum ProposalResponse {
 /// The finding of misconduct proceedings on one allegation (PCR reg 42).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProvenFinding {
     NotProven,
     Misconduct,
@@ -127,6 +136,7 @@ pub enum ProvenFinding {
 /// Disciplinary action (PCR reg 42).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sanction {
     WrittenWarning,
     FinalWrittenWarning,
@@ -222,6 +232,7 @@ pub fn required_form(
 /// The outcome of an appeal against the outcome of proceedings (PCR regs 45-47).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "outcome", content = "sanction")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AppealOutcome {
     Confirmed,
     Substituted(Option<Sanction>),
@@ -231,6 +242,7 @@ pub enum AppealOutcome {
 /// Outcome of a referral to prosecutors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CriminalOutcome {
     NoFurtherAction,
     Convicted,
@@ -241,6 +253,7 @@ pub enum CriminalOutcome {
 /// Stages of the reflective practice review process (PCR 2020 Part 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReflectiveStage {
     Referred,
     Notified,
@@ -255,6 +268,7 @@ pub enum ReflectiveStage {
 /// The reflective review development report (PCR reg 70): each part is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReflectiveReport {
     pub issue_summary: String,
     pub discussion_summary: String,
@@ -267,8 +281,10 @@ pub struct ReflectiveReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReflectiveAction {
     pub action: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub by: jiff::civil::Date,
 }
 

@@ -65,6 +65,7 @@ pub static FORCES: &[ForceInfo] = &[
 /// A force known to the table, by its short code (`gloucestershire`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "gloucestershire"))]
 pub struct Force(&'static ForceInfo);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The four kinds of matter under Part 2 of the Police Reform Act 2002.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MatterKind {
     Complaint,
     RecordableConductMatter,
@@ -37,6 +38,7 @@ impl MatterKind {
 /// The chief officer, or the local policing body where the chief officer's own conduct is in issue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AppropriateAuthority {
     #[default]
     ChiefOfficer,
@@ -46,6 +48,7 @@ pub enum AppropriateAuthority {
 /// Government Security Classifications: case files are OFFICIAL or OFFICIAL-SENSITIVE.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Classification {
     Official,
     #[default]
@@ -55,6 +58,7 @@ pub enum Classification {
 /// Why a case is restricted to its named team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RestrictionReason {
     /// The subject works in professional standards or oversight.
     SubjectInProfessionalStandards,
@@ -67,6 +71,7 @@ pub enum RestrictionReason {
 /// The outcome of handling outside Schedule 3 or otherwise than by investigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OutsideOutcome {
     ServiceAcceptable,
     ServiceNotAcceptable,
@@ -76,6 +81,7 @@ pub enum OutsideOutcome {
 /// What a letter to a complainant or interested person was about (PCMR 2020 regs 33-34).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum UpdateKind {
     Progress,
     Outcome,
@@ -86,6 +92,7 @@ pub enum UpdateKind {
 /// A recipient's answer to a learning recommendation (Sch3 para 28B).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Acceptance {
     Accepted,
     PartiallyAccepted,

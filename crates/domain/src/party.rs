@@ -12,6 +12,7 @@ use crate::ids::PartyId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "role", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Complainant {
         basis: ComplainantBasis,
@@ -44,6 +45,7 @@ impl Role {
 /// Who may complain about conduct (s.12(1) PRA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ComplainantBasis {
     DirectedAt,
     AdverselyAffected,
@@ -52,6 +54,7 @@ pub enum ComplainantBasis {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SubjectKind {
     Officer,
     SpecialConstable,
@@ -63,6 +66,7 @@ pub enum SubjectKind {
 /// data; what is here is what the process needs to apply its rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectProfile {
     pub kind: SubjectKind,
     #[serde(default)]
@@ -84,9 +88,12 @@ pub struct SubjectProfile {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PriorSanction {
     pub sanction: Sanction,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub effective_on: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub expires_on: Date,
 }
 
@@ -101,6 +108,7 @@ impl SubjectProfile {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Vulnerability {
     MentalHealth,
     DomesticAbuse,
@@ -116,11 +124,13 @@ pub enum Vulnerability {
 /// The personal data of a party: kept out of the log, erasable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonalData {
     pub name: String,
     #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub date_of_birth: Option<Date>,
     #[serde(default)]
     pub address: Option<String>,
@@ -128,9 +138,12 @@ pub struct PersonalData {
 
 /// Personal data with the random salt the shell drew for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedPersonalData {
     pub data: PersonalData,
     /// 16 random bytes, hex: without it the commitment cannot be tested against guesses.
+    /// Clients may leave it out and send the personal data alone; the server seals it.
+    #[cfg_attr(feature = "openapi", schema(required = false))]
     pub salt: String,
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// The descriptions of complaint that must be referred (Sch3 para 4(1); PCMR reg 4(1)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MandatoryCriterion {
     DeathOrSeriousInjury,
     SeriousAssault,
@@ -36,6 +37,7 @@ impl MandatoryCriterion {
 /// How a matter reached the oversight body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "basis", content = "criterion")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReferralBasis {
     Mandatory(MandatoryCriterion),
     /// The appropriate authority chose to refer for gravity or exceptional circumstances (para 4(2)).
@@ -51,6 +53,7 @@ pub enum ReferralBasis {
 /// The form of an investigation (Sch3 para 15(4)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum InvestigationMode {
     /// The appropriate authority on its own behalf.
     Local,
@@ -81,6 +84,7 @@ impl InvestigationMode {
 /// The oversight body's decision on a referral (Sch3 paras 5, 14, 15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "decision", content = "mode")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReferralDecision {
     Investigate(InvestigationMode),
     /// Investigation is not necessary; the appropriate authority handles it as it determines.
@@ -112,6 +116,7 @@ pub enum Schedule3Ground {
 /// What the assessor found when deciding how to handle the matter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlingAssessment {
     /// The conduct alleged, if proved, might be a criminal offence or justify disciplinary proceedings.
     #[serde(default)]

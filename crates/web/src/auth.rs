@@ -78,14 +78,14 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogIn {
     username: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     username: String,
     role: &'static str,
@@ -113,6 +113,7 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// `POST /api/v1/session`: sign in; the session is a cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LogIn, responses((status = 200, description = "Signed in; the session cookie is set", body = Me), (status = 401, description = "Wrong user name or password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many failed log-ins", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn log_in(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<LogIn>,
@@ -130,6 +131,7 @@ pub async fn log_in(
 }
 
 /// `DELETE /api/v1/session`: sign out.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = [])))]
 pub async fn log_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     if let Some(session) = &user.session {
         state.book.log_out(session, &user.principal).await?;
@@ -142,11 +144,12 @@ pub async fn log_out(State(state): State<AppState>, user: CurrentUser) -> ApiRes
 }
 
 /// `GET /api/v1/session`: who am I.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, description = "The signed-in user", body = Me), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn me(user: CurrentUser) -> axum::Json<Me> {
     axum::Json(Me::of(&user.principal))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     current_password: String,
@@ -154,6 +157,7 @@ pub struct PasswordChange {
 }
 
 /// `POST /api/v1/account/password`: change one's own password; all sessions end.
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "session", request_body = PasswordChange, responses((status = 204, description = "Changed; every session of yours has ended"), (status = 400, description = "Too short", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Wrong current password", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -17,7 +17,8 @@ fn reference(raw: &str) -> ApiResult<Reference> {
     Reference::parse(raw).map_err(|e| Problem::bad_request(e.to_string()))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     force: Option<String>,
@@ -34,7 +35,7 @@ pub struct ListParams {
     per_page: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     reference: String,
     kind: String,
@@ -63,7 +64,7 @@ impl From<CaseRow> for CaseSummary {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CaseList {
     items: Vec<CaseSummary>,
     total: i64,
@@ -82,6 +83,7 @@ fn date_param(name: &str, v: Option<String>) -> ApiResult<Option<String>> {
 }
 
 /// `GET /api/v1/cases`
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListParams), responses((status = 200, description = "The cases you may see that match", body = CaseList), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role lists no cases", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -124,7 +126,8 @@ pub async fn list(
     }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReadParams {
     purpose: Option<String>,
@@ -144,6 +147,7 @@ fn purpose(headers: &HeaderMap, param: Option<String>) -> String {
 }
 
 /// `GET /api/v1/cases/{reference}`: the case file. The read is audited with its purpose.
+#[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "cases", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F"), ReadParams, ("Probity-Purpose" = Option<String>, Header, description = "Why you read it; recorded in the audit trail")), responses((status = 200, description = "The case file", body = probity_app::case_file::CaseFile), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role does not read case files", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -159,28 +163,30 @@ pub async fn show(
     Ok(axum::Json(file))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandRequest {
     /// The version of the case the command was prepared against.
     expected_version: u64,
+    #[schema(value_type = probity_domain::Command)]
     command: serde_json::Value,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenRequest {
+    #[schema(value_type = probity_domain::Command)]
     command: serde_json::Value,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct StoredEvent {
     position: i64,
     version: i64,
     kind: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommandResult {
     reference: String,
     version: u64,
@@ -204,6 +210,7 @@ fn result(reference: &Reference, done: probity_app::Executed) -> CommandResult {
 }
 
 /// `POST /api/v1/cases`: log a new matter (`command` must be `log_matter`).
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = OpenRequest, responses((status = 201, description = "The case is open", body = CommandResult), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Refused by a statutory rule (the problem names it)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn open(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -224,6 +231,7 @@ pub async fn open(
 }
 
 /// `POST /api/v1/cases/{reference}/commands`: run one command on the case.
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/commands", tag = "cases", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F")), request_body = CommandRequest, responses((status = 200, description = "Done", body = CommandResult), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "The case changed since you read it", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 413, description = "Body too large", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 415, description = "Not JSON", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Refused by a statutory rule (the problem names it)", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn command(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -244,7 +252,7 @@ pub async fn command(
     Ok(axum::Json(result(&r, done)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct HistoryRow {
     reference: String,
     force: String,
@@ -258,6 +266,7 @@ pub struct HistoryRow {
 }
 
 /// `GET /api/v1/subjects/{force}/{service_number}/history`
+#[utoipa::path(get, path = "/api/v1/subjects/{force}/{service_number}/history", tag = "subjects", params(("force" = String, Path, description = "Force code"), ("service_number" = String, Path, description = "Collar or staff number")), responses((status = 200, description = "Every allegation against this person in the cases you may see", body = Vec<HistoryRow>), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn subject_history(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -286,14 +295,15 @@ pub async fn subject_history(
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     after: Option<i64>,
     limit: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct AuditView {
     seq: i64,
     at: String,
@@ -325,6 +335,7 @@ fn audit_view(r: AuditRecord) -> AuditView {
 }
 
 /// `GET /api/v1/audit`: the whole audit trail, for auditors.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditParams), responses((status = 200, description = "Audit entries in order", body = Vec<AuditView>), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Auditors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -343,6 +354,7 @@ pub async fn audit(
 }
 
 /// `GET /api/v1/cases/{reference}/audit`: the audit trail of one case, for auditors.
+#[utoipa::path(get, path = "/api/v1/cases/{reference}/audit", tag = "audit", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F"), AuditParams), responses((status = 200, description = "Audit entries about this case", body = Vec<AuditView>), (status = 400, description = "Bad input", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Auditors only", body = crate::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn case_audit(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod error;
 pub mod json;
+pub mod openapi;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             get(cases::subject_history),
         )
         .route("/audit", get(cases::audit))
+        .route("/openapi.json", get(openapi::document))
         .fallback(|| async {
             error::Problem::new(
                 StatusCode::NOT_FOUND,

@@ -1,0 +1,61 @@
+//! The OpenAPI document: served, complete, and unchanged unless a change means it.
+
+use probity_domain::access::Role;
+
+use crate::TestApp;
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_snapshot() {
+    let app = TestApp::new().await;
+    let token = app.user("reader", Role::Investigator, None).await;
+    let doc = app.get("/api/v1/openapi.json", &token).await;
+    assert_eq!(doc.status, 200);
+    assert_eq!(doc.body["openapi"], "3.1.0");
+    let paths: Vec<&str> = doc.body["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for route in [
+        "/api/v1/session",
+        "/api/v1/account/password",
+        "/api/v1/cases",
+        "/api/v1/cases/{reference}",
+        "/api/v1/cases/{reference}/commands",
+        "/api/v1/cases/{reference}/audit",
+        "/api/v1/subjects/{force}/{service_number}/history",
+        "/api/v1/audit",
+    ] {
+        assert!(paths.contains(&route), "{route} is not documented");
+    }
+    // Every command of the case file is in the schema.
+    let commands: Vec<String> = doc.body["components"]["schemas"]["Command"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            v["properties"]["command"]["enum"][0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for name in [
+        "log_matter",
+        "determine",
+        "propose_action",
+        "conclude_proceedings",
+        "publish",
+        "grant_access",
+        "apply_for_review",
+    ] {
+        assert!(commands.iter().any(|c| c == name), "{name} is missing");
+    }
+    assert!(
+        commands.len() >= 55,
+        "{} commands documented",
+        commands.len()
+    );
+    insta::assert_json_snapshot!("openapi", doc.body);
+}
