@@ -2,12 +2,9 @@
 
 use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
-
-/// 11 columns a row keeps a statement well under SQLite's limit of bound parameters.
-const ROWS_PER_INSERT: usize = 500;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{SqliteStore, unavailable};
+use crate::{ROWS_PER_INSERT, SqliteStore, unavailable};
 
 /// Appends entries inside the caller's transaction, after the current head.
 pub(crate) async fn append_in(

@@ -18,7 +18,10 @@ mod accounts;
 mod audit;
 mod queries;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+
+/// Rows per multi-row statement: well under SQLite's limit of bound parameters.
+pub(crate) const ROWS_PER_INSERT: usize = 400;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -173,87 +176,120 @@ impl SqliteStore {
             .collect()
     }
 
-    async fn write_projection(
+    /// Writes the read-model rows of `projections`: each case row upserted; the subject,
+    /// allegation, finding and access rows replaced for the cases in `grid`. Many rows per
+    /// statement, so a batch of cases costs a handful of trips to the database.
+    async fn write_projections(
         tx: &mut Transaction<'static, Sqlite>,
-        p: &CaseProjection,
-        grid: bool,
+        projections: &[&CaseProjection],
+        grid: &[&CaseProjection],
     ) -> Result<(), sqlx::Error> {
-        let c = &p.case;
-        sqlx::query(
-            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
-                sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
-                version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
-        )
-        .bind(&c.case_id)
-        .bind(&c.reference)
-        .bind(&c.kind)
-        .bind(&c.force)
-        .bind(&c.status)
-        .bind(&c.received_on)
-        .bind(&c.mode)
-        .bind(c.sexual_misconduct)
-        .bind(&c.published_on)
-        .bind(c.version)
-        .bind(c.restricted)
-        .bind(c.publishable)
-        .execute(&mut **tx)
-        .await?;
-        if !grid {
+        for chunk in projections.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                let c = &p.case;
+                b.push_bind(c.case_id.clone())
+                    .push_bind(c.reference.clone())
+                    .push_bind(c.kind.clone())
+                    .push_bind(c.force.clone())
+                    .push_bind(c.status.clone())
+                    .push_bind(c.received_on.clone())
+                    .push_bind(c.mode.clone())
+                    .push_bind(c.sexual_misconduct)
+                    .push_bind(c.published_on.clone())
+                    .push_bind(c.version)
+                    .push_bind(c.restricted)
+                    .push_bind(c.publishable);
+            });
+            q.push(
+                " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
+                  sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
+                  version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
+            );
+            q.build().execute(&mut **tx).await?;
+        }
+        if grid.is_empty() {
             return Ok(());
         }
-        for table in [
-            "DELETE FROM subjects WHERE case_id = $1",
-            "DELETE FROM allegations WHERE case_id = $1",
-            "DELETE FROM findings WHERE case_id = $1",
-            "DELETE FROM case_access WHERE case_id = $1",
-        ] {
-            sqlx::query(table)
-                .bind(&c.case_id)
-                .execute(&mut **tx)
-                .await?;
+        for chunk in grid.chunks(ROWS_PER_INSERT) {
+            for table in ["subjects", "allegations", "findings", "case_access"] {
+                let mut q =
+                    QueryBuilder::<Sqlite>::new(format!("DELETE FROM {table} WHERE case_id IN ("));
+                let mut ids = q.separated(", ");
+                for p in chunk {
+                    ids.push_bind(p.case.case_id.clone());
+                }
+                q.push(")");
+                q.build().execute(&mut **tx).await?;
+            }
         }
-        for s in &p.subjects {
-            sqlx::query("INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(&c.case_id)
-                .bind(s.party)
-                .bind(&s.subject_kind)
-                .bind(&s.rank)
-                .bind(&s.service_number)
-                .bind(&s.force)
-                .bind(s.former)
-                .execute(&mut **tx)
-                .await?;
+        let subjects: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.subjects.iter().map(move |s| (&p.case.case_id, s)))
+            .collect();
+        for chunk in subjects.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) ",
+            );
+            q.push_values(chunk, |mut b, (id, s)| {
+                b.push_bind((*id).clone())
+                    .push_bind(s.party)
+                    .push_bind(s.subject_kind.clone())
+                    .push_bind(s.rank.clone())
+                    .push_bind(s.service_number.clone())
+                    .push_bind(s.force.clone())
+                    .push_bind(s.former);
+            });
+            q.build().execute(&mut **tx).await?;
         }
-        for a in &p.allegations {
-            sqlx::query(
-                "INSERT INTO allegations (case_id, allegation, category) VALUES ($1, $2, $3)",
-            )
-            .bind(&c.case_id)
-            .bind(a.allegation)
-            .bind(&a.category)
-            .execute(&mut **tx)
-            .await?;
+        let allegations: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.allegations.iter().map(move |a| (&p.case.case_id, a)))
+            .collect();
+        for chunk in allegations.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO allegations (case_id, allegation, category) ",
+            );
+            q.push_values(chunk, |mut b, (id, a)| {
+                b.push_bind((*id).clone())
+                    .push_bind(a.allegation)
+                    .push_bind(a.category.clone());
+            });
+            q.build().execute(&mut **tx).await?;
         }
-        for (username, until) in &p.access {
-            sqlx::query("INSERT INTO case_access (case_id, username, until) VALUES ($1, $2, $3)")
-                .bind(&c.case_id)
-                .bind(username)
-                .bind(until)
-                .execute(&mut **tx)
-                .await?;
+        let access: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.access.iter().map(move |a| (&p.case.case_id, a)))
+            .collect();
+        for chunk in access.chunks(ROWS_PER_INSERT) {
+            let mut q =
+                QueryBuilder::<Sqlite>::new("INSERT INTO case_access (case_id, username, until) ");
+            q.push_values(chunk, |mut b, (id, (user, until))| {
+                b.push_bind((*id).clone())
+                    .push_bind(user.clone())
+                    .push_bind(until.clone());
+            });
+            q.build().execute(&mut **tx).await?;
         }
-        for f in &p.findings {
-            sqlx::query("INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(&c.case_id)
-                .bind(f.subject)
-                .bind(f.allegation)
-                .bind(&f.opinion)
-                .bind(&f.determination)
-                .bind(&f.outcome)
-                .execute(&mut **tx)
-                .await?;
+        let findings: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.findings.iter().map(move |f| (&p.case.case_id, f)))
+            .collect();
+        for chunk in findings.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) ",
+            );
+            q.push_values(chunk, |mut b, (id, f)| {
+                b.push_bind((*id).clone())
+                    .push_bind(f.subject)
+                    .push_bind(f.allegation)
+                    .push_bind(f.opinion.clone())
+                    .push_bind(f.determination.clone())
+                    .push_bind(f.outcome.clone());
+            });
+            q.build().execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -277,16 +313,25 @@ impl SqliteStore {
             }
             None => (0, Hash::GENESIS),
         };
+        // Every case's current version, in one query.
+        let mut current: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for chunk in batch.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT case_id, MAX(version) FROM events WHERE case_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for a in chunk {
+                ids.push_bind(a.case_id.to_string());
+            }
+            q.push(") GROUP BY case_id");
+            for row in q.build().fetch_all(&mut **tx).await.map_err(unavailable)? {
+                current.insert(row.get(0), row.get(1));
+            }
+        }
         let mut out = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
         for a in batch {
             let case_id = a.case_id.to_string();
-            let actual: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(version), 0) FROM events WHERE case_id = $1",
-            )
-            .bind(&case_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(unavailable)?;
+            let actual = current.get(&case_id).copied().unwrap_or(0);
             if actual as u64 != a.expected_version {
                 return Err(StoreError::Conflict {
                     case: a.projection.case.reference.clone(),
@@ -308,22 +353,30 @@ impl SqliteStore {
                     hash: Hash::GENESIS,
                 }
                 .sealed();
-                sqlx::query("INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                    .bind(r.position)
-                    .bind(&r.case_id)
-                    .bind(r.version)
-                    .bind(r.recorded_at)
-                    .bind(&r.actor)
-                    .bind(&r.kind)
-                    .bind(&r.payload)
-                    .bind(&r.prev_hash.0[..])
-                    .bind(&r.hash.0[..])
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(unavailable)?;
                 prev = r.hash;
                 out.push(r);
             }
+            current.insert(case_id, actual + a.events.len() as i64);
+        }
+        for chunk in out.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.position)
+                    .push_bind(r.case_id.clone())
+                    .push_bind(r.version)
+                    .push_bind(r.recorded_at)
+                    .push_bind(r.actor.clone())
+                    .push_bind(r.kind.clone())
+                    .push_bind(r.payload.clone())
+                    .push_bind(r.prev_hash.0.to_vec())
+                    .push_bind(r.hash.0.to_vec());
+            });
+            q.build().execute(&mut **tx).await.map_err(unavailable)?;
+        }
+        for a in batch {
+            let case_id = a.case_id.to_string();
             for (party, sealed) in &a.personal_data {
                 let data = serde_json::to_string(&sealed.data)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -344,10 +397,16 @@ impl SqliteStore {
                     .await
                     .map_err(unavailable)?;
             }
-            Self::write_projection(tx, &a.projection, a.grid_changed)
-                .await
-                .map_err(unavailable)?;
         }
+        let all: Vec<&CaseProjection> = batch.iter().map(|a| &a.projection).collect();
+        let grid: Vec<&CaseProjection> = batch
+            .iter()
+            .filter(|a| a.grid_changed)
+            .map(|a| &a.projection)
+            .collect();
+        Self::write_projections(tx, &all, &grid)
+            .await
+            .map_err(unavailable)?;
         Ok(out)
     }
 }
@@ -496,11 +555,10 @@ impl EventStore for SqliteStore {
                 .await
                 .map_err(unavailable)?;
         }
-        for p in all {
-            Self::write_projection(&mut tx, p, true)
-                .await
-                .map_err(unavailable)?;
-        }
+        let all: Vec<&CaseProjection> = all.iter().collect();
+        Self::write_projections(&mut tx, &all, &all)
+            .await
+            .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)
     }
 
