@@ -94,20 +94,34 @@ fn events_from_json(id: &str, joined: Option<&str>) -> Result<Vec<EventRecord>, 
         .collect()
 }
 
-/// Copies the write-ahead log back into the database file every second, from a reader
-/// connection, without blocking the writer (a passive checkpoint).
-/// It runs for as long as the runtime does.
-fn spawn_checkpointer(pool: SqlitePool) {
+/// Keeps the write-ahead log short without putting checkpoints on the commit path: a passive
+/// checkpoint from a reader connection every 200 ms copies committed pages back; once the log has
+/// been copied (or has grown past a bound despite busy readers), a RESTART checkpoint through the
+/// writer lets the next write start the log afresh. Without this a busy server's log grows
+/// without end, because some reader always holds it open. Runs for as long as the runtime does.
+fn spawn_checkpointer(readers: SqlitePool, writer: SqlitePool) {
+    const RESET_AFTER_FRAMES: i64 = 4_096;
+    const FORCE_AFTER_FRAMES: i64 = 32_768;
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if pool.is_closed() {
+            if readers.is_closed() || writer.is_closed() {
                 break;
             }
-            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await;
+            let Ok((_, log, copied)) =
+                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+                    .fetch_one(&readers)
+                    .await
+            else {
+                continue;
+            };
+            if (log > RESET_AFTER_FRAMES && copied == log) || log > FORCE_AFTER_FRAMES {
+                let _ = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
+                    .execute(&writer)
+                    .await;
+            }
         }
     });
 }
@@ -146,7 +160,7 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
         let audit = audit::AuditWriter::spawn(writer.clone());
-        spawn_checkpointer(pool.clone());
+        spawn_checkpointer(pool.clone(), writer.clone());
         Ok(SqliteStore {
             pool,
             writer,
