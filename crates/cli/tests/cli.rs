@@ -339,3 +339,78 @@ fn a_crash_mid_write_leaves_no_partial_change() {
         "every stored event is reflected in the read models"
     );
 }
+
+/// `probity serve --demo` on a new database prints one log-in per role, answers /healthz, and
+/// stops cleanly on SIGTERM.
+#[test]
+fn serve_prints_demo_logins_answers_health_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read as _};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probity.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args([
+            "--database",
+            &format!("sqlite:{}", db.display()),
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the server stopped early: {printed}"
+        );
+        printed.push_str(&line);
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    for role in [
+        "administrator",
+        "assessor",
+        "investigator",
+        "decision_maker",
+        "force_liaison",
+        "publications_officer",
+        "analyst",
+        "auditor",
+    ] {
+        assert!(
+            printed
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(role)),
+            "no {role} log-in in:\n{printed}"
+        );
+    }
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(
+        reply.starts_with("HTTP/1.1 200") && reply.ends_with("ok"),
+        "{reply}"
+    );
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("Stopped."), "{rest}");
+}

@@ -94,38 +94,6 @@ fn events_from_json(id: &str, joined: Option<&str>) -> Result<Vec<EventRecord>, 
         .collect()
 }
 
-/// Keeps the write-ahead log short without putting checkpoints on the commit path: a passive
-/// checkpoint from a reader connection every 200 ms copies committed pages back; once the log has
-/// been copied (or has grown past a bound despite busy readers), a RESTART checkpoint through the
-/// writer lets the next write start the log afresh. Without this a busy server's log grows
-/// without end, because some reader always holds it open. Runs for as long as the runtime does.
-fn spawn_checkpointer(readers: SqlitePool, writer: SqlitePool) {
-    const RESET_AFTER_FRAMES: i64 = 4_096;
-    const FORCE_AFTER_FRAMES: i64 = 32_768;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(200));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if readers.is_closed() || writer.is_closed() {
-                break;
-            }
-            let Ok((_, log, copied)) =
-                sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-                    .fetch_one(&readers)
-                    .await
-            else {
-                continue;
-            };
-            if (log > RESET_AFTER_FRAMES && copied == log) || log > FORCE_AFTER_FRAMES {
-                let _ = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
-                    .execute(&writer)
-                    .await;
-            }
-        }
-    });
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, and brings its schema up to date.
     pub async fn open(path: &str) -> Result<Self, StoreError> {
@@ -143,11 +111,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        // The writer never checkpoints on commit (that would stall every waiting writer);
-        // a background task checkpoints instead.
+        // SQLite's own checkpoint on commit (every 1,000 pages) keeps the log short; attempts to
+        // move it off the write path let the log grow without end under steady reads, or
+        // stalled writers behind RESTART checkpoints (see BENCHMARKS.md).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
+            .connect_with(options.clone())
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
         MIGRATOR
@@ -160,7 +129,6 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
         let audit = audit::AuditWriter::spawn(writer.clone());
-        spawn_checkpointer(pool.clone(), writer.clone());
         Ok(SqliteStore {
             pool,
             writer,

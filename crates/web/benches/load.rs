@@ -139,14 +139,37 @@ fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
 async fn run(cases: u32, seconds: u32) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!("load-{cases}.db"));
+    // The loaded database is built once and kept; each run works on a fresh copy of it, so that
+    // the writes of one run do not weigh on the next.
+    let pristine = dir.join(format!("load-{cases}.db"));
+    let references = {
+        let book = Casebook::new(
+            Db::connect(&format!("sqlite:{}", pristine.display()))
+                .await
+                .unwrap(),
+        );
+        eprintln!(
+            "building or checking {cases} cases in {}",
+            pristine.display()
+        );
+        let references = build(&book, cases).await;
+        let Db::Sqlite(store) = book.db();
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        references
+    };
+    let db = dir.join(format!("load-{cases}-run.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::copy(&pristine, &db).unwrap();
     let book = Casebook::new(
         Db::connect(&format!("sqlite:{}", db.display()))
             .await
             .unwrap(),
     );
-    eprintln!("building or checking {cases} cases in {}", db.display());
-    let references = build(&book, cases).await;
     let counts = book.counts().await.unwrap();
     eprintln!("{} cases, {} events", counts.cases, counts.events);
     let user = format!("load.{}", std::process::id());
