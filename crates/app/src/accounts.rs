@@ -48,6 +48,21 @@ fn verify_password(password: &str, stored: &str) -> bool {
         .is_ok()
 }
 
+/// Hashing is slow on purpose: keep it off the async threads.
+async fn hash_off_thread(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::BadInput(format!("hashing failed: {e}")))?
+}
+
+async fn verify_off_thread(password: &str, stored: String) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 /// A hash of a password nobody has, verified when the user is unknown so that timing does not
 /// tell which user names exist.
 fn dummy_hash() -> &'static str {
@@ -156,10 +171,7 @@ impl Casebook {
                 "a force liaison account needs --force".into(),
             ));
         }
-        let password = new.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| AppError::BadInput(format!("hashing failed: {e}")))??;
+        let hash = hash_off_thread(&new.password).await?;
         let record = UserRecord {
             username: new.username.clone(),
             role: new.role.code().to_string(),
@@ -247,10 +259,7 @@ impl Casebook {
             .as_ref()
             .map(|u| u.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_string());
-        let attempt = password.to_string();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&attempt, &stored))
-            .await
-            .unwrap_or(false);
+        let matches = verify_off_thread(password, stored).await;
         let user = match user {
             Some(u) if matches && !u.disabled => u,
             _ => {
@@ -330,10 +339,7 @@ impl Casebook {
             .user(&who.username)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let (attempt, stored) = (current.to_string(), user.password_hash.clone());
-        let ok = tokio::task::spawn_blocking(move || verify_password(&attempt, &stored))
-            .await
-            .unwrap_or(false);
+        let ok = verify_off_thread(current, user.password_hash.clone()).await;
         if !ok {
             let entry = account_entry(
                 &who.username,
@@ -346,10 +352,7 @@ impl Casebook {
             self.db().audit(&[entry]).await?;
             return Err(AppError::Unauthenticated);
         }
-        let new = new.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&new))
-            .await
-            .map_err(|e| AppError::BadInput(format!("hashing failed: {e}")))??;
+        let hash = hash_off_thread(new).await?;
         let entry = account_entry(
             &who.username,
             who.role.code(),

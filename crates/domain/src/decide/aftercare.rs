@@ -2,7 +2,7 @@
 //! withdrawal, closure and publication (Sch3 paras 6A, 25, 28A-28B; PRA ss.13B, 20-21).
 
 use super::{Decision, by, is_complainant, not_terminal, party, stage, text};
-use crate::case::{Case, ProposalStage, Status};
+use crate::case::{Case, LearningRecommendation, ProposalStage, Status};
 use crate::command::Command;
 use crate::event::Event;
 use crate::ids::RecommendationId;
@@ -49,12 +49,7 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
             accepted,
             narrative,
         } => {
-            let Some(r) = case.recommendations.get(recommendation) else {
-                return refuse(
-                    Rule::UnknownRecommendation,
-                    format!("no recommendation {recommendation}"),
-                );
-            };
+            let r = learning_recommendation(case, *recommendation)?;
             if r.response.is_some() {
                 return refuse(
                     Rule::RecommendationAnswered,
@@ -74,12 +69,7 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
             until,
         } => {
             by(ctx, &oversight, "extend the response period")?;
-            let Some(r) = case.recommendations.get(recommendation) else {
-                return refuse(
-                    Rule::UnknownRecommendation,
-                    format!("no recommendation {recommendation}"),
-                );
-            };
+            let r = learning_recommendation(case, *recommendation)?;
             if r.response.is_some() {
                 return refuse(
                     Rule::RecommendationAnswered,
@@ -108,12 +98,7 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
                 &oversight,
                 "publish a response to a learning recommendation",
             )?;
-            let Some(r) = case.recommendations.get(recommendation) else {
-                return refuse(
-                    Rule::UnknownRecommendation,
-                    format!("no recommendation {recommendation}"),
-                );
-            };
+            let r = learning_recommendation(case, *recommendation)?;
             if r.response.is_none() || r.response_published_on.is_some() {
                 return refuse(
                     Rule::ResponseNotReceived,
@@ -397,4 +382,16 @@ pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<De
         }
         _ => unreachable!("dispatched by variant"),
     }
+}
+
+fn learning_recommendation(
+    case: &Case,
+    id: RecommendationId,
+) -> Result<&LearningRecommendation, Refusal> {
+    case.recommendations.get(&id).ok_or_else(|| {
+        Refusal::new(
+            Rule::UnknownRecommendation,
+            format!("no recommendation {id}"),
+        )
+    })
 }
