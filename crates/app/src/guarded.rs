@@ -308,4 +308,20 @@ impl Casebook {
             .await?;
         Ok(records)
     }
+
+    /// Records a request that came without valid credentials: `detail` says which way it failed.
+    pub async fn record_unauthenticated(&self, path: &str, detail: &str) -> Result<(), AppError> {
+        let entry = AuditEntry {
+            recorded_at: Timestamp::now().as_microsecond(),
+            actor: "-".into(),
+            role: "-".into(),
+            action: "request.unauthenticated".into(),
+            target: path.chars().take(200).collect(),
+            outcome: "denied".into(),
+            purpose: "-".into(),
+            detail: detail.into(),
+        };
+        self.db().audit(&[entry]).await?;
+        Ok(())
+    }
 }

@@ -49,32 +49,50 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(token) = bearer(&parts.headers) {
+        let found = if let Some(token) = bearer(&parts.headers) {
             let principal = state
                 .book
                 .token_principal(&Secret(token))
                 .await
-                .map_err(Problem::from)?
-                .ok_or_else(Problem::unauthenticated)?;
-            return Ok(CurrentUser {
-                principal,
-                session: None,
-            });
-        }
-        let Some(value) = cookie_value(&parts.headers, SESSION_COOKIE) else {
-            return Err(Problem::unauthenticated());
+                .map_err(Problem::from)?;
+            principal
+                .map(|principal| CurrentUser {
+                    principal,
+                    session: None,
+                })
+                .ok_or("unknown or revoked token")
+        } else if let Some(value) = cookie_value(&parts.headers, SESSION_COOKIE) {
+            let session = Secret(value);
+            let principal = state
+                .book
+                .session_principal(&session)
+                .await
+                .map_err(Problem::from)?;
+            principal
+                .map(|principal| CurrentUser {
+                    principal,
+                    session: Some(session),
+                })
+                .ok_or("unknown or ended session")
+        } else {
+            Err("no credentials")
         };
-        let session = Secret(value);
-        let principal = state
-            .book
-            .session_principal(&session)
-            .await
-            .map_err(Problem::from)?
-            .ok_or_else(Problem::unauthenticated)?;
-        Ok(CurrentUser {
-            principal,
-            session: Some(session),
-        })
+        match found {
+            Ok(user) => Ok(user),
+            Err(why) => {
+                // Every refused attempt is recorded, signed in or not.
+                let path = parts
+                    .extensions
+                    .get::<axum::extract::OriginalUri>()
+                    .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
+                state
+                    .book
+                    .record_unauthenticated(&path, why)
+                    .await
+                    .map_err(Problem::from)?;
+                Err(Problem::unauthenticated())
+            }
+        }
     }
 }
 

@@ -174,4 +174,24 @@ async fn no_credentials_no_access() {
         .await;
     assert_eq!(reply.status, 401);
     assert_eq!(app.send("GET", "/healthz", None, None).await.status, 200);
+    // Each refused attempt is in the audit trail.
+    let auditor = app.user("auditor", Role::Auditor, None).await;
+    let trail = app.get("/api/v1/audit?limit=1000", &auditor).await.body;
+    let refused: Vec<_> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "request.unauthenticated")
+        .map(|e| {
+            (
+                e["target"].as_str().unwrap().to_string(),
+                e["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused.contains(&(
+        "/api/v1/cases".to_string(),
+        "unknown or revoked token".to_string()
+    )));
 }
