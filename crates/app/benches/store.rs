@@ -113,7 +113,9 @@ async fn run(cases: u32) {
     // 3. Raw inserts of the same bytes, same transaction sizes: no decide, chain or read models.
     let log = batched.db().read_log(0, i64::MAX).await.unwrap();
     let raw = fresh(&dir, "raw.db").await;
-    let Db::Sqlite(raw_store) = raw.db();
+    let Db::Sqlite(raw_store) = raw.db() else {
+        unreachable!("opened as SQLite")
+    };
     let pool = raw_store.pool();
     sqlx::query("CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)")
         .execute(pool)

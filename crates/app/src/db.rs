@@ -8,6 +8,7 @@ use probity_store::{
     CaseQuery, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head, Page, StoreError,
     SubjectHistoryRow, UserRecord, Viewer,
 };
+use probity_store_postgres::PgStore;
 use probity_store_sqlite::SqliteStore;
 
 /// Where the data lives, as the user wrote it.
@@ -41,16 +42,20 @@ impl DatabaseUrl {
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite(SqliteStore),
+    Postgres(PgStore),
 }
 
 impl Db {
+    /// A PostgreSQL store in its own schema of the database at `url` (for tests and for
+    /// several stores in one database).
+    pub async fn postgres_in_schema(url: &str, schema: &str) -> Result<Db, StoreError> {
+        Ok(Db::Postgres(PgStore::open_in_schema(url, schema).await?))
+    }
+
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         match DatabaseUrl::parse(url)? {
             DatabaseUrl::Sqlite(path) => Ok(Db::Sqlite(SqliteStore::open(&path).await?)),
-            DatabaseUrl::Postgres(_) => Err(StoreError::Unavailable(
-                "this build stores data in SQLite only; PostgreSQL support is not available yet"
-                    .into(),
-            )),
+            DatabaseUrl::Postgres(url) => Ok(Db::Postgres(PgStore::open(&url).await?)),
         }
     }
 }
@@ -59,6 +64,7 @@ macro_rules! dispatch {
     ($self:ident, $s:ident => $e:expr) => {
         match $self {
             Db::Sqlite($s) => $e,
+            Db::Postgres($s) => $e,
         }
     };
 }

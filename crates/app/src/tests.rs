@@ -17,6 +17,7 @@ async fn book() -> (Casebook, tempfile::TempDir) {
 fn pool(book: &Casebook) -> &sqlx::SqlitePool {
     match book.db() {
         Db::Sqlite(s) => s.pool(),
+        Db::Postgres(_) => unreachable!("these tests run on SQLite"),
     }
 }
 

@@ -153,7 +153,9 @@ async fn run(cases: u32, seconds: u32) {
             pristine.display()
         );
         let references = build(&book, cases).await;
-        let Db::Sqlite(store) = book.db();
+        let Db::Sqlite(store) = book.db() else {
+            unreachable!("built on SQLite")
+        };
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(store.pool())
             .await

@@ -132,8 +132,7 @@ fn expected(who: &Who, case: &Case, permitted: bool, is_view: bool, ok: u16) -> 
     ok
 }
 
-async fn setup() -> (TestApp, Vec<Who>) {
-    let app = TestApp::new().await;
+async fn setup(app: &TestApp) -> Vec<Who> {
     let reference = Reference::parse(REFERENCE_CASE).unwrap();
     let mut n = 0u8;
     let mut salt = move || {
@@ -205,7 +204,7 @@ async fn setup() -> (TestApp, Vec<Who>) {
         force: None,
         token,
     });
-    (app, people)
+    people
 }
 
 async fn version(app: &TestApp, reference: &str) -> u64 {
@@ -219,7 +218,13 @@ async fn version(app: &TestApp, reference: &str) -> u64 {
 
 #[tokio::test]
 async fn every_endpoint_role_force_and_restriction_matches_the_matrix() {
-    let (app, people) = setup().await;
+    for app in TestApp::on_every_backend().await {
+        matrix_holds(app).await;
+    }
+}
+
+async fn matrix_holds(app: TestApp) {
+    let people = setup(&app).await;
     let mut checked = 0;
     for who in &people {
         let allowed = matrix(who.role);

@@ -20,7 +20,32 @@ pub const PASSWORD: &str = "a long enough password";
 pub struct TestApp {
     pub book: Casebook,
     pub router: Router,
+    /// Which backend: "sqlite" or "postgres".
+    pub backend: &'static str,
     _dir: tempfile::TempDir,
+    schema: Option<(String, String)>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A PostgreSQL test store lives in a schema of its own; drop it on a thread of its own,
+        // since no runtime can be entered from here.
+        if let Some((url, schema)) = self.schema.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(pool) = sqlx::PgPool::connect(&url).await {
+                        let sql = format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&pool).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
 }
 
 pub struct Reply {
@@ -31,10 +56,20 @@ pub struct Reply {
 }
 
 impl TestApp {
+    /// On SQLite in a temporary directory.
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("p.db").display());
         let book = Casebook::new(Db::connect(&url).await.unwrap());
+        TestApp::with(book, "sqlite", dir, None)
+    }
+
+    fn with(
+        book: Casebook,
+        backend: &'static str,
+        dir: tempfile::TempDir,
+        schema: Option<(String, String)>,
+    ) -> TestApp {
         let router = probity_web::router(probity_web::AppState {
             book: book.clone(),
             secure_cookies: false,
@@ -42,8 +77,39 @@ impl TestApp {
         TestApp {
             book,
             router,
+            backend,
             _dir: dir,
+            schema,
         }
+    }
+
+    /// On PostgreSQL, in a fresh schema of the database `TEST_PG_URL` names; `None` (and a
+    /// notice) when it names none.
+    pub async fn on_postgres() -> Option<TestApp> {
+        let url = std::env::var("TEST_PG_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty());
+        let Some(url) = url else {
+            eprintln!("skipped on PostgreSQL: set TEST_PG_URL to run this test there too");
+            return None;
+        };
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).unwrap();
+        let schema = format!("t_{}", probity_domain::hex::encode(&b));
+        let book = Casebook::new(Db::postgres_in_schema(&url, &schema).await.unwrap());
+        Some(TestApp::with(
+            book,
+            "postgres",
+            tempfile::tempdir().unwrap(),
+            Some((url, schema)),
+        ))
+    }
+
+    /// One app on each backend this run can reach: SQLite always, PostgreSQL when configured.
+    pub async fn on_every_backend() -> Vec<TestApp> {
+        let mut apps = vec![TestApp::new().await];
+        apps.extend(TestApp::on_postgres().await);
+        apps
     }
 
     pub async fn user(&self, username: &str, role: Role, force: Option<&str>) -> String {

@@ -33,8 +33,13 @@ fn essentials(file: &Value) -> Value {
 
 #[tokio::test]
 async fn the_reference_case_over_http_gives_the_same_case_file_as_the_cli() {
-    let app = TestApp::new().await;
-    let over_http = drive_over_http(&app).await;
+    for app in TestApp::on_every_backend().await {
+        reference_case_over_http_matches_the_cli(&app).await;
+    }
+}
+
+async fn reference_case_over_http_matches_the_cli(app: &TestApp) {
+    let over_http = drive_over_http(app).await;
 
     let cli = TestApp::new().await;
     let reference = Reference::parse(REFERENCE_CASE).unwrap();
@@ -48,7 +53,12 @@ async fn the_reference_case_over_http_gives_the_same_case_file_as_the_cli() {
             .unwrap();
     }
     let by_cli = serde_json::to_value(cli.book.case_file(&reference).await.unwrap()).unwrap();
-    assert_eq!(essentials(&over_http), essentials(&by_cli));
+    assert_eq!(
+        essentials(&over_http),
+        essentials(&by_cli),
+        "on {}",
+        app.backend
+    );
     assert_eq!(over_http["status"], "closed");
     assert_eq!(over_http["findings"].as_array().unwrap().len(), 7);
 }

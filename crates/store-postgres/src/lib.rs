@@ -1,0 +1,579 @@
+//! The PostgreSQL implementation of the storage port, for deployments that outgrow one machine.
+//!
+//! Several application servers may share one database: every append takes a transaction-scoped
+//! advisory lock before reading the chain head, so positions and links are given out in commit
+//! order with no gaps, whatever the number of concurrent writers.
+
+use std::time::Duration;
+
+use probity_domain::party::PersonalData;
+use probity_domain::{CaseId, PartyId};
+use probity_store::projection::CaseProjection;
+use probity_store::{
+    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash,
+    Head, StoreError,
+};
+
+mod accounts;
+mod audit;
+mod queries;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
+
+/// Rows per multi-row statement: well under PostgreSQL's limit of 65,535 bound parameters.
+pub(crate) const ROWS_PER_INSERT: usize = 400;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    audit: audit::AuditWriter,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgStore")
+    }
+}
+
+pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+fn record(row: &sqlx::postgres::PgRow) -> Result<EventRecord, StoreError> {
+    let prev: Vec<u8> = row.get(7);
+    let hash: Vec<u8> = row.get(8);
+    Ok(EventRecord {
+        position: row.get(0),
+        case_id: row.get(1),
+        version: row.get(2),
+        recorded_at: row.get(3),
+        actor: row.get(4),
+        kind: row.get(5),
+        payload: row.get(6),
+        prev_hash: Hash::from_slice(&prev)
+            .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
+        hash: Hash::from_slice(&hash)
+            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
+    })
+}
+
+const CASE_EVENTS_JSON: &str = "SELECT json_agg(json_build_array(position, version, recorded_at, actor, kind, payload, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY version)::text
+     FROM events WHERE case_id = $1";
+
+/// Advisory lock keys: one for the event chain, one for the audit chain. A transaction that
+/// needs both takes the event lock first.
+pub(crate) const EVENT_CHAIN_LOCK: i64 = 0x7072_6f62_0001;
+pub(crate) const AUDIT_CHAIN_LOCK: i64 = 0x7072_6f62_0002;
+
+/// Event records from the JSON array built by [`CASE_EVENTS_JSON`].
+fn events_from_json(id: &str, joined: Option<&str>) -> Result<Vec<EventRecord>, StoreError> {
+    type Row = (i64, i64, i64, String, String, String, String, String);
+    let rows: Vec<Row> = serde_json::from_str(joined.unwrap_or("[]"))
+        .map_err(|e| StoreError::Corrupt(format!("case {id} does not read back: {e}")))?;
+    let hash = |hex: &str| {
+        probity_domain::hex::decode(hex)
+            .and_then(|b| Hash::from_slice(&b))
+            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))
+    };
+    rows.into_iter()
+        .map(
+            |(position, version, recorded_at, actor, kind, payload, prev, this)| {
+                Ok(EventRecord {
+                    position,
+                    case_id: id.to_string(),
+                    version,
+                    recorded_at,
+                    actor,
+                    kind,
+                    payload,
+                    prev_hash: hash(&prev)?,
+                    hash: hash(&this)?,
+                })
+            },
+        )
+        .collect()
+}
+
+impl PgStore {
+    /// Connects to `url` and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|_| StoreError::BadUrl(url.to_string()))?;
+        Self::connect(options).await
+    }
+
+    /// Connects with every session's `search_path` set to `schema` (created if missing): one
+    /// database can hold several independent stores, as the tests do.
+    pub async fn open_in_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|_| StoreError::BadUrl(url.to_string()))?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect: {e}")))?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+        )))
+        .execute(&admin)
+        .await
+        .map_err(unavailable)?;
+        admin.close().await;
+        Self::connect(options.options([("search_path", schema)])).await
+    }
+
+    async fn connect(options: PgConnectOptions) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot connect: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot migrate: {e}")))?;
+        let audit = audit::AuditWriter::spawn(pool.clone());
+        Ok(PgStore { pool, audit })
+    }
+
+    /// The pool, for benchmarks and for tests that play a hostile administrator.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) fn audit_writer(&self) -> &audit::AuditWriter {
+        &self.audit
+    }
+
+    pub(crate) fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The migration versions this backend applies, for the parity check with PostgreSQL.
+    pub fn migration_versions() -> Vec<(i64, String)> {
+        MIGRATOR
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+
+    /// Writes the read-model rows of `projections`: each case row upserted; the subject,
+    /// allegation, finding and access rows replaced for the cases in `grid`. Many rows per
+    /// statement, so a batch of cases costs a handful of trips to the database.
+    async fn write_projections(
+        tx: &mut Transaction<'static, Postgres>,
+        projections: &[&CaseProjection],
+        grid: &[&CaseProjection],
+    ) -> Result<(), sqlx::Error> {
+        for chunk in projections.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable) ",
+            );
+            q.push_values(chunk, |mut b, p| {
+                let c = &p.case;
+                b.push_bind(c.case_id.clone())
+                    .push_bind(c.reference.clone())
+                    .push_bind(c.kind.clone())
+                    .push_bind(c.force.clone())
+                    .push_bind(c.status.clone())
+                    .push_bind(c.received_on.clone())
+                    .push_bind(c.mode.clone())
+                    .push_bind(c.sexual_misconduct)
+                    .push_bind(c.published_on.clone())
+                    .push_bind(c.version)
+                    .push_bind(c.restricted)
+                    .push_bind(c.publishable);
+            });
+            q.push(
+                " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
+                  sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
+                  version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
+            );
+            q.build().execute(&mut **tx).await?;
+        }
+        if grid.is_empty() {
+            return Ok(());
+        }
+        for chunk in grid.chunks(ROWS_PER_INSERT) {
+            for table in ["subjects", "allegations", "findings", "case_access"] {
+                let mut q = QueryBuilder::<Postgres>::new(format!(
+                    "DELETE FROM {table} WHERE case_id IN ("
+                ));
+                let mut ids = q.separated(", ");
+                for p in chunk {
+                    ids.push_bind(p.case.case_id.clone());
+                }
+                q.push(")");
+                q.build().execute(&mut **tx).await?;
+            }
+        }
+        let subjects: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.subjects.iter().map(move |s| (&p.case.case_id, s)))
+            .collect();
+        for chunk in subjects.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) ",
+            );
+            q.push_values(chunk, |mut b, (id, s)| {
+                b.push_bind((*id).clone())
+                    .push_bind(s.party)
+                    .push_bind(s.subject_kind.clone())
+                    .push_bind(s.rank.clone())
+                    .push_bind(s.service_number.clone())
+                    .push_bind(s.force.clone())
+                    .push_bind(s.former);
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        let allegations: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.allegations.iter().map(move |a| (&p.case.case_id, a)))
+            .collect();
+        for chunk in allegations.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO allegations (case_id, allegation, category) ",
+            );
+            q.push_values(chunk, |mut b, (id, a)| {
+                b.push_bind((*id).clone())
+                    .push_bind(a.allegation)
+                    .push_bind(a.category.clone());
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        let access: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.access.iter().map(move |a| (&p.case.case_id, a)))
+            .collect();
+        for chunk in access.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO case_access (case_id, username, until) ",
+            );
+            q.push_values(chunk, |mut b, (id, (user, until))| {
+                b.push_bind((*id).clone())
+                    .push_bind(user.clone())
+                    .push_bind(until.clone());
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        let findings: Vec<_> = grid
+            .iter()
+            .flat_map(|p| p.findings.iter().map(move |f| (&p.case.case_id, f)))
+            .collect();
+        for chunk in findings.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) ",
+            );
+            q.push_values(chunk, |mut b, (id, f)| {
+                b.push_bind((*id).clone())
+                    .push_bind(f.subject)
+                    .push_bind(f.allegation)
+                    .push_bind(f.opinion.clone())
+                    .push_bind(f.determination.clone())
+                    .push_bind(f.outcome.clone());
+            });
+            q.build().execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn append_in(
+        tx: &mut Transaction<'static, Postgres>,
+        batch: &[Append],
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(EVENT_CHAIN_LOCK)
+            .execute(&mut **tx)
+            .await
+            .map_err(unavailable)?;
+        let head = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(unavailable)?;
+        let (mut position, mut prev) = match head {
+            Some(row) => {
+                let h: Vec<u8> = row.get(1);
+                (
+                    row.get::<i64, _>(0),
+                    Hash::from_slice(&h)
+                        .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+                )
+            }
+            None => (0, Hash::GENESIS),
+        };
+        // Every case's current version, in one query.
+        let mut current: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for chunk in batch.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "SELECT case_id, MAX(version) FROM events WHERE case_id IN (",
+            );
+            let mut ids = q.separated(", ");
+            for a in chunk {
+                ids.push_bind(a.case_id.to_string());
+            }
+            q.push(") GROUP BY case_id");
+            for row in q.build().fetch_all(&mut **tx).await.map_err(unavailable)? {
+                current.insert(row.get(0), row.get(1));
+            }
+        }
+        let mut out = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
+        for a in batch {
+            let case_id = a.case_id.to_string();
+            let actual = current.get(&case_id).copied().unwrap_or(0);
+            if actual as u64 != a.expected_version {
+                return Err(StoreError::Conflict {
+                    case: a.projection.case.reference.clone(),
+                    expected: a.expected_version,
+                    actual: actual as u64,
+                });
+            }
+            for (version, e) in (actual + 1..).zip(&a.events) {
+                position += 1;
+                let r = EventRecord {
+                    position,
+                    case_id: case_id.clone(),
+                    version,
+                    recorded_at: e.recorded_at,
+                    actor: e.actor.clone(),
+                    kind: e.kind.clone(),
+                    payload: e.payload.clone(),
+                    prev_hash: prev,
+                    hash: Hash::GENESIS,
+                }
+                .sealed();
+                prev = r.hash;
+                out.push(r);
+            }
+            current.insert(case_id, actual + a.events.len() as i64);
+        }
+        for chunk in out.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.position)
+                    .push_bind(r.case_id.clone())
+                    .push_bind(r.version)
+                    .push_bind(r.recorded_at)
+                    .push_bind(r.actor.clone())
+                    .push_bind(r.kind.clone())
+                    .push_bind(r.payload.clone())
+                    .push_bind(r.prev_hash.0.to_vec())
+                    .push_bind(r.hash.0.to_vec());
+            });
+            q.build().execute(&mut **tx).await.map_err(unavailable)?;
+        }
+        for a in batch {
+            let case_id = a.case_id.to_string();
+            for (party, sealed) in &a.personal_data {
+                let data = serde_json::to_string(&sealed.data)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("INSERT INTO personal_data (case_id, party, data, salt) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt")
+                    .bind(&case_id)
+                    .bind(i64::from(party.0))
+                    .bind(data)
+                    .bind(&sealed.salt)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(unavailable)?;
+            }
+            for party in &a.erase {
+                sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
+                    .bind(&case_id)
+                    .bind(i64::from(party.0))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(unavailable)?;
+            }
+        }
+        let all: Vec<&CaseProjection> = batch.iter().map(|a| &a.projection).collect();
+        let grid: Vec<&CaseProjection> = batch
+            .iter()
+            .filter(|a| a.grid_changed)
+            .map(|a| &a.projection)
+            .collect();
+        Self::write_projections(tx, &all, &grid)
+            .await
+            .map_err(unavailable)?;
+        Ok(out)
+    }
+}
+
+impl EventStore for PgStore {
+    async fn append(
+        &self,
+        batch: &[Append],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let out = Self::append_in(&mut tx, batch).await?;
+        audit::append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(out)
+    }
+
+    async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
+        // One row, built in the database: a case's events cross the driver as one JSON array.
+        let id = case_id.to_string();
+        let joined: Option<String> = sqlx::query_scalar(CASE_EVENTS_JSON)
+            .bind(&id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        events_from_json(&id, joined.as_deref())
+    }
+
+    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
+        let id = case_id.to_string();
+        let (events, personal): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT json_agg(json_build_array(position, version, recorded_at, actor, kind, payload, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY version)::text
+                     FROM events WHERE case_id = $1),
+                    (SELECT json_agg(json_build_array(party, data))::text FROM personal_data WHERE case_id = $1)",
+        )
+        .bind(&id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let events = events_from_json(&id, events.as_deref())?;
+        let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
+            .map_err(|e| {
+                StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))
+            })?;
+        let personal = rows
+            .into_iter()
+            .map(|(party, data)| {
+                serde_json::from_str(&data)
+                    .map(|d| (PartyId(party), d))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((events, personal))
+    }
+
+    async fn read_log(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2")
+            .bind(after_position)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn read_streams(
+        &self,
+        after_case_id: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseStream>, StoreError> {
+        // One row per case, joined in the database: far fewer rows cross the driver than one per event.
+        // The separator, U+001E, never occurs raw in JSON text.
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT case_id, string_agg(payload, chr(30) ORDER BY version) FROM events
+             WHERE case_id > $1 GROUP BY case_id ORDER BY case_id LIMIT $2",
+        )
+        .bind(after_case_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|(case_id, joined)| CaseStream {
+                case_id,
+                payloads: joined.split('\u{1e}').map(str::to_string).collect(),
+            })
+            .collect())
+    }
+
+    async fn head(&self) -> Result<Option<Head>, StoreError> {
+        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        row.map(|r| {
+            let h: Vec<u8> = r.get(1);
+            Ok(Head {
+                position: r.get(0),
+                hash: Hash::from_slice(&h)
+                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn personal_data(
+        &self,
+        case_id: CaseId,
+        party: PartyId,
+    ) -> Result<Option<PersonalData>, StoreError> {
+        let data: Option<String> =
+            sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
+                .bind(case_id.to_string())
+                .bind(i64::from(party.0))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        for table in [
+            "DELETE FROM cases",
+            "DELETE FROM subjects",
+            "DELETE FROM allegations",
+            "DELETE FROM findings",
+            "DELETE FROM case_access",
+        ] {
+            sqlx::query(table)
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        }
+        let all: Vec<&CaseProjection> = all.iter().collect();
+        Self::write_projections(&mut tx, &all, &all)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
+        let row = sqlx::query(queries::CASE_ROW_BY_ID)
+            .bind(case_id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(row.as_ref().map(queries::case_row))
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
+                    (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(Counts {
+            events: row.get(0),
+            cases: row.get(1),
+            subjects: row.get(2),
+            allegations: row.get(3),
+            findings: row.get(4),
+            personal_data: row.get(5),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
