@@ -1,6 +1,6 @@
 //! Choosing a backend from a database URL. Enum dispatch keeps callers free of generics.
 
-use probity_domain::party::PersonalData;
+use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
@@ -106,6 +106,12 @@ impl EventStore for Db {
     }
     async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
         dispatch!(self, s => s.read_case_file(case_id).await)
+    }
+    async fn sealed_personal_data(
+        &self,
+        case_id: CaseId,
+    ) -> Result<Vec<(PartyId, SealedPersonalData)>, StoreError> {
+        dispatch!(self, s => s.sealed_personal_data(case_id).await)
     }
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
         dispatch!(self, s => s.replace_read_models(all).await)

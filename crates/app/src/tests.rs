@@ -320,3 +320,94 @@ mod tampering {
         }
     }
 }
+
+mod moving {
+    use super::*;
+    use crate::migrate::migrate_store;
+    use probity_domain::access::Role;
+
+    async fn filled() -> (Casebook, tempfile::TempDir) {
+        let (book, dir) = book().await;
+        demo::fill(&book, 20).await.unwrap();
+        book.add_user(
+            crate::accounts::NewUser {
+                username: "ann".into(),
+                role: Role::Investigator,
+                body: Body::OversightBody,
+                force: None,
+                password: "a long enough password".into(),
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+        let reference = Reference::parse(REFERENCE_CASE).unwrap();
+        let ctx = Context::new(
+            scenario::morning(jiff::civil::date(2028, 4, 5)),
+            "records.officer",
+            Body::OversightBody,
+        );
+        book.execute(
+            &reference,
+            &Command::ErasePersonalData {
+                party: PartyId(5),
+                reason: "retention".into(),
+            },
+            &ctx,
+            None,
+            "test",
+        )
+        .await
+        .unwrap();
+        (book, dir)
+    }
+
+    async fn check_move(from: &Casebook, to: &Casebook) {
+        let moved = migrate_store(from, to, &|_| {}).await.unwrap();
+        let source = from.verify().await.unwrap();
+        assert_eq!(moved.events, source.events);
+        assert_eq!(moved.head, source.head, "the same chain head");
+        assert_eq!(moved.audit_entries, source.audit_entries);
+        assert_eq!(moved.users, 1);
+        assert_eq!(moved.cases, 21);
+        let reference = Reference::parse(REFERENCE_CASE).unwrap();
+        let a = serde_json::to_value(from.case_file(&reference).await.unwrap()).unwrap();
+        let b = serde_json::to_value(to.case_file(&reference).await.unwrap()).unwrap();
+        assert_eq!(a, b, "the same case file, names and erasures included");
+        assert_eq!(b["parties"][4]["name"], serde_json::Value::Null);
+        assert!(
+            to.log_in("ann", "a long enough password").await.is_ok(),
+            "accounts move with their passwords"
+        );
+        let again = migrate_store(from, to, &|_| {}).await.unwrap_err();
+        assert!(again.to_string().contains("not empty"), "{again}");
+    }
+
+    #[tokio::test]
+    async fn a_store_moves_whole_to_sqlite() {
+        let (from, _a) = filled().await;
+        let (to, _b) = book().await;
+        check_move(&from, &to).await;
+    }
+
+    #[tokio::test]
+    async fn a_store_moves_whole_to_postgres() {
+        let Some(url) = std::env::var("TEST_PG_URL").ok().filter(|u| !u.is_empty()) else {
+            eprintln!("skipped: set TEST_PG_URL to move a store to PostgreSQL");
+            return;
+        };
+        let (from, _a) = filled().await;
+        let mut b = [0u8; 6];
+        getrandom::fill(&mut b).unwrap();
+        let schema = format!("t_{}", probity_domain::hex::encode(&b));
+        let to = Casebook::new(Db::postgres_in_schema(&url, &schema).await.unwrap());
+        check_move(&from, &to).await;
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA \"{schema}\" CASCADE"
+        )))
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+}

@@ -74,6 +74,15 @@ enum Cmd {
         #[command(subcommand)]
         action: TokenCmd,
     },
+    /// Copy a whole deployment into an empty store (e.g. SQLite to PostgreSQL), checking the chains.
+    MigrateStore {
+        /// The store to copy from.
+        #[arg(long)]
+        from: String,
+        /// The empty store to copy into.
+        #[arg(long)]
+        to: String,
+    },
     /// List the national allegation category codes.
     Categories,
     /// List the police forces and their codes.
@@ -260,6 +269,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             behind_tls,
             demo,
         } => serve(&cli.database, &listen, behind_tls, demo).await?,
+        Cmd::MigrateStore { from, to } => {
+            let source = open(&from).await?;
+            let target = open(&to).await?;
+            let moved =
+                probity_app::migrate::migrate_store(&source, &target, &|step| eprintln!("{step}"))
+                    .await?;
+            println!(
+                "moved {} events of {} cases, {} audit entries and {} accounts; chain head {}",
+                moved.events,
+                moved.cases,
+                moved.audit_entries,
+                moved.users,
+                moved
+                    .head
+                    .map(|h| h.hash.hex())
+                    .unwrap_or_else(|| "-".into())
+            );
+            println!("API tokens were not copied: issue new ones with 'probity token create'.");
+        }
         Cmd::Categories => {
             for s in SUBCATEGORIES {
                 println!(

@@ -6,7 +6,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use probity_domain::party::PersonalData;
+use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
@@ -380,11 +380,24 @@ impl SqliteStore {
                     .map_err(unavailable)?;
             }
         }
-        let all: Vec<&CaseProjection> = batch.iter().map(|a| &a.projection).collect();
-        let grid: Vec<&CaseProjection> = batch
+        // A case appended more than once in a batch keeps the rows of its last append.
+        let mut seen = std::collections::HashSet::new();
+        let mut all: Vec<&CaseProjection> = Vec::new();
+        for a in batch.iter().rev() {
+            if seen.insert(a.case_id) {
+                all.push(&a.projection);
+            }
+        }
+        all.reverse();
+        let grid_cases: std::collections::HashSet<_> = batch
             .iter()
             .filter(|a| a.grid_changed)
-            .map(|a| &a.projection)
+            .map(|a| a.case_id.to_string())
+            .collect();
+        let grid: Vec<&CaseProjection> = all
+            .iter()
+            .copied()
+            .filter(|p| grid_cases.contains(&p.case.case_id))
             .collect();
         Self::write_projections(tx, &all, &grid)
             .await
@@ -517,6 +530,28 @@ impl EventStore for SqliteStore {
                 .map_err(unavailable)?;
         data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()
+    }
+
+    async fn sealed_personal_data(
+        &self,
+        case_id: CaseId,
+    ) -> Result<Vec<(PartyId, SealedPersonalData)>, StoreError> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT party, data, salt FROM personal_data WHERE case_id = $1 ORDER BY party",
+        )
+        .bind(case_id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        rows.into_iter()
+            .map(|(party, data, salt)| {
+                let party = u32::try_from(party)
+                    .map_err(|_| StoreError::Corrupt(format!("party {party}")))?;
+                let data =
+                    serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok((PartyId(party), SealedPersonalData { data, salt }))
+            })
+            .collect()
     }
 
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {

@@ -187,6 +187,11 @@ pub async fn personal_data_is_kept_apart_and_erasable<S: EventStore>(store: &S) 
         store.personal_data(case_id(1), PartyId(1)).await.unwrap(),
         Some(data.clone())
     );
+    let sealed = store.sealed_personal_data(case_id(1)).await.unwrap();
+    assert_eq!(
+        sealed,
+        vec![(PartyId(1), SealedPersonalData::new(data.clone(), [9; 16]))]
+    );
     let (events, personal) = store.read_case_file(case_id(1)).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(personal, vec![(PartyId(1), data)]);

@@ -140,6 +140,13 @@ pub trait EventStore: Send + Sync {
         case_id: CaseId,
     ) -> impl Future<Output = Result<CaseFileData, StoreError>> + Send;
 
+    /// The personal data of a case's parties with the salts they were sealed with, for moving a
+    /// store: the commitments in the log stay verifiable.
+    fn sealed_personal_data(
+        &self,
+        case_id: CaseId,
+    ) -> impl Future<Output = Result<Vec<(PartyId, SealedPersonalData)>, StoreError>> + Send;
+
     /// Replaces every read-model row with these, in one transaction.
     fn replace_read_models(
         &self,

@@ -1,0 +1,171 @@
+//! Moving a deployment from one store to another (SQLite to PostgreSQL, say): the event log
+//! with its chain, personal data with its salts, the audit trail and the accounts, then the read
+//! models rebuilt. The copy is checked link by link against the source.
+
+use std::collections::HashMap;
+
+use probity_domain::{CaseId, Event};
+use probity_store::projection::{CaseProjection, CaseRow};
+use probity_store::{AccountStore, Append, AuditStore, EventStore, Head, NewEvent, StoreError};
+
+use crate::accounts::account_entry;
+use crate::casebook::{AppError, Casebook, decode};
+
+/// What was moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub events: i64,
+    pub cases: i64,
+    pub audit_entries: i64,
+    pub users: usize,
+    pub head: Option<Head>,
+}
+
+/// Rows that only hold a case's place until the read models are rebuilt at the end.
+fn holding_rows(case_id: &str, reference: &str) -> CaseProjection {
+    CaseProjection {
+        case: CaseRow {
+            case_id: case_id.to_string(),
+            reference: reference.to_string(),
+            kind: String::new(),
+            force: String::new(),
+            status: "moving".into(),
+            received_on: String::new(),
+            mode: None,
+            sexual_misconduct: false,
+            published_on: None,
+            version: 0,
+            restricted: true,
+            publishable: false,
+        },
+        subjects: Vec::new(),
+        allegations: Vec::new(),
+        findings: Vec::new(),
+        access: Vec::new(),
+    }
+}
+
+/// Copies everything from `from` into the empty store `to`. API tokens and sessions are not
+/// copied: they are secrets bound to the old deployment; issue new tokens after the move.
+pub async fn migrate_store(
+    from: &Casebook,
+    to: &Casebook,
+    progress: &dyn Fn(&str),
+) -> Result<Moved, AppError> {
+    let target = to.counts().await?;
+    let target_audit = to.db().read_audit(0, 1, None).await?;
+    if target.events > 0 || !target_audit.is_empty() || !to.db().users().await?.is_empty() {
+        return Err(AppError::BadInput(
+            "the target store is not empty: move into a new database".into(),
+        ));
+    }
+    progress("checking the source chains");
+    let source = from.verify().await?;
+
+    progress("copying the event log and personal data");
+    let mut references: HashMap<String, String> = HashMap::new();
+    let mut after = 0;
+    loop {
+        let page = from.db().read_log(after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        let mut batch: Vec<Append> = Vec::new();
+        for r in &page {
+            let event = if r.version == 1 {
+                Some(decode(r)?)
+            } else {
+                None
+            };
+            if let Some(Event::MatterLogged { reference, .. }) = &event {
+                references.insert(r.case_id.clone(), reference.to_string());
+            }
+            let case_id = CaseId::parse(&r.case_id)
+                .ok_or_else(|| StoreError::Corrupt(format!("'{}' is not a case id", r.case_id)))?;
+            let new = NewEvent {
+                kind: r.kind.clone(),
+                payload: r.payload.clone(),
+                actor: r.actor.clone(),
+                recorded_at: r.recorded_at,
+            };
+            // Runs of one case's consecutive events become one append, so positions, and with
+            // them every link of the chain, come out as in the source.
+            match batch.last_mut() {
+                Some(a) if a.case_id == case_id => a.events.push(new),
+                _ => {
+                    let reference = references
+                        .get(&r.case_id)
+                        .cloned()
+                        .unwrap_or_else(|| r.case_id.clone());
+                    let personal_data = if r.version == 1 {
+                        from.db().sealed_personal_data(case_id).await?
+                    } else {
+                        Vec::new()
+                    };
+                    batch.push(Append {
+                        case_id,
+                        expected_version: (r.version - 1) as u64,
+                        events: vec![new],
+                        personal_data,
+                        erase: Vec::new(),
+                        projection: holding_rows(&r.case_id, &reference),
+                        grid_changed: false,
+                    });
+                }
+            }
+        }
+        // A case's personal data is written with its first event; parties added later are
+        // already in that set, since the source holds the data of all of them.
+        to.db().append(&batch, &[]).await?;
+        progress(&format!("  {after} events"));
+    }
+
+    progress("copying the audit trail");
+    let mut seq = 0;
+    loop {
+        let page = from.db().read_audit(seq, 5_000, None).await?;
+        let Some(last) = page.last() else { break };
+        seq = last.seq;
+        let entries: Vec<_> = page.into_iter().map(|r| r.entry).collect();
+        to.db().audit(&entries).await?;
+    }
+
+    progress("checking the copy");
+    let copied = to.verify().await?;
+    if copied.events != source.events || copied.head != source.head {
+        return Err(StoreError::Corrupt(format!(
+            "the copied event log ends at {:?}, the source at {:?}",
+            copied.head, source.head
+        ))
+        .into());
+    }
+    if copied.audit_entries != source.audit_entries || copied.audit_head != source.audit_head {
+        return Err(StoreError::Corrupt(
+            "the copied audit trail does not end where the source's does".into(),
+        )
+        .into());
+    }
+
+    progress("copying accounts");
+    let users = from.db().users().await?;
+    for u in &users {
+        let entry = account_entry(
+            "migrate-store",
+            "administrator",
+            "user.migrated",
+            &u.username,
+            "allowed",
+            &u.role,
+        );
+        to.db().add_user(u, &entry).await?;
+    }
+
+    progress("rebuilding the read models");
+    let counts = to.rebuild().await?;
+    Ok(Moved {
+        events: copied.events,
+        cases: counts.cases,
+        audit_entries: copied.audit_entries,
+        users: users.len(),
+        head: copied.head,
+    })
+}
