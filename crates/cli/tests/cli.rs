@@ -414,3 +414,204 @@ fn serve_prints_demo_logins_answers_health_and_stops_on_sigterm() {
     out.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("Stopped."), "{rest}");
 }
+
+/// A minimal HTTP/1.1 exchange over loopback: status and body.
+fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    let status = reply[9..12].parse().unwrap();
+    let body = reply
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+fn start_server(url: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args(["--database", url, "serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the server stopped early"
+        );
+        if let Some(rest) = line.split("serving on http://").nth(1) {
+            let addr = rest.split_whitespace().next().unwrap().to_string();
+            // Keep draining stdout so the server never blocks on it.
+            std::thread::spawn(move || for _ in out.lines() {});
+            return (child, addr);
+        }
+    }
+}
+
+/// Two `probity serve` processes on one PostgreSQL database, with writers racing on the same
+/// cases through both: no acknowledged write is lost, no stale write is accepted, and the chain
+/// verifies.
+#[test]
+fn two_servers_on_one_postgres_database_lose_nothing_and_accept_nothing_stale() {
+    let Some(base) = std::env::var("TEST_PG_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("skipped: set TEST_PG_URL to run two servers on PostgreSQL");
+        return;
+    };
+    let name = format!("probity_two_{}", std::process::id());
+    let admin = |sql: &str| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let sql = sql.to_string();
+        let base = base.clone();
+        rt.block_on(async move {
+            let pool = sqlx::PgPool::connect(&base).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+        });
+    };
+    admin(&format!("DROP DATABASE IF EXISTS {name}"));
+    admin(&format!("CREATE DATABASE {name}"));
+    let url = match base.rfind('/') {
+        Some(i) => format!("{}/{name}", &base[..i]),
+        None => panic!("TEST_PG_URL names no database"),
+    };
+    let cli = |args: &[&str], input: Option<&str>| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+            .arg("--database")
+            .arg(&url)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        if let Some(text) = input {
+            std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    cli(
+        &[
+            "user",
+            "add",
+            "racer",
+            "--role",
+            "decision-maker",
+            "--password-stdin",
+        ],
+        Some("a long enough password"),
+    );
+    let token = cli(&["token", "create", "racer"], None).trim().to_string();
+    let (mut one, a) = start_server(&url);
+    let (mut two, b) = start_server(&url);
+    let cases = ["RC/0001/26", "RC/0002/26", "RC/0003/26"];
+    for (i, r) in cases.iter().enumerate() {
+        let open = format!(
+            r#"{{"command":{{"command":"log_matter","reference":"{r}","kind":"complaint","force":"kent","received_on":"2026-11-01","summary":"Race {i}."}}}}"#
+        );
+        let (status, body) = http(
+            if i % 2 == 0 { &a } else { &b },
+            "POST",
+            "/api/v1/cases",
+            &token,
+            &open,
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+    // Eight writers, each reading the version and writing through one server or the other.
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let stale = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let (a, b, token) = (a.clone(), b.clone(), token.clone());
+            let acknowledged = acknowledged.clone();
+            let stale = stale.clone();
+            std::thread::spawn(move || {
+                for n in 0..15 {
+                    let r = cases[(w + n) % cases.len()];
+                    let path = format!("/api/v1/cases/{}", r.replace('/', "%2F"));
+                    let server = if (w + n) % 2 == 0 { &a } else { &b };
+                    let (_, file) = http(server, "GET", &path, &token, "");
+                    let version: u64 = serde_json::from_str::<serde_json::Value>(&file).unwrap()["version"].as_u64().unwrap();
+                    let body = format!(r#"{{"expected_version":{version},"command":{{"command":"log_decision","decision":"w{w} n{n}","rationale":"race","acted":false}}}}"#);
+                    let other = if server == &a { &b } else { &a };
+                    let (status, reply) = http(other, "POST", &format!("{path}/commands"), &token, &body);
+                    match status {
+                        200 => acknowledged.lock().unwrap().push((r, version + 1)),
+                        409 => {
+                            stale.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        other => panic!("{other}: {reply}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(!acknowledged.is_empty());
+    // No two acknowledged writes claim the same version of a case: nothing stale was accepted.
+    let mut versions = acknowledged.clone();
+    versions.sort();
+    versions.dedup();
+    assert_eq!(
+        versions.len(),
+        acknowledged.len(),
+        "a stale write was accepted"
+    );
+    // Every acknowledged write is in the log.
+    for r in cases {
+        let (_, file) = http(
+            &a,
+            "GET",
+            &format!("/api/v1/cases/{}", r.replace('/', "%2F")),
+            &token,
+            "",
+        );
+        let version = serde_json::from_str::<serde_json::Value>(&file).unwrap()["version"]
+            .as_u64()
+            .unwrap();
+        let acked = acknowledged.iter().filter(|(c, _)| *c == r).count() as u64;
+        assert_eq!(
+            version,
+            1 + acked,
+            "{r}: the log holds exactly the acknowledged writes"
+        );
+    }
+    for child in [&mut one, &mut two] {
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        child.wait().unwrap();
+    }
+    let verify = cli(&["audit", "verify"], None);
+    assert!(verify.contains("intact:"), "{verify}");
+    eprintln!(
+        "{} writes acknowledged, {} refused as stale",
+        acknowledged.len(),
+        stale.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    admin(&format!("DROP DATABASE {name}"));
+}
