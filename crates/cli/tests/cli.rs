@@ -435,6 +435,8 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, 
     (status, body)
 }
 
+// The child is returned to the caller, which stops and reaps it.
+#[allow(clippy::zombie_processes)]
 fn start_server(url: &str) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
@@ -447,10 +449,11 @@ fn start_server(url: &str) -> (std::process::Child, String) {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "the server stopped early"
-        );
+        if out.read_line(&mut line).unwrap() == 0 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server stopped early");
+        }
         if let Some(rest) = line.split("serving on http://").nth(1) {
             let addr = rest.split_whitespace().next().unwrap().to_string();
             // Keep draining stdout so the server never blocks on it.
