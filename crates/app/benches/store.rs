@@ -1,5 +1,6 @@
-//! Append and replay throughput on SQLite. Run: `cargo bench -p probity-app --bench store`
-//! (add `-- --cases N` to change the workload). Prints a Markdown table for BENCHMARKS.md.
+//! Append and replay throughput. Run: `cargo bench -p probity-app --bench store`
+//! (`-- --cases N` changes the workload; `-- --postgres URL` runs on PostgreSQL, each store in a
+//! schema of its own that is dropped afterwards). Prints a Markdown table for BENCHMARKS.md.
 
 use std::time::Instant;
 
@@ -30,9 +31,25 @@ fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
         .collect()
 }
 
-async fn fresh(dir: &tempfile::TempDir, name: &str) -> Casebook {
-    let url = format!("sqlite:{}", dir.path().join(name).display());
-    Casebook::new(Db::connect(&url).await.expect("open"))
+/// A new, empty store: a SQLite file in `dir`, or a new schema in the PostgreSQL database.
+async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> Casebook {
+    match postgres {
+        None => {
+            let url = format!("sqlite:{}", dir.path().join(name).display());
+            Casebook::new(Db::connect(&url).await.expect("open"))
+        }
+        Some(url) => {
+            let schema = format!("bench_{}_{}", name.replace('.', "_"), std::process::id());
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(&pool)
+            .await
+            .unwrap();
+            Casebook::new(Db::postgres_in_schema(url, &schema).await.expect("open"))
+        }
+    }
 }
 
 fn rate(count: f64, secs: f64) -> String {
@@ -41,20 +58,23 @@ fn rate(count: f64, secs: f64) -> String {
 
 fn main() {
     let mut cases = 2_000u32;
+    let mut postgres = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--cases" {
-            cases = args.next().and_then(|v| v.parse().ok()).expect("--cases N");
+        match a.as_str() {
+            "--cases" => cases = args.next().and_then(|v| v.parse().ok()).expect("--cases N"),
+            "--postgres" => postgres = Some(args.next().expect("--postgres URL")),
+            _ => {}
         }
     }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(run(cases));
+    rt.block_on(run(cases, postgres.as_deref()));
 }
 
-async fn run(cases: u32) {
+async fn run(cases: u32, postgres: Option<&str>) {
     let dir = tempfile::tempdir().unwrap();
     let items = workload(cases);
     let commands = items.len() as f64;
@@ -64,7 +84,7 @@ async fn run(cases: u32) {
     );
 
     // 1. One transaction per command: load, decide, append with chain and read models.
-    let single = fresh(&dir, "single.db").await;
+    let single = fresh(&dir, "single.db", postgres).await;
     let single_cases = (cases / 10).max(1);
     let single_items: Vec<_> = items
         .iter()
@@ -85,7 +105,7 @@ async fn run(cases: u32) {
     let single_events = single.counts().await.unwrap().events as f64;
 
     // 2. Batched: 25 cases' commands per transaction.
-    let batched = fresh(&dir, "batched.db").await;
+    let batched = fresh(&dir, "batched.db", postgres).await;
     let mut chunks: Vec<Vec<(Reference, Command, Context)>> = Vec::new();
     let mut current_cases = 0;
     let mut last: Option<Reference> = None;
@@ -112,36 +132,46 @@ async fn run(cases: u32) {
 
     // 3. Raw inserts of the same bytes, same transaction sizes: no decide, chain or read models.
     let log = batched.db().read_log(0, i64::MAX).await.unwrap();
-    let raw = fresh(&dir, "raw.db").await;
-    let Db::Sqlite(raw_store) = raw.db() else {
-        unreachable!("opened as SQLite")
-    };
-    let pool = raw_store.pool();
-    sqlx::query("CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)")
-        .execute(pool)
-        .await
-        .unwrap();
+    let raw = fresh(&dir, "raw.db", postgres).await;
     let per_tx = (log.len() / chunks.len()).max(1);
-    let t = Instant::now();
-    for chunk in log.chunks(per_tx) {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        for r in chunk {
-            sqlx::query("INSERT INTO raw_events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .bind(r.position)
-                .bind(&r.case_id)
-                .bind(r.version)
-                .bind(r.recorded_at)
-                .bind(&r.actor)
-                .bind(&r.kind)
-                .bind(&r.payload)
-                .bind(&r.prev_hash.0[..])
-                .bind(&r.hash.0[..])
-                .execute(&mut *tx)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+    macro_rules! raw_inserts {
+        ($pool:expr, $create:literal, $begin:expr) => {{
+            sqlx::query($create).execute($pool).await.unwrap();
+            let t = Instant::now();
+            for chunk in log.chunks(per_tx) {
+                let mut tx = $begin.await.unwrap();
+                for r in chunk {
+                    sqlx::query("INSERT INTO raw_events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                        .bind(r.position)
+                        .bind(&r.case_id)
+                        .bind(r.version)
+                        .bind(r.recorded_at)
+                        .bind(&r.actor)
+                        .bind(&r.kind)
+                        .bind(&r.payload)
+                        .bind(&r.prev_hash.0[..])
+                        .bind(&r.hash.0[..])
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                }
+                tx.commit().await.unwrap();
+            }
+            t
+        }};
     }
+    let t = match raw.db() {
+        Db::Sqlite(store) => raw_inserts!(
+            store.pool(),
+            "CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)",
+            store.pool().begin_with("BEGIN IMMEDIATE")
+        ),
+        Db::Postgres(store) => raw_inserts!(
+            store.pool(),
+            "CREATE TABLE raw_events (position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL, recorded_at BIGINT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL)",
+            store.pool().begin()
+        ),
+    };
     let raw_secs = t.elapsed().as_secs_f64();
 
     // 4. Replay: fold decoded events; decode and fold; read from SQLite, decode and fold.
@@ -195,7 +225,7 @@ async fn run(cases: u32) {
         rate(n, batched_secs)
     );
     println!(
-        "| events, raw SQLite insert of the same bytes, same transaction sizes | {events} | {raw_secs:.2} | {} |",
+        "| events, raw insert of the same bytes, same transaction sizes | {events} | {raw_secs:.2} | {} |",
         rate(n, raw_secs)
     );
     println!(
@@ -207,7 +237,7 @@ async fn run(cases: u32) {
         rate(n, decode_secs)
     );
     println!(
-        "| replay: read case streams from SQLite + decode + fold (`replay_all`, used by rebuild) | {events} | {full_secs:.3} | {} |",
+        "| replay: read case streams from the database + decode + fold (`replay_all`, used by rebuild) | {events} | {full_secs:.3} | {} |",
         rate(n, full_secs)
     );
     println!(
@@ -219,4 +249,16 @@ async fn run(cases: u32) {
         "batched append rate / raw insert rate = {:.2} (target at least 0.33)",
         raw_secs / batched_secs
     );
+    if let Some(url) = postgres {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        for name in ["single.db", "batched.db", "raw.db"] {
+            let schema = format!("bench_{}_{}", name.replace('.', "_"), std::process::id());
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
 }
