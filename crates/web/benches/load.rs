@@ -2,8 +2,10 @@
 //! driven by wrk in another process over loopback, at 1, 16 and 64 connections.
 //!
 //! Run: `cargo bench -p probity-web --bench load` (needs `wrk`: `apt-get install wrk`).
-//! Options: `--cases N` (default 100000), `--seconds S` per run (default 10).
-//! The database is built once and kept under target/bench-data for later runs.
+//! Options: `--cases N` (default 100000), `--seconds S` per run (default 10), `--postgres URL`
+//! to run on PostgreSQL (the loaded database `probity_load_N` is built once in that server and
+//! each run works on a copy made from it as a template).
+//! The SQLite database is built once and kept under target/bench-data for later runs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -17,6 +19,7 @@ use probity_domain::{Body, Command, Reference};
 fn main() {
     let mut cases = 100_000u32;
     let mut seconds = 10u32;
+    let mut postgres: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -27,6 +30,7 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .expect("--seconds S")
             }
+            "--postgres" => postgres = Some(args.next().expect("--postgres URL")),
             _ => {}
         }
     }
@@ -39,7 +43,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(run(cases, seconds));
+    rt.block_on(run(cases, seconds, postgres));
 }
 
 fn reference_of(steps: &[scenario::Step]) -> Reference {
@@ -136,42 +140,15 @@ fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
     }
 }
 
-async fn run(cases: u32, seconds: u32) {
+async fn run(cases: u32, seconds: u32, postgres: Option<String>) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     // The loaded database is built once and kept; each run works on a fresh copy of it, so that
     // the writes of one run do not weigh on the next.
-    let pristine = dir.join(format!("load-{cases}.db"));
-    let references = {
-        let book = Casebook::new(
-            Db::connect(&format!("sqlite:{}", pristine.display()))
-                .await
-                .unwrap(),
-        );
-        eprintln!(
-            "building or checking {cases} cases in {}",
-            pristine.display()
-        );
-        let references = build(&book, cases).await;
-        let Db::Sqlite(store) = book.db() else {
-            unreachable!("built on SQLite")
-        };
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(store.pool())
-            .await
-            .unwrap();
-        references
+    let (book, references) = match &postgres {
+        None => sqlite_copy(&dir, cases).await,
+        Some(url) => postgres_copy(url, cases).await,
     };
-    let db = dir.join(format!("load-{cases}-run.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    std::fs::copy(&pristine, &db).unwrap();
-    let book = Casebook::new(
-        Db::connect(&format!("sqlite:{}", db.display()))
-            .await
-            .unwrap(),
-    );
     let counts = book.counts().await.unwrap();
     eprintln!("{} cases, {} events", counts.cases, counts.events);
     let user = format!("load.{}", std::process::id());
@@ -250,4 +227,86 @@ async fn run(cases: u32, seconds: u32) {
         "after the runs: {} events and {} audit entries, both chains intact",
         v.events, v.audit_entries
     );
+}
+
+async fn sqlite_copy(dir: &Path, cases: u32) -> (Casebook, Vec<String>) {
+    let pristine = dir.join(format!("load-{cases}.db"));
+    let references = {
+        let book = Casebook::new(
+            Db::connect(&format!("sqlite:{}", pristine.display()))
+                .await
+                .unwrap(),
+        );
+        eprintln!(
+            "building or checking {cases} cases in {}",
+            pristine.display()
+        );
+        let references = build(&book, cases).await;
+        let Db::Sqlite(store) = book.db() else {
+            unreachable!("built on SQLite")
+        };
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        references
+    };
+    let db = dir.join(format!("load-{cases}-run.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::copy(&pristine, &db).unwrap();
+    (
+        Casebook::new(
+            Db::connect(&format!("sqlite:{}", db.display()))
+                .await
+                .unwrap(),
+        ),
+        references,
+    )
+}
+
+async fn postgres_copy(url: &str, cases: u32) -> (Casebook, Vec<String>) {
+    let base = &url[..url.rfind('/').expect("a database in the URL")];
+    let pristine = format!("probity_load_{cases}");
+    let run = format!("{pristine}_run");
+    let admin = sqlx::PgPool::connect(url).await.unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&pristine)
+            .fetch_one(&admin)
+            .await
+            .unwrap();
+    if !exists {
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {pristine}")))
+            .execute(&admin)
+            .await
+            .unwrap();
+    }
+    let references = {
+        let book = Casebook::new(Db::connect(&format!("{base}/{pristine}")).await.unwrap());
+        eprintln!("building or checking {cases} cases in {base}/{pristine}");
+        let references = build(&book, cases).await;
+        let Db::Postgres(store) = book.db() else {
+            unreachable!("built on PostgreSQL")
+        };
+        store.pool().close().await;
+        references
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {run}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {run} TEMPLATE {pristine}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    (
+        Casebook::new(Db::connect(&format!("{base}/{run}")).await.unwrap()),
+        references,
+    )
 }
