@@ -8,6 +8,10 @@
 //! The SQLite database is built once and kept under target/bench-data for later runs.
 
 use std::path::{Path, PathBuf};
+
+/// The same allocator as the `probity` binary, so the server in this process runs as it does there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::Command as Process;
 
 use probity_app::accounts::NewUser;
