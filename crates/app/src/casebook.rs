@@ -224,6 +224,36 @@ impl Casebook {
         expected_version: Option<u64>,
         role: &str,
     ) -> Result<Vec<Executed>, AppError> {
+        self.execute_batch_from(items, expected_version, role, None)
+            .await
+    }
+
+    /// Runs one command on a case the caller has just loaded (to check access), without reading
+    /// it again. The version it was loaded at is the version the append expects, so a change in
+    /// between is refused, not merged.
+    pub(crate) async fn execute_loaded(
+        &self,
+        reference: &Reference,
+        command: &Command,
+        ctx: &Context,
+        role: &str,
+        case: Case,
+    ) -> Result<Executed, AppError> {
+        let version = case.version;
+        let items = [(reference.clone(), command.clone(), ctx.clone())];
+        let executed = self
+            .execute_batch_from(&items, Some(version), role, Some(case))
+            .await?;
+        Ok(executed.into_iter().next().expect("one case in, one out"))
+    }
+
+    async fn execute_batch_from(
+        &self,
+        items: &[(Reference, Command, Context)],
+        expected_version: Option<u64>,
+        role: &str,
+        mut preloaded: Option<Case>,
+    ) -> Result<Vec<Executed>, AppError> {
         let mut audit = Vec::with_capacity(items.len());
         let mut pending: BTreeMap<CaseId, Pending> = BTreeMap::new();
         let mut order: Vec<CaseId> = Vec::new();
@@ -241,7 +271,10 @@ impl Casebook {
             let p = match pending.entry(case_id) {
                 Entry::Occupied(o) => o.into_mut(),
                 Entry::Vacant(v) => {
-                    let (case, _, _) = self.state(case_id).await?;
+                    let case = match preloaded.take() {
+                        Some(case) if i == 0 => case,
+                        _ => self.state(case_id).await?.0,
+                    };
                     if case.version == 0 && !matches!(command, Command::LogMatter { .. }) {
                         return Err(AppError::NotFound(reference.clone()));
                     }

@@ -129,11 +129,19 @@ impl Casebook {
             .into());
         }
         let ctx = Context::new(Timestamp::now(), &who.username, who.body);
-        // Pin the version authorised against, so a change in between is refused, not merged.
-        match self
-            .execute(reference, command, &ctx, Some(version), who.role.code())
-            .await
-        {
+        // Decide on the state authorised against, and pin its version: a change in between is
+        // refused, not merged.
+        let outcome = match loaded {
+            Some(l) => {
+                self.execute_loaded(reference, command, &ctx, who.role.code(), l.case)
+                    .await
+            }
+            None => {
+                self.execute(reference, command, &ctx, Some(version), who.role.code())
+                    .await
+            }
+        };
+        match outcome {
             Err(AppError::Refused(r)) => {
                 self.db()
                     .audit(&[command_entry(
