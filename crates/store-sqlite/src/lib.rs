@@ -357,23 +357,37 @@ impl SqliteStore {
             });
             q.build().execute(&mut **tx).await.map_err(unavailable)?;
         }
+        // Personal data in many-row statements (party ids are never reused, so an erasure in the
+        // batch can only follow the insert of the same party).
+        let mut personal: std::collections::BTreeMap<(String, i64), (String, &str)> =
+            std::collections::BTreeMap::new();
         for a in batch {
-            let case_id = a.case_id.to_string();
             for (party, sealed) in &a.personal_data {
                 let data = serde_json::to_string(&sealed.data)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                sqlx::query("INSERT INTO personal_data (case_id, party, data, salt) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt")
-                    .bind(&case_id)
-                    .bind(i64::from(party.0))
-                    .bind(data)
-                    .bind(&sealed.salt)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(unavailable)?;
+                personal.insert(
+                    (a.case_id.to_string(), i64::from(party.0)),
+                    (data, sealed.salt.as_str()),
+                );
             }
+        }
+        let personal: Vec<_> = personal.into_iter().collect();
+        for chunk in personal.chunks(ROWS_PER_INSERT) {
+            let mut q =
+                QueryBuilder::new("INSERT INTO personal_data (case_id, party, data, salt) ");
+            q.push_values(chunk, |mut b, ((case_id, party), (data, salt))| {
+                b.push_bind(case_id.clone())
+                    .push_bind(*party)
+                    .push_bind(data.clone())
+                    .push_bind(salt.to_string());
+            });
+            q.push(" ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt");
+            q.build().execute(&mut **tx).await.map_err(unavailable)?;
+        }
+        for a in batch {
             for party in &a.erase {
                 sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
-                    .bind(&case_id)
+                    .bind(a.case_id.to_string())
                     .bind(i64::from(party.0))
                     .execute(&mut **tx)
                     .await
