@@ -124,7 +124,7 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(8)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
