@@ -23,23 +23,17 @@ pub(crate) async fn append_in(
         .fetch_optional(&mut **tx)
         .await
         .map_err(unavailable)?;
-    let (mut seq, mut prev) = match head {
+    let head = match head {
         Some(row) => {
             let h: Vec<u8> = row.get(1);
-            (
+            Some((
                 row.get::<i64, _>(0),
                 Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad audit head".into()))?,
-            )
+            ))
         }
-        None => (0, Hash::GENESIS),
+        None => None,
     };
-    let mut out = Vec::with_capacity(entries.len());
-    for e in entries {
-        seq += 1;
-        let r = AuditRecord::sealed(seq, e.clone(), prev);
-        prev = r.hash;
-        out.push(r);
-    }
+    let out = probity_store::audit::seal_entries(head, entries);
     // Many rows per statement: one trip to the database for a whole group commit.
     for chunk in out.chunks(ROWS_PER_INSERT) {
         let mut q = QueryBuilder::<Postgres>::new(

@@ -65,35 +65,6 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
 const CASE_EVENTS_JSON: &str = "SELECT json_group_array(json_array(position, version, recorded_at, actor, kind, payload, hex(prev_hash), hex(hash)))
      FROM (SELECT * FROM events WHERE case_id = $1 ORDER BY version)";
 
-/// Event records from the JSON array built by [`CASE_EVENTS_JSON`].
-fn events_from_json(id: &str, joined: Option<&str>) -> Result<Vec<EventRecord>, StoreError> {
-    type Row = (i64, i64, i64, String, String, String, String, String);
-    let rows: Vec<Row> = serde_json::from_str(joined.unwrap_or("[]"))
-        .map_err(|e| StoreError::Corrupt(format!("case {id} does not read back: {e}")))?;
-    let hash = |hex: &str| {
-        probity_domain::hex::decode(hex)
-            .and_then(|b| Hash::from_slice(&b))
-            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))
-    };
-    rows.into_iter()
-        .map(
-            |(position, version, recorded_at, actor, kind, payload, prev, this)| {
-                Ok(EventRecord {
-                    position,
-                    case_id: id.to_string(),
-                    version,
-                    recorded_at,
-                    actor,
-                    kind,
-                    payload,
-                    prev_hash: hash(&prev)?,
-                    hash: hash(&this)?,
-                })
-            },
-        )
-        .collect()
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, and brings its schema up to date.
     pub async fn open(path: &str) -> Result<Self, StoreError> {
@@ -284,16 +255,16 @@ impl SqliteStore {
             .fetch_optional(&mut **tx)
             .await
             .map_err(unavailable)?;
-        let (mut position, mut prev) = match head {
+        let head = match head {
             Some(row) => {
                 let h: Vec<u8> = row.get(1);
-                (
-                    row.get::<i64, _>(0),
-                    Hash::from_slice(&h)
+                Some(Head {
+                    position: row.get::<i64, _>(0),
+                    hash: Hash::from_slice(&h)
                         .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-                )
+                })
             }
-            None => (0, Hash::GENESIS),
+            None => None,
         };
         // Every case's current version, in one query.
         let mut current: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
@@ -310,37 +281,8 @@ impl SqliteStore {
                 current.insert(row.get(0), row.get(1));
             }
         }
-        let mut out = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
-        for a in batch {
-            let case_id = a.case_id.to_string();
-            let actual = current.get(&case_id).copied().unwrap_or(0);
-            if actual as u64 != a.expected_version {
-                return Err(StoreError::Conflict {
-                    case: a.projection.case.reference.clone(),
-                    expected: a.expected_version,
-                    actual: actual as u64,
-                });
-            }
-            for (version, e) in (actual + 1..).zip(&a.events) {
-                position += 1;
-                let r = EventRecord {
-                    position,
-                    case_id: case_id.clone(),
-                    version,
-                    recorded_at: e.recorded_at,
-                    actor: e.actor.clone(),
-                    kind: e.kind.clone(),
-                    payload: e.payload.clone(),
-                    prev_hash: prev,
-                    hash: Hash::GENESIS,
-                }
-                .sealed();
-                prev = r.hash;
-                out.push(r);
-            }
-            current.insert(case_id, actual + a.events.len() as i64);
-        }
-        for chunk in out.chunks(ROWS_PER_INSERT) {
+        let prepared = probity_store::batch::prepare(batch, head, &current)?;
+        for chunk in prepared.events.chunks(ROWS_PER_INSERT) {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) ",
             );
@@ -357,66 +299,31 @@ impl SqliteStore {
             });
             q.build().execute(&mut **tx).await.map_err(unavailable)?;
         }
-        // Personal data in many-row statements (party ids are never reused, so an erasure in the
-        // batch can only follow the insert of the same party).
-        let mut personal: std::collections::BTreeMap<(String, i64), (String, &str)> =
-            std::collections::BTreeMap::new();
-        for a in batch {
-            for (party, sealed) in &a.personal_data {
-                let data = serde_json::to_string(&sealed.data)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                personal.insert(
-                    (a.case_id.to_string(), i64::from(party.0)),
-                    (data, sealed.salt.as_str()),
-                );
-            }
-        }
-        let personal: Vec<_> = personal.into_iter().collect();
-        for chunk in personal.chunks(ROWS_PER_INSERT) {
-            let mut q =
-                QueryBuilder::new("INSERT INTO personal_data (case_id, party, data, salt) ");
-            q.push_values(chunk, |mut b, ((case_id, party), (data, salt))| {
-                b.push_bind(case_id.clone())
-                    .push_bind(*party)
-                    .push_bind(data.clone())
-                    .push_bind(salt.to_string());
+        for chunk in prepared.personal.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO personal_data (case_id, party, data, salt) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.case_id.clone())
+                    .push_bind(r.party)
+                    .push_bind(r.data.clone())
+                    .push_bind(r.salt.clone());
             });
             q.push(" ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt");
             q.build().execute(&mut **tx).await.map_err(unavailable)?;
         }
-        for a in batch {
-            for party in &a.erase {
-                sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
-                    .bind(a.case_id.to_string())
-                    .bind(i64::from(party.0))
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(unavailable)?;
-            }
+        for (case_id, party) in &prepared.erase {
+            sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
+                .bind(case_id)
+                .bind(party)
+                .execute(&mut **tx)
+                .await
+                .map_err(unavailable)?;
         }
-        // A case appended more than once in a batch keeps the rows of its last append.
-        let mut seen = std::collections::HashSet::new();
-        let mut all: Vec<&CaseProjection> = Vec::new();
-        for a in batch.iter().rev() {
-            if seen.insert(a.case_id) {
-                all.push(&a.projection);
-            }
-        }
-        all.reverse();
-        let grid_cases: std::collections::HashSet<_> = batch
-            .iter()
-            .filter(|a| a.grid_changed)
-            .map(|a| a.case_id.to_string())
-            .collect();
-        let grid: Vec<&CaseProjection> = all
-            .iter()
-            .copied()
-            .filter(|p| grid_cases.contains(&p.case.case_id))
-            .collect();
-        Self::write_projections(tx, &all, &grid)
+        Self::write_projections(tx, &prepared.projections, &prepared.grid)
             .await
             .map_err(unavailable)?;
-        Ok(out)
+        Ok(prepared.events)
     }
 }
 
@@ -445,7 +352,7 @@ impl EventStore for SqliteStore {
             .fetch_one(&self.pool)
             .await
             .map_err(unavailable)?;
-        events_from_json(&id, joined.as_deref())
+        probity_store::batch::records_from_json(&id, joined.as_deref())
     }
 
     async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
@@ -459,7 +366,7 @@ impl EventStore for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(unavailable)?;
-        let events = events_from_json(&id, events.as_deref())?;
+        let events = probity_store::batch::records_from_json(&id, events.as_deref())?;
         let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
             .map_err(|e| {
                 StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))

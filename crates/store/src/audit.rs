@@ -48,6 +48,20 @@ impl AuditRecord {
     }
 }
 
+/// Seals entries into records that follow `head` (the last sequence number and link).
+pub fn seal_entries(head: Option<(i64, Hash)>, entries: &[AuditEntry]) -> Vec<AuditRecord> {
+    let (mut seq, mut prev) = head.unwrap_or((0, Hash::GENESIS));
+    entries
+        .iter()
+        .map(|e| {
+            seq += 1;
+            let r = AuditRecord::sealed(seq, e.clone(), prev);
+            prev = r.hash;
+            r
+        })
+        .collect()
+}
+
 impl Link for AuditRecord {
     fn position(&self) -> i64 {
         self.seq

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batch;
 pub mod chain;
 pub mod conformance;
 pub mod projection;

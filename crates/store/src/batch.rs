@@ -1,0 +1,229 @@
+//! What a backend writes for a batch of appends, worked out before any SQL: the chain links,
+//! the personal-data rows, the erasures and the read-model rows. Every backend writes the same
+//! thing, so the rules of the chain live here once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::chain::{EventRecord, Hash};
+use crate::projection::CaseProjection;
+use crate::{Append, Head, StoreError};
+
+/// One row of the personal-data table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonalRow {
+    pub case_id: String,
+    pub party: i64,
+    /// The personal data as JSON.
+    pub data: String,
+    pub salt: String,
+}
+
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    /// The new events with their positions, versions and links.
+    pub events: Vec<EventRecord>,
+    pub personal: Vec<PersonalRow>,
+    /// (case id, party) whose personal data is erased, after `personal` is written.
+    pub erase: Vec<(String, i64)>,
+    /// The case rows to upsert: a case appended more than once keeps its last rows.
+    pub projections: Vec<&'a CaseProjection>,
+    /// The cases whose subject, allegation, finding and access rows are replaced.
+    pub grid: Vec<&'a CaseProjection>,
+}
+
+/// Checks each append's expected version against `current` (each case's stored version) and
+/// links its events after `head`. A stale version refuses the whole batch.
+pub fn prepare<'a>(
+    batch: &'a [Append],
+    head: Option<Head>,
+    current: &HashMap<String, i64>,
+) -> Result<Prepared<'a>, StoreError> {
+    let (mut position, mut prev) = head.map_or((0, Hash::GENESIS), |h| (h.position, h.hash));
+    let mut current = current.clone();
+    let mut events = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
+    for a in batch {
+        let case_id = a.case_id.to_string();
+        let actual = current.get(&case_id).copied().unwrap_or(0);
+        if actual as u64 != a.expected_version {
+            return Err(StoreError::Conflict {
+                case: a.projection.case.reference.clone(),
+                expected: a.expected_version,
+                actual: actual as u64,
+            });
+        }
+        for (version, e) in (actual + 1..).zip(&a.events) {
+            position += 1;
+            let r = EventRecord {
+                position,
+                case_id: case_id.clone(),
+                version,
+                recorded_at: e.recorded_at,
+                actor: e.actor.clone(),
+                kind: e.kind.clone(),
+                payload: e.payload.clone(),
+                prev_hash: prev,
+                hash: Hash::GENESIS,
+            }
+            .sealed();
+            prev = r.hash;
+            events.push(r);
+        }
+        current.insert(case_id, actual + a.events.len() as i64);
+    }
+    // Party ids are never reused, so an erasure in the batch can only follow the insert of the
+    // same party: write all inserts, then the erasures.
+    let mut personal = BTreeMap::new();
+    for a in batch {
+        for (party, sealed) in &a.personal_data {
+            let data = serde_json::to_string(&sealed.data)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            personal.insert(
+                (a.case_id.to_string(), i64::from(party.0)),
+                (data, sealed.salt.clone()),
+            );
+        }
+    }
+    let personal = personal
+        .into_iter()
+        .map(|((case_id, party), (data, salt))| PersonalRow {
+            case_id,
+            party,
+            data,
+            salt,
+        })
+        .collect();
+    let erase = batch
+        .iter()
+        .flat_map(|a| {
+            a.erase
+                .iter()
+                .map(move |p| (a.case_id.to_string(), i64::from(p.0)))
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    let mut projections: Vec<&CaseProjection> = Vec::new();
+    for a in batch.iter().rev() {
+        if seen.insert(a.case_id) {
+            projections.push(&a.projection);
+        }
+    }
+    projections.reverse();
+    let grid_cases: HashSet<_> = batch
+        .iter()
+        .filter(|a| a.grid_changed)
+        .map(|a| a.case_id.to_string())
+        .collect();
+    let grid = projections
+        .iter()
+        .copied()
+        .filter(|p| grid_cases.contains(&p.case.case_id))
+        .collect();
+    Ok(Prepared {
+        events,
+        personal,
+        erase,
+        projections,
+        grid,
+    })
+}
+
+/// Event records from the JSON array a backend builds for one case: each element
+/// `[position, version, recorded_at, actor, kind, payload, prev_hash hex, hash hex]`.
+pub fn records_from_json(
+    case_id: &str,
+    joined: Option<&str>,
+) -> Result<Vec<EventRecord>, StoreError> {
+    type Row = (i64, i64, i64, String, String, String, String, String);
+    let rows: Vec<Row> = serde_json::from_str(joined.unwrap_or("[]"))
+        .map_err(|e| StoreError::Corrupt(format!("case {case_id} does not read back: {e}")))?;
+    let hash = |hex: &str| {
+        probity_domain::hex::decode(hex)
+            .and_then(|b| Hash::from_slice(&b))
+            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))
+    };
+    rows.into_iter()
+        .map(
+            |(position, version, recorded_at, actor, kind, payload, prev, this)| {
+                Ok(EventRecord {
+                    position,
+                    case_id: case_id.to_string(),
+                    version,
+                    recorded_at,
+                    actor,
+                    kind,
+                    payload,
+                    prev_hash: hash(&prev)?,
+                    hash: hash(&this)?,
+                })
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conformance::sample_append;
+
+    #[test]
+    fn links_follow_the_head_and_stale_versions_refuse_the_batch() {
+        let head = Head {
+            position: 7,
+            hash: Hash([3; 32]),
+        };
+        let batch = [
+            sample_append(1, 0, 2),
+            sample_append(1, 2, 1),
+            sample_append(2, 0, 1),
+        ];
+        let p = prepare(&batch, Some(head), &HashMap::new()).unwrap();
+        assert_eq!(
+            p.events
+                .iter()
+                .map(|r| (r.position, r.version))
+                .collect::<Vec<_>>(),
+            [(8, 1), (9, 2), (10, 3), (11, 1)]
+        );
+        assert_eq!(p.events[0].prev_hash, Hash([3; 32]));
+        assert!(p.events.windows(2).all(|w| w[1].prev_hash == w[0].hash));
+        assert_eq!(p.projections.len(), 2, "one row per case");
+        assert_eq!(
+            p.projections[0].case.version, 3,
+            "the last append's rows win"
+        );
+        let stale = [sample_append(1, 1, 1)];
+        assert!(matches!(
+            prepare(&stale, None, &HashMap::new()),
+            Err(StoreError::Conflict { .. })
+        ));
+    }
+
+    #[test]
+    fn records_read_back_from_their_json() {
+        let batch = [sample_append(1, 0, 2)];
+        let p = prepare(&batch, None, &HashMap::new()).unwrap();
+        let json = serde_json::to_string(
+            &p.events
+                .iter()
+                .map(|r| {
+                    (
+                        r.position,
+                        r.version,
+                        r.recorded_at,
+                        &r.actor,
+                        &r.kind,
+                        &r.payload,
+                        r.prev_hash.hex(),
+                        r.hash.hex(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert_eq!(
+            records_from_json(&p.events[0].case_id, Some(&json)).unwrap(),
+            p.events
+        );
+        assert!(records_from_json("x", Some("[1]")).is_err());
+    }
+}
