@@ -247,28 +247,11 @@ impl Casebook {
         service_number: &str,
     ) -> Result<Vec<SubjectHistoryRow>, AppError> {
         let target = format!("subject:{force}/{service_number}");
-        if !access::may_view_subject_history(who) {
+        let force_code = probity_domain::force::Force::parse(force)
+            .map_err(|e| AppError::BadInput(e.to_string()))?;
+        if let Err(denial) = access::authorize_subject_history(who, force_code) {
             return Err(self
-                .deny(
-                    who,
-                    "subject.history",
-                    &target,
-                    DEFAULT_PURPOSE,
-                    Denial::Role(who.role.code()),
-                )
-                .await);
-        }
-        if let Some(own) = who.force
-            && own.code() != force
-        {
-            return Err(self
-                .deny(
-                    who,
-                    "subject.history",
-                    &target,
-                    DEFAULT_PURPOSE,
-                    Denial::OtherForce,
-                )
+                .deny(who, "subject.history", &target, DEFAULT_PURPOSE, denial)
                 .await);
         }
         let rows = self

@@ -146,12 +146,19 @@ pub fn may_list_cases(who: &Principal) -> bool {
     }
 }
 
-/// Who may read a subject's history across cases (names and outcomes of a person).
-pub fn may_view_subject_history(who: &Principal) -> bool {
-    matches!(
+/// Who may read the history across cases of a person serving with `force`: case-working roles,
+/// and force staff only for their own force's people.
+pub fn authorize_subject_history(who: &Principal, force: Force) -> Result<(), Denial> {
+    if !matches!(
         who.role,
         Role::Assessor | Role::Investigator | Role::DecisionMaker
-    )
+    ) {
+        return Err(Denial::Role(who.role.code()));
+    }
+    match who.force {
+        Some(own) if own != force => Err(Denial::OtherForce),
+        _ => Ok(()),
+    }
 }
 
 /// The standing limits on what a principal sees in lists, beside need-to-know.
@@ -444,6 +451,22 @@ mod tests {
         );
         c.publishable = true;
         assert!(authorize(&p, Access::ViewCaseFile, Some(&c), TODAY).is_ok());
+    }
+
+    #[test]
+    fn subject_histories_stay_within_role_and_force() {
+        let kent = Force::parse("kent").unwrap();
+        let essex = Force::parse("essex").unwrap();
+        assert!(authorize_subject_history(&who(Role::Investigator, None), essex).is_ok());
+        assert!(authorize_subject_history(&who(Role::Investigator, Some("kent")), kent).is_ok());
+        assert_eq!(
+            authorize_subject_history(&who(Role::Investigator, Some("kent")), essex),
+            Err(Denial::OtherForce)
+        );
+        assert_eq!(
+            authorize_subject_history(&who(Role::Analyst, None), kent),
+            Err(Denial::Role("analyst"))
+        );
     }
 
     #[test]
