@@ -161,11 +161,37 @@ async fn run(cases: u32, postgres: Option<&str>) {
         }};
     }
     let t = match raw.db() {
-        Db::Sqlite(store) => raw_inserts!(
-            store.pool(),
-            "CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)",
-            store.pool().begin_with("BEGIN IMMEDIATE")
-        ),
+        // The store's own driver: prepared single-row inserts on a connection in this thread.
+        Db::Sqlite(store) => {
+            let mut c = store.raw_connection().unwrap();
+            c.execute_batch("CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)").unwrap();
+            let t = Instant::now();
+            for chunk in log.chunks(per_tx) {
+                let tx = c
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .unwrap();
+                {
+                    let mut insert = tx.prepare_cached("INSERT INTO raw_events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").unwrap();
+                    for r in chunk {
+                        insert
+                            .execute(rusqlite::params![
+                                r.position,
+                                r.case_id,
+                                r.version,
+                                r.recorded_at,
+                                r.actor,
+                                r.kind,
+                                r.payload,
+                                &r.prev_hash.0[..],
+                                &r.hash.0[..]
+                            ])
+                            .unwrap();
+                    }
+                }
+                tx.commit().unwrap();
+            }
+            t
+        }
         Db::Postgres(store) => raw_inserts!(
             store.pool(),
             "CREATE TABLE raw_events (position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL, recorded_at BIGINT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL)",

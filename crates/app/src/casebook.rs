@@ -13,6 +13,7 @@ use probity_store::{
 };
 
 use crate::db::Db;
+use crate::recent::RecentFiles;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -139,15 +140,24 @@ struct Pending {
 #[derive(Debug, Clone)]
 pub struct Casebook {
     db: Db,
+    recent: std::sync::Arc<RecentFiles>,
 }
 
 impl Casebook {
     pub fn new(db: Db) -> Self {
-        Casebook { db }
+        Casebook {
+            db,
+            recent: Default::default(),
+        }
     }
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// Case files recently built by this process.
+    pub fn recent(&self) -> &RecentFiles {
+        &self.recent
     }
 
     async fn state(
@@ -333,7 +343,10 @@ impl Casebook {
             ));
         }
         let batch: Vec<Append> = appends.iter().map(|(a, _)| a.clone()).collect();
-        let records = self.db.append(&batch, &audit).await?;
+        let records = self.db.append(&batch, &audit).await;
+        // Whether or not the append landed, files built before it may be stale now.
+        self.recent.forget(batch.iter().map(|a| a.case_id));
+        let records = records?;
         let mut out = Vec::with_capacity(appends.len());
         let mut rest = records.as_slice();
         for (a, version) in &appends {

@@ -3,14 +3,16 @@
 
 use jiff::Timestamp;
 use probity_domain::access::{self, Access, CaseAccess, Denial, Principal};
-use probity_domain::{Command, Context, Reference, london};
+use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::{
-    AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow, Page, StoreError,
-    SubjectHistoryRow, Viewer,
+    AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow, EventStore, Page,
+    StoreError, SubjectHistoryRow, Viewer,
 };
 
-use crate::case_file::CaseFile;
+use std::sync::Arc;
+
 use crate::casebook::{AppError, Casebook, Executed, command_entry};
+use crate::recent::BuiltFile;
 
 /// Why a user reads something, recorded with the read.
 pub const DEFAULT_PURPOSE: &str = "case work";
@@ -160,15 +162,24 @@ impl Casebook {
     }
 
     /// The case file, read by `who` for `purpose`: one audit entry per read.
+    ///
+    /// The file comes as JSON, from the files recently built when the case has not changed
+    /// since (`recent.rs`); access is decided and the read audited every time.
     pub async fn case_file_as(
         &self,
         who: &Principal,
         reference: &Reference,
         purpose: &str,
-    ) -> Result<CaseFile, AppError> {
-        let (loaded, personal) = match self.load_with_personal_data(reference).await {
-            Ok(found) => found,
-            Err(AppError::NotFound(r)) => {
+    ) -> Result<bytes::Bytes, AppError> {
+        let case_id = CaseId::for_reference(reference);
+        let current = self.db().case_row(case_id).await?;
+        let kept = current
+            .as_ref()
+            .and_then(|row| self.recent().get(case_id, row.version as u64));
+        let file = match (current, kept) {
+            (_, Some(kept)) => kept,
+            (Some(_), None) => self.build_file(case_id, reference).await?,
+            (None, _) => {
                 self.db()
                     .audit(&[entry(
                         who,
@@ -179,21 +190,16 @@ impl Casebook {
                         "no such case",
                     )])
                     .await?;
-                return Err(AppError::NotFound(r));
+                return Err(AppError::NotFound(reference.clone()));
             }
-            Err(e) => return Err(e),
         };
-        if let Err(denial) = access::authorize(
-            who,
-            Access::ViewCaseFile,
-            Some(&CaseAccess::of(&loaded.case)),
-            today(),
-        ) {
+        if let Err(denial) =
+            access::authorize(who, Access::ViewCaseFile, Some(&file.access), today())
+        {
             return Err(self
                 .deny(who, "case.read", reference.as_str(), purpose, denial)
                 .await);
         }
-        let file = crate::case_file::case_file_of(loaded, &personal);
         self.db()
             .audit(&[entry(
                 who,
@@ -204,7 +210,28 @@ impl Casebook {
                 "",
             )])
             .await?;
-        Ok(file)
+        Ok(file.json.clone())
+    }
+
+    /// Reads, folds and serialises the case file, and keeps it for the reads that follow.
+    async fn build_file(
+        &self,
+        case_id: CaseId,
+        reference: &Reference,
+    ) -> Result<Arc<BuiltFile>, AppError> {
+        let (loaded, personal) = self.load_with_personal_data(reference).await?;
+        let version = loaded.case.version;
+        let access = CaseAccess::of(&loaded.case);
+        let file = crate::case_file::case_file_of(loaded, &personal);
+        let json = serde_json::to_vec(&file)
+            .map_err(|e| AppError::BadInput(format!("the case file does not serialise: {e}")))?;
+        let built = Arc::new(BuiltFile {
+            version,
+            access,
+            json: json.into(),
+        });
+        self.recent().keep(case_id, Arc::clone(&built));
+        Ok(built)
     }
 
     /// The cases `who` may see that match `query`.

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod guarded;
 pub mod migrate;
+pub mod recent;
 
 pub use casebook::{AppError, Casebook, Executed, Loaded, Verified, command_from_json, fresh_salt};
 pub use db::{DatabaseUrl, Db};

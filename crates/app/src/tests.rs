@@ -14,9 +14,12 @@ async fn book() -> (Casebook, tempfile::TempDir) {
     (Casebook::new(Db::connect(&url).await.unwrap()), dir)
 }
 
-fn pool(book: &Casebook) -> &sqlx::SqlitePool {
+/// A connection of the tests' own on the database file, as a hostile administrator would use.
+fn pool(book: &Casebook) -> sqlx::SqlitePool {
     match book.db() {
-        Db::Sqlite(s) => s.pool(),
+        Db::Sqlite(s) => {
+            sqlx::SqlitePool::connect_lazy(&format!("sqlite:{}", s.path().display())).unwrap()
+        }
         Db::Postgres(_) => unreachable!("these tests run on SQLite"),
     }
 }
@@ -198,13 +201,13 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
     assert_eq!(file.parties[0].name, None);
     assert_eq!(file.parties[1].name.as_deref(), Some("Daniel Morrow"));
     let everything: Vec<String> = sqlx::query_scalar("SELECT payload FROM events")
-        .fetch_all(pool(&book))
+        .fetch_all(&pool(&book))
         .await
         .unwrap();
     assert!(everything.iter().all(|p| !p.contains("Rowan Ashby")));
     let personal: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM personal_data WHERE data LIKE '%Rowan Ashby%'")
-            .fetch_one(pool(&book))
+            .fetch_one(&pool(&book))
             .await
             .unwrap();
     assert_eq!(personal, 0);
@@ -275,11 +278,11 @@ async fn demo_fills_once_and_rebuild_reproduces_the_read_models() {
     };
     let rows_before = snapshot(&book).await;
     sqlx::query("DELETE FROM findings")
-        .execute(pool(&book))
+        .execute(&pool(&book))
         .await
         .unwrap();
     sqlx::query("UPDATE cases SET status = 'garbage'")
-        .execute(pool(&book))
+        .execute(&pool(&book))
         .await
         .unwrap();
     let after = book.rebuild().await.unwrap();
@@ -305,13 +308,13 @@ mod tampering {
                 drive_reference(&book).await;
                 let total = book.counts().await.unwrap().events;
                 let position = i64::from(pick) % total + 1;
-                let payload: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1").bind(position).fetch_one(pool(&book)).await.unwrap();
+                let payload: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1").bind(position).fetch_one(&pool(&book)).await.unwrap();
                 let mut bytes = payload.into_bytes();
                 let i = at as usize % bytes.len();
                 bytes[i] ^= 1 << bit;
                 let changed = String::from_utf8_lossy(&bytes).into_owned();
-                sqlx::query("DROP TRIGGER events_refuse_update").execute(pool(&book)).await.unwrap();
-                sqlx::query("UPDATE events SET payload = $1 WHERE position = $2").bind(changed).bind(position).execute(pool(&book)).await.unwrap();
+                sqlx::query("DROP TRIGGER events_refuse_update").execute(&pool(&book)).await.unwrap();
+                sqlx::query("UPDATE events SET payload = $1 WHERE position = $2").bind(changed).bind(position).execute(&pool(&book)).await.unwrap();
                 match book.verify().await {
                     Err(AppError::Broken(b)) => assert_eq!(b.position, position),
                     other => panic!("tampering at {position} was not detected: {other:?}"),
@@ -410,4 +413,69 @@ mod moving {
         .await
         .unwrap();
     }
+}
+
+/// Case files are kept between reads; a change through this casebook, or through another
+/// one on the same database (another process or server), is seen at the next read.
+#[tokio::test]
+async fn a_kept_case_file_never_outlives_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("p.db").display());
+    let here = Casebook::new(Db::connect(&url).await.unwrap());
+    let elsewhere = Casebook::new(Db::connect(&url).await.unwrap());
+    drive_reference(&here).await;
+    let reference = Reference::parse(REFERENCE_CASE).unwrap();
+    let reader = probity_domain::access::Principal {
+        username: "oversight.decision-maker".into(),
+        role: probity_domain::access::Role::DecisionMaker,
+        body: Body::OversightBody,
+        force: None,
+    };
+    let read = |book: &Casebook| {
+        let (book, reference, reader) = (book.clone(), reference.clone(), reader.clone());
+        async move {
+            let json = book
+                .case_file_as(&reader, &reference, "test")
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&json).unwrap()
+        }
+    };
+    let first = read(&here).await;
+    assert_eq!(here.recent().len(), 1);
+    assert_eq!(
+        read(&here).await,
+        first,
+        "a second read is served the same file"
+    );
+    assert_eq!(first["parties"][1]["name"], "Daniel Morrow");
+
+    let ctx = Context::new(
+        scenario::morning(jiff::civil::date(2028, 4, 5)),
+        "records.officer",
+        Body::OversightBody,
+    );
+    let erase = |party| Command::ErasePersonalData {
+        party: PartyId(party),
+        reason: "retention period ended".into(),
+    };
+    // Through another casebook: this one learns of it from the version.
+    elsewhere
+        .execute(&reference, &erase(2), &ctx, None, "test")
+        .await
+        .unwrap();
+    let second = read(&here).await;
+    assert_eq!(second["version"], first["version"].as_u64().unwrap() + 1);
+    assert_eq!(second["parties"][1]["name"], serde_json::Value::Null);
+    // Through this one: the kept file is dropped at once, before any read.
+    here.execute(&reference, &erase(1), &ctx, None, "test")
+        .await
+        .unwrap();
+    assert!(here.recent().is_empty(), "erased data does not linger");
+    let third = read(&here).await;
+    assert_eq!(third["parties"][0]["name"], serde_json::Value::Null);
+    assert_eq!(
+        third,
+        serde_json::to_value(here.case_file(&reference).await.unwrap()).unwrap()
+    );
 }

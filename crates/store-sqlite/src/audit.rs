@@ -1,148 +1,78 @@
 //! The audit trail in SQLite.
 
 use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
-use tokio::sync::{mpsc, oneshot};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::{ROWS_PER_INSERT, SqliteStore, unavailable};
+use crate::SqliteStore;
+use crate::connection::unavailable;
+
+fn hash(bytes: &[u8], what: &str) -> Result<Hash, StoreError> {
+    Hash::from_slice(bytes).ok_or_else(|| StoreError::Corrupt(format!("{what} is not 32 bytes")))
+}
 
 /// Appends entries inside the caller's transaction, after the current head.
-pub(crate) async fn append_in(
-    tx: &mut Transaction<'static, Sqlite>,
+pub(crate) fn append_in(
+    tx: &Transaction<'_>,
     entries: &[AuditEntry],
 ) -> Result<Vec<AuditRecord>, StoreError> {
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await
+    let head = tx
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| {
+            s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .optional()
+        })
         .map_err(unavailable)?;
     let head = match head {
-        Some(row) => {
-            let h: Vec<u8> = row.get(1);
-            Some((
-                row.get::<i64, _>(0),
-                Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad audit head".into()))?,
-            ))
-        }
+        Some((seq, h)) => Some((seq, hash(&h, "the audit head")?)),
         None => None,
     };
     let out = probity_store::audit::seal_entries(head, entries);
-    // Many rows per statement: one trip to the database for a whole group commit.
-    for chunk in out.chunks(ROWS_PER_INSERT) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash) ",
-        );
-        q.push_values(chunk, |mut b, r| {
-            let e = &r.entry;
-            b.push_bind(r.seq)
-                .push_bind(e.recorded_at)
-                .push_bind(e.actor.clone())
-                .push_bind(e.role.clone())
-                .push_bind(e.action.clone())
-                .push_bind(e.target.clone())
-                .push_bind(e.outcome.clone())
-                .push_bind(e.purpose.clone())
-                .push_bind(e.detail.clone())
-                .push_bind(r.prev_hash.0.to_vec())
-                .push_bind(r.hash.0.to_vec());
-        });
-        q.build().execute(&mut **tx).await.map_err(unavailable)?;
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .map_err(unavailable)?;
+    for r in &out {
+        let e = &r.entry;
+        insert
+            .execute(params![
+                r.seq,
+                e.recorded_at,
+                e.actor,
+                e.role,
+                e.action,
+                e.target,
+                e.outcome,
+                e.purpose,
+                e.detail,
+                &r.prev_hash.0[..],
+                &r.hash.0[..],
+            ])
+            .map_err(unavailable)?;
     }
     Ok(out)
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<AuditRecord, StoreError> {
-    let prev: Vec<u8> = row.get(9);
-    let hash: Vec<u8> = row.get(10);
-    Ok(AuditRecord {
-        seq: row.get(0),
-        entry: AuditEntry {
-            recorded_at: row.get(1),
-            actor: row.get(2),
-            role: row.get(3),
-            action: row.get(4),
-            target: row.get(5),
-            outcome: row.get(6),
-            purpose: row.get(7),
-            detail: row.get(8),
+fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEntry, i64, Vec<u8>, Vec<u8>)> {
+    Ok((
+        AuditEntry {
+            recorded_at: row.get(1)?,
+            actor: row.get(2)?,
+            role: row.get(3)?,
+            action: row.get(4)?,
+            target: row.get(5)?,
+            outcome: row.get(6)?,
+            purpose: row.get(7)?,
+            detail: row.get(8)?,
         },
-        prev_hash: Hash::from_slice(&prev)
-            .ok_or_else(|| StoreError::Corrupt("a stored audit link is not 32 bytes".into()))?,
-        hash: Hash::from_slice(&hash)
-            .ok_or_else(|| StoreError::Corrupt("a stored audit hash is not 32 bytes".into()))?,
-    })
-}
-
-/// Entries waiting for the group commit, with whoever waits on each.
-type Waiting = (
-    Vec<AuditEntry>,
-    oneshot::Sender<Result<Vec<AuditRecord>, StoreError>>,
-);
-
-/// Group commit for audit entries that accompany no other write (reads, lists, denials):
-/// entries arriving while a commit is under way are written together in the next one, so a
-/// burst of reads costs one write transaction, not one each. Callers still wait for their
-/// entry to be committed before they answer.
-#[derive(Clone)]
-pub(crate) struct AuditWriter {
-    queue: mpsc::UnboundedSender<Waiting>,
-}
-
-impl AuditWriter {
-    pub(crate) fn spawn(writer: SqlitePool) -> AuditWriter {
-        let (queue, mut incoming) = mpsc::unbounded_channel::<Waiting>();
-        tokio::spawn(async move {
-            while let Some(first) = incoming.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < 512 {
-                    match incoming.try_recv() {
-                        Ok(more) => batch.push(more),
-                        Err(_) => break,
-                    }
-                }
-                let entries: Vec<AuditEntry> =
-                    batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
-                let written = async {
-                    let mut tx = writer
-                        .begin_with("BEGIN IMMEDIATE")
-                        .await
-                        .map_err(unavailable)?;
-                    let out = append_in(&mut tx, &entries).await?;
-                    tx.commit().await.map_err(unavailable)?;
-                    Ok::<_, StoreError>(out)
-                }
-                .await;
-                match written {
-                    Ok(records) => {
-                        let mut rest = records.as_slice();
-                        for (mine, reply) in batch {
-                            let (theirs, tail) = rest.split_at(mine.len());
-                            rest = tail;
-                            let _ = reply.send(Ok(theirs.to_vec()));
-                        }
-                    }
-                    Err(e) => {
-                        for (_, reply) in batch {
-                            let _ = reply.send(Err(StoreError::Unavailable(e.to_string())));
-                        }
-                    }
-                }
-            }
-        });
-        AuditWriter { queue }
-    }
-
-    async fn write(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        self.queue
-            .send((entries.to_vec(), reply))
-            .map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the audit writer has stopped".into()))?
-    }
+        row.get(0)?,
+        row.get(9)?,
+        row.get(10)?,
+    ))
 }
 
 impl AuditStore for SqliteStore {
@@ -150,7 +80,7 @@ impl AuditStore for SqliteStore {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
-        self.audit_writer().write(entries).await
+        self.writer().audit(entries.to_vec()).await
     }
 
     async fn read_audit(
@@ -159,26 +89,41 @@ impl AuditStore for SqliteStore {
         limit: i64,
         target: Option<&str>,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows = match target {
-            Some(t) => sqlx::query(
-                "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
-                 FROM audit WHERE target = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(t)
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await,
-            None => sqlx::query(
-                "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
-                 FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await,
-        }
-        .map_err(unavailable)?;
-        rows.iter().map(record).collect()
+        let target = target.map(str::to_string);
+        let rows = self
+            .readers()
+            .scan(move |c| {
+                let columns = "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash";
+                let rows = match &target {
+                    Some(t) => c
+                        .prepare_cached(&format!(
+                            "SELECT {columns} FROM audit WHERE target = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
+                        ))
+                        .and_then(|mut s| {
+                            s.query_map(params![t, after_seq, limit], record)?
+                                .collect::<Result<Vec<_>, _>>()
+                        }),
+                    None => c
+                        .prepare_cached(&format!(
+                            "SELECT {columns} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                        ))
+                        .and_then(|mut s| {
+                            s.query_map(params![after_seq, limit], record)?
+                                .collect::<Result<Vec<_>, _>>()
+                        }),
+                };
+                rows.map_err(unavailable)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(entry, seq, prev, h)| {
+                Ok(AuditRecord {
+                    seq,
+                    entry,
+                    prev_hash: hash(&prev, "a stored audit link")?,
+                    hash: hash(&h, "a stored audit hash")?,
+                })
+            })
+            .collect()
     }
 }

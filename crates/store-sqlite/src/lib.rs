@@ -1,9 +1,14 @@
 //! The SQLite implementation of the storage port: Probity's embedded default.
 //!
-//! One file, WAL mode; every write is a `BEGIN IMMEDIATE` transaction, so writers queue
-//! instead of failing and positions are given out in commit order.
+//! One file, WAL mode. Reads run on read-only connections in the caller's thread; every write
+//! is a `BEGIN IMMEDIATE` transaction on the one write connection, owned by its own thread, so
+//! writers queue instead of failing and positions are given out in commit order
+//! (`connection.rs`).
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use probity_domain::party::{PersonalData, SealedPersonalData};
@@ -13,25 +18,22 @@ use probity_store::{
     Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash,
     Head, StoreError,
 };
+use rusqlite::{OptionalExtension, Transaction, params};
 
 mod accounts;
 mod audit;
+mod connection;
 mod queries;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
-/// Rows per multi-row statement: well under SQLite's limit of bound parameters.
-pub(crate) const ROWS_PER_INSERT: usize = 400;
+use connection::{Readers, Writer, unavailable};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone)]
 pub struct SqliteStore {
-    /// Readers: WAL lets them run beside the writer.
-    pool: SqlitePool,
-    /// One connection for writes, so writers queue in order instead of spinning on a lock.
-    writer: SqlitePool,
-    audit: audit::AuditWriter,
+    readers: Arc<Readers>,
+    writer: Writer,
+    path: PathBuf,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -40,21 +42,50 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
-pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+macro_rules! event_columns {
+    () => {
+        "position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash"
+    };
+}
+const EVENT_COLUMNS: &str = event_columns!();
+
+/// An event row as stored; the hashes are checked for length when turned into a record.
+type RawEvent = (
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    Vec<u8>,
+);
+
+fn raw_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+    ))
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
-    let prev: Vec<u8> = row.get(7);
-    let hash: Vec<u8> = row.get(8);
+fn record(raw: RawEvent) -> Result<EventRecord, StoreError> {
+    let (position, case_id, version, recorded_at, actor, kind, payload, prev, hash) = raw;
     Ok(EventRecord {
-        position: row.get(0),
-        case_id: row.get(1),
-        version: row.get(2),
-        recorded_at: row.get(3),
-        actor: row.get(4),
-        kind: row.get(5),
-        payload: row.get(6),
+        position,
+        case_id,
+        version,
+        recorded_at,
+        actor,
+        kind,
+        payload,
         prev_hash: Hash::from_slice(&prev)
             .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
         hash: Hash::from_slice(&hash)
@@ -62,8 +93,21 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<EventRecord, StoreError> {
     })
 }
 
-const CASE_EVENTS_JSON: &str = "SELECT json_group_array(json_array(position, version, recorded_at, actor, kind, payload, hex(prev_hash), hex(hash)))
-     FROM (SELECT * FROM events WHERE case_id = $1 ORDER BY version)";
+fn events_of(c: &rusqlite::Connection, case_id: &str) -> Result<Vec<EventRecord>, StoreError> {
+    let raw: Vec<RawEvent> = c
+        .prepare_cached(concat!(
+            "SELECT ",
+            event_columns!(),
+            " FROM events WHERE case_id = ?1 ORDER BY version"
+        ))
+        .and_then(|mut s| s.query_map([case_id], raw_event)?.collect())
+        .map_err(unavailable)?;
+    raw.into_iter().map(record).collect()
+}
+
+fn personal(data: &str) -> Result<PersonalData, StoreError> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, and brings its schema up to date.
@@ -75,49 +119,61 @@ impl SqliteStore {
                 StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        let options = SqliteConnectOptions::from_str(&format!("sqlite:{path}"))
+        // The schema is migrated with sqlx's migrator (shared with PostgreSQL's layout of
+        // versions); the connection is closed before the store's own are opened.
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite:{path}"))
             .map_err(|_| StoreError::BadUrl(format!("sqlite:{path}")))?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        // SQLite's own checkpoint on commit (every 1,000 pages) keeps the log short; attempts to
-        // move it off the write path let the log grow without end under steady reads, or
-        // stalled writers behind RESTART checkpoints (see BENCHMARKS.md).
-        let writer = SqlitePoolOptions::new()
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(10));
+        let migrating = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
-        MIGRATOR
-            .run(&writer)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {path}: {e}")))?;
-        let audit = audit::AuditWriter::spawn(writer.clone());
+        MIGRATOR
+            .run(&migrating)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot migrate {path}: {e}")))?;
+        migrating.close().await;
+        let path = PathBuf::from(path);
         Ok(SqliteStore {
-            pool,
-            writer,
-            audit,
+            readers: Arc::new(Readers::new(path.clone())),
+            writer: Writer::start(path.clone())?,
+            path,
         })
     }
 
-    /// The read pool, for benchmarks and for tests that play a hostile administrator.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// A read-write connection of its own on the same file, outside the store's discipline:
+    /// for benchmarks and for tests that play a hostile administrator.
+    pub fn raw_connection(&self) -> Result<rusqlite::Connection, StoreError> {
+        let c = rusqlite::Connection::open(&self.path).map_err(unavailable)?;
+        connection::configure(&c).map_err(unavailable)?;
+        Ok(c)
     }
 
-    pub(crate) fn audit_writer(&self) -> &audit::AuditWriter {
-        &self.audit
+    /// Copies the write-ahead log into the database file and empties it, so that the file
+    /// alone holds everything (before copying it, say).
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        self.writer
+            .run(|c| {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    .map_err(unavailable)
+            })
+            .await
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    pub(crate) fn readers(&self) -> &Arc<Readers> {
+        &self.readers
     }
 
     /// The single write connection; every write transaction goes through it.
-    pub(crate) fn writer(&self) -> &SqlitePool {
+    pub(crate) fn writer(&self) -> &Writer {
         &self.writer
     }
 
@@ -130,199 +186,162 @@ impl SqliteStore {
     }
 
     /// Writes the read-model rows of `projections`: each case row upserted; the subject,
-    /// allegation, finding and access rows replaced for the cases in `grid`. Many rows per
-    /// statement, so a batch of cases costs a handful of trips to the database.
-    async fn write_projections(
-        tx: &mut Transaction<'static, Sqlite>,
+    /// allegation, finding and access rows replaced for the cases in `grid`.
+    fn write_projections(
+        tx: &Transaction<'_>,
         projections: &[&CaseProjection],
         grid: &[&CaseProjection],
-    ) -> Result<(), sqlx::Error> {
-        for chunk in projections.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable) ",
-            );
-            q.push_values(chunk, |mut b, p| {
-                let c = &p.case;
-                b.push_bind(c.case_id.clone())
-                    .push_bind(c.reference.clone())
-                    .push_bind(c.kind.clone())
-                    .push_bind(c.force.clone())
-                    .push_bind(c.status.clone())
-                    .push_bind(c.received_on.clone())
-                    .push_bind(c.mode.clone())
-                    .push_bind(c.sexual_misconduct)
-                    .push_bind(c.published_on.clone())
-                    .push_bind(c.version)
-                    .push_bind(c.restricted)
-                    .push_bind(c.publishable);
-            });
-            q.push(
-                " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
-                  sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
-                  version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
-            );
-            q.build().execute(&mut **tx).await?;
+    ) -> rusqlite::Result<()> {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
+               sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
+               version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
+        )?;
+        for p in projections {
+            let c = &p.case;
+            upsert.execute(params![
+                c.case_id,
+                c.reference,
+                c.kind,
+                c.force,
+                c.status,
+                c.received_on,
+                c.mode,
+                c.sexual_misconduct,
+                c.published_on,
+                c.version,
+                c.restricted,
+                c.publishable,
+            ])?;
         }
         if grid.is_empty() {
             return Ok(());
         }
-        for chunk in grid.chunks(ROWS_PER_INSERT) {
-            for table in ["subjects", "allegations", "findings", "case_access"] {
-                let mut q =
-                    QueryBuilder::<Sqlite>::new(format!("DELETE FROM {table} WHERE case_id IN ("));
-                let mut ids = q.separated(", ");
-                for p in chunk {
-                    ids.push_bind(p.case.case_id.clone());
-                }
-                q.push(")");
-                q.build().execute(&mut **tx).await?;
+        for table in ["subjects", "allegations", "findings", "case_access"] {
+            let mut delete =
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?;
+            for p in grid {
+                delete.execute([&p.case.case_id])?;
             }
         }
-        let subjects: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.subjects.iter().map(move |s| (&p.case.case_id, s)))
-            .collect();
-        for chunk in subjects.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) ",
-            );
-            q.push_values(chunk, |mut b, (id, s)| {
-                b.push_bind((*id).clone())
-                    .push_bind(s.party)
-                    .push_bind(s.subject_kind.clone())
-                    .push_bind(s.rank.clone())
-                    .push_bind(s.service_number.clone())
-                    .push_bind(s.force.clone())
-                    .push_bind(s.former);
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let allegations: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.allegations.iter().map(move |a| (&p.case.case_id, a)))
-            .collect();
-        for chunk in allegations.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO allegations (case_id, allegation, category) ",
-            );
-            q.push_values(chunk, |mut b, (id, a)| {
-                b.push_bind((*id).clone())
-                    .push_bind(a.allegation)
-                    .push_bind(a.category.clone());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let access: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.access.iter().map(move |a| (&p.case.case_id, a)))
-            .collect();
-        for chunk in access.chunks(ROWS_PER_INSERT) {
-            let mut q =
-                QueryBuilder::<Sqlite>::new("INSERT INTO case_access (case_id, username, until) ");
-            q.push_values(chunk, |mut b, (id, (user, until))| {
-                b.push_bind((*id).clone())
-                    .push_bind(user.clone())
-                    .push_bind(until.clone());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let findings: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.findings.iter().map(move |f| (&p.case.case_id, f)))
-            .collect();
-        for chunk in findings.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) ",
-            );
-            q.push_values(chunk, |mut b, (id, f)| {
-                b.push_bind((*id).clone())
-                    .push_bind(f.subject)
-                    .push_bind(f.allegation)
-                    .push_bind(f.opinion.clone())
-                    .push_bind(f.determination.clone())
-                    .push_bind(f.outcome.clone());
-            });
-            q.build().execute(&mut **tx).await?;
+        let mut subject = tx.prepare_cached(
+            "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut allegation = tx.prepare_cached(
+            "INSERT INTO allegations (case_id, allegation, category) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut access = tx.prepare_cached(
+            "INSERT INTO case_access (case_id, username, until) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut finding = tx.prepare_cached(
+            "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for p in grid {
+            let id = &p.case.case_id;
+            for s in &p.subjects {
+                subject.execute(params![
+                    id,
+                    s.party,
+                    s.subject_kind,
+                    s.rank,
+                    s.service_number,
+                    s.force,
+                    s.former
+                ])?;
+            }
+            for a in &p.allegations {
+                allegation.execute(params![id, a.allegation, a.category])?;
+            }
+            for (user, until) in &p.access {
+                access.execute(params![id, user, until])?;
+            }
+            for f in &p.findings {
+                finding.execute(params![
+                    id,
+                    f.subject,
+                    f.allegation,
+                    f.opinion,
+                    f.determination,
+                    f.outcome
+                ])?;
+            }
         }
         Ok(())
     }
 
-    async fn append_in(
-        tx: &mut Transaction<'static, Sqlite>,
-        batch: &[Append],
-    ) -> Result<Vec<EventRecord>, StoreError> {
-        let head = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await
+    fn append_in(tx: &Transaction<'_>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+        let head = tx
+            .prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+            .and_then(|mut s| {
+                s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                    .optional()
+            })
             .map_err(unavailable)?;
         let head = match head {
-            Some(row) => {
-                let h: Vec<u8> = row.get(1);
-                Some(Head {
-                    position: row.get::<i64, _>(0),
-                    hash: Hash::from_slice(&h)
-                        .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-                })
-            }
+            Some((position, h)) => Some(Head {
+                position,
+                hash: Hash::from_slice(&h)
+                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
+            }),
             None => None,
         };
-        // Every case's current version, in one query.
-        let mut current: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-        for chunk in batch.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT case_id, MAX(version) FROM events WHERE case_id IN (",
-            );
-            let mut ids = q.separated(", ");
-            for a in chunk {
-                ids.push_bind(a.case_id.to_string());
-            }
-            q.push(") GROUP BY case_id");
-            for row in q.build().fetch_all(&mut **tx).await.map_err(unavailable)? {
-                current.insert(row.get(0), row.get(1));
+        let mut current: HashMap<String, i64> = HashMap::new();
+        {
+            let mut version = tx
+                .prepare_cached("SELECT MAX(version) FROM events WHERE case_id = ?1")
+                .map_err(unavailable)?;
+            for a in batch {
+                let id = a.case_id.to_string();
+                let v: Option<i64> = version
+                    .query_row([&id], |r| r.get(0))
+                    .map_err(unavailable)?;
+                if let Some(v) = v {
+                    current.insert(id, v);
+                }
             }
         }
         let prepared = probity_store::batch::prepare(batch, head, &current)?;
-        for chunk in prepared.events.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.position)
-                    .push_bind(r.case_id.clone())
-                    .push_bind(r.version)
-                    .push_bind(r.recorded_at)
-                    .push_bind(r.actor.clone())
-                    .push_bind(r.kind.clone())
-                    .push_bind(r.payload.clone())
-                    .push_bind(r.prev_hash.0.to_vec())
-                    .push_bind(r.hash.0.to_vec());
-            });
-            q.build().execute(&mut **tx).await.map_err(unavailable)?;
-        }
-        for chunk in prepared.personal.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO personal_data (case_id, party, data, salt) ",
-            );
-            q.push_values(chunk, |mut b, r| {
-                b.push_bind(r.case_id.clone())
-                    .push_bind(r.party)
-                    .push_bind(r.data.clone())
-                    .push_bind(r.salt.clone());
-            });
-            q.push(" ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt");
-            q.build().execute(&mut **tx).await.map_err(unavailable)?;
-        }
-        for (case_id, party) in &prepared.erase {
-            sqlx::query("DELETE FROM personal_data WHERE case_id = $1 AND party = $2")
-                .bind(case_id)
-                .bind(party)
-                .execute(&mut **tx)
-                .await
+        let mut insert = tx
+            .prepare_cached(&format!(
+                "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))
+            .map_err(unavailable)?;
+        for r in &prepared.events {
+            insert
+                .execute(params![
+                    r.position,
+                    r.case_id,
+                    r.version,
+                    r.recorded_at,
+                    r.actor,
+                    r.kind,
+                    r.payload,
+                    &r.prev_hash.0[..],
+                    &r.hash.0[..],
+                ])
                 .map_err(unavailable)?;
         }
-        Self::write_projections(tx, &prepared.projections, &prepared.grid)
-            .await
+        let mut keep = tx
+            .prepare_cached(
+                "INSERT INTO personal_data (case_id, party, data, salt) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt",
+            )
             .map_err(unavailable)?;
+        for r in &prepared.personal {
+            keep.execute(params![r.case_id, r.party, r.data, r.salt])
+                .map_err(unavailable)?;
+        }
+        let mut erase = tx
+            .prepare_cached("DELETE FROM personal_data WHERE case_id = ?1 AND party = ?2")
+            .map_err(unavailable)?;
+        for (case_id, party) in &prepared.erase {
+            erase
+                .execute(params![case_id, party])
+                .map_err(unavailable)?;
+        }
+        Self::write_projections(tx, &prepared.projections, &prepared.grid).map_err(unavailable)?;
         Ok(prepared.events)
     }
 }
@@ -333,53 +352,41 @@ impl EventStore for SqliteStore {
         batch: &[Append],
         audit: &[AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let mut tx = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
+        let (batch, audit) = (batch.to_vec(), audit.to_vec());
+        self.writer
+            .transaction(move |tx| {
+                let out = Self::append_in(tx, &batch)?;
+                audit::append_in(tx, &audit)?;
+                Ok(out)
+            })
             .await
-            .map_err(unavailable)?;
-        let out = Self::append_in(&mut tx, batch).await?;
-        audit::append_in(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(out)
     }
 
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
-        // One row, built in SQLite: a case's events cross the driver as a single JSON array.
         let id = case_id.to_string();
-        let joined: Option<String> = sqlx::query_scalar(CASE_EVENTS_JSON)
-            .bind(&id)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        probity_store::batch::records_from_json(&id, joined.as_deref())
+        self.readers.read(|c| events_of(c, &id))
     }
 
     async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
         let id = case_id.to_string();
-        let (events, personal): (Option<String>, Option<String>) = sqlx::query_as(
-            "SELECT (SELECT json_group_array(json_array(position, version, recorded_at, actor, kind, payload, hex(prev_hash), hex(hash)))
-                     FROM (SELECT * FROM events WHERE case_id = $1 ORDER BY version)),
-                    (SELECT json_group_array(json_array(party, data)) FROM personal_data WHERE case_id = $1)",
-        )
-        .bind(&id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        let events = probity_store::batch::records_from_json(&id, events.as_deref())?;
-        let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
-            .map_err(|e| {
-                StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))
-            })?;
-        let personal = rows
-            .into_iter()
-            .map(|(party, data)| {
-                serde_json::from_str(&data)
-                    .map(|d| (PartyId(party), d))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok((events, personal))
+        self.readers.read(|c| {
+            // Events and personal data from one snapshot.
+            c.execute_batch("BEGIN").map_err(unavailable)?;
+            let events = events_of(c, &id)?;
+            let rows: Vec<(u32, String)> = c
+                .prepare_cached("SELECT party, data FROM personal_data WHERE case_id = ?1")
+                .and_then(|mut s| {
+                    s.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect()
+                })
+                .map_err(unavailable)?;
+            c.execute_batch("COMMIT").map_err(unavailable)?;
+            let personal = rows
+                .into_iter()
+                .map(|(party, data)| Ok((PartyId(party), personal(&data)?)))
+                .collect::<Result<_, StoreError>>()?;
+            Ok((events, personal))
+        })
     }
 
     async fn read_log(
@@ -387,13 +394,17 @@ impl EventStore for SqliteStore {
         after_position: i64,
         limit: i64,
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2")
-            .bind(after_position)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        rows.iter().map(record).collect()
+        let raw: Vec<RawEvent> = self
+            .readers
+            .scan(move |c| {
+                c.prepare_cached(&format!(
+                    "SELECT {EVENT_COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
+                ))
+                .and_then(|mut s| s.query_map([after_position, limit], raw_event)?.collect())
+                .map_err(unavailable)
+            })
+            .await?;
+        raw.into_iter().map(record).collect()
     }
 
     async fn read_streams(
@@ -401,35 +412,46 @@ impl EventStore for SqliteStore {
         after_case_id: &str,
         limit: i64,
     ) -> Result<Vec<CaseStream>, StoreError> {
-        // One row per case, joined in SQLite: far fewer rows cross the driver than one per event.
-        // The separator, U+001E, never occurs raw in JSON text.
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT case_id, group_concat(payload, char(30) ORDER BY version) FROM events
-             WHERE case_id > $1 GROUP BY case_id ORDER BY case_id LIMIT $2",
-        )
-        .bind(after_case_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        Ok(rows
-            .into_iter()
-            .map(|(case_id, joined)| CaseStream {
-                case_id,
-                payloads: joined.split('\u{1e}').map(str::to_string).collect(),
+        let after = after_case_id.to_string();
+        self.readers
+            .scan(move |c| {
+                let mut streams: Vec<CaseStream> = Vec::new();
+                let mut s = c
+                    .prepare_cached(
+                        "SELECT case_id, payload FROM events
+                         WHERE case_id IN (SELECT DISTINCT case_id FROM events WHERE case_id > ?1 ORDER BY case_id LIMIT ?2)
+                         ORDER BY case_id, version",
+                    )
+                    .map_err(unavailable)?;
+                let mut rows = s.query(params![after, limit]).map_err(unavailable)?;
+                while let Some(row) = rows.next().map_err(unavailable)? {
+                    let case_id = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(unavailable)?;
+                    let payload: String = row.get(1).map_err(unavailable)?;
+                    match streams.last_mut() {
+                        Some(last) if last.case_id == case_id => last.payloads.push(payload),
+                        _ => streams.push(CaseStream {
+                            case_id: case_id.to_string(),
+                            payloads: vec![payload],
+                        }),
+                    }
+                }
+                Ok(streams)
             })
-            .collect())
+            .await
     }
 
     async fn head(&self) -> Result<Option<Head>, StoreError> {
-        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        row.map(|r| {
-            let h: Vec<u8> = r.get(1);
+        let row = self.readers.read(|c| {
+            c.prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
+                .and_then(|mut s| {
+                    s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                        .optional()
+                })
+                .map_err(unavailable)
+        })?;
+        row.map(|(position, h)| {
             Ok(Head {
-                position: r.get(0),
+                position,
                 hash: Hash::from_slice(&h)
                     .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
             })
@@ -442,89 +464,98 @@ impl EventStore for SqliteStore {
         case_id: CaseId,
         party: PartyId,
     ) -> Result<Option<PersonalData>, StoreError> {
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
-                .bind(case_id.to_string())
-                .bind(i64::from(party.0))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?;
-        data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()
+        let data: Option<String> = self.readers.read(|c| {
+            c.prepare_cached("SELECT data FROM personal_data WHERE case_id = ?1 AND party = ?2")
+                .and_then(|mut s| {
+                    s.query_row(params![case_id.to_string(), party.0], |r| r.get(0))
+                        .optional()
+                })
+                .map_err(unavailable)
+        })?;
+        data.as_deref().map(personal).transpose()
     }
 
     async fn sealed_personal_data(
         &self,
         case_id: CaseId,
     ) -> Result<Vec<(PartyId, SealedPersonalData)>, StoreError> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT party, data, salt FROM personal_data WHERE case_id = $1 ORDER BY party",
-        )
-        .bind(case_id.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(unavailable)?;
+        let rows: Vec<(u32, String, String)> = self.readers.read(|c| {
+            c.prepare_cached(
+                "SELECT party, data, salt FROM personal_data WHERE case_id = ?1 ORDER BY party",
+            )
+            .and_then(|mut s| {
+                s.query_map([case_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect()
+            })
+            .map_err(unavailable)
+        })?;
         rows.into_iter()
             .map(|(party, data, salt)| {
-                let party = u32::try_from(party)
-                    .map_err(|_| StoreError::Corrupt(format!("party {party}")))?;
-                let data =
-                    serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok((PartyId(party), SealedPersonalData { data, salt }))
+                Ok((
+                    PartyId(party),
+                    SealedPersonalData {
+                        data: personal(&data)?,
+                        salt,
+                    },
+                ))
             })
             .collect()
     }
 
     async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let mut tx = self
-            .writer
-            .begin_with("BEGIN IMMEDIATE")
+        let all = all.to_vec();
+        self.writer
+            .transaction(move |tx| {
+                for table in [
+                    "cases",
+                    "subjects",
+                    "allegations",
+                    "findings",
+                    "case_access",
+                ] {
+                    tx.execute(&format!("DELETE FROM {table}"), [])
+                        .map_err(unavailable)?;
+                }
+                let all: Vec<&CaseProjection> = all.iter().collect();
+                Self::write_projections(tx, &all, &all).map_err(unavailable)
+            })
             .await
-            .map_err(unavailable)?;
-        for table in [
-            "DELETE FROM cases",
-            "DELETE FROM subjects",
-            "DELETE FROM allegations",
-            "DELETE FROM findings",
-            "DELETE FROM case_access",
-        ] {
-            sqlx::query(table)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        }
-        let all: Vec<&CaseProjection> = all.iter().collect();
-        Self::write_projections(&mut tx, &all, &all)
-            .await
-            .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
     }
 
     async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
-        let row = sqlx::query(queries::CASE_ROW_BY_ID)
-            .bind(case_id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        Ok(row.as_ref().map(queries::case_row))
+        self.readers.read(|c| {
+            c.prepare_cached(queries::CASE_ROW_BY_ID)
+                .and_then(|mut s| {
+                    s.query_row([case_id.to_string()], queries::case_row)
+                        .optional()
+                })
+                .map_err(unavailable)
+        })
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
-                    (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        Ok(Counts {
-            events: row.get(0),
-            cases: row.get(1),
-            subjects: row.get(2),
-            allegations: row.get(3),
-            findings: row.get(4),
-            personal_data: row.get(5),
-        })
+        self.readers
+            .scan(|c| {
+                c.query_row(
+                    "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
+                            (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
+                    [],
+                    |r| {
+                        Ok(Counts {
+                            events: r.get(0)?,
+                            cases: r.get(1)?,
+                            subjects: r.get(2)?,
+                            allegations: r.get(3)?,
+                            findings: r.get(4)?,
+                            personal_data: r.get(5)?,
+                        })
+                    },
+                )
+                .map_err(unavailable)
+            })
+            .await
     }
 }
 

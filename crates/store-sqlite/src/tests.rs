@@ -35,7 +35,11 @@ async fn the_database_refuses_update_and_delete_on_the_log() {
         "UPDATE events SET payload = '{}' WHERE position = 1",
         "DELETE FROM events WHERE position = 2",
     ] {
-        let err = sqlx::query(sql).execute(store.pool()).await.unwrap_err();
+        let err = store
+            .raw_connection()
+            .unwrap()
+            .execute(sql, [])
+            .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(store.counts().await.unwrap().events, 2);
@@ -52,7 +56,7 @@ async fn reopening_keeps_everything() {
         .await
         .unwrap();
     let head = store.head().await.unwrap();
-    store.pool().close().await;
+    drop(store);
     let again = SqliteStore::open(path).await.unwrap();
     assert_eq!(again.head().await.unwrap(), head);
 }
@@ -80,15 +84,12 @@ async fn tampering_with_a_stored_event_is_detected() {
             .await
             .unwrap();
         assert_eq!(verify(&store).await, Ok(()));
-        sqlx::query("DROP TRIGGER events_refuse_update")
-            .execute(store.pool())
-            .await
+        let admin = store.raw_connection().unwrap();
+        admin
+            .execute_batch("DROP TRIGGER events_refuse_update")
             .unwrap();
         let sql = format!("UPDATE events SET {column} = {value} WHERE position = 2");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(store.pool())
-            .await
-            .unwrap();
+        admin.execute(&sql, []).unwrap();
         let broken = verify(&store).await.unwrap_err();
         assert_eq!(broken.position, 2, "{column}");
     }

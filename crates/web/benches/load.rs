@@ -249,10 +249,7 @@ async fn sqlite_copy(dir: &Path, cases: u32) -> (Casebook, Vec<String>) {
         let Db::Sqlite(store) = book.db() else {
             unreachable!("built on SQLite")
         };
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(store.pool())
-            .await
-            .unwrap();
+        store.checkpoint().await.unwrap();
         references
     };
     let db = dir.join(format!("load-{cases}-run.db"));

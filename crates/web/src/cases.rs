@@ -156,11 +156,17 @@ pub async fn show(
     ApiQuery(p): ApiQuery<ReadParams>,
 ) -> ApiResult<impl IntoResponse> {
     let r = reference(&raw)?;
-    let file = state
+    let json = state
         .book
         .case_file_as(&user.principal, &r, &purpose(&headers, p.purpose))
         .await?;
-    Ok(axum::Json(file))
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        json,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -1,0 +1,129 @@
+//! Case files recently built, kept in memory by case and version.
+//!
+//! A case file depends only on the case's events and its parties' personal data, and both
+//! change only by appending events, which moves the case's version on. So a file built at
+//! version v serves every read while the case is still at v: a read checks the version in the
+//! read model (one indexed row) instead of reading, folding and serialising the whole stream.
+//! Appends made through this process drop the case's entry at once, so erased personal data
+//! does not linger in memory; appends by another process or server are caught by the version
+//! check. Access is still decided, and every read still audited, on each request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use probity_domain::CaseId;
+use probity_domain::access::CaseAccess;
+
+/// Case files kept at most (about 6 KB each for a typical case).
+pub const CAPACITY: usize = 4096;
+
+/// A case file as built at one version: the facts access is decided on, and its JSON.
+#[derive(Debug)]
+pub struct BuiltFile {
+    pub version: u64,
+    pub access: CaseAccess,
+    pub json: bytes::Bytes,
+}
+
+#[derive(Debug, Default)]
+pub struct RecentFiles {
+    files: Mutex<HashMap<CaseId, Arc<BuiltFile>>>,
+}
+
+impl RecentFiles {
+    /// The file of `case_id` if it was built at `version`.
+    pub fn get(&self, case_id: CaseId, version: u64) -> Option<Arc<BuiltFile>> {
+        let files = self.files.lock().ok()?;
+        files
+            .get(&case_id)
+            .filter(|f| f.version == version)
+            .cloned()
+    }
+
+    pub fn keep(&self, case_id: CaseId, file: Arc<BuiltFile>) {
+        if let Ok(mut files) = self.files.lock() {
+            if files.len() >= CAPACITY && !files.contains_key(&case_id) {
+                // The map's order is its hash order: this drops an arbitrary entry.
+                if let Some(victim) = files.keys().next().copied() {
+                    files.remove(&victim);
+                }
+            }
+            // A slower reader must not put back an older version than one already kept.
+            match files.get(&case_id) {
+                Some(kept) if kept.version > file.version => {}
+                _ => {
+                    files.insert(case_id, file);
+                }
+            }
+        }
+    }
+
+    /// Drops the files of cases that have just changed.
+    pub fn forget(&self, cases: impl IntoIterator<Item = CaseId>) {
+        if let Ok(mut files) = self.files.lock() {
+            for case_id in cases {
+                files.remove(&case_id);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.lock().map(|f| f.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use probity_domain::Reference;
+
+    fn id(n: usize) -> CaseId {
+        CaseId::for_reference(&Reference::parse(&format!("T/{n}")).unwrap())
+    }
+
+    fn file(version: u64) -> Arc<BuiltFile> {
+        Arc::new(BuiltFile {
+            version,
+            access: CaseAccess::default(),
+            json: bytes::Bytes::from(format!("{{\"version\":{version}}}")),
+        })
+    }
+
+    #[test]
+    fn a_file_serves_only_its_own_version() {
+        let recent = RecentFiles::default();
+        recent.keep(id(1), file(3));
+        assert!(recent.get(id(1), 3).is_some());
+        assert!(recent.get(id(1), 4).is_none(), "the case has moved on");
+        assert!(recent.get(id(2), 3).is_none());
+    }
+
+    #[test]
+    fn an_older_build_does_not_replace_a_newer_one() {
+        let recent = RecentFiles::default();
+        recent.keep(id(1), file(5));
+        recent.keep(id(1), file(4));
+        assert!(recent.get(id(1), 5).is_some());
+        recent.keep(id(1), file(6));
+        assert!(recent.get(id(1), 6).is_some());
+    }
+
+    #[test]
+    fn forgetting_drops_the_file_and_the_store_stays_bounded() {
+        let recent = RecentFiles::default();
+        for n in 0..CAPACITY + 10 {
+            recent.keep(id(n), file(1));
+        }
+        assert_eq!(recent.len(), CAPACITY);
+        let kept = (0..CAPACITY + 10)
+            .find(|n| recent.get(id(*n), 1).is_some())
+            .unwrap();
+        recent.forget([id(kept)]);
+        assert!(recent.get(id(kept), 1).is_none());
+        assert_eq!(recent.len(), CAPACITY - 1);
+    }
+}

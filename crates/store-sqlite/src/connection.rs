@@ -1,0 +1,236 @@
+//! How the store talks to SQLite: read-only connections used on the caller's thread, and one
+//! write connection owned by a thread of its own.
+//!
+//! SQLite is a library, not a server: a point read costs a few microseconds in the caller's
+//! thread, far less than handing it to a worker thread and waking the caller again. Reads
+//! therefore run where they are asked for (scans go to tokio's blocking pool). Writes are
+//! serialised through one connection on the writer thread, so that positions follow commit
+//! order and no writer spins on SQLite's lock; audit entries that accompany no other write are
+//! group-committed there.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use probity_store::{AuditEntry, AuditRecord, StoreError};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use tokio::sync::oneshot;
+
+/// Read connections kept for reuse; more are opened when all are busy.
+const IDLE_READERS: usize = 16;
+/// Entries written in one group commit at most.
+const GROUP_COMMIT: usize = 1024;
+
+pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+/// True when `e` is a UNIQUE or PRIMARY KEY violation.
+pub(crate) fn is_duplicate(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+pub(crate) fn configure(c: &Connection) -> rusqlite::Result<()> {
+    c.busy_timeout(Duration::from_secs(10))?;
+    c.set_prepared_statement_cache_capacity(64);
+    // No memory map: SQLite drops a connection's map with its page cache whenever another
+    // connection has committed, and under a steady stream of audit commits the unmapping and
+    // page faults cost more than reads into the cache (measured; BENCHMARKS.md).
+    // SQLite's own checkpoint every 1,000 pages: at 8,000 reads ran faster but the longer
+    // checkpoints put the p99 at 230 ms instead of 50 (BENCHMARKS.md).
+    c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+}
+
+/// Read-only connections on the database file.
+pub(crate) struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl Readers {
+    pub(crate) fn new(path: PathBuf) -> Readers {
+        Readers {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn open(&self) -> Result<Connection, StoreError> {
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(unavailable)?;
+        configure(&c).map_err(unavailable)?;
+        Ok(c)
+    }
+
+    /// Runs `f` on a read connection in this thread: for point reads of a few rows.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let taken = self.idle.lock().map(|mut idle| idle.pop()).ok().flatten();
+        let c = match taken {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        let out = f(&c);
+        // A connection goes back only without a transaction left open.
+        if !c.is_autocommit() && c.execute_batch("ROLLBACK").is_err() {
+            return out;
+        }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < IDLE_READERS
+        {
+            idle.push(c);
+        }
+        out
+    }
+
+    /// Runs `f` on a read connection in tokio's blocking pool: for scans that may take a while.
+    pub(crate) async fn scan<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.read(f))
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("a read stopped: {e}")))?
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Job {
+    /// Audit entries with no other write: committed together with those queued beside them.
+    Audit(Vec<AuditEntry>, Reply<Vec<AuditRecord>>),
+    /// A write transaction of its own (the closure begins and commits it).
+    Run(Box<dyn FnOnce(&mut Connection) + Send>),
+}
+
+/// The one write connection, owned by its own thread.
+#[derive(Clone)]
+pub(crate) struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable("the database writer has stopped".into())
+}
+
+impl Writer {
+    /// Opens the write connection and starts its thread; the thread ends when the last
+    /// handle is dropped.
+    pub(crate) fn start(path: PathBuf) -> Result<Writer, StoreError> {
+        let mut c = Connection::open(&path).map_err(unavailable)?;
+        configure(&c).map_err(unavailable)?;
+        let (jobs, incoming) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || {
+                let mut next = incoming.recv().ok();
+                while let Some(job) = next.take() {
+                    match job {
+                        Job::Run(f) => f(&mut c),
+                        Job::Audit(entries, reply) => {
+                            let mut group = vec![(entries, reply)];
+                            let mut count = group[0].0.len();
+                            // Whatever queued up meanwhile goes in the same commit; another
+                            // kind of write waits for the next turn of the loop.
+                            while count < GROUP_COMMIT {
+                                match incoming.try_recv() {
+                                    Ok(Job::Audit(e, r)) => {
+                                        count += e.len();
+                                        group.push((e, r));
+                                    }
+                                    Ok(other) => {
+                                        next = Some(other);
+                                        break;
+                                    }
+                                    Err(_) => break,
+                                }
+                            }
+                            commit_audit_group(&mut c, group);
+                        }
+                    }
+                    if next.is_none() {
+                        next = incoming.recv().ok();
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the writer: {e}")))?;
+        Ok(Writer { jobs })
+    }
+
+    /// Runs `f` on the write connection and waits for its result.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job::Run(Box::new(move |c| {
+                let _ = reply.send(f(c));
+            })))
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Runs `f` inside an immediate transaction, committed when `f` succeeds.
+    pub(crate) async fn transaction<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(move |c| {
+            let tx = c
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(unavailable)?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Appends audit entries that accompany no other write; callers wait for the commit.
+    pub(crate) async fn audit(
+        &self,
+        entries: Vec<AuditEntry>,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs
+            .send(Job::Audit(entries, reply))
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn commit_audit_group(c: &mut Connection, group: Vec<(Vec<AuditEntry>, Reply<Vec<AuditRecord>>)>) {
+    let entries: Vec<AuditEntry> = group.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
+    let written = (|| {
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(unavailable)?;
+        let out = crate::audit::append_in(&tx, &entries)?;
+        tx.commit().map_err(unavailable)?;
+        Ok::<_, StoreError>(out)
+    })();
+    match written {
+        Ok(records) => {
+            let mut rest = records.as_slice();
+            for (mine, reply) in group {
+                let (theirs, tail) = rest.split_at(mine.len());
+                rest = tail;
+                let _ = reply.send(Ok(theirs.to_vec()));
+            }
+        }
+        Err(e) => {
+            for (_, reply) in group {
+                let _ = reply.send(Err(StoreError::Unavailable(e.to_string())));
+            }
+        }
+    }
+}
