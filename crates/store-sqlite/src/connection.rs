@@ -14,12 +14,16 @@ use std::time::Duration;
 
 use probity_store::{AuditEntry, AuditRecord, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::checkpoint::{Checkpoints, Thresholds};
 use tokio::sync::oneshot;
 
 /// Read connections kept for reuse; more are opened when all are busy.
 const IDLE_READERS: usize = 16;
 /// Entries written in one group commit at most.
 const GROUP_COMMIT: usize = 1024;
+/// How long a connection waits for another process's lock before giving up.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
@@ -33,13 +37,12 @@ pub(crate) fn is_duplicate(e: &rusqlite::Error) -> bool {
 }
 
 pub(crate) fn configure(c: &Connection) -> rusqlite::Result<()> {
-    c.busy_timeout(Duration::from_secs(10))?;
+    c.busy_timeout(BUSY_TIMEOUT)?;
     c.set_prepared_statement_cache_capacity(64);
     // No memory map: SQLite drops a connection's map with its page cache whenever another
     // connection has committed, and under a steady stream of audit commits the unmapping and
     // page faults cost more than reads into the cache (measured; BENCHMARKS.md).
-    // SQLite's own checkpoint every 1,000 pages: at 8,000 reads ran faster but the longer
-    // checkpoints put the p99 at 230 ms instead of 50 (BENCHMARKS.md).
+    // The writer's checkpoints are taken off its thread (`checkpoint.rs`).
     c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
 }
 
@@ -127,6 +130,7 @@ impl Writer {
     pub(crate) fn start(path: PathBuf) -> Result<Writer, StoreError> {
         let mut c = Connection::open(&path).map_err(unavailable)?;
         configure(&c).map_err(unavailable)?;
+        let mut checkpoints = Checkpoints::start(&path, &c, Thresholds::default())?;
         let (jobs, incoming) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -156,6 +160,7 @@ impl Writer {
                             commit_audit_group(&mut c, group);
                         }
                     }
+                    checkpoints.after_write(&c);
                     if next.is_none() {
                         next = incoming.recv().ok();
                     }

@@ -22,6 +22,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 mod accounts;
 mod audit;
+mod checkpoint;
 mod connection;
 mod queries;
 

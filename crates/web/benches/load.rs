@@ -4,7 +4,8 @@
 //! Run: `cargo bench -p probity-web --bench load` (needs `wrk`: `apt-get install wrk`).
 //! Options: `--cases N` (default 100000), `--seconds S` per run (default 10), `--postgres URL`
 //! to run on PostgreSQL (the loaded database `probity_load_N` is built once in that server and
-//! each run works on a copy made from it as a template).
+//! each run works on a copy made from it as a template), `--connections 1,16,64` (the default),
+//! `--only read` or `--only write` to run one kind of request.
 //! The SQLite database is built once and kept under target/bench-data for later runs.
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,8 @@ fn main() {
     let mut cases = 100_000u32;
     let mut seconds = 10u32;
     let mut postgres: Option<String> = None;
+    let mut connections = vec![1u32, 16, 64];
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -35,6 +38,17 @@ fn main() {
                     .expect("--seconds S")
             }
             "--postgres" => postgres = Some(args.next().expect("--postgres URL")),
+            "--connections" => {
+                connections = args
+                    .next()
+                    .map(|v| {
+                        v.split(',')
+                            .map(|c| c.parse().expect("--connections 1,16,64"))
+                            .collect()
+                    })
+                    .expect("--connections 1,16,64")
+            }
+            "--only" => only = Some(args.next().expect("--only read|write")),
             _ => {}
         }
     }
@@ -47,7 +61,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(run(cases, seconds, postgres));
+    rt.block_on(run(cases, seconds, postgres, connections, only));
 }
 
 fn reference_of(steps: &[scenario::Step]) -> Reference {
@@ -144,7 +158,13 @@ fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
     }
 }
 
-async fn run(cases: u32, seconds: u32, postgres: Option<String>) {
+async fn run(
+    cases: u32,
+    seconds: u32,
+    postgres: Option<String>,
+    connections: Vec<u32>,
+    only: Option<String>,
+) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     // The loaded database is built once and kept; each run works on a fresh copy of it, so that
@@ -208,13 +228,21 @@ async fn run(cases: u32, seconds: u32, postgres: Option<String>) {
     println!("|---|---:|---:|---:|---:|---|");
     let runs = [
         (
+            "read",
             "case-file read (GET /api/v1/cases/{ref}, audited)",
             read_lua,
         ),
-        ("typical write (POST /api/v1/cases, log_matter)", write_lua),
+        (
+            "write",
+            "typical write (POST /api/v1/cases, log_matter)",
+            write_lua,
+        ),
     ];
-    for (label, script) in runs {
-        for c in [1, 16, 64] {
+    for (kind, label, script) in runs {
+        if only.as_deref().is_some_and(|o| o != kind) {
+            continue;
+        }
+        for &c in &connections {
             let (url, script) = (url.clone(), script.clone());
             let r = tokio::task::spawn_blocking(move || wrk(&url, &script, c, seconds))
                 .await
@@ -257,6 +285,8 @@ async fn sqlite_copy(dir: &Path, cases: u32) -> (Casebook, Vec<String>) {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     std::fs::copy(&pristine, &db).unwrap();
+    // On disk before the runs: otherwise the first checkpoint's fsync writes out the whole copy.
+    std::fs::File::open(&db).unwrap().sync_all().unwrap();
     (
         Casebook::new(
             Db::connect(&format!("sqlite:{}", db.display()))
