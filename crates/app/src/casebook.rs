@@ -8,8 +8,8 @@ use probity_domain::party::PersonalData;
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::project;
 use probity_store::{
-    Append, AuditEntry, AuditStore, BrokenLink, Counts, EventRecord, EventStore, Head, NewEvent,
-    StoreError, Verifier,
+    Append, AuditEntry, AuditStore, BrokenLink, CaseStream, Counts, EventRecord, EventStore, Head,
+    NewEvent, StoreError, Verifier,
 };
 
 use crate::db::Db;
@@ -393,25 +393,16 @@ impl Casebook {
     /// Every case's state, folded from its stream.
     pub async fn replay_all(&self) -> Result<BTreeMap<String, Case>, AppError> {
         let mut cases: BTreeMap<String, Case> = BTreeMap::new();
-        let mut after = String::new();
-        loop {
-            let page = self.db.read_streams(&after, 1_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.case_id.clone();
-            for stream in page {
-                let mut case = Case::default();
-                for (i, payload) in stream.payloads.iter().enumerate() {
-                    let e: Event = serde_json::from_str(payload).map_err(|e| {
-                        StoreError::Corrupt(format!(
-                            "event {} of case {} does not decode: {e}",
-                            i + 1,
-                            stream.case_id
-                        ))
-                    })?;
-                    case.apply(&e);
-                }
-                cases.insert(stream.case_id, case);
-            }
+        let mut page = self.db.read_streams("", 1_000).await?;
+        // Each page is decoded and folded on another thread while the next one is read.
+        while let Some(last) = page.last() {
+            let after = last.case_id.clone();
+            let folding = tokio::task::spawn_blocking(move || fold_streams(page));
+            page = self.db.read_streams(&after, 1_000).await?;
+            let folded = folding
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("a replay stopped: {e}")))??;
+            cases.extend(folded);
         }
         Ok(cases)
     }
@@ -434,4 +425,25 @@ impl Casebook {
     pub async fn counts(&self) -> Result<Counts, AppError> {
         Ok(self.db.counts().await?)
     }
+}
+
+/// Decodes and folds whole case streams into cases.
+fn fold_streams(streams: Vec<CaseStream>) -> Result<Vec<(String, Case)>, StoreError> {
+    streams
+        .into_iter()
+        .map(|stream| {
+            let mut case = Case::default();
+            for (i, payload) in stream.payloads.iter().enumerate() {
+                let e: Event = serde_json::from_str(payload).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "event {} of case {} does not decode: {e}",
+                        i + 1,
+                        stream.case_id
+                    ))
+                })?;
+                case.apply(&e);
+            }
+            Ok((stream.case_id, case))
+        })
+        .collect()
 }

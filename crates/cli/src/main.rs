@@ -232,8 +232,8 @@ fn reference(raw: &str) -> Result<Reference, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One worker per core (tokio's default), so a bigger machine serves more.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
         .enable_all()
         .build()
     {
