@@ -8,7 +8,7 @@ use crate::{PgStore, ROWS_PER_INSERT, unavailable};
 
 /// Appends entries inside the caller's transaction, after the current head.
 pub(crate) async fn append_in(
-    tx: &mut Transaction<'static, Postgres>,
+    tx: &mut Transaction<'_, Postgres>,
     entries: &[AuditEntry],
 ) -> Result<Vec<AuditRecord>, StoreError> {
     if entries.is_empty() {

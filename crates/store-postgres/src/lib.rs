@@ -15,6 +15,7 @@ use probity_store::{
 };
 
 mod accounts;
+mod appends;
 mod audit;
 mod queries;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -28,6 +29,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    appends: appends::Appends,
     audit: audit::AuditWriter,
 }
 
@@ -109,7 +111,12 @@ impl PgStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot migrate: {e}")))?;
         let audit = audit::AuditWriter::spawn(pool.clone());
-        Ok(PgStore { pool, audit })
+        let appends = appends::Appends::spawn(pool.clone());
+        Ok(PgStore {
+            pool,
+            appends,
+            audit,
+        })
     }
 
     /// The pool, for benchmarks and for tests that play a hostile administrator.
@@ -137,7 +144,7 @@ impl PgStore {
     /// allegation, finding and access rows replaced for the cases in `grid`. Many rows per
     /// statement, so a batch of cases costs a handful of trips to the database.
     async fn write_projections(
-        tx: &mut Transaction<'static, Postgres>,
+        tx: &mut Transaction<'_, Postgres>,
         projections: &[&CaseProjection],
         grid: &[&CaseProjection],
     ) -> Result<(), sqlx::Error> {
@@ -254,7 +261,7 @@ impl PgStore {
     }
 
     async fn append_in(
-        tx: &mut Transaction<'static, Postgres>,
+        tx: &mut Transaction<'_, Postgres>,
         batch: &[Append],
     ) -> Result<Vec<EventRecord>, StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -344,11 +351,7 @@ impl EventStore for PgStore {
         batch: &[Append],
         audit: &[AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        let out = Self::append_in(&mut tx, batch).await?;
-        audit::append_in(&mut tx, audit).await?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(out)
+        self.appends.append(batch, audit).await
     }
 
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {

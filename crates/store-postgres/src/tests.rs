@@ -1,7 +1,7 @@
 //! The PostgreSQL store against the conformance suite. Runs when `TEST_PG_URL` names a database
 //! (CI sets it); otherwise says it was skipped. Each store lives in a schema of its own.
 
-use probity_store::{EventStore, Verifier, conformance};
+use probity_store::{AuditStore, EventStore, Verifier, conformance};
 
 use super::PgStore;
 
@@ -116,6 +116,74 @@ async fn concurrent_writers_keep_a_gap_free_chain() {
     for r in &log {
         v.check(r).unwrap();
     }
+    drop_schema(&url, &schema).await;
+}
+
+/// Appends queued together commit in one transaction, yet each keeps its own outcome: a stale
+/// one is refused alone, with its audit entry, and the rest commit with theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_committed_together_keep_their_own_outcomes() {
+    let Some(url) = url() else { return };
+    let schema = schema_name();
+    let store = PgStore::open_in_schema(&url, &schema).await.unwrap();
+    store
+        .append(&[conformance::sample_append(1, 0, 1)], &[])
+        .await
+        .unwrap();
+    let entry = |case: u32| probity_store::AuditEntry {
+        recorded_at: 1_700_000_000_000_000,
+        actor: "tester".into(),
+        role: "investigator".into(),
+        action: "case.command".into(),
+        target: format!("case {case}"),
+        outcome: "allowed".into(),
+        purpose: "case work".into(),
+        detail: String::new(),
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for case in 2..42u32 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            let append = if case == 20 {
+                // Case 1 is at version 1: this append expects 0.
+                conformance::sample_append(1, 0, 1)
+            } else {
+                conformance::sample_append(case, 0, 2)
+            };
+            (case, store.append(&[append], &[entry(case)]).await)
+        });
+    }
+    let mut refused = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            (case, Ok(records)) => assert_eq!(records.len(), 2, "case {case}"),
+            (case, Err(e)) => refused.push((case, e)),
+        }
+    }
+    assert!(
+        matches!(
+            refused.as_slice(),
+            [(
+                20,
+                probity_store::StoreError::Conflict {
+                    expected: 0,
+                    actual: 1,
+                    ..
+                }
+            )]
+        ),
+        "{refused:?}"
+    );
+    let log = store.read_log(0, 1000).await.unwrap();
+    assert_eq!(log.len(), 1 + 39 * 2);
+    let mut v = Verifier::default();
+    for (i, r) in log.iter().enumerate() {
+        assert_eq!(r.position, i as i64 + 1);
+        v.check(r).unwrap();
+    }
+    let audit = store.read_audit(0, 1000, None).await.unwrap();
+    assert_eq!(audit.len(), 39);
+    assert!(audit.iter().all(|r| r.entry.target != "case 20"));
     drop_schema(&url, &schema).await;
 }
 
