@@ -11,7 +11,7 @@ use probity_store::{Append, AuditEntry, EventRecord, StoreError};
 use sqlx::{Acquire, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{PgStore, audit, unavailable};
+use crate::{PgStore, audit, next_group, unavailable};
 
 /// Appends in one transaction at most.
 const GROUP: usize = 64;
@@ -33,14 +33,7 @@ impl Appends {
     pub(crate) fn spawn(pool: PgPool) -> Appends {
         let (queue, mut incoming) = mpsc::unbounded_channel::<Waiting>();
         tokio::spawn(async move {
-            while let Some(first) = incoming.recv().await {
-                let mut group = vec![first];
-                while group.len() < GROUP {
-                    match incoming.try_recv() {
-                        Ok(more) => group.push(more),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(group) = next_group(&mut incoming, GROUP).await {
                 commit_group(&pool, group).await;
             }
         });

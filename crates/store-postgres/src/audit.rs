@@ -4,7 +4,7 @@ use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{PgStore, ROWS_PER_INSERT, unavailable};
+use crate::{PgStore, ROWS_PER_INSERT, next_group, unavailable};
 
 /// Appends entries inside the caller's transaction, after the current head.
 pub(crate) async fn append_in(
@@ -99,14 +99,7 @@ impl AuditWriter {
     pub(crate) fn spawn(writer: PgPool) -> AuditWriter {
         let (queue, mut incoming) = mpsc::unbounded_channel::<Waiting>();
         tokio::spawn(async move {
-            while let Some(first) = incoming.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < 512 {
-                    match incoming.try_recv() {
-                        Ok(more) => batch.push(more),
-                        Err(_) => break,
-                    }
-                }
+            while let Some(batch) = next_group(&mut incoming, 512).await {
                 let entries: Vec<AuditEntry> =
                     batch.iter().flat_map(|(e, _)| e.iter().cloned()).collect();
                 let written = async {

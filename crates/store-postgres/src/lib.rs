@@ -24,6 +24,22 @@ use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 /// Rows per multi-row statement: well under PostgreSQL's limit of 65,535 bound parameters.
 pub(crate) const ROWS_PER_INSERT: usize = 400;
 
+/// Waits for the next job, then takes whatever else is queued, up to `limit` in all: the jobs
+/// that one commit serves. `None` once every sender is gone.
+pub(crate) async fn next_group<T>(
+    incoming: &mut tokio::sync::mpsc::UnboundedReceiver<T>,
+    limit: usize,
+) -> Option<Vec<T>> {
+    let mut group = vec![incoming.recv().await?];
+    while group.len() < limit {
+        match incoming.try_recv() {
+            Ok(more) => group.push(more),
+            Err(_) => break,
+        }
+    }
+    Some(group)
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone)]
