@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use probity_app::{Casebook, Db};
+use probity_domain::command::*;
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Case, Command, Context, Event, Reference};
 use probity_store::EventStore;
@@ -21,7 +22,7 @@ fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
         .flat_map(|i| {
             let steps: Vec<Step> = scenario::synthetic_case(i, &mut salt);
             let reference = match &steps[0].command {
-                Command::LogMatter { reference, .. } => reference.clone(),
+                Command::LogMatter(LogMatter { reference, .. }) => reference.clone(),
                 _ => unreachable!(),
             };
             steps

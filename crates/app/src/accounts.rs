@@ -4,7 +4,7 @@
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use jiff::Timestamp;
 use probity_domain::Body;
-use probity_domain::access::{Principal, Role};
+use probity_domain::access::{Principal, StaffRole};
 use probity_domain::force::Force;
 use probity_store::{AccountStore, AuditEntry, AuditStore, Hash, UserRecord};
 use sha2::{Digest, Sha256};
@@ -95,7 +95,7 @@ pub fn check_username(username: &str) -> Result<(), AppError> {
 
 /// The principal a stored user acts as.
 pub fn principal(user: &UserRecord) -> Result<Principal, AppError> {
-    let role = Role::parse(&user.role).ok_or_else(|| {
+    let role = StaffRole::parse(&user.role).ok_or_else(|| {
         AppError::Store(probity_store::StoreError::Corrupt(format!(
             "unknown role {}",
             user.role
@@ -150,7 +150,7 @@ pub fn account_entry(
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: String,
-    pub role: Role,
+    pub role: StaffRole,
     pub body: Body,
     pub force: Option<Force>,
     pub password: String,
@@ -166,7 +166,7 @@ impl Casebook {
                 "staff of a force or a local policing body need --force".into(),
             ));
         }
-        if new.role == Role::ForceLiaison && new.force.is_none() {
+        if new.role == StaffRole::ForceLiaison && new.force.is_none() {
             return Err(AppError::BadInput(
                 "a force liaison account needs --force".into(),
             ));

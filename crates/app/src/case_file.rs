@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 use probity_domain::case::Party;
-use probity_domain::party::Role;
+use probity_domain::party::PartyRole;
 use probity_domain::publication::pending_proceedings;
 use std::collections::BTreeMap;
 
@@ -227,11 +227,11 @@ fn party_view(
     names: &std::collections::BTreeMap<probity_domain::PartyId, Option<String>>,
 ) -> PartyView {
     let role = match &p.role {
-        Role::Complainant { basis } => {
+        PartyRole::Complainant { basis } => {
             format!("complainant ({})", code_of(basis).replace('_', " "))
         }
-        Role::Representative { on_behalf_of } => format!("representative of {on_behalf_of}"),
-        Role::Subject(s) => format!("subject ({})", code_of(&s.kind).replace('_', " ")),
+        PartyRole::Representative { on_behalf_of } => format!("representative of {on_behalf_of}"),
+        PartyRole::Subject(s) => format!("subject ({})", code_of(&s.kind).replace('_', " ")),
         other => other.label().to_string(),
     };
     PartyView {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
+use probity_domain::command::*;
 use probity_domain::party::PersonalData;
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::project;
@@ -95,7 +96,7 @@ fn new_events(events: &[Event], ctx: &Context) -> Vec<NewEvent> {
     events
         .iter()
         .map(|e| NewEvent {
-            kind: e.kind().to_string(),
+            kind: e.name().to_string(),
             payload: serde_json::to_string(e).expect("events serialise"),
             actor: ctx.actor.id.clone(),
             recorded_at: ctx.at.as_microsecond(),
@@ -268,9 +269,9 @@ impl Casebook {
         let mut pending: BTreeMap<CaseId, Pending> = BTreeMap::new();
         let mut order: Vec<CaseId> = Vec::new();
         for (i, (reference, command, ctx)) in items.iter().enumerate() {
-            if let Command::LogMatter {
+            if let Command::LogMatter(LogMatter {
                 reference: named, ..
-            } = command
+            }) = command
                 && named != reference
             {
                 return Err(AppError::BadInput(format!(
@@ -285,7 +286,8 @@ impl Casebook {
                         Some(case) if i == 0 => case,
                         _ => self.state(case_id).await?.0,
                     };
-                    if case.version == 0 && !matches!(command, Command::LogMatter { .. }) {
+                    if case.version == 0 && !matches!(command, Command::LogMatter(LogMatter { .. }))
+                    {
                         return Err(AppError::NotFound(reference.clone()));
                     }
                     if i == 0

@@ -1,10 +1,11 @@
 //! The demo database: the reference case and a spread of synthetic cases at every stage.
 
+use probity_domain::command::*;
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Command, Reference};
 
 use probity_domain::Body;
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 use probity_domain::force::Force;
 
 use crate::accounts::NewUser;
@@ -24,7 +25,7 @@ pub struct DemoSummary {
 
 fn reference_of(steps: &[Step]) -> Reference {
     match &steps[0].command {
-        Command::LogMatter { reference, .. } => reference.clone(),
+        Command::LogMatter(LogMatter { reference, .. }) => reference.clone(),
         _ => unreachable!("every script starts by logging its matter"),
     }
 }
@@ -63,17 +64,21 @@ pub async fn fill(book: &Casebook, synthetic: u32) -> Result<DemoSummary, AppErr
 }
 
 /// One demo account per role: user name, role, and a password made for this database.
-pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, Role, String)>, AppError> {
+pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, StaffRole, String)>, AppError> {
     let force = Force::parse("gloucestershire").expect("in the table");
     let accounts = [
-        ("oversight.admin", Role::Administrator, None),
-        ("oversight.assessor", Role::Assessor, None),
-        ("oversight.investigator", Role::Investigator, None),
-        ("oversight.decision-maker", Role::DecisionMaker, None),
-        ("glos.liaison", Role::ForceLiaison, Some(force)),
-        ("oversight.publications", Role::PublicationsOfficer, None),
-        ("oversight.analyst", Role::Analyst, None),
-        ("oversight.auditor", Role::Auditor, None),
+        ("oversight.admin", StaffRole::Administrator, None),
+        ("oversight.assessor", StaffRole::Assessor, None),
+        ("oversight.investigator", StaffRole::Investigator, None),
+        ("oversight.decision-maker", StaffRole::DecisionMaker, None),
+        ("glos.liaison", StaffRole::ForceLiaison, Some(force)),
+        (
+            "oversight.publications",
+            StaffRole::PublicationsOfficer,
+            None,
+        ),
+        ("oversight.analyst", StaffRole::Analyst, None),
+        ("oversight.auditor", StaffRole::Auditor, None),
     ];
     let mut out = Vec::new();
     for (username, role, force) in accounts {

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use probity_domain::access::{self, Access, CaseAccess, Denial, Principal};
+use probity_domain::command::*;
 use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::{
     AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow, EventStore, Page,
@@ -92,7 +93,7 @@ impl Casebook {
         };
         let (case_access, version) = match (&loaded, command) {
             (Some(l), _) => (CaseAccess::of(&l.case), l.case.version),
-            (None, Command::LogMatter { force, .. }) => (
+            (None, Command::LogMatter(LogMatter { force, .. })) => (
                 CaseAccess {
                     force: Some(*force),
                     ..CaseAccess::default()
@@ -113,9 +114,12 @@ impl Casebook {
                 return Err(AppError::NotFound(reference.clone()));
             }
         };
-        if let Err(denial) =
-            access::authorize(who, Access::Command(command), Some(&case_access), today())
-        {
+        if let Err(denial) = access::authorize(
+            who,
+            Access::Command(command.kind()),
+            Some(&case_access),
+            today(),
+        ) {
             return Err(self
                 .deny(who, &action, reference.as_str(), DEFAULT_PURPOSE, denial)
                 .await);

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use probity_domain::event::MatterLogged;
 use probity_domain::{CaseId, Event};
 use probity_store::projection::{CaseProjection, CaseRow};
 use probity_store::{AccountStore, Append, AuditStore, EventStore, Head, NewEvent, StoreError};
@@ -76,7 +77,7 @@ pub async fn migrate_store(
             } else {
                 None
             };
-            if let Some(Event::MatterLogged { reference, .. }) = &event {
+            if let Some(Event::MatterLogged(MatterLogged { reference, .. })) = &event {
                 references.insert(r.case_id.clone(), reference.to_string());
             }
             let case_id = CaseId::parse(&r.case_id)

@@ -1,6 +1,7 @@
 //! The shell with a real SQLite store: the reference scenario end to end, refusals that leave
 //! the log untouched, erasure, rebuild, and tamper detection.
 
+use probity_domain::command::*;
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::scenario::{self, REFERENCE_CASE};
 use probity_domain::{Body, Command, Context, PartyId, Reference, Rule};
@@ -136,11 +137,11 @@ async fn stale_versions_and_unknown_references_are_refused() {
         "x",
         Body::OversightBody,
     );
-    let cmd = Command::LogDecision {
+    let cmd = Command::LogDecision(LogDecision {
         decision: "d".into(),
         rationale: "r".into(),
         acted: false,
-    };
+    });
     let err = book
         .execute(&reference, &cmd, &ctx, Some(version - 1), "test")
         .await
@@ -187,10 +188,10 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
     );
     book.execute(
         &reference,
-        &Command::ErasePersonalData {
+        &Command::ErasePersonalData(ErasePersonalData {
             party: PartyId(1),
             reason: "retention period ended".into(),
-        },
+        }),
         &ctx,
         None,
         "test",
@@ -239,11 +240,11 @@ async fn a_closed_case_takes_no_new_parties() {
     let err = book
         .execute(
             &reference,
-            &Command::AddParty {
-                role: probity_domain::party::Role::Witness,
+            &Command::AddParty(AddParty {
+                role: probity_domain::party::PartyRole::Witness,
                 vulnerabilities: vec![],
                 personal_data: sealed,
-            },
+            }),
             &ctx,
             None,
             "test",
@@ -327,7 +328,7 @@ mod tampering {
 mod moving {
     use super::*;
     use crate::migrate::migrate_store;
-    use probity_domain::access::Role;
+    use probity_domain::access::StaffRole;
 
     async fn filled() -> (Casebook, tempfile::TempDir) {
         let (book, dir) = book().await;
@@ -335,7 +336,7 @@ mod moving {
         book.add_user(
             crate::accounts::NewUser {
                 username: "ann".into(),
-                role: Role::Investigator,
+                role: StaffRole::Investigator,
                 body: Body::OversightBody,
                 force: None,
                 password: "a long enough password".into(),
@@ -352,10 +353,10 @@ mod moving {
         );
         book.execute(
             &reference,
-            &Command::ErasePersonalData {
+            &Command::ErasePersonalData(ErasePersonalData {
                 party: PartyId(5),
                 reason: "retention".into(),
-            },
+            }),
             &ctx,
             None,
             "test",
@@ -427,7 +428,7 @@ async fn a_kept_case_file_never_outlives_a_change() {
     let reference = Reference::parse(REFERENCE_CASE).unwrap();
     let reader = probity_domain::access::Principal {
         username: "oversight.decision-maker".into(),
-        role: probity_domain::access::Role::DecisionMaker,
+        role: probity_domain::access::StaffRole::DecisionMaker,
         body: Body::OversightBody,
         force: None,
     };
@@ -455,9 +456,11 @@ async fn a_kept_case_file_never_outlives_a_change() {
         "records.officer",
         Body::OversightBody,
     );
-    let erase = |party| Command::ErasePersonalData {
-        party: PartyId(party),
-        reason: "retention period ended".into(),
+    let erase = |party| {
+        Command::ErasePersonalData(ErasePersonalData {
+            party: PartyId(party),
+            reason: "retention period ended".into(),
+        })
     };
     // Through another casebook: this one learns of it from the version.
     elsewhere

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use probity_app::accounts::NewUser;
 use probity_app::{AppError, Casebook, DatabaseUrl, Db, demo};
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 use probity_domain::category::SUBCATEGORIES;
 use probity_domain::force::FORCES;
 use probity_domain::{Body, Command, Context, Reference};
@@ -121,7 +121,7 @@ enum UserCmd {
     Add {
         username: String,
         #[arg(long, value_parser = parse_role)]
-        role: Role,
+        role: StaffRole,
         /// The force the user works for (force and local policing body staff).
         #[arg(long)]
         force: Option<String>,
@@ -148,11 +148,11 @@ enum TokenCmd {
     },
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| {
+fn parse_role(s: &str) -> Result<StaffRole, String> {
+    StaffRole::parse(s).ok_or_else(|| {
         format!(
             "unknown role '{s}': use one of {}",
-            Role::ALL
+            StaffRole::ALL
                 .iter()
                 .map(|r| r.code())
                 .collect::<Vec<_>>()

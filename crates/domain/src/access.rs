@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::Body;
 use crate::case::Case;
-use crate::command::Command;
+use crate::command::CommandKind;
 use crate::force::Force;
 use crate::publication::pending_proceedings;
 
 /// Staff roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub enum StaffRole {
     /// Manages user accounts; sees no case content.
     Administrator,
     /// Intake, recording and referral.
@@ -30,34 +30,34 @@ pub enum Role {
     Auditor,
 }
 
-impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Administrator,
-        Role::Assessor,
-        Role::Investigator,
-        Role::DecisionMaker,
-        Role::ForceLiaison,
-        Role::PublicationsOfficer,
-        Role::Analyst,
-        Role::Auditor,
+impl StaffRole {
+    pub const ALL: [StaffRole; 8] = [
+        StaffRole::Administrator,
+        StaffRole::Assessor,
+        StaffRole::Investigator,
+        StaffRole::DecisionMaker,
+        StaffRole::ForceLiaison,
+        StaffRole::PublicationsOfficer,
+        StaffRole::Analyst,
+        StaffRole::Auditor,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
-            Role::Administrator => "administrator",
-            Role::Assessor => "assessor",
-            Role::Investigator => "investigator",
-            Role::DecisionMaker => "decision_maker",
-            Role::ForceLiaison => "force_liaison",
-            Role::PublicationsOfficer => "publications_officer",
-            Role::Analyst => "analyst",
-            Role::Auditor => "auditor",
+            StaffRole::Administrator => "administrator",
+            StaffRole::Assessor => "assessor",
+            StaffRole::Investigator => "investigator",
+            StaffRole::DecisionMaker => "decision_maker",
+            StaffRole::ForceLiaison => "force_liaison",
+            StaffRole::PublicationsOfficer => "publications_officer",
+            StaffRole::Analyst => "analyst",
+            StaffRole::Auditor => "auditor",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Role> {
+    pub fn parse(s: &str) -> Option<StaffRole> {
         let s = s.trim().replace('-', "_").to_ascii_lowercase();
-        Role::ALL.into_iter().find(|r| r.code() == s)
+        StaffRole::ALL.into_iter().find(|r| r.code() == s)
     }
 }
 
@@ -65,7 +65,7 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Principal {
     pub username: String,
-    pub role: Role,
+    pub role: StaffRole,
     pub body: Body,
     /// The force of a force's or a local policing body's staff; `None` for the oversight body.
     pub force: Option<Force>,
@@ -73,13 +73,13 @@ pub struct Principal {
 
 /// What a request wants to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access<'a> {
+pub enum Access {
     /// Read the full case file, names included.
     ViewCaseFile,
     /// See the case in lists and searches.
     ListCase,
     /// Run a command on the case.
-    Command(&'a Command),
+    Command(CommandKind),
     /// Read the audit trail.
     ViewAudit,
     ManageUsers,
@@ -138,7 +138,7 @@ pub enum Denial {
 
 /// Who may list cases at all; which ones each sees is [`scope`] plus need-to-know.
 pub fn may_list_cases(who: &Principal) -> bool {
-    use Role::*;
+    use StaffRole::*;
     match who.role {
         Assessor | Investigator | DecisionMaker | PublicationsOfficer | Analyst => true,
         ForceLiaison => who.force.is_some(),
@@ -151,7 +151,7 @@ pub fn may_list_cases(who: &Principal) -> bool {
 pub fn authorize_subject_history(who: &Principal, force: Force) -> Result<(), Denial> {
     if !matches!(
         who.role,
-        Role::Assessor | Role::Investigator | Role::DecisionMaker
+        StaffRole::Assessor | StaffRole::Investigator | StaffRole::DecisionMaker
     ) {
         return Err(Denial::Role(who.role.code()));
     }
@@ -171,70 +171,69 @@ pub struct Scope {
 pub fn scope(who: &Principal) -> Scope {
     Scope {
         force: who.force,
-        publishable_only: who.role == Role::PublicationsOfficer,
+        publishable_only: who.role == StaffRole::PublicationsOfficer,
     }
 }
 
 /// The commands each case-working role may run. Every command is listed at least once.
-pub fn roles_for_command(command: &Command) -> &'static [Role] {
-    use Command as C;
-    use Role::*;
+pub fn roles_for_command(command: CommandKind) -> &'static [StaffRole] {
+    use CommandKind as C;
+    use StaffRole::*;
     match command {
-        C::LogMatter { .. }
-        | C::HandleOutsideSchedule3 { .. }
-        | C::FinaliseOutsideSchedule3 { .. }
-        | C::RecordMatter { .. }
-        | C::Refer { .. }
-        | C::Withdraw { .. } => &[Assessor, DecisionMaker],
-        C::AddParty { .. }
-        | C::AddAllegation { .. }
-        | C::UpdateParty { .. }
-        | C::LogDecision { .. } => &[Assessor, Investigator, DecisionMaker],
-        C::ErasePersonalData { .. } => &[DecisionMaker],
-        C::DecideReferral { .. }
-        | C::ChangeMode { .. }
+        C::LogMatter
+        | C::HandleOutsideSchedule3
+        | C::FinaliseOutsideSchedule3
+        | C::RecordMatter
+        | C::Refer
+        | C::Withdraw => &[Assessor, DecisionMaker],
+        C::AddParty | C::AddAllegation | C::UpdateParty | C::LogDecision => {
+            &[Assessor, Investigator, DecisionMaker]
+        }
+        C::ErasePersonalData => &[DecisionMaker],
+        C::DecideReferral
+        | C::ChangeMode
         | C::StartLocalInvestigation
-        | C::HandleOtherwiseThanByInvestigation { .. } => &[Assessor, DecisionMaker],
-        C::SetTermsOfReference { .. }
-        | C::RecordInterview { .. }
-        | C::ExhibitEvidence { .. }
-        | C::TransferCustody { .. }
-        | C::TakeWitnessAccount { .. }
-        | C::ServeNotice { .. }
-        | C::Suspend { .. }
+        | C::HandleOtherwiseThanByInvestigation => &[Assessor, DecisionMaker],
+        C::SetTermsOfReference
+        | C::RecordInterview
+        | C::ExhibitEvidence
+        | C::TransferCustody
+        | C::TakeWitnessAccount
+        | C::ServeNotice
+        | C::Suspend
         | C::Resume
-        | C::SubmitReport { .. }
-        | C::GiveOpinion { .. } => &[Investigator],
-        C::AssessSeverity { .. } => &[Investigator, DecisionMaker],
-        C::Determine { .. }
-        | C::ReferToProsecutors { .. }
-        | C::ConcludeCriminalProceedings { .. }
-        | C::ProposeAction { .. }
-        | C::AnswerProposal { .. }
-        | C::AnswerRecommendation { .. }
-        | C::ArrangeProceedings { .. }
-        | C::ConcludeProceedings { .. }
-        | C::LodgeAppeal { .. }
-        | C::DetermineAppeal { .. }
-        | C::ReferToBarredList { .. }
-        | C::ProgressReflectivePractice { .. }
-        | C::AgreeReflectiveReport { .. }
-        | C::RecordLeavingService { .. }
-        | C::MakeLearningRecommendation { .. }
-        | C::ExtendResponsePeriod { .. }
-        | C::RecordNoLearning { .. }
-        | C::DecideReview { .. }
-        | C::OrderReinvestigation { .. }
+        | C::SubmitReport
+        | C::GiveOpinion => &[Investigator],
+        C::AssessSeverity => &[Investigator, DecisionMaker],
+        C::Determine
+        | C::ReferToProsecutors
+        | C::ConcludeCriminalProceedings
+        | C::ProposeAction
+        | C::AnswerProposal
+        | C::AnswerRecommendation
+        | C::ArrangeProceedings
+        | C::ConcludeProceedings
+        | C::LodgeAppeal
+        | C::DetermineAppeal
+        | C::ReferToBarredList
+        | C::ProgressReflectivePractice
+        | C::AgreeReflectiveReport
+        | C::RecordLeavingService
+        | C::MakeLearningRecommendation
+        | C::ExtendResponsePeriod
+        | C::RecordNoLearning
+        | C::DecideReview
+        | C::OrderReinvestigation
         | C::Close
-        | C::RestrictCase { .. }
-        | C::LiftRestriction { .. }
-        | C::AssignToTeam { .. }
-        | C::RemoveFromTeam { .. }
-        | C::GrantAccess { .. } => &[DecisionMaker],
-        C::RecordLearningResponse { .. } => &[DecisionMaker, ForceLiaison],
+        | C::RestrictCase
+        | C::LiftRestriction
+        | C::AssignToTeam
+        | C::RemoveFromTeam
+        | C::GrantAccess => &[DecisionMaker],
+        C::RecordLearningResponse => &[DecisionMaker, ForceLiaison],
         C::NotifyOutcome => &[Investigator, DecisionMaker],
-        C::ApplyForReview { .. } => &[Assessor, DecisionMaker],
-        C::Publish { .. } | C::PublishLearningResponse { .. } => &[PublicationsOfficer],
+        C::ApplyForReview => &[Assessor, DecisionMaker],
+        C::Publish | C::PublishLearningResponse => &[PublicationsOfficer],
     }
 }
 
@@ -242,11 +241,11 @@ pub fn roles_for_command(command: &Command) -> &'static [Role] {
 /// Order matters: need-to-know first, so that a refused outsider learns nothing about the case.
 pub fn authorize(
     who: &Principal,
-    what: Access<'_>,
+    what: Access,
     case: Option<&CaseAccess>,
     today: Date,
 ) -> Result<(), Denial> {
-    use Role::*;
+    use StaffRole::*;
     let role = who.role;
     let denied = || Err(Denial::Role(role.code()));
     match what {
@@ -309,7 +308,7 @@ pub fn authorize(
 mod tests {
     use super::*;
 
-    fn who(role: Role, force: Option<&str>) -> Principal {
+    fn who(role: StaffRole, force: Option<&str>) -> Principal {
         Principal {
             username: "u".into(),
             role,
@@ -335,13 +334,13 @@ mod tests {
     fn restricted_cases_are_hidden_from_everyone_off_the_team() {
         let mut c = case("kent");
         c.restricted = true;
-        for role in Role::ALL {
+        for role in StaffRole::ALL {
             let r = authorize(&who(role, None), Access::ViewCaseFile, Some(&c), TODAY);
             assert!(r.is_err(), "{role:?}");
         }
         assert_eq!(
             authorize(
-                &who(Role::DecisionMaker, None),
+                &who(StaffRole::DecisionMaker, None),
                 Access::ListCase,
                 Some(&c),
                 TODAY
@@ -351,7 +350,7 @@ mod tests {
         c.team.push("u".into());
         assert!(
             authorize(
-                &who(Role::DecisionMaker, None),
+                &who(StaffRole::DecisionMaker, None),
                 Access::ViewCaseFile,
                 Some(&c),
                 TODAY
@@ -367,7 +366,7 @@ mod tests {
         c.grants.push(("u".into(), jiff::civil::date(2024, 1, 10)));
         assert!(
             authorize(
-                &who(Role::Investigator, None),
+                &who(StaffRole::Investigator, None),
                 Access::ViewCaseFile,
                 Some(&c),
                 TODAY
@@ -377,7 +376,7 @@ mod tests {
         let tomorrow = jiff::civil::date(2024, 1, 11);
         assert_eq!(
             authorize(
-                &who(Role::Investigator, None),
+                &who(StaffRole::Investigator, None),
                 Access::ViewCaseFile,
                 Some(&c),
                 tomorrow
@@ -388,13 +387,13 @@ mod tests {
 
     #[test]
     fn force_staff_see_their_own_force_only() {
-        let liaison = who(Role::ForceLiaison, Some("kent"));
+        let liaison = who(StaffRole::ForceLiaison, Some("kent"));
         assert!(authorize(&liaison, Access::ViewCaseFile, Some(&case("kent")), TODAY).is_ok());
         assert_eq!(
             authorize(&liaison, Access::ViewCaseFile, Some(&case("essex")), TODAY),
             Err(Denial::Hidden)
         );
-        let oversight_liaison = who(Role::ForceLiaison, None);
+        let oversight_liaison = who(StaffRole::ForceLiaison, None);
         assert!(
             authorize(
                 &oversight_liaison,
@@ -408,7 +407,11 @@ mod tests {
 
     #[test]
     fn administrators_and_auditors_see_no_case_content() {
-        for role in [Role::Administrator, Role::Auditor, Role::Analyst] {
+        for role in [
+            StaffRole::Administrator,
+            StaffRole::Auditor,
+            StaffRole::Analyst,
+        ] {
             assert!(
                 authorize(
                     &who(role, None),
@@ -422,17 +425,25 @@ mod tests {
         }
         assert!(
             authorize(
-                &who(Role::Administrator, None),
+                &who(StaffRole::Administrator, None),
                 Access::ManageUsers,
                 None,
                 TODAY
             )
             .is_ok()
         );
-        assert!(authorize(&who(Role::Auditor, None), Access::ViewAudit, None, TODAY).is_ok());
         assert!(
             authorize(
-                &who(Role::DecisionMaker, None),
+                &who(StaffRole::Auditor, None),
+                Access::ViewAudit,
+                None,
+                TODAY
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &who(StaffRole::DecisionMaker, None),
                 Access::ViewAudit,
                 None,
                 TODAY
@@ -444,7 +455,7 @@ mod tests {
     #[test]
     fn publications_officers_see_only_what_may_be_published() {
         let mut c = case("kent");
-        let p = who(Role::PublicationsOfficer, None);
+        let p = who(StaffRole::PublicationsOfficer, None);
         assert_eq!(
             authorize(&p, Access::ViewCaseFile, Some(&c), TODAY),
             Err(Denial::Hidden)
@@ -457,24 +468,29 @@ mod tests {
     fn subject_histories_stay_within_role_and_force() {
         let kent = Force::parse("kent").unwrap();
         let essex = Force::parse("essex").unwrap();
-        assert!(authorize_subject_history(&who(Role::Investigator, None), essex).is_ok());
-        assert!(authorize_subject_history(&who(Role::Investigator, Some("kent")), kent).is_ok());
+        assert!(authorize_subject_history(&who(StaffRole::Investigator, None), essex).is_ok());
+        assert!(
+            authorize_subject_history(&who(StaffRole::Investigator, Some("kent")), kent).is_ok()
+        );
         assert_eq!(
-            authorize_subject_history(&who(Role::Investigator, Some("kent")), essex),
+            authorize_subject_history(&who(StaffRole::Investigator, Some("kent")), essex),
             Err(Denial::OtherForce)
         );
         assert_eq!(
-            authorize_subject_history(&who(Role::Analyst, None), kent),
+            authorize_subject_history(&who(StaffRole::Analyst, None), kent),
             Err(Denial::Role("analyst"))
         );
     }
 
     #[test]
     fn roles_parse_from_their_codes() {
-        for r in Role::ALL {
-            assert_eq!(Role::parse(r.code()), Some(r));
+        for r in StaffRole::ALL {
+            assert_eq!(StaffRole::parse(r.code()), Some(r));
         }
-        assert_eq!(Role::parse("decision-maker"), Some(Role::DecisionMaker));
-        assert_eq!(Role::parse("root"), None);
+        assert_eq!(
+            StaffRole::parse("decision-maker"),
+            Some(StaffRole::DecisionMaker)
+        );
+        assert_eq!(StaffRole::parse("root"), None);
     }
 }

@@ -1,4 +1,6 @@
-//! Commands: what a person asks the case file to do. Each is checked by [`crate::decide`].
+//! Commands: what a person asks the case file to do. Each command is a payload of its own,
+//! checked by its own rule function in [`crate::decide`]. On the wire a command is JSON with a
+//! `command` tag; that tag is the command's name everywhere (audit trail, access matrix, CLI).
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -14,282 +16,497 @@ use crate::matter::{
     Acceptance, AppropriateAuthority, Classification, MatterKind, OutsideOutcome,
     RestrictionReason, UpdateKind,
 };
-use crate::party::{Role, SealedPersonalData, Vulnerability};
+use crate::party::{PartyRole, SealedPersonalData, Vulnerability};
 use crate::referral::{HandlingAssessment, InvestigationMode, ReferralBasis, ReferralDecision};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "command", deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Command {
-    LogMatter {
-        reference: Reference,
-        kind: MatterKind,
-        force: Force,
+/// Declares the commands once: the enum, its fieldless [`CommandKind`], every name (the serde
+/// tag), and the conversions. A command's rule is found through [`Command::rule`].
+macro_rules! commands {
+    ($( $variant:ident = $name:tt, )*) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "command")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum Command {
+            $( #[serde(rename = $name)] $variant($variant), )*
+        }
+
+        /// Which command, without its payload: what the access matrix and the audit trail name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum CommandKind { $( $variant, )* }
+
+        impl CommandKind {
+            pub const ALL: &'static [CommandKind] = &[ $( CommandKind::$variant, )* ];
+
+            /// The JSON `command` tag.
+            pub fn name(self) -> &'static str {
+                match self { $( CommandKind::$variant => $name, )* }
+            }
+
+            pub fn parse(name: &str) -> Option<CommandKind> {
+                match name { $( $name => Some(CommandKind::$variant), )* _ => None }
+            }
+        }
+
+        impl Command {
+            pub fn kind(&self) -> CommandKind {
+                match self { $( Command::$variant(_) => CommandKind::$variant, )* }
+            }
+
+            /// The rule function that checks this command.
+            pub(crate) fn rule(&self) -> &dyn crate::decide::Decide {
+                match self { $( Command::$variant(c) => c, )* }
+            }
+        }
+
+        $( impl From<$variant> for Command {
+            fn from(c: $variant) -> Command { Command::$variant(c) }
+        } )*
+    };
+}
+
+commands! {
+    // Intake, recording and referral (decide/intake.rs).
+    LogMatter = "log_matter",
+    AddParty = "add_party",
+    ErasePersonalData = "erase_personal_data",
+    AddAllegation = "add_allegation",
+    HandleOutsideSchedule3 = "handle_outside_schedule3",
+    FinaliseOutsideSchedule3 = "finalise_outside_schedule3",
+    RecordMatter = "record_matter",
+    Refer = "refer",
+    DecideReferral = "decide_referral",
+    StartLocalInvestigation = "start_local_investigation",
+    HandleOtherwiseThanByInvestigation = "handle_otherwise_than_by_investigation",
+    // The investigation record (decide/investigation.rs).
+    ChangeMode = "change_mode",
+    SetTermsOfReference = "set_terms_of_reference",
+    LogDecision = "log_decision",
+    AssessSeverity = "assess_severity",
+    ServeNotice = "serve_notice",
+    RecordInterview = "record_interview",
+    ExhibitEvidence = "exhibit_evidence",
+    TransferCustody = "transfer_custody",
+    TakeWitnessAccount = "take_witness_account",
+    Suspend = "suspend",
+    Resume = "resume",
+    SubmitReport = "submit_report",
+    // After the report (decide/outcome.rs).
+    GiveOpinion = "give_opinion",
+    Determine = "determine",
+    ReferToProsecutors = "refer_to_prosecutors",
+    ConcludeCriminalProceedings = "conclude_criminal_proceedings",
+    ProposeAction = "propose_action",
+    AnswerProposal = "answer_proposal",
+    AnswerRecommendation = "answer_recommendation",
+    ArrangeProceedings = "arrange_proceedings",
+    ConcludeProceedings = "conclude_proceedings",
+    LodgeAppeal = "lodge_appeal",
+    DetermineAppeal = "determine_appeal",
+    ReferToBarredList = "refer_to_barred_list",
+    ProgressReflectivePractice = "progress_reflective_practice",
+    AgreeReflectiveReport = "agree_reflective_report",
+    RecordLeavingService = "record_leaving_service",
+    // Learning, updates, outcome, review, closure and publication (decide/aftercare.rs).
+    MakeLearningRecommendation = "make_learning_recommendation",
+    RecordLearningResponse = "record_learning_response",
+    RecordNoLearning = "record_no_learning",
+    UpdateParty = "update_party",
+    NotifyOutcome = "notify_outcome",
+    ApplyForReview = "apply_for_review",
+    ExtendResponsePeriod = "extend_response_period",
+    PublishLearningResponse = "publish_learning_response",
+    DecideReview = "decide_review",
+    OrderReinvestigation = "order_reinvestigation",
+    Withdraw = "withdraw",
+    Close = "close",
+    Publish = "publish",
+    // Need-to-know (decide/need_to_know.rs).
+    RestrictCase = "restrict_case",
+    LiftRestriction = "lift_restriction",
+    AssignToTeam = "assign_to_team",
+    RemoveFromTeam = "remove_from_team",
+    GrantAccess = "grant_access",
+}
+
+impl Command {
+    /// The command's name, as in its JSON `command` tag.
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+}
+
+/// Gives each payload the same derives: unknown fields are refused, and every payload has
+/// its own schema in the API document.
+macro_rules! payloads {
+    ($( $(#[$meta:meta])* pub struct $name:ident { $($body:tt)* } )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+            #[serde(deny_unknown_fields)]
+            #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            pub struct $name { $($body)* }
+        )*
+    };
+}
+
+payloads! {
+    /// Opens a case: a complaint, conduct matter or DSI matter as received.
+    pub struct LogMatter {
+        pub reference: Reference,
+        pub kind: MatterKind,
+        pub force: Force,
         #[serde(default)]
-        appropriate_authority: AppropriateAuthority,
+        pub appropriate_authority: AppropriateAuthority,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-        received_on: Date,
+        pub received_on: Date,
         /// Defaults to the day received.
         #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
-        came_to_attention_on: Option<Date>,
+        pub came_to_attention_on: Option<Date>,
         #[serde(default)]
         #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
-        incident_on: Option<Date>,
+        pub incident_on: Option<Date>,
         #[serde(default)]
-        incident_location: Option<String>,
-        summary: String,
+        pub incident_location: Option<String>,
+        pub summary: String,
         #[serde(default)]
-        classification: Classification,
+        pub classification: Classification,
         #[serde(default)]
-        complainant_wants_recording: bool,
+        pub complainant_wants_recording: bool,
         #[serde(default)]
-        death_or_serious_injury: bool,
-    },
-    AddParty {
-        role: Role,
+        pub death_or_serious_injury: bool,
+    }
+
+    pub struct AddParty {
+        pub role: PartyRole,
         #[serde(default)]
-        vulnerabilities: Vec<Vulnerability>,
-        personal_data: SealedPersonalData,
-    },
-    ErasePersonalData {
-        party: PartyId,
-        reason: String,
-    },
-    AddAllegation {
+        pub vulnerabilities: Vec<Vulnerability>,
+        pub personal_data: SealedPersonalData,
+    }
+
+    pub struct ErasePersonalData {
+        pub party: PartyId,
+        pub reason: String,
+    }
+
+    pub struct AddAllegation {
         #[serde(default)]
-        subjects: Vec<PartyId>,
-        category: CategoryCode,
-        description: String,
-    },
-    HandleOutsideSchedule3 {
+        pub subjects: Vec<PartyId>,
+        pub category: CategoryCode,
+        pub description: String,
+    }
+
+    pub struct HandleOutsideSchedule3 {
         #[serde(default)]
-        assessment: HandlingAssessment,
-        rationale: String,
-    },
-    FinaliseOutsideSchedule3 {
-        outcome: OutsideOutcome,
-    },
-    RecordMatter {
+        pub assessment: HandlingAssessment,
+        pub rationale: String,
+    }
+
+    pub struct FinaliseOutsideSchedule3 {
+        pub outcome: OutsideOutcome,
+    }
+
+    pub struct RecordMatter {
         #[serde(default)]
-        assessment: HandlingAssessment,
-    },
-    Refer {
-        basis: ReferralBasis,
-    },
-    DecideReferral {
-        decision: ReferralDecision,
-        rationale: String,
-    },
-    ChangeMode {
-        to: InvestigationMode,
-        reason: String,
-    },
-    StartLocalInvestigation,
-    HandleOtherwiseThanByInvestigation {
-        rationale: String,
-    },
-    SetTermsOfReference {
-        text: String,
-    },
-    LogDecision {
-        decision: String,
-        rationale: String,
+        pub assessment: HandlingAssessment,
+    }
+
+    pub struct Refer {
+        pub basis: ReferralBasis,
+    }
+
+    pub struct DecideReferral {
+        pub decision: ReferralDecision,
+        pub rationale: String,
+    }
+
+    pub struct StartLocalInvestigation {}
+
+    pub struct HandleOtherwiseThanByInvestigation {
+        pub rationale: String,
+    }
+
+    pub struct ChangeMode {
+        pub to: InvestigationMode,
+        pub reason: String,
+    }
+
+    pub struct SetTermsOfReference {
+        pub text: String,
+    }
+
+    pub struct LogDecision {
+        pub decision: String,
+        pub rationale: String,
+        /// False records a decision not to act.
         #[serde(default = "yes")]
-        acted: bool,
-    },
-    AssessSeverity {
-        subject: PartyId,
-        severity: Severity,
-        likely_form: Form,
-        rationale: String,
-    },
-    ServeNotice {
-        subject: PartyId,
-    },
-    RecordInterview {
-        party: PartyId,
-        under_caution: bool,
-        summary: String,
-    },
-    ExhibitEvidence {
-        exhibit: String,
-        description: String,
+        pub acted: bool,
+    }
+
+    pub struct AssessSeverity {
+        pub subject: PartyId,
+        pub severity: Severity,
+        pub likely_form: Form,
+        pub rationale: String,
+    }
+
+    pub struct ServeNotice {
+        pub subject: PartyId,
+    }
+
+    pub struct RecordInterview {
+        pub party: PartyId,
+        pub under_caution: bool,
+        pub summary: String,
+    }
+
+    pub struct ExhibitEvidence {
+        pub exhibit: String,
+        pub description: String,
         /// The SHA-256 of a digital exhibit's content, hex.
         #[serde(default)]
-        sha256: Option<String>,
-        custodian: String,
-    },
-    TransferCustody {
-        exhibit: String,
-        from: String,
-        to: String,
-        purpose: String,
-    },
-    TakeWitnessAccount {
-        party: PartyId,
-        summary: String,
-    },
-    Suspend {
-        reason: String,
-    },
-    Resume,
-    SubmitReport {
-        summary: String,
-    },
-    GiveOpinion {
-        finding: Finding,
-    },
-    Determine {
-        findings: Vec<Finding>,
-    },
-    ReferToProsecutors {
-        subject: PartyId,
-    },
-    ConcludeCriminalProceedings {
-        subject: PartyId,
-        outcome: CriminalOutcome,
-    },
-    ProposeAction {
-        proposals: Vec<Proposal>,
-        rationale: String,
-    },
-    AnswerProposal {
-        response: ProposalResponse,
-        rationale: String,
-    },
-    AnswerRecommendation {
-        accepted: bool,
-        rationale: String,
-    },
-    ArrangeProceedings {
-        subject: PartyId,
-        form: Form,
-        allegations: Vec<AllegationId>,
+        pub sha256: Option<String>,
+        pub custodian: String,
+    }
+
+    pub struct TransferCustody {
+        pub exhibit: String,
+        pub from: String,
+        pub to: String,
+        pub purpose: String,
+    }
+
+    pub struct TakeWitnessAccount {
+        pub party: PartyId,
+        pub summary: String,
+    }
+
+    pub struct Suspend {
+        pub reason: String,
+    }
+
+    pub struct Resume {}
+
+    pub struct SubmitReport {
+        pub summary: String,
+    }
+
+    pub struct GiveOpinion {
+        pub finding: Finding,
+    }
+
+    pub struct Determine {
+        pub findings: Vec<Finding>,
+    }
+
+    pub struct ReferToProsecutors {
+        pub subject: PartyId,
+    }
+
+    pub struct ConcludeCriminalProceedings {
+        pub subject: PartyId,
+        pub outcome: CriminalOutcome,
+    }
+
+    pub struct ProposeAction {
+        pub proposals: Vec<Proposal>,
+        pub rationale: String,
+    }
+
+    pub struct AnswerProposal {
+        pub response: ProposalResponse,
+        pub rationale: String,
+    }
+
+    pub struct AnswerRecommendation {
+        pub accepted: bool,
+        pub rationale: String,
+    }
+
+    pub struct ArrangeProceedings {
+        pub subject: PartyId,
+        pub form: Form,
+        pub allegations: Vec<AllegationId>,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-        on: Date,
-    },
-    ConcludeProceedings {
-        proceedings: ProceedingsId,
-        findings: Vec<(AllegationId, ProvenFinding)>,
+        pub on: Date,
+    }
+
+    pub struct ConcludeProceedings {
+        pub proceedings: ProceedingsId,
+        pub findings: Vec<(AllegationId, ProvenFinding)>,
         #[serde(default)]
-        sanction: Option<Sanction>,
+        pub sanction: Option<Sanction>,
         #[serde(default)]
-        unconnected_incidents: bool,
-    },
-    LodgeAppeal {
-        proceedings: ProceedingsId,
-    },
-    DetermineAppeal {
-        proceedings: ProceedingsId,
-        outcome: AppealOutcome,
-    },
-    ReferToBarredList {
-        subject: PartyId,
-    },
-    ProgressReflectivePractice {
-        subject: PartyId,
-        stage: ReflectiveStage,
-    },
-    AgreeReflectiveReport {
-        subject: PartyId,
-        report: ReflectiveReport,
-    },
-    MakeLearningRecommendation {
-        recipient: String,
-        text: String,
-    },
-    RecordLearningResponse {
-        recommendation: RecommendationId,
-        accepted: Acceptance,
-        narrative: String,
-    },
-    RecordNoLearning {
-        rationale: String,
-    },
-    UpdateParty {
-        party: PartyId,
-        kind: UpdateKind,
-    },
-    NotifyOutcome,
-    ApplyForReview {
-        applicant: PartyId,
+        pub unconnected_incidents: bool,
+    }
+
+    pub struct LodgeAppeal {
+        pub proceedings: ProceedingsId,
+    }
+
+    pub struct DetermineAppeal {
+        pub proceedings: ProceedingsId,
+        pub outcome: AppealOutcome,
+    }
+
+    pub struct ReferToBarredList {
+        pub subject: PartyId,
+    }
+
+    pub struct ProgressReflectivePractice {
+        pub subject: PartyId,
+        pub stage: ReflectiveStage,
+    }
+
+    pub struct AgreeReflectiveReport {
+        pub subject: PartyId,
+        pub report: ReflectiveReport,
+    }
+
+    pub struct RecordLeavingService {
+        pub subject: PartyId,
+    }
+
+    pub struct MakeLearningRecommendation {
+        pub recipient: String,
+        pub text: String,
+    }
+
+    pub struct RecordLearningResponse {
+        pub recommendation: RecommendationId,
+        pub accepted: Acceptance,
+        pub narrative: String,
+    }
+
+    pub struct RecordNoLearning {
+        pub rationale: String,
+    }
+
+    pub struct UpdateParty {
+        pub party: PartyId,
+        pub kind: UpdateKind,
+    }
+
+    pub struct NotifyOutcome {}
+
+    pub struct ApplyForReview {
+        pub applicant: PartyId,
         /// Special circumstances for accepting an application made out of time.
         #[serde(default)]
-        late_reason: Option<String>,
+        pub late_reason: Option<String>,
         /// Days spent forwarding a misdirected application, excluded from the window.
         #[serde(default)]
-        forwarding_days: u32,
-    },
-    RecordLeavingService {
-        subject: PartyId,
-    },
-    ExtendResponsePeriod {
-        recommendation: RecommendationId,
+        pub forwarding_days: u32,
+    }
+
+    pub struct ExtendResponsePeriod {
+        pub recommendation: RecommendationId,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-        until: Date,
-    },
-    PublishLearningResponse {
-        recommendation: RecommendationId,
-    },
-    DecideReview {
-        upheld: bool,
+        pub until: Date,
+    }
+
+    pub struct PublishLearningResponse {
+        pub recommendation: RecommendationId,
+    }
+
+    pub struct DecideReview {
+        pub upheld: bool,
         #[serde(default)]
-        recommendations: Vec<String>,
+        pub recommendations: Vec<String>,
         #[serde(default)]
-        reinvestigation: Option<InvestigationMode>,
-    },
-    OrderReinvestigation {
-        mode: InvestigationMode,
-        reason: String,
-    },
-    Withdraw {
+        pub reinvestigation: Option<InvestigationMode>,
+    }
+
+    pub struct OrderReinvestigation {
+        pub mode: InvestigationMode,
+        pub reason: String,
+    }
+
+    pub struct Withdraw {
         #[serde(default)]
-        continue_as_conduct_matter: bool,
-    },
-    Close,
-    RestrictCase {
-        reason: RestrictionReason,
-        explanation: String,
-    },
-    LiftRestriction {
-        explanation: String,
-    },
-    AssignToTeam {
-        user: String,
-    },
-    RemoveFromTeam {
-        user: String,
-    },
-    GrantAccess {
-        user: String,
+        pub continue_as_conduct_matter: bool,
+    }
+
+    pub struct Close {}
+
+    pub struct Publish {
+        pub title: String,
+        pub summary: String,
+        #[serde(default)]
+        pub tags: Vec<String>,
+    }
+
+    pub struct RestrictCase {
+        pub reason: RestrictionReason,
+        pub explanation: String,
+    }
+
+    pub struct LiftRestriction {
+        pub explanation: String,
+    }
+
+    pub struct AssignToTeam {
+        pub user: String,
+    }
+
+    pub struct RemoveFromTeam {
+        pub user: String,
+    }
+
+    pub struct GrantAccess {
+        pub user: String,
         /// The last day of access.
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
-        until: Date,
-        reason: String,
-    },
-    Publish {
-        title: String,
-        summary: String,
-        #[serde(default)]
-        tags: Vec<String>,
-    },
+        pub until: Date,
+        pub reason: String,
+    }
 }
 
 fn yes() -> bool {
     true
 }
 
-impl Command {
-    /// The command's name, as in its JSON `command` tag.
-    pub fn name(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(m)) => m
-                .get("command")
-                .and_then(|v| v.as_str())
-                .unwrap_or("unknown")
-                .to_string(),
-            _ => "unknown".to_string(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name a command reports is the tag it carries on the wire, for every command.
+    #[test]
+    fn every_name_is_the_serde_tag() {
+        for kind in CommandKind::ALL {
+            let tagged = serde_json::json!({ "command": kind.name() });
+            let tag_only: Result<Command, _> = serde_json::from_value(tagged);
+            // Commands with required fields refuse the bare tag, but must name the missing field
+            // of *this* command, never "unknown variant".
+            match tag_only {
+                Ok(c) => assert_eq!(c.kind(), *kind),
+                Err(e) => assert!(
+                    e.to_string().contains("missing field"),
+                    "{}: {e}",
+                    kind.name()
+                ),
+            }
+            assert_eq!(CommandKind::parse(kind.name()), Some(*kind));
         }
+        let names: std::collections::BTreeSet<_> =
+            CommandKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), CommandKind::ALL.len(), "names are unique");
+        assert_eq!(CommandKind::parse("no_such_command"), None);
+    }
+
+    #[test]
+    fn unknown_fields_and_commands_are_refused() {
+        let extra = serde_json::json!({"command": "log_decision", "decision": "d", "rationale": "r", "colour": "red"});
+        let err = serde_json::from_value::<Command>(extra).unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+        let unknown = serde_json::json!({"command": "shred_file"});
+        assert!(serde_json::from_value::<Command>(unknown).is_err());
+        let resume: Command =
+            serde_json::from_value(serde_json::json!({"command": "resume"})).unwrap();
+        assert_eq!(resume, Command::Resume(Resume {}));
+        assert_eq!(
+            serde_json::to_string(&resume).unwrap(),
+            r#"{"command":"resume"}"#
+        );
     }
 }

@@ -31,9 +31,9 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 pub use case::{Case, Status};
-pub use command::Command;
+pub use command::{Command, CommandKind};
 pub use decide::{Decision, decide};
-pub use event::Event;
+pub use event::{Event, EventKind};
 pub use ids::{AllegationId, CaseId, PartyId, ProceedingsId, RecommendationId, Reference};
 pub use rule::{Refusal, Rule};
 

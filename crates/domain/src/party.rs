@@ -13,7 +13,7 @@ use crate::ids::PartyId;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "role", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Role {
+pub enum PartyRole {
     Complainant {
         basis: ComplainantBasis,
     },
@@ -29,15 +29,15 @@ pub enum Role {
     AffectedPerson,
 }
 
-impl Role {
+impl PartyRole {
     pub fn label(&self) -> &'static str {
         match self {
-            Role::Complainant { .. } => "complainant",
-            Role::Representative { .. } => "representative",
-            Role::InterestedPerson => "interested person",
-            Role::Subject(_) => "subject",
-            Role::Witness => "witness",
-            Role::AffectedPerson => "affected person",
+            PartyRole::Complainant { .. } => "complainant",
+            PartyRole::Representative { .. } => "representative",
+            PartyRole::InterestedPerson => "interested person",
+            PartyRole::Subject(_) => "subject",
+            PartyRole::Witness => "witness",
+            PartyRole::AffectedPerson => "affected person",
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{Case, Status};
 use crate::matter::{AppropriateAuthority, MatterKind};
-use crate::party::Role;
+use crate::party::PartyRole;
 use crate::referral::InvestigationMode;
 
 /// Which review a complainant may ask for.
@@ -75,7 +75,7 @@ pub fn relevant_review_body(case: &Case) -> ReviewBody {
     let senior = case
         .parties
         .values()
-        .any(|p| matches!(&p.role, Role::Subject(s) if s.senior_officer));
+        .any(|p| matches!(&p.role, PartyRole::Subject(s) if s.senior_officer));
     let referred = case.referral.is_some() || !case.mandatory_referral_criteria().is_empty();
     let lpb_is_aa = case
         .matter()

@@ -17,7 +17,8 @@ use std::process::Command as Process;
 
 use probity_app::accounts::NewUser;
 use probity_app::{Casebook, Db};
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
+use probity_domain::command::*;
 use probity_domain::scenario;
 use probity_domain::{Body, Command, Reference};
 
@@ -66,7 +67,7 @@ fn main() {
 
 fn reference_of(steps: &[scenario::Step]) -> Reference {
     match &steps[0].command {
-        Command::LogMatter { reference, .. } => reference.clone(),
+        Command::LogMatter(LogMatter { reference, .. }) => reference.clone(),
         _ => unreachable!("scripts start by logging their matter"),
     }
 }
@@ -179,7 +180,7 @@ async fn run(
     book.add_user(
         NewUser {
             username: user.clone(),
-            role: Role::DecisionMaker,
+            role: StaffRole::DecisionMaker,
             body: Body::OversightBody,
             force: None,
             password: "load test password".into(),

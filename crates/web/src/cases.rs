@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use probity_app::guarded::DEFAULT_PURPOSE;
+use probity_domain::command::*;
 use probity_domain::{Command, Reference};
 use probity_store::{AuditRecord, CaseQuery, CaseRow};
 use serde::{Deserialize, Serialize};
@@ -223,7 +224,7 @@ pub async fn open(
     ApiJson(body): ApiJson<OpenRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let command = probity_app::command_from_json(body.command)?;
-    let Command::LogMatter { reference: r, .. } = &command else {
+    let Command::LogMatter(LogMatter { reference: r, .. }) = &command else {
         return Err(Problem::bad_request(
             "a new case starts with the log_matter command; send other commands to /api/v1/cases/{reference}/commands",
         ));
@@ -246,7 +247,7 @@ pub async fn command(
 ) -> ApiResult<axum::Json<CommandResult>> {
     let r = reference(&raw)?;
     let command = probity_app::command_from_json(body.command)?;
-    if let Command::LogMatter { .. } = command {
+    if let Command::LogMatter(LogMatter { .. }) = command {
         return Err(Problem::bad_request(
             "log a new matter with POST /api/v1/cases",
         ));

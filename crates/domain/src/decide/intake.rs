@@ -1,207 +1,204 @@
 //! Intake, parties, allegations, recording and referral (Sch3 paras 2, 4, 4A, 5, 15).
 
-use super::{Decision, by, not_after, not_terminal, party, stage, text};
+use super::{Decide, Decision, by, not_after, not_terminal, party, stage, text};
 use crate::case::{Case, Status};
-use crate::command::Command;
-use crate::event::Event;
+use crate::command::{
+    AddAllegation, AddParty, DecideReferral, ErasePersonalData, FinaliseOutsideSchedule3,
+    HandleOtherwiseThanByInvestigation, HandleOutsideSchedule3, LogMatter, RecordMatter, Refer,
+    StartLocalInvestigation,
+};
+use crate::event::{
+    AllegationAdded, FinalisedOutsideSchedule3, HandledOtherwiseThanByInvestigation,
+    HandledOutsideSchedule3, LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded,
+    PersonalDataErased, ReferralDecided, Referred,
+};
 use crate::ids::{AllegationId, PartyId};
 use crate::matter::MatterKind;
-use crate::party::Role;
+use crate::party::PartyRole;
 use crate::referral::{HandlingAssessment, RecordingReason, ReferralBasis, Schedule3Ground};
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
-pub(super) fn log_matter(
-    case: &Case,
-    command: &Command,
-    ctx: &Context,
-) -> Result<Decision, Refusal> {
-    let Command::LogMatter {
-        reference,
-        kind,
-        force,
-        appropriate_authority,
-        received_on,
-        came_to_attention_on,
-        incident_on,
-        incident_location,
-        summary,
-        classification,
-        complainant_wants_recording,
-        death_or_serious_injury,
-    } = command
-    else {
-        unreachable!("dispatched by variant")
-    };
-    if let Some(existing) = case.matter() {
-        return refuse(
-            Rule::CaseAlreadyOpen,
-            format!(
-                "{} was logged on {}",
-                existing.reference, existing.received_on
-            ),
-        );
+impl Decide for LogMatter {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        if let Some(existing) = case.matter() {
+            return refuse(
+                Rule::CaseAlreadyOpen,
+                format!(
+                    "{} was logged on {}",
+                    existing.reference, existing.received_on
+                ),
+            );
+        }
+        by(
+            ctx,
+            &[Body::AppropriateAuthority, Body::OversightBody],
+            "log a matter",
+        )?;
+        text("summary", &self.summary)?;
+        let today = ctx.today();
+        not_after(today, "received_on", self.received_on)?;
+        let came = self.came_to_attention_on.unwrap_or(self.received_on);
+        not_after(today, "came_to_attention_on", came)?;
+        if let Some(incident) = self.incident_on
+            && incident > came.max(self.received_on)
+        {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!("the incident on {incident} is after the matter came to attention"),
+            );
+        }
+        if self.complainant_wants_recording && self.kind != MatterKind::Complaint {
+            return refuse(
+                Rule::OnlyComplaints,
+                "only a complainant can ask for recording",
+            );
+        }
+        Decision::one(MatterLogged {
+            reference: self.reference.clone(),
+            kind: self.kind,
+            force: self.force,
+            appropriate_authority: self.appropriate_authority,
+            received_on: self.received_on,
+            came_to_attention_on: came,
+            incident_on: self.incident_on,
+            incident_location: self
+                .incident_location
+                .clone()
+                .filter(|l| !l.trim().is_empty()),
+            summary: self.summary.trim().to_string(),
+            classification: self.classification,
+            complainant_wants_recording: self.complainant_wants_recording,
+            death_or_serious_injury: self.death_or_serious_injury
+                || self.kind == MatterKind::DsiMatter,
+        })
     }
-    by(
-        ctx,
-        &[Body::AppropriateAuthority, Body::OversightBody],
-        "log a matter",
-    )?;
-    text("summary", summary)?;
-    let today = ctx.today();
-    not_after(today, "received_on", *received_on)?;
-    let came = came_to_attention_on.unwrap_or(*received_on);
-    not_after(today, "came_to_attention_on", came)?;
-    if let Some(incident) = incident_on
-        && *incident > came.max(*received_on)
-    {
-        return refuse(
-            Rule::DateOutOfRange,
-            format!("the incident on {incident} is after the matter came to attention"),
-        );
-    }
-    if *complainant_wants_recording && *kind != MatterKind::Complaint {
-        return refuse(
-            Rule::OnlyComplaints,
-            "only a complainant can ask for recording",
-        );
-    }
-    Decision::one(Event::MatterLogged {
-        reference: reference.clone(),
-        kind: *kind,
-        force: *force,
-        appropriate_authority: *appropriate_authority,
-        received_on: *received_on,
-        came_to_attention_on: came,
-        incident_on: *incident_on,
-        incident_location: incident_location.clone().filter(|l| !l.trim().is_empty()),
-        summary: summary.trim().to_string(),
-        classification: *classification,
-        complainant_wants_recording: *complainant_wants_recording,
-        death_or_serious_injury: *death_or_serious_injury || *kind == MatterKind::DsiMatter,
-    })
 }
 
-pub(super) fn parties_and_allegations(
-    case: &Case,
-    command: &Command,
-    ctx: &Context,
-) -> Result<Decision, Refusal> {
-    let kind = case.matter().map(|m| m.kind);
-    match command {
-        Command::AddParty {
-            role,
-            vulnerabilities,
-            personal_data,
-        } => {
-            not_terminal(case, "add a party")?;
-            match role {
-                Role::Complainant { .. } | Role::Representative { .. }
-                    if kind != Some(MatterKind::Complaint) =>
-                {
-                    return refuse(Rule::OnlyComplaints, "only a complaint has a complainant");
-                }
-                Role::Representative { on_behalf_of }
-                    if !matches!(party(case, *on_behalf_of)?.role, Role::Complainant { .. }) =>
-                {
-                    return refuse(
-                        Rule::UnknownParty,
-                        format!("{on_behalf_of} is not a complainant"),
-                    );
-                }
-                _ => {}
+impl Decide for AddParty {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let kind = case.matter().map(|m| m.kind);
+        not_terminal(case, "add a party")?;
+        match &self.role {
+            PartyRole::Complainant { .. } | PartyRole::Representative { .. }
+                if kind != Some(MatterKind::Complaint) =>
+            {
+                return refuse(Rule::OnlyComplaints, "only a complaint has a complainant");
             }
-            if personal_data.data.name.trim().is_empty() {
-                return refuse(
-                    Rule::PersonalDataInvalid,
-                    "a party needs a name (it is kept apart from the log)",
-                );
-            }
-            if !personal_data.salt_is_valid() {
-                return refuse(
-                    Rule::PersonalDataInvalid,
-                    "the personal data must be sealed with 16 random bytes",
-                );
-            }
-            if let Some(dob) = personal_data.data.date_of_birth {
-                not_after(ctx.today(), "date_of_birth", dob)?;
-            }
-            let id = PartyId(case.parties.len() as u32 + 1);
-            let mut vulnerabilities = vulnerabilities.clone();
-            vulnerabilities.sort();
-            vulnerabilities.dedup();
-            Ok(Decision {
-                events: vec![Event::PartyAdded {
-                    party: id,
-                    role: role.clone(),
-                    vulnerabilities,
-                    personal_data: personal_data.commitment(),
-                }],
-                personal_data: vec![(id, personal_data.clone())],
-                erase: Vec::new(),
-            })
-        }
-        Command::ErasePersonalData { party: id, reason } => {
-            text("reason", reason)?;
-            if party(case, *id)?.erased {
-                return refuse(Rule::PersonalDataErased, format!("{id} was erased before"));
-            }
-            Ok(Decision {
-                events: vec![Event::PersonalDataErased {
-                    party: *id,
-                    reason: reason.trim().to_string(),
-                }],
-                personal_data: Vec::new(),
-                erase: vec![*id],
-            })
-        }
-        Command::AddAllegation {
-            subjects,
-            category,
-            description,
-        } => {
-            if case
-                .investigation
-                .as_ref()
-                .is_some_and(|i| i.report_on.is_some())
+            PartyRole::Representative { on_behalf_of }
+                if !matches!(
+                    party(case, *on_behalf_of)?.role,
+                    PartyRole::Complainant { .. }
+                ) =>
             {
                 return refuse(
-                    Rule::AllegationsFixed,
-                    "the report has been submitted; a new matter needs a new case or a re-investigation",
+                    Rule::UnknownParty,
+                    format!("{on_behalf_of} is not a complainant"),
                 );
             }
-            stage(
-                case,
-                &[
-                    Status::Logged,
-                    Status::HandledOutsideSchedule3,
-                    Status::Recorded,
-                    Status::Referred,
-                    Status::ReturnedToAppropriateAuthority,
-                    Status::UnderInvestigation,
-                    Status::Suspended,
-                    Status::HandledOtherwise,
-                ],
-                "add an allegation",
-            )?;
-            text("description", description)?;
-            let mut seen = Vec::new();
-            for s in subjects {
-                super::subject(case, *s)?;
-                if seen.contains(s) {
-                    return refuse(Rule::NotASubject, format!("{s} is named twice"));
-                }
-                seen.push(*s);
-            }
-            seen.sort();
-            Decision::one(Event::AllegationAdded {
-                allegation: AllegationId(case.allegations.len() as u32 + 1),
-                subjects: seen,
-                category: *category,
-                description: description.trim().to_string(),
-            })
+            _ => {}
         }
-        _ => unreachable!("dispatched by variant"),
+        let personal_data = &self.personal_data;
+        if personal_data.data.name.trim().is_empty() {
+            return refuse(
+                Rule::PersonalDataInvalid,
+                "a party needs a name (it is kept apart from the log)",
+            );
+        }
+        if !personal_data.salt_is_valid() {
+            return refuse(
+                Rule::PersonalDataInvalid,
+                "the personal data must be sealed with 16 random bytes",
+            );
+        }
+        if let Some(dob) = personal_data.data.date_of_birth {
+            not_after(ctx.today(), "date_of_birth", dob)?;
+        }
+        let id = PartyId(case.parties.len() as u32 + 1);
+        let mut vulnerabilities = self.vulnerabilities.clone();
+        vulnerabilities.sort();
+        vulnerabilities.dedup();
+        Ok(Decision {
+            events: vec![
+                PartyAdded {
+                    party: id,
+                    role: self.role.clone(),
+                    vulnerabilities,
+                    personal_data: personal_data.commitment(),
+                }
+                .into(),
+            ],
+            personal_data: vec![(id, personal_data.clone())],
+            erase: Vec::new(),
+        })
+    }
+}
+
+impl Decide for ErasePersonalData {
+    fn decide(&self, case: &Case, _ctx: &Context) -> Result<Decision, Refusal> {
+        text("reason", &self.reason)?;
+        if party(case, self.party)?.erased {
+            return refuse(
+                Rule::PersonalDataErased,
+                format!("{} was erased before", self.party),
+            );
+        }
+        Ok(Decision {
+            events: vec![
+                PersonalDataErased {
+                    party: self.party,
+                    reason: self.reason.trim().to_string(),
+                }
+                .into(),
+            ],
+            personal_data: Vec::new(),
+            erase: vec![self.party],
+        })
+    }
+}
+
+impl Decide for AddAllegation {
+    fn decide(&self, case: &Case, _ctx: &Context) -> Result<Decision, Refusal> {
+        if case
+            .investigation
+            .as_ref()
+            .is_some_and(|i| i.report_on.is_some())
+        {
+            return refuse(
+                Rule::AllegationsFixed,
+                "the report has been submitted; a new matter needs a new case or a re-investigation",
+            );
+        }
+        stage(
+            case,
+            &[
+                Status::Logged,
+                Status::HandledOutsideSchedule3,
+                Status::Recorded,
+                Status::Referred,
+                Status::ReturnedToAppropriateAuthority,
+                Status::UnderInvestigation,
+                Status::Suspended,
+                Status::HandledOtherwise,
+            ],
+            "add an allegation",
+        )?;
+        text("description", &self.description)?;
+        let mut seen = Vec::new();
+        for s in &self.subjects {
+            super::subject(case, *s)?;
+            if seen.contains(s) {
+                return refuse(Rule::NotASubject, format!("{s} is named twice"));
+            }
+            seen.push(*s);
+        }
+        seen.sort();
+        Decision::one(AllegationAdded {
+            allegation: AllegationId(case.allegations.len() as u32 + 1),
+            subjects: seen,
+            category: self.category,
+            description: self.description.trim().to_string(),
+        })
     }
 }
 
@@ -247,190 +244,191 @@ fn must_refer_first(case: &Case) -> Result<(), Refusal> {
     Ok(())
 }
 
-pub(super) fn handling(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
-    let today = ctx.today();
-    let kind = case.matter().map(|m| m.kind);
-    let aa = [Body::AppropriateAuthority];
-    match command {
-        Command::HandleOutsideSchedule3 {
-            assessment,
-            rationale,
-        } => {
-            if kind != Some(MatterKind::Complaint) {
+const AA: &[Body] = &[Body::AppropriateAuthority];
+
+impl Decide for HandleOutsideSchedule3 {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        if case.matter().map(|m| m.kind) != Some(MatterKind::Complaint) {
+            return refuse(
+                Rule::OnlyComplaints,
+                "conduct and DSI matters are always recorded",
+            );
+        }
+        stage(
+            case,
+            &[Status::Logged],
+            "handle the complaint outside Schedule 3",
+        )?;
+        by(ctx, AA, "decide how a complaint is handled")?;
+        text("rationale", &self.rationale)?;
+        let grounds = schedule3_grounds(case, &self.assessment);
+        if !grounds.is_empty() {
+            return refuse(Rule::Schedule3Required, format!("grounds: {grounds:?}"));
+        }
+        Decision::one(HandledOutsideSchedule3 {
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for FinaliseOutsideSchedule3 {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        stage(
+            case,
+            &[Status::HandledOutsideSchedule3],
+            "finalise handling outside Schedule 3",
+        )?;
+        by(ctx, AA, "finalise handling outside Schedule 3")?;
+        Decision::one(FinalisedOutsideSchedule3 {
+            outcome: self.outcome,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for RecordMatter {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        stage(
+            case,
+            &[Status::Logged, Status::HandledOutsideSchedule3],
+            "record the matter",
+        )?;
+        by(
+            ctx,
+            &[Body::AppropriateAuthority, Body::LocalPolicingBody],
+            "record a matter",
+        )?;
+        let grounds = schedule3_grounds(case, &self.assessment);
+        let m = case.matter().expect("checked open");
+        let reason = if case.status == Status::HandledOutsideSchedule3 {
+            RecordingReason::DissatisfiedWithHandlingOutsideSchedule3
+        } else if m.complainant_wants_recording {
+            RecordingReason::ComplainantWish
+        } else if grounds.contains(&Schedule3Ground::MandatoryReferral) {
+            RecordingReason::MandatoryCriteria
+        } else {
+            RecordingReason::AppropriateAuthorityDecision
+        };
+        Decision::one(MatterRecorded {
+            reason,
+            grounds,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for Refer {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let referable = [Status::Recorded, Status::ReturnedToAppropriateAuthority];
+        match self.basis {
+            ReferralBasis::Mandatory(_) | ReferralBasis::Voluntary => {
+                by(ctx, AA, "refer a matter")?;
+                stage(case, &referable, "refer the matter")?;
+            }
+            ReferralBasis::LocalPolicingBody => {
+                by(
+                    ctx,
+                    &[Body::LocalPolicingBody],
+                    "make a local policing body referral",
+                )?;
+                stage(case, &referable, "refer the matter")?;
+            }
+            ReferralBasis::CalledIn | ReferralBasis::TreatedAsReferred => {
+                by(
+                    ctx,
+                    &[Body::OversightBody],
+                    "call in a matter or treat it as referred",
+                )?;
+                stage(
+                    case,
+                    &[
+                        Status::Logged,
+                        Status::HandledOutsideSchedule3,
+                        Status::Recorded,
+                        Status::ReturnedToAppropriateAuthority,
+                        Status::HandledOtherwise,
+                    ],
+                    "call in the matter",
+                )?;
+            }
+        }
+        if case.status == Status::ReturnedToAppropriateAuthority
+            && matches!(self.basis, ReferralBasis::Mandatory(_))
+        {
+            // A returned matter is referred again only when something new makes it mandatory.
+            let already = case.referral.map(|(b, _)| b);
+            if already == Some(self.basis) {
                 return refuse(
-                    Rule::OnlyComplaints,
-                    "conduct and DSI matters are always recorded",
+                    Rule::WrongStage,
+                    "the oversight body has already decided on this referral",
                 );
             }
-            stage(
-                case,
-                &[Status::Logged],
-                "handle the complaint outside Schedule 3",
-            )?;
-            by(ctx, &aa, "decide how a complaint is handled")?;
-            text("rationale", rationale)?;
-            let grounds = schedule3_grounds(case, assessment);
-            if !grounds.is_empty() {
-                return refuse(Rule::Schedule3Required, format!("grounds: {grounds:?}"));
-            }
-            Decision::one(Event::HandledOutsideSchedule3 {
-                rationale: rationale.trim().to_string(),
-                on: today,
-            })
         }
-        Command::FinaliseOutsideSchedule3 { outcome } => {
-            stage(
-                case,
-                &[Status::HandledOutsideSchedule3],
-                "finalise handling outside Schedule 3",
-            )?;
-            by(ctx, &aa, "finalise handling outside Schedule 3")?;
-            Decision::one(Event::FinalisedOutsideSchedule3 {
-                outcome: *outcome,
-                on: today,
-            })
+        Decision::one(Referred {
+            basis: self.basis,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for DecideReferral {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        stage(case, &[Status::Referred], "decide on a referral")?;
+        by(
+            ctx,
+            &[Body::OversightBody],
+            "decide whether and how a referred matter is investigated",
+        )?;
+        text("rationale", &self.rationale)?;
+        Decision::one(ReferralDecided {
+            decision: self.decision,
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for StartLocalInvestigation {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        stage(
+            case,
+            &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+            "start a local investigation",
+        )?;
+        by(ctx, AA, "start a local investigation")?;
+        if case.status == Status::Recorded {
+            must_refer_first(case)?;
         }
-        Command::RecordMatter { assessment } => {
-            stage(
-                case,
-                &[Status::Logged, Status::HandledOutsideSchedule3],
-                "record the matter",
-            )?;
-            by(
-                ctx,
-                &[Body::AppropriateAuthority, Body::LocalPolicingBody],
-                "record a matter",
-            )?;
-            let grounds = schedule3_grounds(case, assessment);
-            let m = case.matter().expect("checked open");
-            let reason = if case.status == Status::HandledOutsideSchedule3 {
-                RecordingReason::DissatisfiedWithHandlingOutsideSchedule3
-            } else if m.complainant_wants_recording {
-                RecordingReason::ComplainantWish
-            } else if grounds.contains(&Schedule3Ground::MandatoryReferral) {
-                RecordingReason::MandatoryCriteria
-            } else {
-                RecordingReason::AppropriateAuthorityDecision
-            };
-            Decision::one(Event::MatterRecorded {
-                reason,
-                grounds,
-                on: today,
-            })
+        Decision::one(LocalInvestigationStarted { on: ctx.today() })
+    }
+}
+
+impl Decide for HandleOtherwiseThanByInvestigation {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        if case.matter().map(|m| m.kind) != Some(MatterKind::Complaint) {
+            return refuse(
+                Rule::OnlyComplaints,
+                "handling otherwise than by investigation is for complaints",
+            );
         }
-        Command::Refer { basis } => {
-            match basis {
-                ReferralBasis::Mandatory(_) | ReferralBasis::Voluntary => {
-                    by(ctx, &aa, "refer a matter")?;
-                    stage(
-                        case,
-                        &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
-                        "refer the matter",
-                    )?;
-                }
-                ReferralBasis::LocalPolicingBody => {
-                    by(
-                        ctx,
-                        &[Body::LocalPolicingBody],
-                        "make a local policing body referral",
-                    )?;
-                    stage(
-                        case,
-                        &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
-                        "refer the matter",
-                    )?;
-                }
-                ReferralBasis::CalledIn | ReferralBasis::TreatedAsReferred => {
-                    by(
-                        ctx,
-                        &[Body::OversightBody],
-                        "call in a matter or treat it as referred",
-                    )?;
-                    stage(
-                        case,
-                        &[
-                            Status::Logged,
-                            Status::HandledOutsideSchedule3,
-                            Status::Recorded,
-                            Status::ReturnedToAppropriateAuthority,
-                            Status::HandledOtherwise,
-                        ],
-                        "call in the matter",
-                    )?;
-                }
-            }
-            if case.status == Status::ReturnedToAppropriateAuthority
-                && matches!(basis, ReferralBasis::Mandatory(_))
-            {
-                // A returned matter is referred again only when something new makes it mandatory.
-                let already = case.referral.map(|(b, _)| b);
-                if already == Some(*basis) {
-                    return refuse(
-                        Rule::WrongStage,
-                        "the oversight body has already decided on this referral",
-                    );
-                }
-            }
-            Decision::one(Event::Referred {
-                basis: *basis,
-                on: today,
-            })
+        stage(
+            case,
+            &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+            "handle otherwise than by investigation",
+        )?;
+        by(
+            ctx,
+            AA,
+            "handle a complaint otherwise than by investigation",
+        )?;
+        text("rationale", &self.rationale)?;
+        if case.status == Status::Recorded {
+            must_refer_first(case)?;
         }
-        Command::DecideReferral {
-            decision,
-            rationale,
-        } => {
-            stage(case, &[Status::Referred], "decide on a referral")?;
-            by(
-                ctx,
-                &[Body::OversightBody],
-                "decide whether and how a referred matter is investigated",
-            )?;
-            text("rationale", rationale)?;
-            Decision::one(Event::ReferralDecided {
-                decision: *decision,
-                rationale: rationale.trim().to_string(),
-                on: today,
-            })
-        }
-        Command::StartLocalInvestigation => {
-            stage(
-                case,
-                &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
-                "start a local investigation",
-            )?;
-            by(ctx, &aa, "start a local investigation")?;
-            if case.status == Status::Recorded {
-                must_refer_first(case)?;
-            }
-            Decision::one(Event::LocalInvestigationStarted { on: today })
-        }
-        Command::HandleOtherwiseThanByInvestigation { rationale } => {
-            if kind != Some(MatterKind::Complaint) {
-                return refuse(
-                    Rule::OnlyComplaints,
-                    "handling otherwise than by investigation is for complaints",
-                );
-            }
-            stage(
-                case,
-                &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
-                "handle otherwise than by investigation",
-            )?;
-            by(
-                ctx,
-                &aa,
-                "handle a complaint otherwise than by investigation",
-            )?;
-            text("rationale", rationale)?;
-            if case.status == Status::Recorded {
-                must_refer_first(case)?;
-            }
-            Decision::one(Event::HandledOtherwiseThanByInvestigation {
-                rationale: rationale.trim().to_string(),
-                on: today,
-            })
-        }
-        _ => unreachable!("dispatched by variant"),
+        Decision::one(HandledOtherwiseThanByInvestigation {
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.today(),
+        })
     }
 }

@@ -1,5 +1,5 @@
 //! The rules: a command checked against a case's state yields events or a refusal.
-//! One file per stage of the process.
+//! One file per stage of the process, one function per command.
 
 mod aftercare;
 mod intake;
@@ -13,7 +13,7 @@ use crate::case::{Allegation, Case, Investigation, Party, Status};
 use crate::command::Command;
 use crate::event::Event;
 use crate::ids::{AllegationId, PartyId};
-use crate::party::{Role, SealedPersonalData, SubjectProfile};
+use crate::party::{PartyRole, SealedPersonalData, SubjectProfile};
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
@@ -27,19 +27,24 @@ pub struct Decision {
 }
 
 impl Decision {
-    fn one(event: Event) -> Result<Decision, Refusal> {
+    fn one(event: impl Into<Event>) -> Result<Decision, Refusal> {
         Ok(Decision {
-            events: vec![event],
+            events: vec![event.into()],
             ..Decision::default()
         })
     }
 }
 
+/// The rule of one command: checks it against the case and says what it yields. Each command's
+/// rule is in the stage file named in `command.rs`.
+pub(crate) trait Decide {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal>;
+}
+
 /// Checks `command` against `case` and, if every rule holds, returns what it yields.
 pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
-    let today = ctx.today();
-    if let Command::LogMatter { .. } = command {
-        return intake::log_matter(case, command, ctx);
+    if let Command::LogMatter(_) = command {
+        return command.rule().decide(case, ctx);
     }
     let Some(matter) = case.matter() else {
         return refuse(
@@ -47,6 +52,7 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
             "no matter has been logged under this reference",
         );
     };
+    let today = ctx.today();
     if today < matter.received_on {
         return refuse(
             Rule::DateOutOfRange,
@@ -56,65 +62,7 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
             ),
         );
     }
-    use Command as C;
-    match command {
-        C::LogMatter { .. } => unreachable!("handled above"),
-        C::AddParty { .. } | C::ErasePersonalData { .. } | C::AddAllegation { .. } => {
-            intake::parties_and_allegations(case, command, ctx)
-        }
-        C::HandleOutsideSchedule3 { .. }
-        | C::FinaliseOutsideSchedule3 { .. }
-        | C::RecordMatter { .. }
-        | C::Refer { .. }
-        | C::DecideReferral { .. }
-        | C::StartLocalInvestigation
-        | C::HandleOtherwiseThanByInvestigation { .. } => intake::handling(case, command, ctx),
-        C::ChangeMode { .. }
-        | C::SetTermsOfReference { .. }
-        | C::LogDecision { .. }
-        | C::AssessSeverity { .. }
-        | C::ServeNotice { .. }
-        | C::RecordInterview { .. }
-        | C::ExhibitEvidence { .. }
-        | C::TransferCustody { .. }
-        | C::TakeWitnessAccount { .. }
-        | C::Suspend { .. }
-        | C::Resume
-        | C::SubmitReport { .. } => investigation::decide(case, command, ctx),
-        C::GiveOpinion { .. }
-        | C::Determine { .. }
-        | C::ReferToProsecutors { .. }
-        | C::ConcludeCriminalProceedings { .. }
-        | C::ProposeAction { .. }
-        | C::AnswerProposal { .. }
-        | C::AnswerRecommendation { .. }
-        | C::ArrangeProceedings { .. }
-        | C::ConcludeProceedings { .. }
-        | C::LodgeAppeal { .. }
-        | C::DetermineAppeal { .. }
-        | C::ReferToBarredList { .. }
-        | C::ProgressReflectivePractice { .. }
-        | C::AgreeReflectiveReport { .. }
-        | C::RecordLeavingService { .. } => outcome::decide(case, command, ctx),
-        C::MakeLearningRecommendation { .. }
-        | C::RecordLearningResponse { .. }
-        | C::RecordNoLearning { .. }
-        | C::UpdateParty { .. }
-        | C::NotifyOutcome
-        | C::ApplyForReview { .. }
-        | C::ExtendResponsePeriod { .. }
-        | C::PublishLearningResponse { .. }
-        | C::DecideReview { .. }
-        | C::OrderReinvestigation { .. }
-        | C::Withdraw { .. }
-        | C::Close
-        | C::Publish { .. } => aftercare::decide(case, command, ctx),
-        C::RestrictCase { .. }
-        | C::LiftRestriction { .. }
-        | C::AssignToTeam { .. }
-        | C::RemoveFromTeam { .. }
-        | C::GrantAccess { .. } => need_to_know::decide(case, command, ctx),
-    }
+    command.rule().decide(case, ctx)
 }
 
 // ---- helpers shared by the stages ----
@@ -201,11 +149,11 @@ fn investigation<'a>(case: &'a Case, step: &str) -> Result<&'a Investigation, Re
 
 fn is_complainant(case: &Case, id: PartyId) -> bool {
     match case.parties.get(&id).map(|p| &p.role) {
-        Some(Role::Complainant { .. }) => true,
-        Some(Role::Representative { on_behalf_of }) => {
+        Some(PartyRole::Complainant { .. }) => true,
+        Some(PartyRole::Representative { on_behalf_of }) => {
             matches!(
                 case.parties.get(on_behalf_of).map(|p| &p.role),
-                Some(Role::Complainant { .. })
+                Some(PartyRole::Complainant { .. })
             )
         }
         _ => false,

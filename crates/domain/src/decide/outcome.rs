@@ -4,15 +4,26 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Decision, allegation, by, investigation, stage, subject, text};
+use super::{Decide, Decision, allegation, by, investigation, stage, subject, text};
 use crate::case::{Case, Investigation, ProposalStage, Status};
-use crate::command::Command;
+use crate::command::{
+    AgreeReflectiveReport, AnswerProposal, AnswerRecommendation, ArrangeProceedings,
+    ConcludeCriminalProceedings, ConcludeProceedings, Determine, DetermineAppeal, GiveOpinion,
+    LodgeAppeal, ProgressReflectivePractice, ProposeAction, RecordLeavingService,
+    ReferToBarredList, ReferToProsecutors,
+};
 use crate::conduct::{
     Action, AppealOutcome, CaseToAnswer, Finding, Form, Proposal, ProposalResponse, ProvenFinding,
     ReflectiveStage, SanctionContext, check_sanction, required_form,
 };
-use crate::event::Event;
+use crate::event::{
+    ActionProposed, AppealDetermined, AppealLodged, BarredListReferred, CaseDetermined,
+    CriminalProceedingsConcluded, OpinionGiven, ProceedingsArranged, ProceedingsConcluded,
+    ProposalAnswered, RecommendationOnProceedingsAnswered, ReferredToProsecutors,
+    ReflectivePracticeProgressed, ReflectiveReportAgreed, SubjectLeftService,
+};
 use crate::ids::{PartyId, ProceedingsId};
+use crate::referral::InvestigationMode;
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
@@ -25,457 +36,487 @@ const AFTER_REPORT: &[Status] = &[
     Status::Closed,
 ];
 
-pub(super) fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
-    let today = ctx.today();
-    let aa = [Body::AppropriateAuthority];
-    match command {
-        Command::GiveOpinion { finding } => {
-            let inv = investigation(case, "give an opinion")?;
-            if inv.report_on.is_none() {
-                return refuse(
-                    Rule::OpinionBeforeReport,
-                    "submit the investigation report first",
-                );
-            }
-            stage(
-                case,
-                &[Status::ReportSubmitted],
-                "give the investigator's opinion",
-            )?;
-            by(
-                ctx,
-                &[inv.mode.investigating_body()],
-                "give the investigator's opinion",
-            )?;
-            check_pair(case, finding)?;
-            Decision::one(Event::OpinionGiven {
-                finding: tidy(finding),
-                on: today,
-            })
+const AA: &[Body] = &[Body::AppropriateAuthority];
+
+impl Decide for GiveOpinion {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let inv = investigation(case, "give an opinion")?;
+        if inv.report_on.is_none() {
+            return refuse(
+                Rule::OpinionBeforeReport,
+                "submit the investigation report first",
+            );
         }
-        Command::Determine { findings } => {
-            let inv = investigation(case, "determine")?;
-            if inv.report_on.is_none() {
-                return refuse(
-                    Rule::WrongStage,
-                    "determinations follow the investigation report",
-                );
-            }
-            stage(case, &[Status::ReportSubmitted], "make the determinations")?;
-            by(
-                ctx,
-                &[inv.mode.determining_body()],
-                "determine case to answer on this investigation",
-            )?;
-            let mut given = BTreeSet::new();
-            for f in findings {
-                check_pair(case, f)
-                    .map_err(|r| Refusal::new(Rule::DeterminationIncomplete, r.detail))?;
-                if !given.insert((f.subject, f.allegation)) {
-                    return refuse(
-                        Rule::DeterminationIncomplete,
-                        format!("{} / {} is determined twice", f.subject, f.allegation),
-                    );
-                }
-            }
-            let missing: Vec<_> = case
-                .pairs()
-                .into_iter()
-                .filter(|p| !given.contains(p))
-                .map(|(s, a)| format!("{s} / {a}"))
-                .collect();
-            if !missing.is_empty() {
+        stage(
+            case,
+            &[Status::ReportSubmitted],
+            "give the investigator's opinion",
+        )?;
+        by(
+            ctx,
+            &[inv.mode.investigating_body()],
+            "give the investigator's opinion",
+        )?;
+        check_pair(case, &self.finding)?;
+        Decision::one(OpinionGiven {
+            finding: tidy(&self.finding),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for Determine {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let inv = investigation(case, "determine")?;
+        if inv.report_on.is_none() {
+            return refuse(
+                Rule::WrongStage,
+                "determinations follow the investigation report",
+            );
+        }
+        stage(case, &[Status::ReportSubmitted], "make the determinations")?;
+        by(
+            ctx,
+            &[inv.mode.determining_body()],
+            "determine case to answer on this investigation",
+        )?;
+        let mut given = BTreeSet::new();
+        for f in &self.findings {
+            check_pair(case, f)
+                .map_err(|r| Refusal::new(Rule::DeterminationIncomplete, r.detail))?;
+            if !given.insert((f.subject, f.allegation)) {
                 return refuse(
                     Rule::DeterminationIncomplete,
-                    format!("no finding for {}", missing.join(", ")),
+                    format!("{} / {} is determined twice", f.subject, f.allegation),
                 );
             }
-            Decision::one(Event::CaseDetermined {
-                by: ctx.actor.body,
-                findings: findings.iter().map(tidy).collect(),
-                on: today,
-            })
         }
-        Command::ReferToProsecutors { subject: s } => {
-            let inv = investigation(case, "refer to prosecutors")?;
-            stage(case, AFTER_REPORT, "refer to prosecutors")?;
-            by(
-                ctx,
-                &[inv.mode.determining_body()],
-                "refer a subject to prosecutors",
-            )?;
-            subject(case, *s)?;
-            if case.criminal.get(s).is_some_and(|c| c.outcome.is_none()) {
-                return refuse(Rule::WrongStage, format!("{s} is already with prosecutors"));
-            }
-            Decision::one(Event::ReferredToProsecutors {
-                subject: *s,
-                on: today,
-            })
+        let missing: Vec<_> = case
+            .pairs()
+            .into_iter()
+            .filter(|p| !given.contains(p))
+            .map(|(s, a)| format!("{s} / {a}"))
+            .collect();
+        if !missing.is_empty() {
+            return refuse(
+                Rule::DeterminationIncomplete,
+                format!("no finding for {}", missing.join(", ")),
+            );
         }
-        Command::ConcludeCriminalProceedings {
-            subject: s,
-            outcome,
-        } => {
-            let open = case.criminal.get(s).is_some_and(|c| c.outcome.is_none());
-            if !open {
-                return refuse(
-                    Rule::ProsecutionNotReferred,
-                    format!("{s} has no open referral to prosecutors"),
-                );
-            }
-            by(
-                ctx,
-                &[Body::AppropriateAuthority, Body::OversightBody],
-                "record criminal proceedings",
-            )?;
-            Decision::one(Event::CriminalProceedingsConcluded {
-                subject: *s,
-                outcome: *outcome,
-                on: today,
-            })
+        Decision::one(CaseDetermined {
+            by: ctx.actor.body,
+            findings: self.findings.iter().map(tidy).collect(),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ReferToProsecutors {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let s = &self.subject;
+        let inv = investigation(case, "refer to prosecutors")?;
+        stage(case, AFTER_REPORT, "refer to prosecutors")?;
+        by(
+            ctx,
+            &[inv.mode.determining_body()],
+            "refer a subject to prosecutors",
+        )?;
+        subject(case, *s)?;
+        if case.criminal.get(s).is_some_and(|c| c.outcome.is_none()) {
+            return refuse(Rule::WrongStage, format!("{s} is already with prosecutors"));
         }
-        Command::ProposeAction {
-            proposals,
-            rationale,
-        } => {
-            let inv = investigation(case, "propose action")?;
-            stage(case, &[Status::Determined], "propose action")?;
-            by(ctx, &aa, "propose the action to follow the determinations")?;
-            text("rationale", rationale)?;
-            if inv.proposal != ProposalStage::None {
-                return refuse(Rule::WrongStage, "proposals have already been made");
-            }
-            check_proposals(case, inv, proposals, true)?;
-            Decision::one(Event::ActionProposed {
-                proposals: sorted(proposals),
-                rationale: rationale.trim().to_string(),
-                settled: inv.mode == crate::referral::InvestigationMode::Local,
-                on: today,
-            })
+        Decision::one(ReferredToProsecutors {
+            subject: *s,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ConcludeCriminalProceedings {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let s = &self.subject;
+        let open = case.criminal.get(s).is_some_and(|c| c.outcome.is_none());
+        if !open {
+            return refuse(
+                Rule::ProsecutionNotReferred,
+                format!("{s} has no open referral to prosecutors"),
+            );
         }
-        Command::AnswerProposal {
+        by(
+            ctx,
+            &[Body::AppropriateAuthority, Body::OversightBody],
+            "record criminal proceedings",
+        )?;
+        Decision::one(CriminalProceedingsConcluded {
+            subject: *s,
+            outcome: self.outcome,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ProposeAction {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let inv = investigation(case, "propose action")?;
+        stage(case, &[Status::Determined], "propose action")?;
+        by(ctx, AA, "propose the action to follow the determinations")?;
+        text("rationale", &self.rationale)?;
+        if inv.proposal != ProposalStage::None {
+            return refuse(Rule::WrongStage, "proposals have already been made");
+        }
+        check_proposals(case, inv, &self.proposals, true)?;
+        Decision::one(ActionProposed {
+            proposals: sorted(&self.proposals),
+            rationale: self.rationale.trim().to_string(),
+            settled: inv.mode == InvestigationMode::Local,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for AnswerProposal {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let inv = investigation(case, "answer a proposal")?;
+        by(
+            ctx,
+            &[Body::OversightBody],
+            "answer the appropriate authority's proposals",
+        )?;
+        text("rationale", &self.rationale)?;
+        if !matches!(inv.proposal, ProposalStage::Proposed(_)) {
+            return refuse(
+                Rule::NothingToAnswer,
+                "no proposal is waiting for the oversight body",
+            );
+        }
+        if let ProposalResponse::Recommend(p) | ProposalResponse::Direct(p) = &self.response {
+            check_proposals(case, inv, p, false)?;
+        }
+        let response = match &self.response {
+            ProposalResponse::Recommend(p) => ProposalResponse::Recommend(sorted(p)),
+            ProposalResponse::Direct(p) => ProposalResponse::Direct(sorted(p)),
+            ProposalResponse::Agree => ProposalResponse::Agree,
+        };
+        Decision::one(ProposalAnswered {
             response,
-            rationale,
-        } => {
-            let inv = investigation(case, "answer a proposal")?;
-            by(
-                ctx,
-                &[Body::OversightBody],
-                "answer the appropriate authority's proposals",
-            )?;
-            text("rationale", rationale)?;
-            if !matches!(inv.proposal, ProposalStage::Proposed(_)) {
-                return refuse(
-                    Rule::NothingToAnswer,
-                    "no proposal is waiting for the oversight body",
-                );
-            }
-            if let ProposalResponse::Recommend(p) | ProposalResponse::Direct(p) = response {
-                check_proposals(case, inv, p, false)?;
-            }
-            let response = match response {
-                ProposalResponse::Recommend(p) => ProposalResponse::Recommend(sorted(p)),
-                ProposalResponse::Direct(p) => ProposalResponse::Direct(sorted(p)),
-                ProposalResponse::Agree => ProposalResponse::Agree,
-            };
-            Decision::one(Event::ProposalAnswered {
-                response,
-                rationale: rationale.trim().to_string(),
-                on: today,
-            })
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for AnswerRecommendation {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let inv = investigation(case, "answer a recommendation")?;
+        by(ctx, AA, "answer the oversight body's recommendation")?;
+        text("rationale", &self.rationale)?;
+        if !matches!(inv.proposal, ProposalStage::Recommended(_)) {
+            return refuse(
+                Rule::NothingToAnswer,
+                "no recommendation is waiting for the appropriate authority",
+            );
         }
-        Command::AnswerRecommendation {
-            accepted,
-            rationale,
-        } => {
-            let inv = investigation(case, "answer a recommendation")?;
-            by(ctx, &aa, "answer the oversight body's recommendation")?;
-            text("rationale", rationale)?;
-            if !matches!(inv.proposal, ProposalStage::Recommended(_)) {
+        Decision::one(RecommendationOnProceedingsAnswered {
+            accepted: self.accepted,
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ArrangeProceedings {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let (s, form) = (&self.subject, &self.form);
+        let inv = investigation(case, "arrange proceedings")?;
+        stage(case, &[Status::ActionsInProgress], "arrange proceedings")?;
+        by(ctx, AA, "arrange misconduct proceedings")?;
+        subject(case, *s)?;
+        match inv.settled.get(s) {
+            Some(Action::Proceedings(settled)) if settled == form => {}
+            Some(Action::Proceedings(settled)) => {
                 return refuse(
-                    Rule::NothingToAnswer,
-                    "no recommendation is waiting for the appropriate authority",
+                    Rule::ProceedingsForm,
+                    format!("the settled form for {s} is {settled:?}"),
                 );
             }
-            Decision::one(Event::RecommendationOnProceedingsAnswered {
-                accepted: *accepted,
-                rationale: rationale.trim().to_string(),
-                on: today,
-            })
+            _ => {
+                return refuse(
+                    Rule::ProceedingsNotSettled,
+                    format!("no proceedings were settled for {s}"),
+                );
+            }
         }
-        Command::ArrangeProceedings {
-            subject: s,
-            form,
-            allegations,
-            on,
-        } => {
-            let inv = investigation(case, "arrange proceedings")?;
-            stage(case, &[Status::ActionsInProgress], "arrange proceedings")?;
-            by(ctx, &aa, "arrange misconduct proceedings")?;
-            subject(case, *s)?;
-            match inv.settled.get(s) {
-                Some(Action::Proceedings(settled)) if settled == form => {}
-                Some(Action::Proceedings(settled)) => {
-                    return refuse(
-                        Rule::ProceedingsForm,
-                        format!("the settled form for {s} is {settled:?}"),
-                    );
-                }
-                _ => {
-                    return refuse(
-                        Rule::ProceedingsNotSettled,
-                        format!("no proceedings were settled for {s}"),
-                    );
-                }
-            }
-            if case
-                .proceedings
-                .values()
-                .any(|p| p.subject == *s && p.concluded_on.is_none())
-            {
+        if case
+            .proceedings
+            .values()
+            .any(|p| p.subject == *s && p.concluded_on.is_none())
+        {
+            return refuse(
+                Rule::WrongStage,
+                format!("proceedings against {s} are already arranged"),
+            );
+        }
+        if self.allegations.is_empty() {
+            return refuse(
+                Rule::FindingsIncomplete,
+                "name the allegations before the proceedings",
+            );
+        }
+        let mut list = self.allegations.clone();
+        list.sort();
+        list.dedup();
+        for a in &list {
+            allegation(case, *a)?;
+            let cta = inv.determinations.get(&(*s, *a)).map(|f| f.case_to_answer);
+            if !cta.is_some_and(CaseToAnswer::is_case_to_answer) {
                 return refuse(
-                    Rule::WrongStage,
-                    format!("proceedings against {s} are already arranged"),
+                    Rule::ProceedingsWithoutCaseToAnswer,
+                    format!("{s} has no case to answer on {a}"),
                 );
             }
-            if allegations.is_empty() {
+        }
+        if self.on < case.matter().expect("open").received_on {
+            return refuse(
+                Rule::DateOutOfRange,
+                "proceedings cannot precede the matter",
+            );
+        }
+        Decision::one(ProceedingsArranged {
+            proceedings: ProceedingsId(case.proceedings.len() as u32 + 1),
+            subject: *s,
+            form: *form,
+            allegations: list,
+            on: self.on,
+        })
+    }
+}
+
+impl Decide for ConcludeProceedings {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let today = ctx.today();
+        let proceedings = &self.proceedings;
+        stage(case, &[Status::ActionsInProgress], "conclude proceedings")?;
+        by(ctx, AA, "record the outcome of proceedings")?;
+        let p = proceedings_of(case, *proceedings)?;
+        if p.concluded_on.is_some() {
+            return refuse(
+                Rule::ProceedingsConcluded,
+                format!(
+                    "{proceedings} concluded on {}",
+                    p.concluded_on.unwrap_or(today)
+                ),
+            );
+        }
+        let mut found: BTreeMap<_, _> = BTreeMap::new();
+        for (a, f) in &self.findings {
+            if !p.allegations.contains(a) || found.insert(*a, *f).is_some() {
                 return refuse(
                     Rule::FindingsIncomplete,
-                    "name the allegations before the proceedings",
+                    format!("{a} is not before {proceedings}, or is found twice"),
                 );
             }
-            let mut list = allegations.clone();
-            list.sort();
-            list.dedup();
-            for a in &list {
-                allegation(case, *a)?;
-                let cta = inv.determinations.get(&(*s, *a)).map(|f| f.case_to_answer);
-                if !cta.is_some_and(CaseToAnswer::is_case_to_answer) {
-                    return refuse(
-                        Rule::ProceedingsWithoutCaseToAnswer,
-                        format!("{s} has no case to answer on {a}"),
-                    );
-                }
-            }
-            if *on < case.matter().expect("open").received_on {
-                return refuse(
-                    Rule::DateOutOfRange,
-                    "proceedings cannot precede the matter",
-                );
-            }
-            Decision::one(Event::ProceedingsArranged {
-                proceedings: ProceedingsId(case.proceedings.len() as u32 + 1),
-                subject: *s,
-                form: *form,
-                allegations: list,
-                on: *on,
-            })
         }
-        Command::ConcludeProceedings {
-            proceedings,
-            findings,
-            sanction,
-            unconnected_incidents,
-        } => {
-            stage(case, &[Status::ActionsInProgress], "conclude proceedings")?;
-            by(ctx, &aa, "record the outcome of proceedings")?;
-            let p = proceedings_of(case, *proceedings)?;
-            if p.concluded_on.is_some() {
-                return refuse(
-                    Rule::ProceedingsConcluded,
-                    format!(
-                        "{proceedings} concluded on {}",
-                        p.concluded_on.unwrap_or(today)
-                    ),
-                );
-            }
-            let mut found: BTreeMap<_, _> = BTreeMap::new();
-            for (a, f) in findings {
-                if !p.allegations.contains(a) || found.insert(*a, *f).is_some() {
-                    return refuse(
-                        Rule::FindingsIncomplete,
-                        format!("{a} is not before {proceedings}, or is found twice"),
-                    );
-                }
-            }
-            if found.len() != p.allegations.len() {
-                return refuse(
-                    Rule::FindingsIncomplete,
-                    format!("{proceedings} must find on {:?}", p.allegations),
-                );
-            }
-            let worst = worst_finding(found.values().copied());
-            check_sanction(
-                sanction_context(case, p.subject, p.form, *unconnected_incidents),
-                worst,
-                *sanction,
+        if found.len() != p.allegations.len() {
+            return refuse(
+                Rule::FindingsIncomplete,
+                format!("{proceedings} must find on {:?}", p.allegations),
+            );
+        }
+        let worst = worst_finding(found.values().copied());
+        check_sanction(
+            sanction_context(case, p.subject, p.form, self.unconnected_incidents),
+            worst,
+            self.sanction,
+        )
+        .map_err(|rule| {
+            Refusal::new(
+                rule,
+                format!("{proceedings}: {:?} with {:?}", worst, self.sanction),
             )
-            .map_err(|rule| {
-                Refusal::new(
-                    rule,
-                    format!("{proceedings}: {:?} with {:?}", worst, sanction),
-                )
-            })?;
-            Decision::one(Event::ProceedingsConcluded {
-                proceedings: *proceedings,
-                findings: found.into_iter().collect(),
-                sanction: *sanction,
-                unconnected_incidents: *unconnected_incidents,
-                on: today,
-            })
+        })?;
+        Decision::one(ProceedingsConcluded {
+            proceedings: *proceedings,
+            findings: found.into_iter().collect(),
+            sanction: self.sanction,
+            unconnected_incidents: self.unconnected_incidents,
+            on: today,
+        })
+    }
+}
+
+impl Decide for LodgeAppeal {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let proceedings = &self.proceedings;
+        by(ctx, AA, "record an appeal")?;
+        let p = proceedings_of(case, *proceedings)?;
+        if p.concluded_on.is_none() || p.appeal_lodged_on.is_some() {
+            return refuse(
+                Rule::AppealNotOpen,
+                format!("{proceedings} has not concluded, or was appealed already"),
+            );
         }
-        Command::LodgeAppeal { proceedings } => {
-            by(ctx, &aa, "record an appeal")?;
-            let p = proceedings_of(case, *proceedings)?;
-            if p.concluded_on.is_none() || p.appeal_lodged_on.is_some() {
-                return refuse(
-                    Rule::AppealNotOpen,
-                    format!("{proceedings} has not concluded, or was appealed already"),
-                );
-            }
-            Decision::one(Event::AppealLodged {
-                proceedings: *proceedings,
-                on: today,
-            })
+        Decision::one(AppealLodged {
+            proceedings: *proceedings,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for DetermineAppeal {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let proceedings = &self.proceedings;
+        by(ctx, AA, "record an appeal determination")?;
+        let p = proceedings_of(case, *proceedings)?;
+        if p.appeal_lodged_on.is_none() || p.appeal.is_some() {
+            return refuse(
+                Rule::AppealNotOpen,
+                format!("no appeal on {proceedings} awaits determination"),
+            );
         }
-        Command::DetermineAppeal {
-            proceedings,
-            outcome,
-        } => {
-            by(ctx, &aa, "record an appeal determination")?;
-            let p = proceedings_of(case, *proceedings)?;
-            if p.appeal_lodged_on.is_none() || p.appeal.is_some() {
-                return refuse(
-                    Rule::AppealNotOpen,
-                    format!("no appeal on {proceedings} awaits determination"),
-                );
-            }
-            if let AppealOutcome::Substituted(s) = outcome {
-                let worst = worst_finding(p.findings.iter().map(|(_, f)| *f));
-                check_sanction(sanction_context(case, p.subject, p.form, false), worst, *s)
-                    .map_err(|rule| Refusal::new(rule, format!("the appeal body can substitute only what {proceedings} could impose")))?;
-            }
-            Decision::one(Event::AppealDetermined {
-                proceedings: *proceedings,
-                outcome: *outcome,
-                on: today,
-            })
+        if let AppealOutcome::Substituted(s) = self.outcome {
+            let worst = worst_finding(p.findings.iter().map(|(_, f)| *f));
+            check_sanction(sanction_context(case, p.subject, p.form, false), worst, s).map_err(
+                |rule| {
+                    Refusal::new(
+                        rule,
+                        format!(
+                            "the appeal body can substitute only what {proceedings} could impose"
+                        ),
+                    )
+                },
+            )?;
         }
-        Command::ReferToBarredList { subject: s } => {
-            by(ctx, &aa, "refer to the barred list")?;
-            subject(case, *s)?;
-            let dismissed = case.proceedings.values().any(|p| {
-                p.subject == *s
-                    && p.is_complete()
-                    && p.final_sanction().is_some_and(|x| x.is_dismissal())
-            });
-            if !dismissed {
-                return refuse(
-                    Rule::BarredListNeedsDismissal,
-                    format!("{s} has no final dismissal"),
-                );
-            }
-            if case.barred_list.contains(s) {
-                return refuse(Rule::WrongStage, format!("{s} is already referred"));
-            }
-            Decision::one(Event::BarredListReferred {
-                subject: *s,
-                on: today,
-            })
+        Decision::one(AppealDetermined {
+            proceedings: *proceedings,
+            outcome: self.outcome,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ReferToBarredList {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let s = &self.subject;
+        by(ctx, AA, "refer to the barred list")?;
+        subject(case, *s)?;
+        let dismissed = case.proceedings.values().any(|p| {
+            p.subject == *s
+                && p.is_complete()
+                && p.final_sanction().is_some_and(|x| x.is_dismissal())
+        });
+        if !dismissed {
+            return refuse(
+                Rule::BarredListNeedsDismissal,
+                format!("{s} has no final dismissal"),
+            );
         }
-        Command::RecordLeavingService { subject: s } => {
-            by(ctx, &aa, "record that a subject left the service")?;
-            crate::decide::not_terminal(case, "record that a subject left the service")?;
-            if subject(case, *s)?.former {
-                return refuse(
-                    Rule::AlreadyFormer,
-                    format!("{s} is already a former officer"),
-                );
-            }
-            // Under investigation: a notice served and no final outcome yet; or proceedings pending.
-            let investigated = case.investigation.as_ref().is_some_and(|i| {
-                i.notices.contains_key(s)
-                    && (i.determined.is_none()
-                        || i.determinations
-                            .iter()
-                            .any(|((d, _), f)| d == s && f.case_to_answer.is_case_to_answer()))
-            });
-            let proceedings_open = case
-                .proceedings
-                .values()
-                .any(|p| p.subject == *s && !p.is_complete());
-            Decision::one(Event::SubjectLeftService {
-                subject: *s,
-                advisory_list: investigated || proceedings_open,
-                on: today,
-            })
+        if case.barred_list.contains(s) {
+            return refuse(Rule::WrongStage, format!("{s} is already referred"));
         }
-        Command::ProgressReflectivePractice {
-            subject: s,
-            stage: next,
-        } => {
-            by(ctx, &aa, "record reflective practice")?;
-            let Some(r) = case.reflective_practice.get(s) else {
-                return refuse(
-                    Rule::ReflectivePracticeNotReferred,
-                    format!("{s} is not in reflective practice"),
-                );
-            };
-            let from = r.stage;
-            let ok = match next {
-                _ if matches!(
-                    from,
-                    ReflectiveStage::Closed | ReflectiveStage::EscalatedToFormal
-                ) =>
-                {
-                    false
-                }
-                ReflectiveStage::EscalatedToFormal => true,
-                ReflectiveStage::Closed => from == ReflectiveStage::ReportAgreed,
-                ReflectiveStage::ReportAgreed | ReflectiveStage::Referred => false,
-                n => *n > from && from < ReflectiveStage::ReportAgreed,
-            };
-            if !ok {
-                return refuse(
-                    Rule::ReflectiveStageOrder,
-                    format!("{s} is at {from:?}; cannot move to {next:?}"),
-                );
-            }
-            Decision::one(Event::ReflectivePracticeProgressed {
-                subject: *s,
-                stage: *next,
-                on: today,
-            })
+        Decision::one(BarredListReferred {
+            subject: *s,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for RecordLeavingService {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let s = &self.subject;
+        by(ctx, AA, "record that a subject left the service")?;
+        super::not_terminal(case, "record that a subject left the service")?;
+        if subject(case, *s)?.former {
+            return refuse(
+                Rule::AlreadyFormer,
+                format!("{s} is already a former officer"),
+            );
         }
-        Command::AgreeReflectiveReport { subject: s, report } => {
-            by(ctx, &aa, "agree the reflective review development report")?;
-            let Some(r) = case.reflective_practice.get(s) else {
-                return refuse(
-                    Rule::ReflectivePracticeNotReferred,
-                    format!("{s} is not in reflective practice"),
-                );
-            };
-            if r.stage != ReflectiveStage::Discussion {
-                return refuse(
-                    Rule::ReflectiveStageOrder,
-                    format!("the report follows the discussion; {s} is at {:?}", r.stage),
-                );
+        // Under investigation: a notice served and no final outcome yet; or proceedings pending.
+        let investigated = case.investigation.as_ref().is_some_and(|i| {
+            i.notices.contains_key(s)
+                && (i.determined.is_none()
+                    || i.determinations
+                        .iter()
+                        .any(|((d, _), f)| d == s && f.case_to_answer.is_case_to_answer()))
+        });
+        let proceedings_open = case
+            .proceedings
+            .values()
+            .any(|p| p.subject == *s && !p.is_complete());
+        Decision::one(SubjectLeftService {
+            subject: *s,
+            advisory_list: investigated || proceedings_open,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for ProgressReflectivePractice {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let (s, next) = (&self.subject, &self.stage);
+        by(ctx, AA, "record reflective practice")?;
+        let Some(r) = case.reflective_practice.get(s) else {
+            return refuse(
+                Rule::ReflectivePracticeNotReferred,
+                format!("{s} is not in reflective practice"),
+            );
+        };
+        let from = r.stage;
+        let ok = match next {
+            _ if matches!(
+                from,
+                ReflectiveStage::Closed | ReflectiveStage::EscalatedToFormal
+            ) =>
+            {
+                false
             }
-            let missing = report.missing_parts();
-            if !missing.is_empty() {
-                return refuse(
-                    Rule::ReflectiveReportIncomplete,
-                    format!("missing: {}", missing.join("; ")),
-                );
-            }
-            Decision::one(Event::ReflectiveReportAgreed {
-                subject: *s,
-                report: report.clone(),
-                on: today,
-            })
+            ReflectiveStage::EscalatedToFormal => true,
+            ReflectiveStage::Closed => from == ReflectiveStage::ReportAgreed,
+            ReflectiveStage::ReportAgreed | ReflectiveStage::Referred => false,
+            n => *n > from && from < ReflectiveStage::ReportAgreed,
+        };
+        if !ok {
+            return refuse(
+                Rule::ReflectiveStageOrder,
+                format!("{s} is at {from:?}; cannot move to {next:?}"),
+            );
         }
-        _ => unreachable!("dispatched by variant"),
+        Decision::one(ReflectivePracticeProgressed {
+            subject: *s,
+            stage: *next,
+            on: ctx.today(),
+        })
+    }
+}
+
+impl Decide for AgreeReflectiveReport {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        let s = &self.subject;
+        by(ctx, AA, "agree the reflective review development report")?;
+        let Some(r) = case.reflective_practice.get(s) else {
+            return refuse(
+                Rule::ReflectivePracticeNotReferred,
+                format!("{s} is not in reflective practice"),
+            );
+        };
+        if r.stage != ReflectiveStage::Discussion {
+            return refuse(
+                Rule::ReflectiveStageOrder,
+                format!("the report follows the discussion; {s} is at {:?}", r.stage),
+            );
+        }
+        let missing = self.report.missing_parts();
+        if !missing.is_empty() {
+            return refuse(
+                Rule::ReflectiveReportIncomplete,
+                format!("missing: {}", missing.join("; ")),
+            );
+        }
+        Decision::one(ReflectiveReportAgreed {
+            subject: *s,
+            report: self.report.clone(),
+            on: ctx.today(),
+        })
     }
 }
 

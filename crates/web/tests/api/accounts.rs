@@ -1,6 +1,6 @@
 //! Log-in, sessions, tokens, throttling, password change, disabling.
 
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 use serde_json::json;
 
 use crate::{PASSWORD, TestApp};
@@ -8,7 +8,7 @@ use crate::{PASSWORD, TestApp};
 #[tokio::test]
 async fn a_session_cookie_signs_in_and_out() {
     let app = TestApp::new().await;
-    app.user("ann", Role::Investigator, None).await;
+    app.user("ann", StaffRole::Investigator, None).await;
     let login = app
         .send(
             "POST",
@@ -57,7 +57,7 @@ async fn a_session_cookie_signs_in_and_out() {
 #[tokio::test]
 async fn wrong_passwords_are_throttled_and_unknown_users_look_the_same() {
     let app = TestApp::new().await;
-    app.user("bob", Role::Assessor, None).await;
+    app.user("bob", StaffRole::Assessor, None).await;
     let attempt =
         |user: &str, password: &str| json!({"username": user, "password": password}).to_string();
     let unknown = app
@@ -114,7 +114,7 @@ async fn wrong_passwords_are_throttled_and_unknown_users_look_the_same() {
 #[tokio::test]
 async fn disabling_a_user_ends_their_tokens_and_a_password_change_needs_the_current_one() {
     let app = TestApp::new().await;
-    let token = app.user("cat", Role::DecisionMaker, None).await;
+    let token = app.user("cat", StaffRole::DecisionMaker, None).await;
     assert_eq!(app.get("/api/v1/session", &token).await.status, 200);
     let bad = app
         .post(
@@ -175,7 +175,7 @@ async fn no_credentials_no_access() {
     assert_eq!(reply.status, 401);
     assert_eq!(app.send("GET", "/healthz", None, None).await.status, 200);
     // Each refused attempt is in the audit trail.
-    let auditor = app.user("auditor", Role::Auditor, None).await;
+    let auditor = app.user("auditor", StaffRole::Auditor, None).await;
     let trail = app.get("/api/v1/audit?limit=1000", &auditor).await.body;
     let refused: Vec<_> = trail
         .as_array()

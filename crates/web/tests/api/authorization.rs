@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
+use probity_domain::command::*;
 use probity_domain::matter::{MatterKind, RestrictionReason};
 use probity_domain::scenario::{self, REFERENCE_CASE};
 use probity_domain::{Body, Command, Context, Reference};
@@ -23,7 +24,7 @@ struct Allowed {
     audit: bool,
 }
 
-fn matrix(role: Role) -> Allowed {
+fn matrix(role: StaffRole) -> Allowed {
     let none = Allowed {
         view: false,
         list: false,
@@ -34,15 +35,15 @@ fn matrix(role: Role) -> Allowed {
         audit: false,
     };
     match role {
-        Role::Administrator => none,
-        Role::Assessor | Role::Investigator => Allowed {
+        StaffRole::Administrator => none,
+        StaffRole::Assessor | StaffRole::Investigator => Allowed {
             view: true,
             list: true,
             log_decision: true,
             history: true,
             ..none
         },
-        Role::DecisionMaker => Allowed {
+        StaffRole::DecisionMaker => Allowed {
             view: true,
             list: true,
             log_decision: true,
@@ -50,19 +51,19 @@ fn matrix(role: Role) -> Allowed {
             history: true,
             ..none
         },
-        Role::ForceLiaison => Allowed {
+        StaffRole::ForceLiaison => Allowed {
             view: true,
             list: true,
             ..none
         },
-        Role::PublicationsOfficer => Allowed {
+        StaffRole::PublicationsOfficer => Allowed {
             view: true,
             list: true,
             publish: true,
             ..none
         },
-        Role::Analyst => Allowed { list: true, ..none },
-        Role::Auditor => Allowed {
+        StaffRole::Analyst => Allowed { list: true, ..none },
+        StaffRole::Auditor => Allowed {
             audit: true,
             ..none
         },
@@ -105,7 +106,7 @@ const CASES: [Case; 4] = [
 
 struct Who {
     name: String,
-    role: Role,
+    role: StaffRole,
     force: Option<&'static str>,
     token: String,
 }
@@ -126,7 +127,7 @@ fn expected(who: &Who, case: &Case, permitted: bool, is_view: bool, ok: u16) -> 
     if !permitted {
         return 403;
     }
-    if who.role == Role::PublicationsOfficer && is_view && !case.publishable {
+    if who.role == StaffRole::PublicationsOfficer && is_view && !case.publishable {
         return 404;
     }
     ok
@@ -152,7 +153,7 @@ async fn setup(app: &TestApp) -> Vec<Who> {
     for case in &CASES[1..] {
         let r = Reference::parse(case.reference).unwrap();
         let ctx = Context::new(now, "teamster", Body::OversightBody);
-        let log = Command::LogMatter {
+        let log = Command::LogMatter(LogMatter {
             reference: r.clone(),
             kind: MatterKind::Complaint,
             force: probity_domain::force::Force::parse(case.force).unwrap(),
@@ -165,16 +166,16 @@ async fn setup(app: &TestApp) -> Vec<Who> {
             classification: Default::default(),
             complainant_wants_recording: false,
             death_or_serious_injury: false,
-        };
+        });
         app.book
             .execute(&r, &log, &ctx, None, "console")
             .await
             .unwrap();
         if case.restricted {
-            let restrict = Command::RestrictCase {
+            let restrict = Command::RestrictCase(RestrictCase {
                 reason: RestrictionReason::InformantInvolvement,
                 explanation: "informant".into(),
-            };
+            });
             app.book
                 .execute(&r, &restrict, &ctx, None, "console")
                 .await
@@ -182,9 +183,9 @@ async fn setup(app: &TestApp) -> Vec<Who> {
         }
     }
     let mut people = Vec::new();
-    for role in Role::ALL {
+    for role in StaffRole::ALL {
         for force in [None, Some("kent")] {
-            if role == Role::ForceLiaison && force.is_none() {
+            if role == StaffRole::ForceLiaison && force.is_none() {
                 continue; // a liaison always belongs to a force
             }
             let name = format!("{}.{}", force.unwrap_or("oversight"), role.code());
@@ -197,10 +198,10 @@ async fn setup(app: &TestApp) -> Vec<Who> {
             });
         }
     }
-    let token = app.user("teamster", Role::DecisionMaker, None).await;
+    let token = app.user("teamster", StaffRole::DecisionMaker, None).await;
     people.push(Who {
         name: "teamster".into(),
-        role: Role::DecisionMaker,
+        role: StaffRole::DecisionMaker,
         force: None,
         token,
     });
@@ -315,7 +316,7 @@ async fn matrix_holds(app: TestApp) {
                 .iter()
                 .filter(|c| {
                     expected(who, c, true, true, 200) == 200
-                        || (who.role != Role::PublicationsOfficer
+                        || (who.role != StaffRole::PublicationsOfficer
                             && expected(who, c, true, false, 200) == 200)
                 })
                 .map(|c| c.reference.to_string())
@@ -375,7 +376,7 @@ async fn matrix_holds(app: TestApp) {
     // Every refusal was recorded.
     let auditor = &people
         .iter()
-        .find(|p| p.role == Role::Auditor)
+        .find(|p| p.role == StaffRole::Auditor)
         .unwrap()
         .token;
     let trail = app.get("/api/v1/audit?limit=1000", auditor).await.body;

@@ -1,6 +1,6 @@
 //! Bad input: each gets a clear problem+json and changes nothing.
 
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 use serde_json::json;
 
 use crate::{TestApp, seg};
@@ -8,7 +8,7 @@ use crate::{TestApp, seg};
 #[tokio::test]
 async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_nothing() {
     let app = TestApp::new().await;
-    let token = app.user("dm", Role::DecisionMaker, None).await;
+    let token = app.user("dm", StaffRole::DecisionMaker, None).await;
     let open = json!({"command": {"command": "log_matter", "reference": "PC/0001/26", "kind": "complaint", "force": "kent", "received_on": "2026-11-01", "summary": "Rude officer."}});
     assert_eq!(app.post("/api/v1/cases", &token, &open).await.status, 201);
     let path = format!("/api/v1/cases/{}/commands", seg("PC/0001/26"));

@@ -8,7 +8,8 @@ use probity_app::accounts::NewUser;
 use probity_app::{Casebook, Db};
 use probity_domain::Body as Org;
 use probity_domain::Command;
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
+use probity_domain::command::*;
 use probity_domain::force::Force;
 use probity_domain::scenario::{self, REFERENCE_CASE};
 use serde_json::{Value, json};
@@ -112,7 +113,7 @@ impl TestApp {
         apps
     }
 
-    pub async fn user(&self, username: &str, role: Role, force: Option<&str>) -> String {
+    pub async fn user(&self, username: &str, role: StaffRole, force: Option<&str>) -> String {
         let force = force.map(|f| Force::parse(f).unwrap());
         self.book
             .add_user(
@@ -209,16 +210,20 @@ pub fn salts() -> impl FnMut() -> [u8; 16] {
 pub async fn scenario_users(app: &TestApp) -> HashMap<String, String> {
     let mut tokens = HashMap::new();
     for (name, role, force) in [
-        ("psd.assessor", Role::Assessor, Some("gloucestershire")),
+        ("psd.assessor", StaffRole::Assessor, Some("gloucestershire")),
         (
             "psd.decision-maker",
-            Role::DecisionMaker,
+            StaffRole::DecisionMaker,
             Some("gloucestershire"),
         ),
-        ("oversight.assessor", Role::Assessor, None),
-        ("oversight.investigator", Role::Investigator, None),
-        ("oversight.decision-maker", Role::DecisionMaker, None),
-        ("oversight.publications", Role::PublicationsOfficer, None),
+        ("oversight.assessor", StaffRole::Assessor, None),
+        ("oversight.investigator", StaffRole::Investigator, None),
+        ("oversight.decision-maker", StaffRole::DecisionMaker, None),
+        (
+            "oversight.publications",
+            StaffRole::PublicationsOfficer,
+            None,
+        ),
     ] {
         tokens.insert(name.to_string(), app.user(name, role, force).await);
     }
@@ -233,7 +238,7 @@ pub async fn drive_over_http(app: &TestApp) -> Value {
     for step in scenario::reference_case(&mut salts()) {
         let token = &tokens[&step.context.actor.id];
         let command = serde_json::to_value(&step.command).unwrap();
-        let reply = if let Command::LogMatter { .. } = step.command {
+        let reply = if let Command::LogMatter(LogMatter { .. }) = step.command {
             app.post("/api/v1/cases", token, &json!({ "command": command }))
                 .await
         } else {

@@ -1,7 +1,7 @@
 //! Whole journeys: the reference case over HTTP, audited reads, and logs free of names.
 
 use probity_domain::Reference;
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 use probity_domain::scenario::{self, REFERENCE_CASE};
 use serde_json::{Value, json};
 
@@ -67,8 +67,8 @@ async fn reference_case_over_http_matches_the_cli(app: &TestApp) {
 async fn every_read_of_a_case_file_leaves_exactly_one_audit_entry() {
     let app = TestApp::new().await;
     drive_over_http(&app).await;
-    let reader = app.user("reader", Role::Investigator, None).await;
-    let auditor = app.user("auditor", Role::Auditor, None).await;
+    let reader = app.user("reader", StaffRole::Investigator, None).await;
+    let auditor = app.user("auditor", StaffRole::Auditor, None).await;
     let before = app
         .get(
             &format!("/api/v1/cases/{}/audit?limit=1000", seg(REFERENCE_CASE)),

@@ -1,13 +1,13 @@
 //! The OpenAPI document: served, complete, and unchanged unless a change means it.
 
-use probity_domain::access::Role;
+use probity_domain::access::StaffRole;
 
 use crate::TestApp;
 
 #[tokio::test]
 async fn the_openapi_document_is_served_and_snapshot() {
     let app = TestApp::new().await;
-    let token = app.user("reader", Role::Investigator, None).await;
+    let token = app.user("reader", StaffRole::Investigator, None).await;
     let doc = app.get("/api/v1/openapi.json", &token).await;
     assert_eq!(doc.status, 200);
     assert_eq!(doc.body["openapi"], "3.1.0");
@@ -29,13 +29,23 @@ async fn the_openapi_document_is_served_and_snapshot() {
     ] {
         assert!(paths.contains(&route), "{route} is not documented");
     }
-    // Every command of the case file is in the schema.
-    let commands: Vec<String> = doc.body["components"]["schemas"]["Command"]["oneOf"]
+    // Every command of the case file is in the schema, each with a payload schema of its own
+    // beside its tag.
+    let schemas = &doc.body["components"]["schemas"];
+    let commands: Vec<String> = schemas["Command"]["oneOf"]
         .as_array()
         .unwrap()
         .iter()
         .map(|v| {
-            v["properties"]["command"]["enum"][0]
+            let parts = v["allOf"].as_array().unwrap();
+            let payload = parts[0]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            assert!(schemas.get(payload).is_some(), "{payload} has no schema");
+            parts[1]["properties"]["command"]["enum"][0]
                 .as_str()
                 .unwrap()
                 .to_string()

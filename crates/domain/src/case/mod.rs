@@ -1,0 +1,481 @@
+//! The state of a case: the fold of its events. `apply` never refuses; the rules live in
+//! [`crate::decide`], which is the only way events are made. What each event does to the state
+//! is written beside the others of its stage: `intake.rs`, `investigation.rs`, `outcome.rs`,
+//! `aftercare.rs`, `need_to_know.rs`.
+
+mod aftercare;
+mod intake;
+mod investigation;
+mod need_to_know;
+mod outcome;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::Body;
+use crate::category::CategoryCode;
+use crate::conduct::{
+    Action, AppealOutcome, CriminalOutcome, Finding, Form, Proposal, ProvenFinding,
+    ReflectiveReport, ReflectiveStage, Sanction, Severity,
+};
+use crate::event::Event;
+use crate::force::Force;
+use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
+use crate::matter::{
+    Acceptance, AppropriateAuthority, Classification, MatterKind, RestrictionReason, UpdateKind,
+};
+use crate::party::{Commitment, PartyRole, SubjectProfile, Vulnerability};
+use crate::referral::{InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis};
+use crate::review::ReviewRight;
+
+/// Where a case stands (shared/domain.md §14.3 A).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// No event yet.
+    #[default]
+    New,
+    Logged,
+    HandledOutsideSchedule3,
+    FinalisedOutsideSchedule3,
+    Recorded,
+    Referred,
+    ReturnedToAppropriateAuthority,
+    UnderInvestigation,
+    Suspended,
+    ReportSubmitted,
+    Determined,
+    ActionsInProgress,
+    HandledOtherwise,
+    OutcomeNotified,
+    UnderReview,
+    Closed,
+    Withdrawn,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Logged => "logged",
+            Status::HandledOutsideSchedule3 => "handled_outside_schedule3",
+            Status::FinalisedOutsideSchedule3 => "finalised_outside_schedule3",
+            Status::Recorded => "recorded",
+            Status::Referred => "referred",
+            Status::ReturnedToAppropriateAuthority => "returned_to_appropriate_authority",
+            Status::UnderInvestigation => "under_investigation",
+            Status::Suspended => "suspended",
+            Status::ReportSubmitted => "report_submitted",
+            Status::Determined => "determined",
+            Status::ActionsInProgress => "actions_in_progress",
+            Status::HandledOtherwise => "handled_otherwise",
+            Status::OutcomeNotified => "outcome_notified",
+            Status::UnderReview => "under_review",
+            Status::Closed => "closed",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            Status::Closed | Status::Withdrawn | Status::FinalisedOutsideSchedule3
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matter {
+    pub reference: Reference,
+    pub kind: MatterKind,
+    pub force: Force,
+    pub appropriate_authority: AppropriateAuthority,
+    pub received_on: Date,
+    pub came_to_attention_on: Date,
+    pub incident_on: Option<Date>,
+    pub incident_location: Option<String>,
+    pub summary: String,
+    pub classification: Classification,
+    pub complainant_wants_recording: bool,
+    pub death_or_serious_injury: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub id: PartyId,
+    pub role: PartyRole,
+    pub vulnerabilities: Vec<Vulnerability>,
+    pub personal_data: Commitment,
+    pub erased: bool,
+}
+
+impl Party {
+    pub fn subject_profile(&self) -> Option<&SubjectProfile> {
+        match &self.role {
+            PartyRole::Subject(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allegation {
+    pub id: AllegationId,
+    pub subjects: Vec<PartyId>,
+    pub category: CategoryCode,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeverityRecord {
+    pub severity: Severity,
+    pub likely_form: Form,
+    pub live_final_written_warning: bool,
+    pub assessed_on: Date,
+    pub revisions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exhibit {
+    pub reference: String,
+    pub description: String,
+    pub sha256: Option<String>,
+    pub custodian: String,
+    pub custody: Vec<CustodyEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustodyEntry {
+    pub from: String,
+    pub to: String,
+    pub purpose: String,
+    pub on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interview {
+    pub party: PartyId,
+    pub under_caution: bool,
+    pub on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedDecision {
+    pub decision: String,
+    pub rationale: String,
+    pub acted: bool,
+    pub on: Date,
+}
+
+/// Where the appropriate authority's proposals stand (Sch3 para 27).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "stage", content = "proposals")]
+pub enum ProposalStage {
+    #[default]
+    None,
+    /// Awaiting the oversight body's answer.
+    Proposed(Vec<Proposal>),
+    /// The oversight body recommended other action; awaiting the authority's acceptance.
+    Recommended(Vec<Proposal>),
+    Settled,
+}
+
+/// One investigation. A re-investigation starts a new one; the old stays on the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Investigation {
+    pub mode: InvestigationMode,
+    pub started_on: Date,
+    pub reinvestigation: bool,
+    pub terms_of_reference: Vec<(u32, String, Date)>,
+    pub severity: BTreeMap<PartyId, SeverityRecord>,
+    pub notices: BTreeMap<PartyId, Date>,
+    pub interviews: Vec<Interview>,
+    pub exhibits: BTreeMap<String, Exhibit>,
+    pub accounts: Vec<(PartyId, Date)>,
+    pub suspensions: Vec<(Date, Option<Date>)>,
+    pub report_on: Option<Date>,
+    pub report_summary: Option<String>,
+    pub opinions: BTreeMap<(PartyId, AllegationId), Finding>,
+    pub determined: Option<(Body, Date)>,
+    pub determinations: BTreeMap<(PartyId, AllegationId), Finding>,
+    pub proposal: ProposalStage,
+    pub settled: BTreeMap<PartyId, Action>,
+}
+
+impl Investigation {
+    fn new(mode: InvestigationMode, on: Date, reinvestigation: bool) -> Self {
+        Investigation {
+            mode,
+            started_on: on,
+            reinvestigation,
+            terms_of_reference: Vec::new(),
+            severity: BTreeMap::new(),
+            notices: BTreeMap::new(),
+            interviews: Vec::new(),
+            exhibits: BTreeMap::new(),
+            accounts: Vec::new(),
+            suspensions: Vec::new(),
+            report_on: None,
+            report_summary: None,
+            opinions: BTreeMap::new(),
+            determined: None,
+            determinations: BTreeMap::new(),
+            proposal: ProposalStage::None,
+            settled: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Proceedings {
+    pub id: ProceedingsId,
+    pub subject: PartyId,
+    pub form: Form,
+    pub allegations: Vec<AllegationId>,
+    pub arranged_for: Date,
+    pub findings: Vec<(AllegationId, ProvenFinding)>,
+    pub sanction: Option<Sanction>,
+    pub concluded_on: Option<Date>,
+    pub appeal_lodged_on: Option<Date>,
+    pub appeal: Option<(AppealOutcome, Date)>,
+}
+
+impl Proceedings {
+    /// The sanction in force after any appeal.
+    pub fn final_sanction(&self) -> Option<Sanction> {
+        match self.appeal {
+            Some((AppealOutcome::Reversed, _)) => None,
+            Some((AppealOutcome::Substituted(s), _)) => s,
+            _ => self.sanction,
+        }
+    }
+
+    /// Concluded and no appeal waiting.
+    pub fn is_complete(&self) -> bool {
+        self.concluded_on.is_some() && (self.appeal_lodged_on.is_none() || self.appeal.is_some())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReflectivePractice {
+    pub stage: ReflectiveStage,
+    pub history: Vec<(ReflectiveStage, Date)>,
+    pub report: Option<ReflectiveReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriminalReferral {
+    pub referred_on: Date,
+    pub outcome: Option<(CriminalOutcome, Date)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LearningRecommendation {
+    pub id: RecommendationId,
+    pub recipient: String,
+    pub text: String,
+    pub made_on: Date,
+    /// The last day of the 56 days beginning with the day it was made (Sch3 para 28B), or
+    /// the extended date.
+    pub response_due: Date,
+    pub extended: bool,
+    pub response: Option<(Acceptance, String, Date)>,
+    pub response_published_on: Option<Date>,
+}
+
+/// The last day of the 56-day response period beginning with `made_on` (Sch3 para 28B(2)).
+pub fn recommendation_response_due(made_on: Date) -> Date {
+    made_on
+        .checked_add(jiff::Span::new().days(55))
+        .expect("dates of this process are far from the calendar's end")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub applicant: PartyId,
+    pub applied_on: Date,
+    pub late_reason: Option<String>,
+    pub decision: Option<(bool, Date)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    pub title: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub published_on: Date,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Case {
+    /// The number of events applied: the stream version.
+    pub version: u64,
+    pub status: Status,
+    matter: Option<Matter>,
+    pub parties: BTreeMap<PartyId, Party>,
+    pub allegations: BTreeMap<AllegationId, Allegation>,
+    pub outside_schedule3_on: Option<Date>,
+    pub recorded: Option<(RecordingReason, Date)>,
+    pub referral: Option<(ReferralBasis, Date)>,
+    pub referral_decided_on: Option<Date>,
+    /// The current (latest) investigation.
+    pub investigation: Option<Investigation>,
+    pub earlier_investigations: Vec<Investigation>,
+    pub handled_otherwise_on: Option<Date>,
+    /// The decision log, including decisions not to act.
+    pub decisions: Vec<LoggedDecision>,
+    pub proceedings: BTreeMap<ProceedingsId, Proceedings>,
+    pub reflective_practice: BTreeMap<PartyId, ReflectivePractice>,
+    pub criminal: BTreeMap<PartyId, CriminalReferral>,
+    pub barred_list: Vec<PartyId>,
+    /// Subjects who left the service while under investigation (Police Act 1996 s.88H).
+    pub advisory_list: Vec<PartyId>,
+    pub recommendations: BTreeMap<RecommendationId, LearningRecommendation>,
+    pub no_learning_on: Option<Date>,
+    pub updates: Vec<(PartyId, UpdateKind, Date)>,
+    pub outcome_notified_on: Option<Date>,
+    pub review_right: Option<ReviewRight>,
+    pub reviews: Vec<Review>,
+    pub withdrawn_on: Option<Date>,
+    pub closed_on: Option<Date>,
+    pub publication: Option<Publication>,
+    /// Need-to-know: when set, only the team and holders of a live grant see the case.
+    pub restriction: Option<(RestrictionReason, Date)>,
+    pub team: Vec<String>,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub user: String,
+    pub until: Date,
+    pub reason: String,
+    pub granted_on: Date,
+}
+
+impl Case {
+    /// The fold of a stream of events.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Case {
+        let mut case = Case::default();
+        for e in events {
+            case.apply(e);
+        }
+        case
+    }
+
+    pub fn matter(&self) -> Option<&Matter> {
+        self.matter.as_ref()
+    }
+
+    pub fn subjects(&self) -> impl Iterator<Item = &Party> {
+        self.parties
+            .values()
+            .filter(|p| matches!(p.role, PartyRole::Subject(_)))
+    }
+
+    /// Every (subject, allegation) pair the case must find on.
+    pub fn pairs(&self) -> Vec<(PartyId, AllegationId)> {
+        let mut pairs: Vec<_> = self
+            .allegations
+            .values()
+            .flat_map(|a| a.subjects.iter().map(move |s| (*s, a.id)))
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
+    /// The mandatory referral criteria the case meets on its face.
+    pub fn mandatory_referral_criteria(&self) -> Vec<MandatoryCriterion> {
+        let mut out: Vec<_> = self
+            .allegations
+            .values()
+            .filter_map(|a| a.category.info().mandatory_referral)
+            .collect();
+        if self
+            .matter
+            .as_ref()
+            .is_some_and(|m| m.death_or_serious_injury)
+        {
+            out.push(MandatoryCriterion::DeathOrSeriousInjury);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Whether any allegation is of sexual misconduct (a reason to restrict access).
+    pub fn involves_sexual_misconduct(&self) -> bool {
+        self.allegations
+            .values()
+            .any(|a| a.category.info().sexual_misconduct)
+    }
+
+    /// Folds one more event into the state.
+    pub fn apply(&mut self, event: &Event) {
+        self.version += 1;
+        event.fact().apply(self);
+    }
+
+    pub(crate) fn start_investigation(
+        &mut self,
+        mode: InvestigationMode,
+        on: Date,
+        reinvestigation: bool,
+    ) {
+        if let Some(old) = self.investigation.take() {
+            self.earlier_investigations.push(old);
+        }
+        self.investigation = Some(Investigation::new(mode, on, reinvestigation));
+        self.status = Status::UnderInvestigation;
+        self.outcome_notified_on = None;
+        self.review_right = None;
+    }
+
+    pub(crate) fn settle(&mut self, proposals: &[Proposal], on: Date) {
+        let Some(i) = self.investigation.as_mut() else {
+            return;
+        };
+        i.proposal = ProposalStage::Settled;
+        for p in proposals {
+            i.settled.insert(p.subject, p.action);
+        }
+        self.status = Status::ActionsInProgress;
+        let rprp: Vec<_> = proposals
+            .iter()
+            .filter(|p| p.action == Action::ReflectivePractice)
+            .map(|p| p.subject)
+            .collect();
+        for subject in rprp {
+            self.refer_to_reflective_practice(subject, on);
+        }
+    }
+
+    pub(crate) fn refer_to_reflective_practice(&mut self, subject: PartyId, on: Date) {
+        self.reflective_practice
+            .entry(subject)
+            .or_insert_with(|| ReflectivePractice {
+                stage: ReflectiveStage::Referred,
+                history: vec![(ReflectiveStage::Referred, on)],
+                report: None,
+            });
+    }
+}
+
+/// Replace the proposals for the subjects named in `over`, keep the rest.
+pub(crate) fn merge(base: &[Proposal], over: &[Proposal]) -> Vec<Proposal> {
+    let mut out: Vec<Proposal> = base
+        .iter()
+        .filter(|b| !over.iter().any(|o| o.subject == b.subject))
+        .copied()
+        .collect();
+    out.extend_from_slice(over);
+    out.sort_by_key(|p| p.subject);
+    out
+}
+
+/// A code in words: `gross_misconduct` becomes "gross misconduct".
+pub(crate) fn words<T: Serialize>(v: &T) -> String {
+    crate::code_of(v).replace('_', " ")
+}

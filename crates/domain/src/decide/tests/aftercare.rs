@@ -1,0 +1,455 @@
+//! Prosecutors and the publication gate, learning, updates, the outcome and its review, re-investigation, withdrawal.
+
+use super::*;
+
+#[test]
+fn prosecutors_and_publication_gate() {
+    let g = Given::investigating_independently().reported(IOPC);
+    let mut g = g.determined(IOPC, CaseToAnswer::NoCaseToAnswer);
+    g.refused(
+        IOPC,
+        Command::ConcludeCriminalProceedings(ConcludeCriminalProceedings {
+            subject: PartyId(2),
+            outcome: CriminalOutcome::Acquitted,
+        }),
+        Rule::ProsecutionNotReferred,
+    );
+    g.ok(
+        IOPC,
+        Command::ReferToProsecutors(ReferToProsecutors {
+            subject: PartyId(2),
+        }),
+    );
+    let publish = Command::Publish(Publish {
+        title: "t".into(),
+        summary: "s".into(),
+        tags: vec![],
+    });
+    g.refused(IOPC, publish.clone(), Rule::ProceedingsOpen);
+    g.after(200).ok(
+        AA,
+        Command::ConcludeCriminalProceedings(ConcludeCriminalProceedings {
+            subject: PartyId(2),
+            outcome: CriminalOutcome::Acquitted,
+        }),
+    );
+    g.refused(AA, publish.clone(), Rule::WrongBody);
+    g.ok(IOPC, publish.clone());
+    g.refused(IOPC, publish, Rule::AlreadyPublished);
+}
+
+#[test]
+fn learning_recommendations_and_responses() {
+    let mut g = Given::investigating_independently();
+    g.refused(
+        IOPC,
+        Command::MakeLearningRecommendation(MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "t".into(),
+        }),
+        Rule::RecommendationTooEarly,
+    );
+    let mut g = g.reported(IOPC);
+    g.refused(
+        AA,
+        Command::MakeLearningRecommendation(MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "t".into(),
+        }),
+        Rule::WrongBody,
+    );
+    g.ok(
+        IOPC,
+        Command::MakeLearningRecommendation(MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "Review training on vulnerable victims.".into(),
+        }),
+    );
+    g.refused(
+        AA,
+        Command::RecordLearningResponse(RecordLearningResponse {
+            recommendation: RecommendationId(2),
+            accepted: Acceptance::Accepted,
+            narrative: "n".into(),
+        }),
+        Rule::UnknownRecommendation,
+    );
+    g.ok(
+        AA,
+        Command::RecordLearningResponse(RecordLearningResponse {
+            recommendation: RecommendationId(1),
+            accepted: Acceptance::Accepted,
+            narrative: "Training revised.".into(),
+        }),
+    );
+    g.refused(
+        AA,
+        Command::RecordLearningResponse(RecordLearningResponse {
+            recommendation: RecommendationId(1),
+            accepted: Acceptance::NotAccepted,
+            narrative: "n".into(),
+        }),
+        Rule::RecommendationAnswered,
+    );
+    g.refused(
+        IOPC,
+        Command::RecordNoLearning(RecordNoLearning {
+            rationale: "none".into(),
+        }),
+        Rule::WrongStage,
+    );
+}
+
+#[test]
+fn updates_go_to_complainants_and_interested_persons() {
+    let mut g = Given::investigating_locally();
+    g.refused(
+        AA,
+        Command::UpdateParty(UpdateParty {
+            party: PartyId(2),
+            kind: UpdateKind::Progress,
+        }),
+        Rule::NotEntitledToUpdates,
+    );
+    g.ok(
+        AA,
+        Command::UpdateParty(UpdateParty {
+            party: PartyId(1),
+            kind: UpdateKind::Progress,
+        }),
+    );
+    assert_eq!(g.case.updates.len(), 1);
+}
+
+/// A locally investigated complaint with the outcome notified: a review right to the LPB.
+fn outcome_notified_locally() -> Given {
+    let mut g = Given::investigating_locally()
+        .reported(AA)
+        .determined(AA, CaseToAnswer::NoCaseToAnswer);
+    g.ok(AA, Command::NotifyOutcome(NotifyOutcome {}));
+    g
+}
+
+#[test]
+fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
+    let mut g = outcome_notified_locally();
+    let right = g.case.review_right.unwrap();
+    assert_eq!(
+        right.deadline,
+        g.day.checked_add(jiff::Span::new().days(28)).unwrap()
+    );
+    g.refused(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(2),
+            late_reason: None,
+            forwarding_days: 0,
+        }),
+        Rule::ReviewApplicantNotComplainant,
+    );
+    g.refused(AA, Command::Close(Close {}), Rule::ReviewWindowOpen);
+    g.after(29);
+    g.refused(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 0,
+        }),
+        Rule::ReviewOutOfTime,
+    );
+    g.ok(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: Some("in hospital".into()),
+            forwarding_days: 0,
+        }),
+    );
+    assert_eq!(g.status(), Status::UnderReview);
+    g.refused(
+        IOPC,
+        Command::DecideReview(DecideReview {
+            upheld: false,
+            recommendations: vec![],
+            reinvestigation: None,
+        }),
+        Rule::WrongBody,
+    );
+    g.refused(
+        LPB,
+        Command::DecideReview(DecideReview {
+            upheld: true,
+            recommendations: vec![],
+            reinvestigation: Some(InvestigationMode::Independent),
+        }),
+        Rule::WrongBody,
+    );
+    g.ok(
+        LPB,
+        Command::DecideReview(DecideReview {
+            upheld: true,
+            recommendations: vec!["re-consider".into()],
+            reinvestigation: None,
+        }),
+    );
+    assert_eq!(
+        g.status(),
+        Status::Recorded,
+        "upheld: the authority decides afresh"
+    );
+}
+
+#[test]
+fn review_not_upheld_closes_and_window_expiry_allows_closure() {
+    let mut g = outcome_notified_locally();
+    g.ok(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 0,
+        }),
+    );
+    g.ok(
+        LPB,
+        Command::DecideReview(DecideReview {
+            upheld: false,
+            recommendations: vec![],
+            reinvestigation: None,
+        }),
+    );
+    assert_eq!(g.status(), Status::Closed);
+    let mut h = outcome_notified_locally();
+    h.after(29).ok(AA, Command::Close(Close {}));
+    assert_eq!(h.status(), Status::Closed);
+}
+
+#[test]
+fn referred_cases_are_reviewed_by_the_oversight_body_and_may_be_reinvestigated() {
+    let mut g = Given::recorded("B6");
+    g.ok(
+        AA,
+        Command::Refer(Refer {
+            basis: ReferralBasis::Voluntary,
+        }),
+    );
+    g.ok(
+        IOPC,
+        Command::DecideReferral(DecideReferral {
+            decision: ReferralDecision::Investigate(InvestigationMode::Local),
+            rationale: "local".into(),
+        }),
+    );
+    g.ok(AA, severity(2, Severity::Misconduct, Form::Meeting))
+        .ok(
+            AA,
+            Command::ServeNotice(ServeNotice {
+                subject: PartyId(2),
+            }),
+        );
+    let mut g = g.reported(AA).determined(AA, CaseToAnswer::NoCaseToAnswer);
+    g.ok(AA, Command::NotifyOutcome(NotifyOutcome {}));
+    assert_eq!(g.case.review_right.unwrap().body, ReviewBody::OversightBody);
+    g.ok(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 0,
+        }),
+    );
+    g.ok(
+        IOPC,
+        Command::DecideReview(DecideReview {
+            upheld: true,
+            recommendations: vec![],
+            reinvestigation: Some(InvestigationMode::Independent),
+        }),
+    );
+    assert_eq!(g.status(), Status::UnderInvestigation);
+    assert_eq!(g.case.earlier_investigations.len(), 1);
+    let inv = g.case.investigation.as_ref().unwrap();
+    assert!(inv.reinvestigation && inv.determinations.is_empty());
+}
+
+#[test]
+fn handled_otherwise_gives_para_6a_review() {
+    let mut g = Given::recorded("A3");
+    g.ok(
+        AA,
+        Command::HandleOtherwiseThanByInvestigation(HandleOtherwiseThanByInvestigation {
+            rationale: "proportionate".into(),
+        }),
+    );
+    g.ok(AA, Command::NotifyOutcome(NotifyOutcome {}));
+    assert_eq!(
+        g.case.review_right.unwrap().kind,
+        ReviewKind::OtherwiseThanInvestigation
+    );
+}
+
+#[test]
+fn reinvestigation_follows_an_oversight_report_only() {
+    let mut g = Given::investigating_locally().reported(AA);
+    g.refused(
+        IOPC,
+        Command::OrderReinvestigation(OrderReinvestigation {
+            mode: InvestigationMode::Independent,
+            reason: "r".into(),
+        }),
+        Rule::ReinvestigationNotOpen,
+    );
+    let mut h = Given::investigating_independently().reported(IOPC);
+    h.refused(
+        AA,
+        Command::OrderReinvestigation(OrderReinvestigation {
+            mode: InvestigationMode::Independent,
+            reason: "r".into(),
+        }),
+        Rule::WrongBody,
+    );
+    h.refused(
+        IOPC,
+        Command::OrderReinvestigation(OrderReinvestigation {
+            mode: InvestigationMode::Local,
+            reason: "r".into(),
+        }),
+        Rule::ReinvestigationNotOpen,
+    );
+    h.ok(
+        IOPC,
+        Command::OrderReinvestigation(OrderReinvestigation {
+            mode: InvestigationMode::Independent,
+            reason: "new evidence".into(),
+        }),
+    );
+    assert_eq!(h.status(), Status::UnderInvestigation);
+}
+
+#[test]
+fn withdrawal_ends_the_complaint() {
+    let mut g = Given::investigating_locally();
+    g.ok(
+        AA,
+        Command::Withdraw(Withdraw {
+            continue_as_conduct_matter: true,
+        }),
+    );
+    assert_eq!(g.status(), Status::Withdrawn);
+    g.refused(
+        AA,
+        Command::Withdraw(Withdraw {
+            continue_as_conduct_matter: false,
+        }),
+        Rule::WrongStage,
+    );
+    g.refused(
+        AA,
+        Command::LogDecision(LogDecision {
+            decision: "d".into(),
+            rationale: "r".into(),
+            acted: true,
+        }),
+        Rule::WrongStage,
+    );
+}
+
+#[test]
+fn response_periods_extend_within_time_and_responses_are_published_once() {
+    let mut g = Given::investigating_independently().reported(IOPC);
+    g.ok(
+        IOPC,
+        Command::MakeLearningRecommendation(MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "Review supervision of informant contact.".into(),
+        }),
+    );
+    let made = g.day;
+    let due = g.case.recommendations[&RecommendationId(1)].response_due;
+    assert_eq!(
+        due,
+        made.checked_add(jiff::Span::new().days(55)).unwrap(),
+        "56 days beginning with the day made"
+    );
+    g.refused(
+        IOPC,
+        Command::PublishLearningResponse(PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        }),
+        Rule::ResponseNotReceived,
+    );
+    g.refused(
+        AA,
+        Command::ExtendResponsePeriod(ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: date(2024, 1, 1),
+        }),
+        Rule::WrongBody,
+    );
+    g.refused(
+        IOPC,
+        Command::ExtendResponsePeriod(ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: due,
+        }),
+        Rule::DateOutOfRange,
+    );
+    let later = due.checked_add(jiff::Span::new().days(28)).unwrap();
+    g.after(50).ok(
+        IOPC,
+        Command::ExtendResponsePeriod(ExtendResponsePeriod {
+            recommendation: RecommendationId(1),
+            until: later,
+        }),
+    );
+    assert_eq!(
+        g.case.recommendations[&RecommendationId(1)].response_due,
+        later
+    );
+    g.after(30).ok(
+        AA,
+        Command::RecordLearningResponse(RecordLearningResponse {
+            recommendation: RecommendationId(1),
+            accepted: Acceptance::PartiallyAccepted,
+            narrative: "Supervision policy revised.".into(),
+        }),
+    );
+    g.ok(
+        IOPC,
+        Command::PublishLearningResponse(PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        }),
+    );
+    g.refused(
+        IOPC,
+        Command::PublishLearningResponse(PublishLearningResponse {
+            recommendation: RecommendationId(1),
+        }),
+        Rule::ResponseNotReceived,
+    );
+}
+
+#[test]
+fn time_spent_forwarding_a_misdirected_review_is_excluded() {
+    let mut g = outcome_notified_locally();
+    g.after(33);
+    g.refused(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 3,
+        }),
+        Rule::ReviewOutOfTime,
+    );
+    g.ok(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarding_days: 5,
+        }),
+    );
+    assert!(g.case.reviews[0].late_reason.is_none());
+}

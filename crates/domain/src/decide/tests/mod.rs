@@ -1,0 +1,310 @@
+//! The rules, proved: the reference scenario, each transition of shared/domain.md §14.3
+//! allowed and refused, and properties over random command sequences. One file per stage, like
+//! the rules; this one holds the harness they share.
+
+mod aftercare;
+mod intake;
+mod investigation;
+mod need_to_know;
+mod outcome;
+mod properties;
+mod scenario;
+
+use jiff::civil::{Date, date};
+
+use crate::case::{Case, ProposalStage, Status};
+use crate::category::CategoryCode;
+use crate::command::*;
+use crate::conduct::*;
+use crate::event::*;
+use crate::force::Force;
+use crate::ids::*;
+use crate::matter::*;
+use crate::party::*;
+use crate::referral::*;
+use crate::review::{ReviewBody, ReviewKind};
+use crate::rule::Rule;
+use crate::scenario::morning;
+use crate::{Body, Context, decide};
+
+fn salts() -> impl FnMut() -> [u8; 16] {
+    let mut n = 0u8;
+    move || {
+        n = n.wrapping_add(1);
+        [n; 16]
+    }
+}
+
+/// A case driven step by step, keeping its log.
+struct Given {
+    case: Case,
+    log: Vec<Event>,
+    day: Date,
+    salt: u8,
+}
+
+const AA: Body = Body::AppropriateAuthority;
+const IOPC: Body = Body::OversightBody;
+const LPB: Body = Body::LocalPolicingBody;
+
+impl Given {
+    fn new() -> Self {
+        Given {
+            case: Case::default(),
+            log: Vec::new(),
+            day: date(2023, 3, 1),
+            salt: 0,
+        }
+    }
+
+    fn ctx(&self, body: Body) -> Context {
+        Context::new(morning(self.day), format!("{body:?}"), body)
+    }
+
+    fn try_(&mut self, body: Body, command: Command) -> Result<Vec<Event>, crate::Refusal> {
+        let d = decide(&self.case, &command, &self.ctx(body))?;
+        for e in &d.events {
+            self.case.apply(e);
+            self.log.push(e.clone());
+        }
+        Ok(d.events)
+    }
+
+    #[track_caller]
+    fn ok(&mut self, body: Body, command: Command) -> &mut Self {
+        if let Err(r) = self.try_(body, command.clone()) {
+            panic!("{command:?} by {body:?} was refused: {r}");
+        }
+        self
+    }
+
+    /// Asserts the refusal names `rule` and that nothing changed.
+    #[track_caller]
+    fn refused(&mut self, body: Body, command: Command, rule: Rule) -> &mut Self {
+        let before = self.case.clone();
+        match self.try_(body, command.clone()) {
+            Ok(_) => panic!("{command:?} by {body:?} was accepted; expected {rule:?}"),
+            Err(r) => assert_eq!(r.rule, rule, "{command:?}: {r}"),
+        }
+        assert_eq!(self.case, before, "a refusal must change nothing");
+        self
+    }
+
+    fn after(&mut self, days: i64) -> &mut Self {
+        self.day = self.day.checked_add(jiff::Span::new().days(days)).unwrap();
+        self
+    }
+
+    fn status(&self) -> Status {
+        self.case.status
+    }
+
+    fn sealed(&mut self, name: &str) -> SealedPersonalData {
+        self.salt += 1;
+        SealedPersonalData::new(
+            PersonalData {
+                name: name.into(),
+                contact: None,
+                date_of_birth: None,
+                address: None,
+            },
+            [self.salt; 16],
+        )
+    }
+
+    fn log_complaint(&mut self, kind: MatterKind) -> &mut Self {
+        let day = self.day;
+        self.ok(AA, log_matter(kind, day))
+    }
+
+    fn add_complainant(&mut self) -> &mut Self {
+        let personal_data = self.sealed("Pat Doe");
+        self.ok(
+            AA,
+            Command::AddParty(AddParty {
+                role: PartyRole::Complainant {
+                    basis: ComplainantBasis::DirectedAt,
+                },
+                vulnerabilities: vec![],
+                personal_data,
+            }),
+        )
+    }
+
+    fn add_officer(&mut self, profile: SubjectProfile) -> &mut Self {
+        let personal_data = self.sealed("Officer Name");
+        self.ok(
+            AA,
+            Command::AddParty(AddParty {
+                role: PartyRole::Subject(profile),
+                vulnerabilities: vec![],
+                personal_data,
+            }),
+        )
+    }
+
+    fn allege(&mut self, subjects: &[u32], code: &str) -> &mut Self {
+        self.ok(
+            AA,
+            Command::AddAllegation(AddAllegation {
+                subjects: subjects.iter().map(|s| PartyId(*s)).collect(),
+                category: CategoryCode::parse(code).unwrap(),
+                description: format!("allegation {code}"),
+            }),
+        )
+    }
+
+    /// Complaint, complainant P1, officer P2 with one allegation A1 of `code`, recorded.
+    fn recorded(code: &str) -> Given {
+        let mut g = Given::new();
+        g.log_complaint(MatterKind::Complaint)
+            .add_complainant()
+            .add_officer(profile())
+            .allege(&[2], code);
+        g.ok(
+            AA,
+            Command::RecordMatter(RecordMatter {
+                assessment: HandlingAssessment {
+                    might_justify_proceedings: true,
+                    article_2_or_3: false,
+                },
+            }),
+        );
+        g
+    }
+
+    /// A local investigation into P2 on A1 with severity and notice done.
+    fn investigating_locally() -> Given {
+        let mut g = Given::recorded("B6");
+        g.ok(
+            AA,
+            Command::StartLocalInvestigation(StartLocalInvestigation {}),
+        );
+        g.ok(AA, severity(2, Severity::Misconduct, Form::Meeting))
+            .ok(
+                AA,
+                Command::ServeNotice(ServeNotice {
+                    subject: PartyId(2),
+                }),
+            );
+        g
+    }
+
+    /// An independent investigation into P2 on A1 (G2: mandatory referral).
+    fn investigating_independently() -> Given {
+        let mut g = Given::recorded("G2");
+        g.ok(
+            AA,
+            Command::Refer(Refer {
+                basis: ReferralBasis::Mandatory(MandatoryCriterion::SeriousCorruption),
+            }),
+        );
+        g.ok(
+            IOPC,
+            Command::DecideReferral(DecideReferral {
+                decision: ReferralDecision::Investigate(InvestigationMode::Independent),
+                rationale: "serious".into(),
+            }),
+        );
+        g.ok(IOPC, severity(2, Severity::Misconduct, Form::Meeting))
+            .ok(
+                IOPC,
+                Command::ServeNotice(ServeNotice {
+                    subject: PartyId(2),
+                }),
+            );
+        g
+    }
+
+    fn reported(mut self, body: Body) -> Given {
+        self.after(30).ok(
+            body,
+            Command::SubmitReport(SubmitReport {
+                summary: "report".into(),
+            }),
+        );
+        self
+    }
+
+    fn determined(mut self, body: Body, cta: CaseToAnswer) -> Given {
+        self.ok(
+            body,
+            Command::Determine(Determine {
+                findings: vec![finding(2, 1, cta)],
+            }),
+        );
+        self
+    }
+}
+
+fn profile() -> SubjectProfile {
+    SubjectProfile {
+        kind: SubjectKind::Officer,
+        rank: Some("Police Constable".into()),
+        service_number: Some("KE1234".into()),
+        force: Force::parse("kent").unwrap(),
+        former: false,
+        senior_officer: false,
+        prior_sanctions: vec![],
+    }
+}
+
+fn log_matter(kind: MatterKind, day: Date) -> Command {
+    Command::LogMatter(LogMatter {
+        reference: Reference::parse("PC/0001/23").unwrap(),
+        kind,
+        force: Force::parse("kent").unwrap(),
+        appropriate_authority: AppropriateAuthority::ChiefOfficer,
+        received_on: day,
+        came_to_attention_on: None,
+        incident_on: None,
+        incident_location: None,
+        summary: "A complaint.".into(),
+        classification: Classification::OfficialSensitive,
+        complainant_wants_recording: false,
+        death_or_serious_injury: false,
+    })
+}
+
+fn severity(subject: u32, severity: Severity, likely_form: Form) -> Command {
+    Command::AssessSeverity(AssessSeverity {
+        subject: PartyId(subject),
+        severity,
+        likely_form,
+        rationale: "assessed".into(),
+    })
+}
+
+fn finding(subject: u32, allegation: u32, cta: CaseToAnswer) -> Finding {
+    Finding {
+        subject: PartyId(subject),
+        allegation: AllegationId(allegation),
+        case_to_answer: cta,
+        performance_unsatisfactory: false,
+        further_action: FurtherAction::None,
+        rationale: "because".into(),
+    }
+}
+
+fn propose(subject: u32, action: Action) -> Command {
+    Command::ProposeAction(ProposeAction {
+        proposals: vec![Proposal {
+            subject: PartyId(subject),
+            action,
+        }],
+        rationale: "proposed".into(),
+    })
+}
+
+#[test]
+fn no_command_may_be_dated_before_the_matter() {
+    let mut g = Given::investigating_locally();
+    g.day = date(2020, 1, 1);
+    g.refused(
+        AA,
+        Command::SubmitReport(SubmitReport {
+            summary: "s".into(),
+        }),
+        Rule::DateOutOfRange,
+    );
+}
