@@ -1,10 +1,12 @@
-//! Append and replay throughput. Run: `cargo bench -p probity-app --bench store`
+//! Append and replay throughput. Run: `cargo bench -p probity-app --features bench --bench store`
 //! (`-- --cases N` changes the workload; `-- --postgres URL` runs on PostgreSQL, each store in a
 //! schema of its own that is dropped afterwards). Prints a Markdown table for BENCHMARKS.md.
+//! Commands go through an administrator's desk (`import`), as the demo and importers do.
 
 use std::time::Instant;
 
-use probity_app::{Casebook, Db};
+use probity_app::{Console, Db, Desk, Office};
+use probity_domain::access::StaffRole;
 use probity_domain::command::*;
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Case, Command, Context, Event, Reference};
@@ -33,11 +35,11 @@ fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
 }
 
 /// A new, empty store: a SQLite file in `dir`, or a new schema in the PostgreSQL database.
-async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> Casebook {
+async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> Office {
     match postgres {
         None => {
             let url = format!("sqlite:{}", dir.path().join(name).display());
-            Casebook::new(Db::connect(&url).await.expect("open"))
+            Office::open(&url).await.expect("open")
         }
         Some(url) => {
             let schema = format!("bench_{}_{}", name.replace('.', "_"), std::process::id());
@@ -48,9 +50,20 @@ async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> C
             .execute(&pool)
             .await
             .unwrap();
-            Casebook::new(Db::postgres_in_schema(url, &schema).await.expect("open"))
+            Office::open_in_schema(url, &schema).await.expect("open")
         }
     }
+}
+
+async fn desk(office: &Office, role: StaffRole) -> Desk {
+    office
+        .console(Console {
+            actor: "bench".into(),
+            role: Some(role),
+            ..Console::default()
+        })
+        .await
+        .expect("a console desk")
 }
 
 fn rate(count: f64, secs: f64) -> String {
@@ -95,15 +108,16 @@ async fn run(cases: u32, postgres: Option<&str>) {
         })
         .cloned()
         .collect();
+    let single_desk = desk(&single, StaffRole::Administrator).await;
     let t = Instant::now();
-    for (r, c, ctx) in &single_items {
-        single
-            .execute(r, c, ctx, None, "bench")
+    for item in &single_items {
+        single_desk
+            .import(std::slice::from_ref(item))
             .await
             .expect("valid");
     }
     let single_secs = t.elapsed().as_secs_f64();
-    let single_events = single.counts().await.unwrap().events as f64;
+    let single_events = single_desk.counts().await.unwrap().events as f64;
 
     // 2. Batched: 25 cases' commands per transaction.
     let batched = fresh(&dir, "batched.db", postgres).await;
@@ -121,15 +135,13 @@ async fn run(cases: u32, postgres: Option<&str>) {
         }
         chunks.last_mut().unwrap().push(item.clone());
     }
+    let batched_desk = desk(&batched, StaffRole::Administrator).await;
     let t = Instant::now();
     for chunk in &chunks {
-        batched
-            .execute_batch(chunk, None, "bench")
-            .await
-            .expect("valid");
+        batched_desk.import(chunk).await.expect("valid");
     }
     let batched_secs = t.elapsed().as_secs_f64();
-    let events = batched.counts().await.unwrap().events;
+    let events = batched_desk.counts().await.unwrap().events;
 
     // 3. Raw inserts of the same bytes, same transaction sizes: no decide, chain or read models.
     let log = batched.db().read_log(0, i64::MAX).await.unwrap();
@@ -223,9 +235,10 @@ async fn run(cases: u32, postgres: Option<&str>) {
     let t = Instant::now();
     let replayed = batched.replay_all().await.unwrap();
     let full_secs = t.elapsed().as_secs_f64();
-    assert_eq!(replayed.len(), cases as usize);
+    assert_eq!(replayed, cases as usize);
+    let auditor = desk(&batched, StaffRole::Auditor).await;
     let t = Instant::now();
-    let verified = batched.verify().await.unwrap();
+    let verified = auditor.verify().await.unwrap();
     let verify_secs = t.elapsed().as_secs_f64();
     assert_eq!(verified.events, events);
 

@@ -1,20 +1,22 @@
 //! The case file: everything a caseworker sees of one case, built from its state, its log
-//! and its parties' personal data. Serialises to the JSON of `probity case show --format json`.
-
-use std::fmt::Write as _;
+//! and its parties' personal data. A typed view: the API renders it as JSON, the command line
+//! as text, the web application (next) as HTML.
 
 use jiff::Timestamp;
-use probity_domain::case::Party;
+use jiff::civil::Date;
+use probity_domain::case::{LearningRecommendation, Party, Proceedings, Publication};
+use probity_domain::conduct::ReflectiveStage;
 use probity_domain::party::PartyRole;
 use probity_domain::publication::pending_proceedings;
+use probity_domain::review::ReviewRight;
 use std::collections::BTreeMap;
 
 use probity_domain::party::PersonalData;
-use probity_domain::{PartyId, Reference, code_of, london};
+use probity_domain::{PartyId, code_of, london};
 use probity_store::projection::outcome;
 use serde::Serialize;
 
-use crate::casebook::{AppError, Casebook, Loaded};
+use crate::casebook::Loaded;
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,15 +38,15 @@ pub struct CaseFile {
     pub allegations: Vec<AllegationView>,
     pub findings: Vec<FindingView>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub proceedings: Vec<serde_json::Value>,
+    pub proceedings: Vec<Proceedings>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub reflective_practice: Vec<serde_json::Value>,
+    pub reflective_practice: Vec<ReflectivePracticeView>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub learning_recommendations: Vec<serde_json::Value>,
+    pub learning_recommendations: Vec<LearningRecommendation>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub review_right: Option<serde_json::Value>,
+    pub review_right: Option<ReviewRight>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub publication: Option<serde_json::Value>,
+    pub publication: Option<Publication>,
     /// Why publication is held back; empty when all associated proceedings are complete.
     pub publication_held_by: Vec<String>,
     pub events: Vec<EventView>,
@@ -108,20 +110,16 @@ pub struct EventView {
     pub hash: String,
 }
 
-fn value<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
-impl Casebook {
-    /// The full case file of `reference`.
-    pub async fn case_file(&self, reference: &Reference) -> Result<CaseFile, AppError> {
-        let (loaded, personal) = self.load_with_personal_data(reference).await?;
-        Ok(case_file_of(loaded, &personal))
-    }
+/// One subject's reflective practice: where it stands and how it got there.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReflectivePracticeView {
+    pub subject: String,
+    pub stage: String,
+    pub history: Vec<(ReflectiveStage, Date)>,
 }
 
 /// The case file of a loaded case, with its parties' personal data.
-pub fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, PersonalData>) -> CaseFile {
+pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, PersonalData>) -> CaseFile {
     let case = &loaded.case;
     let matter = case.matter().expect("a loaded case is open");
     let names: BTreeMap<_, _> = case
@@ -140,86 +138,105 @@ pub fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, PersonalData>) 
         .collect();
     let inv = case.investigation.as_ref();
     CaseFile {
-            reference: matter.reference.to_string(),
-            case_id: loaded.case_id.to_string(),
-            kind: matter.kind.code().to_string(),
-            force: matter.force.name().to_string(),
-            status: case.status.code().to_string(),
-            version: case.version,
-            classification: code_of(&matter.classification),
-            received_on: matter.received_on.to_string(),
-            came_to_attention_on: matter.came_to_attention_on.to_string(),
-            incident_on: matter.incident_on.map(|d| d.to_string()),
-            summary: matter.summary.clone(),
-            mode_of_investigation: inv.map(|i| code_of(&i.mode)),
-            parties: case.parties.values().map(|p| party_view(p, &names)).collect(),
-            subjects: case
-                .subjects()
-                .filter_map(|p| {
-                    let s = p.subject_profile()?;
-                    Some(SubjectView {
-                        party: p.id.to_string(),
-                        name: names.get(&p.id).cloned().flatten(),
-                        rank: s.rank.clone(),
-                        service_number: s.service_number.clone(),
-                        force: s.force.name().to_string(),
-                        former: s.former,
+        reference: matter.reference.to_string(),
+        case_id: loaded.case_id.to_string(),
+        kind: matter.kind.code().to_string(),
+        force: matter.force.name().to_string(),
+        status: case.status.code().to_string(),
+        version: case.version,
+        classification: code_of(&matter.classification),
+        received_on: matter.received_on.to_string(),
+        came_to_attention_on: matter.came_to_attention_on.to_string(),
+        incident_on: matter.incident_on.map(|d| d.to_string()),
+        summary: matter.summary.clone(),
+        mode_of_investigation: inv.map(|i| code_of(&i.mode)),
+        parties: case
+            .parties
+            .values()
+            .map(|p| party_view(p, &names))
+            .collect(),
+        subjects: case
+            .subjects()
+            .filter_map(|p| {
+                let s = p.subject_profile()?;
+                Some(SubjectView {
+                    party: p.id.to_string(),
+                    name: names.get(&p.id).cloned().flatten(),
+                    rank: s.rank.clone(),
+                    service_number: s.service_number.clone(),
+                    force: s.force.name().to_string(),
+                    former: s.former,
+                })
+            })
+            .collect(),
+        allegations: case
+            .allegations
+            .values()
+            .map(|a| AllegationView {
+                allegation: a.id.to_string(),
+                category: a.category.code().to_string(),
+                category_name: a.category.info().name.to_string(),
+                description: a.description.clone(),
+                subjects: a.subjects.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect(),
+        findings: case
+            .pairs()
+            .into_iter()
+            .map(|(s, a)| FindingView {
+                subject: s.to_string(),
+                allegation: a.to_string(),
+                opinion: inv
+                    .and_then(|i| i.opinions.get(&(s, a)))
+                    .map(|f| code_of(&f.case_to_answer)),
+                determination: inv
+                    .and_then(|i| i.determinations.get(&(s, a)))
+                    .map(|f| code_of(&f.case_to_answer)),
+                action: inv
+                    .and_then(|i| i.settled.get(&s))
+                    .map(|x| x.label().to_string()),
+                outcome: outcome(case, s, a),
+            })
+            .collect(),
+        proceedings: case.proceedings.values().cloned().collect(),
+        reflective_practice: case
+            .reflective_practice
+            .iter()
+            .map(|(s, r)| ReflectivePracticeView {
+                subject: s.to_string(),
+                stage: code_of(&r.stage),
+                history: r.history.clone(),
+            })
+            .collect(),
+        learning_recommendations: case.recommendations.values().cloned().collect(),
+        review_right: case.review_right,
+        publication: case.publication.clone(),
+        publication_held_by: pending_proceedings(case),
+        events: loaded
+            .records
+            .iter()
+            .zip(&loaded.events)
+            .map(|(r, e)| EventView {
+                position: r.position,
+                version: r.version,
+                at: Timestamp::from_microsecond(r.recorded_at)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                local_time: Timestamp::from_microsecond(r.recorded_at)
+                    .map(|t| {
+                        london()
+                            .to_datetime(t)
+                            .strftime("%Y-%m-%d %H:%M")
+                            .to_string()
                     })
-                })
-                .collect(),
-            allegations: case
-                .allegations
-                .values()
-                .map(|a| AllegationView {
-                    allegation: a.id.to_string(),
-                    category: a.category.code().to_string(),
-                    category_name: a.category.info().name.to_string(),
-                    description: a.description.clone(),
-                    subjects: a.subjects.iter().map(|s| s.to_string()).collect(),
-                })
-                .collect(),
-            findings: case
-                .pairs()
-                .into_iter()
-                .map(|(s, a)| FindingView {
-                    subject: s.to_string(),
-                    allegation: a.to_string(),
-                    opinion: inv.and_then(|i| i.opinions.get(&(s, a))).map(|f| code_of(&f.case_to_answer)),
-                    determination: inv.and_then(|i| i.determinations.get(&(s, a))).map(|f| code_of(&f.case_to_answer)),
-                    action: inv.and_then(|i| i.settled.get(&s)).map(|x| x.label().to_string()),
-                    outcome: outcome(case, s, a),
-                })
-                .collect(),
-            proceedings: case.proceedings.values().map(value).collect(),
-            reflective_practice: case
-                .reflective_practice
-                .iter()
-                .map(|(s, r)| serde_json::json!({ "subject": s.to_string(), "stage": code_of(&r.stage), "history": value(&r.history) }))
-                .collect(),
-            learning_recommendations: case.recommendations.values().map(value).collect(),
-            review_right: case.review_right.as_ref().map(value),
-            publication: case.publication.as_ref().map(value),
-            publication_held_by: pending_proceedings(case),
-            events: loaded
-                .records
-                .iter()
-                .zip(&loaded.events)
-                .map(|(r, e)| EventView {
-                    position: r.position,
-                    version: r.version,
-                    at: Timestamp::from_microsecond(r.recorded_at)
-                        .map(|t| t.to_string())
-                        .unwrap_or_default(),
-                    local_time: Timestamp::from_microsecond(r.recorded_at)
-                        .map(|t| london().to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    actor: r.actor.clone(),
-                    kind: r.kind.clone(),
-                    description: e.describe(),
-                    hash: r.hash.hex(),
-                })
-                .collect(),
-        }
+                    .unwrap_or_default(),
+                actor: r.actor.clone(),
+                kind: r.kind.clone(),
+                description: e.describe(),
+                hash: r.hash.hex(),
+            })
+            .collect(),
+    }
 }
 
 fn party_view(
@@ -243,141 +260,5 @@ fn party_view(
             .iter()
             .map(|v| code_of(v).replace('_', " "))
             .collect(),
-    }
-}
-
-impl CaseFile {
-    /// The case file as text for a terminal.
-    pub fn to_text(&self) -> String {
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "Case {}  ({}, {})",
-            self.reference,
-            self.kind.replace('_', " "),
-            self.force
-        );
-        let _ = writeln!(
-            s,
-            "Status: {}   version {}   {}",
-            self.status.replace('_', " "),
-            self.version,
-            self.classification.replace('_', "-").to_uppercase()
-        );
-        let _ = writeln!(
-            s,
-            "Received {}; came to attention {}{}",
-            self.received_on,
-            self.came_to_attention_on,
-            self.incident_on
-                .as_ref()
-                .map(|d| format!("; incident {d}"))
-                .unwrap_or_default()
-        );
-        if let Some(m) = &self.mode_of_investigation {
-            let _ = writeln!(s, "Investigation: {m}");
-        }
-        let _ = writeln!(s, "\n{}\n", self.summary);
-        let _ = writeln!(s, "Parties");
-        for p in &self.parties {
-            let _ = writeln!(
-                s,
-                "  {:<4} {:<32} {}{}",
-                p.party,
-                p.name.as_deref().unwrap_or("[personal data erased]"),
-                p.role,
-                if p.vulnerabilities.is_empty() {
-                    String::new()
-                } else {
-                    format!("; vulnerable: {}", p.vulnerabilities.join(", "))
-                }
-            );
-        }
-        let _ = writeln!(s, "\nSubjects");
-        for sub in &self.subjects {
-            let _ = writeln!(
-                s,
-                "  {:<4} {} {} ({}){}",
-                sub.party,
-                sub.rank.as_deref().unwrap_or(""),
-                sub.name.as_deref().unwrap_or("[erased]"),
-                sub.service_number.as_deref().unwrap_or("no number"),
-                if sub.former { ", former officer" } else { "" }
-            );
-        }
-        let _ = writeln!(s, "\nAllegations");
-        for a in &self.allegations {
-            let _ = writeln!(
-                s,
-                "  {:<4} {} {} - against {}",
-                a.allegation,
-                a.category,
-                a.category_name,
-                if a.subjects.is_empty() {
-                    "unidentified".into()
-                } else {
-                    a.subjects.join(", ")
-                }
-            );
-            let _ = writeln!(s, "       {}", a.description);
-        }
-        let _ = writeln!(s, "\nFindings (subject x allegation)");
-        let _ = writeln!(
-            s,
-            "  {:<8} {:<4} {:<20} {:<20} outcome",
-            "subject", "", "opinion", "determination"
-        );
-        for f in &self.findings {
-            let _ = writeln!(
-                s,
-                "  {:<8} {:<4} {:<20} {:<20} {}",
-                f.subject,
-                f.allegation,
-                f.opinion.as_deref().unwrap_or("-"),
-                f.determination.as_deref().unwrap_or("-"),
-                f.outcome
-            );
-        }
-        if !self.proceedings.is_empty() {
-            let _ = writeln!(s, "\nProceedings");
-            for p in &self.proceedings {
-                let _ = writeln!(s, "  {p}");
-            }
-        }
-        if !self.learning_recommendations.is_empty() {
-            let _ = writeln!(s, "\nLearning recommendations");
-            for r in &self.learning_recommendations {
-                let _ = writeln!(s, "  {r}");
-            }
-        }
-        let _ = writeln!(s, "\nPublication");
-        match &self.publication {
-            Some(p) => {
-                let _ = writeln!(
-                    s,
-                    "  published {}: {}",
-                    p["published_on"].as_str().unwrap_or(""),
-                    p["title"].as_str().unwrap_or("")
-                );
-            }
-            None if self.publication_held_by.is_empty() => {
-                let _ = writeln!(
-                    s,
-                    "  not published; all associated proceedings are complete"
-                );
-            }
-            None => {
-                let _ = writeln!(s, "  held: {}", self.publication_held_by.join("; "));
-            }
-        }
-        let _ = writeln!(s, "\nTimeline");
-        for e in &self.events {
-            let _ = writeln!(
-                s,
-                "  {:>4}  {}  {:<26} {}",
-                e.version, e.local_time, e.actor, e.description
-            );
-        }
-        s
     }
 }

@@ -1,11 +1,12 @@
-//! The application service: load a case, decide, append. The CLI and the server call this
-//! and nothing else to change a case.
+//! The engine behind the desk: fold a case's events, decide commands on the folded state, and
+//! append what the core yields with the read models and the audit entries in one transaction.
+//! It decides no access and writes no audit entry of its own choosing: the desk does both.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
-use probity_domain::command::*;
-use probity_domain::party::PersonalData;
+use probity_domain::command::LogMatter;
+use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::project;
 use probity_store::{
@@ -36,9 +37,21 @@ pub enum AppError {
     Throttled,
 }
 
+impl AppError {
+    /// True when the case does not exist for the caller: not in the store, or refused because
+    /// no matter was logged under the reference. Both read as "no such case".
+    pub fn is_no_such_case(&self) -> bool {
+        match self {
+            AppError::NotFound(_) => true,
+            AppError::Refused(r) => r.rule == probity_domain::Rule::CaseNotOpen,
+            _ => false,
+        }
+    }
+}
+
 /// A case as stored: its state and its log.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub case_id: CaseId,
     pub case: Case,
     pub records: Vec<EventRecord>,
@@ -104,24 +117,35 @@ fn new_events(events: &[Event], ctx: &Context) -> Vec<NewEvent> {
         .collect()
 }
 
-/// The audit entry for a command on a case.
-pub(crate) fn command_entry(
-    ctx: &Context,
-    role: &str,
-    command: &Command,
-    reference: &Reference,
-    outcome: &str,
-    detail: &str,
-) -> AuditEntry {
-    AuditEntry {
-        recorded_at: ctx.at.as_microsecond(),
-        actor: ctx.actor.id.clone(),
-        role: role.to_string(),
-        action: format!("case.command.{}", command.name()),
-        target: reference.to_string(),
-        outcome: outcome.to_string(),
-        purpose: "case work".to_string(),
-        detail: detail.to_string(),
+/// One command to commit: the case, the command, who acts and when, and the audit entry that
+/// records it (in the same transaction as its events).
+pub(crate) struct Item<'a> {
+    pub reference: &'a Reference,
+    pub command: &'a Command,
+    pub ctx: &'a Context,
+    pub audit: AuditEntry,
+}
+
+/// The state the first command is decided on (as just read), and the version its append
+/// expects (what the caller saw). The store refuses the append if the two differ.
+pub(crate) struct Basis {
+    pub case: Case,
+    pub expected_version: u64,
+}
+
+/// Why a commit wrote nothing: the error, and which item caused it when one did.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub at: Option<usize>,
+    pub error: AppError,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure {
+            at: None,
+            error: e.into(),
+        }
     }
 }
 
@@ -130,54 +154,40 @@ struct Pending {
     case: Case,
     expected_version: u64,
     events: Vec<NewEvent>,
-    personal_data: Vec<(
-        probity_domain::PartyId,
-        probity_domain::party::SealedPersonalData,
-    )>,
-    erase: Vec<probity_domain::PartyId>,
+    personal_data: Vec<(PartyId, SealedPersonalData)>,
+    erase: Vec<PartyId>,
     grid_changed: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct Casebook {
+pub(crate) struct Casebook {
     db: Db,
     recent: std::sync::Arc<RecentFiles>,
 }
 
 impl Casebook {
-    pub fn new(db: Db) -> Self {
+    pub(crate) fn new(db: Db) -> Self {
         Casebook {
             db,
             recent: Default::default(),
         }
     }
 
-    pub fn db(&self) -> &Db {
+    pub(crate) fn db(&self) -> &Db {
         &self.db
     }
 
     /// Case files recently built by this process.
-    pub fn recent(&self) -> &RecentFiles {
+    pub(crate) fn recent(&self) -> &RecentFiles {
         &self.recent
     }
 
-    async fn state(
-        &self,
-        case_id: CaseId,
-    ) -> Result<(Case, Vec<EventRecord>, Vec<Event>), AppError> {
+    /// The stored case (with no events, and version 0, when there is none).
+    pub(crate) async fn load(&self, reference: &Reference) -> Result<Loaded, AppError> {
+        let case_id = CaseId::for_reference(reference);
         let records = self.db.read_case(case_id).await?;
         let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
         let case = Case::replay(&events);
-        Ok((case, records, events))
-    }
-
-    /// The stored case, or `NotFound`.
-    pub async fn load(&self, reference: &Reference) -> Result<Loaded, AppError> {
-        let case_id = CaseId::for_reference(reference);
-        let (case, records, events) = self.state(case_id).await?;
-        if records.is_empty() {
-            return Err(AppError::NotFound(reference.clone()));
-        }
         Ok(Loaded {
             case_id,
             case,
@@ -187,7 +197,7 @@ impl Casebook {
     }
 
     /// The stored case with its parties' personal data, read in one trip: what a case file needs.
-    pub async fn load_with_personal_data(
+    pub(crate) async fn load_with_personal_data(
         &self,
         reference: &Reference,
     ) -> Result<(Loaded, BTreeMap<PartyId, PersonalData>), AppError> {
@@ -207,104 +217,54 @@ impl Casebook {
         Ok((loaded, personal.into_iter().collect()))
     }
 
-    /// Runs one command on the case `reference` in its own transaction. With
-    /// `expected_version`, a case that has moved on since the caller read it is refused.
-    pub async fn execute(
+    /// Decides the commands in order and appends everything they yield in one transaction,
+    /// with one audit entry per command: every command is accepted and stored, or none is.
+    /// `basis` is the state the first command was prepared against; every other case is read
+    /// here, and each append expects the version its case was decided on.
+    pub(crate) async fn commit(
         &self,
-        reference: &Reference,
-        command: &Command,
-        ctx: &Context,
-        expected_version: Option<u64>,
-        role: &str,
-    ) -> Result<Executed, AppError> {
-        let executed = self
-            .execute_batch(
-                &[(reference.clone(), command.clone(), ctx.clone())],
-                expected_version,
-                role,
-            )
-            .await?;
-        Ok(executed.into_iter().next().expect("one case in, one out"))
-    }
-
-    /// Runs commands in order, all in one transaction: every command is accepted and stored,
-    /// or none is. `expected_version` applies to the first case named.
-    pub async fn execute_batch(
-        &self,
-        items: &[(Reference, Command, Context)],
-        expected_version: Option<u64>,
-        role: &str,
-    ) -> Result<Vec<Executed>, AppError> {
-        self.execute_batch_from(items, expected_version, role, None)
-            .await
-    }
-
-    /// Runs one command on a case the caller has just loaded (to check access), without reading
-    /// it again. The version it was loaded at is the version the append expects, so a change in
-    /// between is refused, not merged.
-    pub(crate) async fn execute_loaded(
-        &self,
-        reference: &Reference,
-        command: &Command,
-        ctx: &Context,
-        role: &str,
-        case: Case,
-    ) -> Result<Executed, AppError> {
-        let version = case.version;
-        let items = [(reference.clone(), command.clone(), ctx.clone())];
-        let executed = self
-            .execute_batch_from(&items, Some(version), role, Some(case))
-            .await?;
-        Ok(executed.into_iter().next().expect("one case in, one out"))
-    }
-
-    async fn execute_batch_from(
-        &self,
-        items: &[(Reference, Command, Context)],
-        expected_version: Option<u64>,
-        role: &str,
-        mut preloaded: Option<Case>,
-    ) -> Result<Vec<Executed>, AppError> {
+        items: &[Item<'_>],
+        mut basis: Option<Basis>,
+    ) -> Result<Vec<Executed>, Failure> {
         let mut audit = Vec::with_capacity(items.len());
         let mut pending: BTreeMap<CaseId, Pending> = BTreeMap::new();
         let mut order: Vec<CaseId> = Vec::new();
-        for (i, (reference, command, ctx)) in items.iter().enumerate() {
+        for (at, item) in items.iter().enumerate() {
+            let at_item = |error: AppError| Failure {
+                at: Some(at),
+                error,
+            };
+            let reference = item.reference;
             if let Command::LogMatter(LogMatter {
                 reference: named, ..
-            }) = command
+            }) = item.command
                 && named != reference
             {
-                return Err(AppError::BadInput(format!(
+                return Err(at_item(AppError::BadInput(format!(
                     "the command logs {named} but was sent for {reference}"
-                )));
+                ))));
             }
             let case_id = CaseId::for_reference(reference);
             let p = match pending.entry(case_id) {
                 Entry::Occupied(o) => o.into_mut(),
                 Entry::Vacant(v) => {
-                    let case = match preloaded.take() {
-                        Some(case) if i == 0 => case,
-                        _ => self.state(case_id).await?.0,
-                    };
-                    if case.version == 0 && !matches!(command, Command::LogMatter(LogMatter { .. }))
-                    {
-                        return Err(AppError::NotFound(reference.clone()));
-                    }
-                    if i == 0
-                        && let Some(expected) = expected_version
-                        && expected != case.version
-                    {
-                        return Err(StoreError::Conflict {
-                            case: reference.to_string(),
-                            expected,
-                            actual: case.version,
+                    let Basis {
+                        case,
+                        expected_version,
+                    } = match basis.take() {
+                        Some(b) => b,
+                        None => {
+                            let case = self.load(reference).await.map_err(at_item)?.case;
+                            Basis {
+                                expected_version: case.version,
+                                case,
+                            }
                         }
-                        .into());
-                    }
+                    };
                     order.push(case_id);
                     v.insert(Pending {
-                        expected_version: case.version,
                         case,
+                        expected_version,
                         events: Vec::new(),
                         personal_data: Vec::new(),
                         erase: Vec::new(),
@@ -312,17 +272,19 @@ impl Casebook {
                     })
                 }
             };
-            let decision = decide(&p.case, command, ctx)?;
+            let decision =
+                decide(&p.case, item.command, item.ctx).map_err(|r| at_item(r.into()))?;
             for e in &decision.events {
                 p.case.apply(e);
                 p.grid_changed |= e.touches_grid();
             }
-            p.events.extend(new_events(&decision.events, ctx));
-            audit.push(command_entry(ctx, role, command, reference, "allowed", ""));
+            p.events.extend(new_events(&decision.events, item.ctx));
+            audit.push(item.audit.clone());
             p.personal_data.extend(decision.personal_data);
             p.erase.extend(decision.erase);
         }
         let mut appends = Vec::with_capacity(order.len());
+        let mut versions = Vec::with_capacity(order.len());
         for case_id in &order {
             let p = pending
                 .remove(case_id)
@@ -330,32 +292,28 @@ impl Casebook {
             if p.events.is_empty() {
                 continue;
             }
-            let version = p.case.version;
-            appends.push((
-                Append {
-                    case_id: *case_id,
-                    expected_version: p.expected_version,
-                    events: p.events,
-                    personal_data: p.personal_data,
-                    erase: p.erase,
-                    projection: project(*case_id, &p.case).expect("an appended case is open"),
-                    grid_changed: p.grid_changed,
-                },
-                version,
-            ));
+            versions.push(p.case.version);
+            appends.push(Append {
+                case_id: *case_id,
+                expected_version: p.expected_version,
+                events: p.events,
+                personal_data: p.personal_data,
+                erase: p.erase,
+                projection: project(*case_id, &p.case).expect("an appended case is open"),
+                grid_changed: p.grid_changed,
+            });
         }
-        let batch: Vec<Append> = appends.iter().map(|(a, _)| a.clone()).collect();
-        let records = self.db.append(&batch, &audit).await;
+        let records = self.db.append(&appends, &audit).await;
         // Whether or not the append landed, files built before it may be stale now.
-        self.recent.forget(batch.iter().map(|a| a.case_id));
+        self.recent.forget(appends.iter().map(|a| a.case_id));
         let records = records?;
         let mut out = Vec::with_capacity(appends.len());
         let mut rest = records.as_slice();
-        for (a, version) in &appends {
+        for (a, version) in appends.iter().zip(versions) {
             let (mine, tail) = rest.split_at(a.events.len());
             out.push(Executed {
                 records: mine.to_vec(),
-                version: *version,
+                version,
             });
             rest = tail;
         }
@@ -363,7 +321,7 @@ impl Casebook {
     }
 
     /// Recomputes both chains, the event log and the audit trail, from their first records.
-    pub async fn verify(&self) -> Result<Verified, AppError> {
+    pub(crate) async fn verify(&self) -> Result<Verified, AppError> {
         let mut v = Verifier::default();
         loop {
             let page = self.db.read_log(v.position, 10_000).await?;
@@ -393,7 +351,7 @@ impl Casebook {
     }
 
     /// Every case's state, folded from its stream.
-    pub async fn replay_all(&self) -> Result<BTreeMap<String, Case>, AppError> {
+    pub(crate) async fn replay_all(&self) -> Result<BTreeMap<String, Case>, AppError> {
         let mut cases: BTreeMap<String, Case> = BTreeMap::new();
         let mut page = self.db.read_streams("", 1_000).await?;
         // Each page is decoded and folded on another thread while the next one is read.
@@ -410,7 +368,7 @@ impl Casebook {
     }
 
     /// Rebuilds every read model from the log.
-    pub async fn rebuild(&self) -> Result<Counts, AppError> {
+    pub(crate) async fn rebuild(&self) -> Result<Counts, AppError> {
         let cases = self.replay_all().await?;
         let mut projections = Vec::with_capacity(cases.len());
         for (id, case) in &cases {
@@ -424,7 +382,7 @@ impl Casebook {
         Ok(self.db.counts().await?)
     }
 
-    pub async fn counts(&self) -> Result<Counts, AppError> {
+    pub(crate) async fn counts(&self) -> Result<Counts, AppError> {
         Ok(self.db.counts().await?)
     }
 }

@@ -52,6 +52,18 @@ impl Db {
         Ok(Db::Postgres(PgStore::open_in_schema(url, schema).await?))
     }
 
+    /// Finishes cleanly: on SQLite the log is copied into the database file, so that the file
+    /// alone holds everything; on PostgreSQL the connections are closed.
+    pub async fn close(&self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(s) => s.checkpoint().await,
+            Db::Postgres(p) => {
+                p.pool().close().await;
+                Ok(())
+            }
+        }
+    }
+
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         match DatabaseUrl::parse(url)? {
             DatabaseUrl::Sqlite(path) => Ok(Db::Sqlite(SqliteStore::open(&path).await?)),

@@ -1,15 +1,16 @@
-//! The demo database: the reference case and a spread of synthetic cases at every stage.
-
-use probity_domain::command::*;
-use probity_domain::scenario::{self, Step};
-use probity_domain::{Command, Reference};
+//! The demo database: the reference case and a spread of synthetic cases at every stage,
+//! loaded by an administrator's desk like any import, and one demo account per role.
 
 use probity_domain::Body;
 use probity_domain::access::StaffRole;
+use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
+use probity_domain::scenario::{self, Step};
+use probity_domain::{Command, Reference};
 
 use crate::accounts::NewUser;
-use crate::casebook::{AppError, Casebook, fresh_salt};
+use crate::casebook::{AppError, fresh_salt};
+use crate::desk::Desk;
 
 /// How many synthetic cases `probity demo` adds beside the reference case.
 pub const SYNTHETIC_CASES: u32 = 300;
@@ -30,61 +31,62 @@ fn reference_of(steps: &[Step]) -> Reference {
     }
 }
 
-/// Fills an empty database. Refuses one that holds anything, rather than mixing data.
-pub async fn fill(book: &Casebook, synthetic: u32) -> Result<DemoSummary, AppError> {
-    let counts = book.counts().await?;
-    if counts.events > 0 {
-        return Err(AppError::BadInput(format!(
-            "the database already holds {} events in {} cases; the demo needs an empty database (choose another with --database)",
-            counts.events, counts.cases
-        )));
+impl Desk {
+    /// Fills an empty database with the demo cases. Refuses one that holds anything, rather
+    /// than mixing data.
+    pub async fn load_demo(&self, synthetic: u32) -> Result<DemoSummary, AppError> {
+        let counts = self.counts().await?;
+        if counts.events > 0 {
+            return Err(AppError::BadInput(format!(
+                "the database already holds {} events in {} cases; the demo needs an empty database (choose another with --database)",
+                counts.events, counts.cases
+            )));
+        }
+        let mut salt = fresh_salt;
+        let mut scripts = vec![scenario::reference_case(&mut salt)];
+        scripts.extend((1..=synthetic).map(|n| scenario::synthetic_case(n, &mut salt)));
+        let cases = scripts.len();
+        for chunk in scripts.chunks(CASES_PER_BATCH) {
+            let items: Vec<_> = chunk
+                .iter()
+                .flat_map(|steps| {
+                    let reference = reference_of(steps);
+                    steps
+                        .iter()
+                        // The scripted mistakes belong to the tests, not to the record.
+                        .filter(|s| s.refused_by.is_none())
+                        .map(move |s| (reference.clone(), s.command.clone(), s.context.clone()))
+                })
+                .collect();
+            self.import(&items).await?;
+        }
+        Ok(DemoSummary {
+            cases,
+            events: self.counts().await?.events,
+        })
     }
-    let mut salt = fresh_salt;
-    let mut scripts = vec![scenario::reference_case(&mut salt)];
-    scripts.extend((1..=synthetic).map(|n| scenario::synthetic_case(n, &mut salt)));
-    let cases = scripts.len();
-    for chunk in scripts.chunks(CASES_PER_BATCH) {
-        let items: Vec<_> = chunk
-            .iter()
-            .flat_map(|steps| {
-                let reference = reference_of(steps);
-                steps
-                    .iter()
-                    // The scripted mistakes belong to the tests, not to the record.
-                    .filter(|s| s.refused_by.is_none())
-                    .map(move |s| (reference.clone(), s.command.clone(), s.context.clone()))
-            })
-            .collect();
-        book.execute_batch(&items, None, "demo").await?;
-    }
-    Ok(DemoSummary {
-        cases,
-        events: book.counts().await?.events,
-    })
-}
 
-/// One demo account per role: user name, role, and a password made for this database.
-pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, StaffRole, String)>, AppError> {
-    let force = Force::parse("gloucestershire").expect("in the table");
-    let accounts = [
-        ("oversight.admin", StaffRole::Administrator, None),
-        ("oversight.assessor", StaffRole::Assessor, None),
-        ("oversight.investigator", StaffRole::Investigator, None),
-        ("oversight.decision-maker", StaffRole::DecisionMaker, None),
-        ("glos.liaison", StaffRole::ForceLiaison, Some(force)),
-        (
-            "oversight.publications",
-            StaffRole::PublicationsOfficer,
-            None,
-        ),
-        ("oversight.analyst", StaffRole::Analyst, None),
-        ("oversight.auditor", StaffRole::Auditor, None),
-    ];
-    let mut out = Vec::new();
-    for (username, role, force) in accounts {
-        let password = readable_password();
-        book.add_user(
-            NewUser {
+    /// One demo account per role: user name, role, and a password made for this database.
+    pub async fn add_demo_users(&self) -> Result<Vec<(String, StaffRole, String)>, AppError> {
+        let force = Force::parse("gloucestershire").expect("in the table");
+        let accounts = [
+            ("oversight.admin", StaffRole::Administrator, None),
+            ("oversight.assessor", StaffRole::Assessor, None),
+            ("oversight.investigator", StaffRole::Investigator, None),
+            ("oversight.decision-maker", StaffRole::DecisionMaker, None),
+            ("glos.liaison", StaffRole::ForceLiaison, Some(force)),
+            (
+                "oversight.publications",
+                StaffRole::PublicationsOfficer,
+                None,
+            ),
+            ("oversight.analyst", StaffRole::Analyst, None),
+            ("oversight.auditor", StaffRole::Auditor, None),
+        ];
+        let mut out = Vec::new();
+        for (username, role, force) in accounts {
+            let password = readable_password();
+            self.add_user(NewUser {
                 username: username.to_string(),
                 role,
                 body: if force.is_some() {
@@ -94,13 +96,12 @@ pub async fn add_demo_users(book: &Casebook) -> Result<Vec<(String, StaffRole, S
                 },
                 force,
                 password: password.clone(),
-            },
-            "demo",
-        )
-        .await?;
-        out.push((username.to_string(), role, password));
+            })
+            .await?;
+            out.push((username.to_string(), role, password));
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// 20 characters from an alphabet without look-alikes.

@@ -1,21 +1,51 @@
-//! The application shell around the domain core: it loads a case from the store, asks the
-//! core to decide, and appends what the core yields, with the read models, in one transaction.
-//! The CLI (and, next, the server) call these operations and no others.
+//! The application shell around the domain core. Its one door is the [`Office`], which admits
+//! a principal to a [`Desk`]: every operation a person or machine performs (API, web pages,
+//! command line) is a desk's method, checked against the core's access policy and recorded in
+//! the audit trail. Behind the desk, the casebook loads a case from the store, asks the core to
+//! decide, and appends what the core yields, with the read models, in one transaction.
 //!
 //! Architecture invariant: no statutory rule is enforced here; every rule lives in
 //! `probity-domain`. This crate knows no SQL; backends are reached through the store port.
+//! Nothing but the office, the desk and the views they return is public.
 
-pub mod accounts;
-pub mod case_file;
-pub mod casebook;
-pub mod db;
-pub mod demo;
-pub mod guarded;
-pub mod migrate;
-pub mod recent;
+mod accounts;
+mod case_file;
+mod casebook;
+mod db;
+mod demo;
+mod desk;
+mod migrate;
+mod office;
+mod recent;
 
-pub use casebook::{AppError, Casebook, Executed, Loaded, Verified, command_from_json, fresh_salt};
-pub use db::{DatabaseUrl, Db};
+pub use accounts::{MIN_PASSWORD_CHARS, NewUser, SESSION_HOURS, Secret};
+pub use case_file::{
+    AllegationView, CaseFile, EventView, FindingView, PartyView, ReflectivePracticeView,
+    SubjectView,
+};
+pub use casebook::{AppError, Executed, Verified, command_from_json};
+pub use db::DatabaseUrl;
+pub use demo::{DemoSummary, SYNTHETIC_CASES};
+pub use desk::{DEFAULT_PURPOSE, Desk, Door};
+pub use migrate::Moved;
+pub use office::{Console, Office};
+
+/// What the store benchmark measures beneath the desk.
+#[cfg(feature = "bench")]
+pub use db::Db;
+
+#[cfg(feature = "bench")]
+impl Office {
+    /// Folds every stream of the log; returns the number of cases.
+    pub async fn replay_all(&self) -> Result<usize, AppError> {
+        Ok(self.book().replay_all().await?.len())
+    }
+
+    /// The store itself.
+    pub fn db(&self) -> &Db {
+        self.book().db()
+    }
+}
 
 #[cfg(test)]
 mod tests;

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use probity_domain::event::MatterLogged;
 use probity_domain::{CaseId, Event};
 use probity_store::projection::{CaseProjection, CaseRow};
-use probity_store::{AccountStore, Append, AuditStore, EventStore, Head, NewEvent, StoreError};
+use probity_store::{
+    AccountStore, Action, Append, AuditEntry, AuditStore, EventStore, Head, NewEvent, StoreError,
+};
 
-use crate::accounts::account_entry;
 use crate::casebook::{AppError, Casebook, decode};
 
 /// What was moved.
@@ -48,9 +49,11 @@ fn holding_rows(case_id: &str, reference: &str) -> CaseProjection {
 
 /// Copies everything from `from` into the empty store `to`. API tokens and sessions are not
 /// copied: they are secrets bound to the old deployment; issue new tokens after the move.
-pub async fn migrate_store(
+/// `stamp` makes the audit entry that records each account copied into the new store.
+pub(crate) async fn migrate_store(
     from: &Casebook,
     to: &Casebook,
+    stamp: &dyn Fn(Action, &str, &str) -> AuditEntry,
     progress: &dyn Fn(&str),
 ) -> Result<Moved, AppError> {
     let target = to.counts().await?;
@@ -149,14 +152,7 @@ pub async fn migrate_store(
     progress("copying accounts");
     let users = from.db().users().await?;
     for u in &users {
-        let entry = account_entry(
-            "migrate-store",
-            "administrator",
-            "user.migrated",
-            &u.username,
-            "allowed",
-            &u.role,
-        );
+        let entry = stamp(Action::UserMigrated, &u.username, &u.role);
         to.db().add_user(u, &entry).await?;
     }
 

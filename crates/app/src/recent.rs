@@ -14,25 +14,35 @@ use std::sync::{Arc, Mutex};
 use probity_domain::CaseId;
 use probity_domain::access::CaseAccess;
 
+use crate::case_file::CaseFile;
+
 /// Case files kept at most (about 6 KB each for a typical case).
 pub const CAPACITY: usize = 4096;
 
-/// A case file as built at one version: the facts access is decided on, and its JSON.
+/// A case file as built at one version, with the facts access is decided on.
 #[derive(Debug)]
-pub struct BuiltFile {
+pub struct BuiltFile<F = CaseFile> {
     pub version: u64,
     pub access: CaseAccess,
-    pub json: bytes::Bytes,
+    pub file: Arc<F>,
 }
 
-#[derive(Debug, Default)]
-pub struct RecentFiles {
-    files: Mutex<HashMap<CaseId, Arc<BuiltFile>>>,
+#[derive(Debug)]
+pub struct RecentFiles<F = CaseFile> {
+    files: Mutex<HashMap<CaseId, Arc<BuiltFile<F>>>>,
 }
 
-impl RecentFiles {
+impl<F> Default for RecentFiles<F> {
+    fn default() -> Self {
+        RecentFiles {
+            files: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<F> RecentFiles<F> {
     /// The file of `case_id` if it was built at `version`.
-    pub fn get(&self, case_id: CaseId, version: u64) -> Option<Arc<BuiltFile>> {
+    pub fn get(&self, case_id: CaseId, version: u64) -> Option<Arc<BuiltFile<F>>> {
         let files = self.files.lock().ok()?;
         files
             .get(&case_id)
@@ -40,7 +50,7 @@ impl RecentFiles {
             .cloned()
     }
 
-    pub fn keep(&self, case_id: CaseId, file: Arc<BuiltFile>) {
+    pub fn keep(&self, case_id: CaseId, file: Arc<BuiltFile<F>>) {
         if let Ok(mut files) = self.files.lock() {
             if files.len() >= CAPACITY && !files.contains_key(&case_id) {
                 // The map's order is its hash order: this drops an arbitrary entry.
@@ -67,10 +77,12 @@ impl RecentFiles {
         }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.files.lock().map(|f| f.len()).unwrap_or(0)
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -85,17 +97,17 @@ mod tests {
         CaseId::for_reference(&Reference::parse(&format!("T/{n}")).unwrap())
     }
 
-    fn file(version: u64) -> Arc<BuiltFile> {
+    fn file(version: u64) -> Arc<BuiltFile<String>> {
         Arc::new(BuiltFile {
             version,
             access: CaseAccess::default(),
-            json: bytes::Bytes::from(format!("{{\"version\":{version}}}")),
+            file: Arc::new(format!("file at version {version}")),
         })
     }
 
     #[test]
     fn a_file_serves_only_its_own_version() {
-        let recent = RecentFiles::default();
+        let recent = RecentFiles::<String>::default();
         recent.keep(id(1), file(3));
         assert!(recent.get(id(1), 3).is_some());
         assert!(recent.get(id(1), 4).is_none(), "the case has moved on");
@@ -104,7 +116,7 @@ mod tests {
 
     #[test]
     fn an_older_build_does_not_replace_a_newer_one() {
-        let recent = RecentFiles::default();
+        let recent = RecentFiles::<String>::default();
         recent.keep(id(1), file(5));
         recent.keep(id(1), file(4));
         assert!(recent.get(id(1), 5).is_some());
@@ -114,7 +126,7 @@ mod tests {
 
     #[test]
     fn forgetting_drops_the_file_and_the_store_stays_bounded() {
-        let recent = RecentFiles::default();
+        let recent = RecentFiles::<String>::default();
         for n in 0..CAPACITY + 10 {
             recent.keep(id(n), file(1));
         }

@@ -1,27 +1,48 @@
-//! The shell with a real SQLite store: the reference scenario end to end, refusals that leave
-//! the log untouched, erasure, rebuild, and tamper detection.
+//! The shell with a real SQLite store: the reference scenario end to end through desks, one
+//! audit entry per operation, refusals that leave the log untouched, erasure, rebuild, moving a
+//! store, kept case files, and tamper detection.
 
+use probity_domain::access::StaffRole;
 use probity_domain::command::*;
-use probity_domain::party::{PersonalData, SealedPersonalData};
+use probity_domain::party::{PartyRole, PersonalData, SealedPersonalData};
 use probity_domain::scenario::{self, REFERENCE_CASE};
-use probity_domain::{Body, Command, Context, PartyId, Reference, Rule};
-use probity_store::{EventStore, StoreError};
+use probity_domain::{Body, Case, Command, PartyId, Reference, Rule};
+use probity_store::{Action, AuditStore, EventStore, Outcome, StoreError};
 
-use crate::{AppError, Casebook, Db, demo};
+use crate::{AppError, Console, Desk, NewUser, Office};
 
-async fn book() -> (Casebook, tempfile::TempDir) {
+async fn office() -> (Office, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("p.db").display());
-    (Casebook::new(Db::connect(&url).await.unwrap()), dir)
+    (Office::open(&url).await.unwrap(), dir)
+}
+
+async fn console(office: &Office, actor: &str, role: StaffRole) -> Desk {
+    office
+        .console(Console {
+            actor: actor.into(),
+            role: Some(role),
+            ..Console::default()
+        })
+        .await
+        .unwrap()
+}
+
+async fn admin(office: &Office) -> Desk {
+    console(office, "root", StaffRole::Administrator).await
+}
+
+async fn decision_maker(office: &Office) -> Desk {
+    console(office, "oversight.decision-maker", StaffRole::DecisionMaker).await
 }
 
 /// A connection of the tests' own on the database file, as a hostile administrator would use.
-fn pool(book: &Casebook) -> sqlx::SqlitePool {
-    match book.db() {
-        Db::Sqlite(s) => {
+fn pool(office: &Office) -> sqlx::SqlitePool {
+    match office.book().db() {
+        crate::db::Db::Sqlite(s) => {
             sqlx::SqlitePool::connect_lazy(&format!("sqlite:{}", s.path().display())).unwrap()
         }
-        Db::Postgres(_) => unreachable!("these tests run on SQLite"),
+        crate::db::Db::Postgres(_) => unreachable!("these tests run on SQLite"),
     }
 }
 
@@ -33,20 +54,43 @@ fn salts() -> impl FnMut() -> [u8; 16] {
     }
 }
 
-async fn drive_reference(book: &Casebook) {
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
+fn reference() -> Reference {
+    Reference::parse(REFERENCE_CASE).unwrap()
+}
+
+/// The audit trail as (actor, action, outcome, detail).
+async fn trail(office: &Office) -> Vec<(String, Action, Outcome, String)> {
+    office
+        .book()
+        .db()
+        .read_audit(0, i64::MAX, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.entry.actor,
+                r.entry.action,
+                r.entry.outcome,
+                r.entry.detail,
+            )
+        })
+        .collect()
+}
+
+/// Drives the reference scenario step by step, each step imported with its own actor and day.
+async fn drive_reference(office: &Office) {
+    let desk = admin(office).await;
+    let r = reference();
     for step in scenario::reference_case(&mut salts()) {
-        let head = book.db().head().await.unwrap();
-        match (
-            book.execute(&reference, &step.command, &step.context, None, "test")
-                .await,
-            step.refused_by,
-        ) {
+        let head = office.book().db().head().await.unwrap();
+        let item = [(r.clone(), step.command.clone(), step.context.clone())];
+        match (desk.import(&item).await, step.refused_by) {
             (Ok(_), None) => {}
-            (Err(AppError::Refused(r)), Some(rule)) => {
-                assert_eq!(r.rule, rule);
+            (Err(AppError::Refused(refusal)), Some(rule)) => {
+                assert_eq!(refusal.rule, rule);
                 assert_eq!(
-                    book.db().head().await.unwrap(),
+                    office.book().db().head().await.unwrap(),
                     head,
                     "a refused command leaves the log untouched"
                 );
@@ -61,13 +105,14 @@ async fn drive_reference(book: &Casebook) {
 
 #[tokio::test]
 async fn the_reference_case_file_shows_the_published_outcome() {
-    let (book, _dir) = book().await;
-    drive_reference(&book).await;
-    let file = book
-        .case_file(&Reference::parse(REFERENCE_CASE).unwrap())
+    let (office, _dir) = office().await;
+    drive_reference(&office).await;
+    let file = decision_maker(&office)
+        .await
+        .case_file(&reference(), "test")
         .await
         .unwrap();
-    let json = serde_json::to_value(&file).unwrap();
+    let json = serde_json::to_value(&*file).unwrap();
     assert_eq!(json["reference"], "2020/134541");
     assert_eq!(json["status"], "closed");
     assert_eq!(json["subjects"].as_array().unwrap().len(), 2);
@@ -77,16 +122,10 @@ async fn the_reference_case_file_shows_the_published_outcome() {
     let cta: Vec<_> = findings
         .iter()
         .filter(|f| f["determination"] == "misconduct")
-        .map(|f| {
-            (
-                f["subject"].as_str().unwrap(),
-                f["allegation"].as_str().unwrap(),
-                f["outcome"].as_str().unwrap(),
-            )
-        })
+        .map(|f| f["outcome"].as_str().unwrap())
         .collect();
     assert_eq!(cta.len(), 3);
-    for (_, _, outcome) in &cta {
+    for outcome in &cta {
         assert!(outcome.contains("reflective practice"), "{outcome}");
     }
     assert!(
@@ -114,118 +153,293 @@ async fn the_reference_case_file_shows_the_published_outcome() {
         events[0]["at"]
     );
     assert_eq!(json["parties"][0]["name"], "Rowan Ashby");
-    let text = file.to_text();
-    assert!(text.contains("Case 2020/134541"));
-    assert!(text.contains("published 2022-04-04"));
     // The stored log replays to the same state as the scripted run.
-    let loaded = book
-        .load(&Reference::parse(REFERENCE_CASE).unwrap())
+    let loaded = office.book().load(&reference()).await.unwrap();
+    assert_eq!(Case::replay(&loaded.events), loaded.case);
+    let verified = console(&office, "auditor", StaffRole::Auditor)
+        .await
+        .verify()
         .await
         .unwrap();
-    assert_eq!(probity_domain::Case::replay(&loaded.events), loaded.case);
-    assert_eq!(book.verify().await.unwrap().events as u64, file.version);
+    assert_eq!(verified.events as u64, file.version);
+}
+
+/// Every operation of a desk leaves exactly one audit entry, whatever its outcome.
+#[tokio::test]
+async fn every_operation_leaves_one_audit_entry() {
+    let (office, _dir) = office().await;
+    drive_reference(&office).await;
+    let r = reference();
+    let dm = decision_maker(&office).await;
+    let analyst = console(&office, "an.analyst", StaffRole::Analyst).await;
+    let root = admin(&office).await;
+    let version = dm.case_file(&r, "test").await.unwrap().version;
+    let assign = |u: &str| Command::AssignToTeam(AssignToTeam { user: u.into() });
+    let unknown = Reference::parse("1999/000001").unwrap();
+    let kent = probity_domain::force::Force::parse("kent").unwrap();
+    let mut expected: Vec<(Action, Outcome, String)> = Vec::new();
+    let before = trail(&office).await.len();
+    macro_rules! step {
+        ($op:expr, $action:expr, $outcome:expr, $detail:expr) => {{
+            let _ = $op;
+            expected.push(($action, $outcome, $detail.to_string()));
+        }};
+    }
+    let team = Action::CaseCommand(CommandKind::AssignToTeam);
+    step!(
+        dm.run(&r, &assign("a.one"), Some(version)).await.unwrap(),
+        team,
+        Outcome::Allowed,
+        ""
+    );
+    step!(
+        dm.run(&r, &assign("a.two"), Some(version))
+            .await
+            .unwrap_err(),
+        team,
+        Outcome::Failed,
+        "stale version"
+    );
+    step!(
+        dm.run(&r, &assign("a.one"), None).await.unwrap_err(),
+        team,
+        Outcome::Refused,
+        "team-change"
+    );
+    step!(
+        dm.run(&unknown, &assign("a.three"), None)
+            .await
+            .unwrap_err(),
+        team,
+        Outcome::Refused,
+        "case-not-open"
+    );
+    step!(
+        analyst.run(&r, &assign("a.four"), None).await.unwrap_err(),
+        team,
+        Outcome::Denied,
+        "role"
+    );
+    step!(
+        dm.case_file(&r, "test").await.unwrap(),
+        Action::CaseRead,
+        Outcome::Allowed,
+        ""
+    );
+    step!(
+        analyst.case_file(&r, "test").await.unwrap_err(),
+        Action::CaseRead,
+        Outcome::Denied,
+        "role"
+    );
+    step!(
+        dm.case_file(&unknown, "test").await.unwrap_err(),
+        Action::CaseRead,
+        Outcome::Failed,
+        "no such case"
+    );
+    step!(
+        dm.list_cases(&probity_store::CaseQuery {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap(),
+        Action::CasesList,
+        Outcome::Allowed,
+        "1 of 1"
+    );
+    step!(
+        dm.subject_history(kent, "KE1").await.unwrap(),
+        Action::SubjectHistory,
+        Outcome::Allowed,
+        "0"
+    );
+    step!(
+        dm.audit_trail(0, 10, None).await.unwrap_err(),
+        Action::AuditRead,
+        Outcome::Denied,
+        "role"
+    );
+    let new = |name: &str| NewUser {
+        username: name.into(),
+        role: StaffRole::Investigator,
+        body: Body::OversightBody,
+        force: None,
+        password: "a long enough password".into(),
+    };
+    step!(
+        root.add_user(new("ann")).await.unwrap(),
+        Action::UserAdd,
+        Outcome::Allowed,
+        "investigator"
+    );
+    step!(
+        root.add_user(new("ann")).await.unwrap_err(),
+        Action::UserAdd,
+        Outcome::Failed,
+        "exists"
+    );
+    step!(
+        dm.add_user(new("bob")).await.unwrap_err(),
+        Action::UserAdd,
+        Outcome::Denied,
+        "role"
+    );
+    step!(
+        root.users().await.unwrap(),
+        Action::UsersList,
+        Outcome::Allowed,
+        "1"
+    );
+    step!(
+        root.create_token("nobody", "t").await.unwrap_err(),
+        Action::TokenCreate,
+        Outcome::Failed,
+        "bad input"
+    );
+    step!(
+        dm.verify().await.unwrap_err(),
+        Action::ChainsVerify,
+        Outcome::Denied,
+        "role"
+    );
+    step!(
+        root.rebuild().await.unwrap(),
+        Action::ReadModelsRebuild,
+        Outcome::Allowed,
+        format!("1 cases from {} events", version + 1)
+    );
+    let after = trail(&office).await;
+    let got: Vec<_> = after[before..]
+        .iter()
+        .map(|(_, a, o, d)| (*a, *o, d.clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(
+        after[before..]
+            .iter()
+            .all(|(actor, ..)| actor.starts_with("console:")),
+        "console operations name the console actor"
+    );
+}
+
+/// A command is decided on the case as it stands, and the store alone compares versions: a
+/// stale command the case would still accept is refused as stale; one it no longer accepts is
+/// refused by the rule it breaks now.
+#[tokio::test]
+async fn stale_commands_meet_the_store_s_version_check() {
+    let (office, _dir) = office().await;
+    drive_reference(&office).await;
+    let r = reference();
+    let dm = decision_maker(&office).await;
+    let assign = |u: &str| Command::AssignToTeam(AssignToTeam { user: u.into() });
+    let seen = dm.case_file(&r, "test").await.unwrap().version;
+    dm.run(&r, &assign("first.one"), Some(seen)).await.unwrap();
+    let stale = dm
+        .run(&r, &assign("second.one"), Some(seen))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, AppError::Store(StoreError::Conflict { expected, actual, .. }) if expected == seen && actual == seen + 1),
+        "{stale}"
+    );
+    let broken = dm
+        .run(&r, &assign("first.one"), Some(seen))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(broken, AppError::Refused(ref x) if x.rule == Rule::TeamChange),
+        "{broken}"
+    );
+    assert_eq!(
+        dm.case_file(&r, "test").await.unwrap().version,
+        seen + 1,
+        "neither changed anything"
+    );
 }
 
 #[tokio::test]
-async fn stale_versions_and_unknown_references_are_refused() {
-    let (book, _dir) = book().await;
-    drive_reference(&book).await;
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
-    let version = book.load(&reference).await.unwrap().case.version;
-    let ctx = Context::new(
-        scenario::morning(jiff::civil::date(2022, 5, 1)),
-        "x",
-        Body::OversightBody,
-    );
+async fn unknown_references_read_as_no_such_case() {
+    let (office, _dir) = office().await;
+    let dm = decision_maker(&office).await;
+    let unknown = Reference::parse("1999/000001").unwrap();
     let cmd = Command::LogDecision(LogDecision {
         decision: "d".into(),
         rationale: "r".into(),
         acted: false,
     });
-    let err = book
-        .execute(&reference, &cmd, &ctx, Some(version - 1), "test")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, AppError::Store(StoreError::Conflict { .. })),
-        "{err}"
-    );
-    let unknown = Reference::parse("1999/000001").unwrap();
-    assert!(matches!(
-        book.execute(&unknown, &cmd, &ctx, None, "test").await,
-        Err(AppError::NotFound(_))
-    ));
-    assert!(matches!(
-        book.case_file(&unknown).await,
-        Err(AppError::NotFound(_))
-    ));
+    let refused = dm.run(&unknown, &cmd, None).await.unwrap_err();
+    assert!(refused.is_no_such_case(), "{refused}");
+    assert!(matches!(refused, AppError::Refused(ref r) if r.rule == Rule::CaseNotOpen));
+    let read = dm.case_file(&unknown, "test").await.unwrap_err();
+    assert!(read.is_no_such_case(), "{read}");
+    assert_eq!(office.book().counts().await.unwrap().events, 0);
 }
 
 #[tokio::test]
-async fn a_batch_with_a_refused_command_writes_nothing() {
-    let (book, _dir) = book().await;
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
-    let mut items: Vec<_> = scenario::reference_case(&mut salts())
+async fn a_batch_with_a_refused_command_writes_nothing_and_says_which() {
+    let (office, _dir) = office().await;
+    let r = reference();
+    let steps = scenario::reference_case(&mut salts());
+    let first_mistake = steps.iter().position(|s| s.refused_by.is_some()).unwrap();
+    let items: Vec<_> = steps
         .into_iter()
-        .map(|s| (reference.clone(), s.command, s.context))
+        .map(|s| (r.clone(), s.command, s.context))
+        .take(first_mistake + 5)
         .collect();
-    items.truncate(40);
-    let err = book.execute_batch(&items, None, "test").await.unwrap_err();
+    let err = admin(&office).await.import(&items).await.unwrap_err();
     assert!(matches!(err, AppError::Refused(_)));
-    assert_eq!(book.counts().await.unwrap().events, 0);
-    assert_eq!(book.counts().await.unwrap().cases, 0);
+    let counts = office.book().counts().await.unwrap();
+    assert_eq!((counts.events, counts.cases), (0, 0));
+    let entries = trail(&office).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(
+        (entries[0].1, entries[0].2),
+        (
+            Action::CaseCommand(items[first_mistake].1.kind()),
+            Outcome::Refused
+        )
+    );
 }
 
 #[tokio::test]
 async fn erasing_a_party_keeps_the_chain_and_the_record() {
-    let (book, _dir) = book().await;
-    drive_reference(&book).await;
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
-    let ctx = Context::new(
-        scenario::morning(jiff::civil::date(2028, 4, 5)),
-        "records.officer",
-        Body::OversightBody,
-    );
-    book.execute(
-        &reference,
+    let (office, _dir) = office().await;
+    drive_reference(&office).await;
+    let dm = decision_maker(&office).await;
+    dm.run(
+        &reference(),
         &Command::ErasePersonalData(ErasePersonalData {
             party: PartyId(1),
             reason: "retention period ended".into(),
         }),
-        &ctx,
         None,
-        "test",
     )
     .await
     .unwrap();
-    let file = book.case_file(&reference).await.unwrap();
+    let file = dm.case_file(&reference(), "test").await.unwrap();
     assert_eq!(file.parties[0].name, None);
     assert_eq!(file.parties[1].name.as_deref(), Some("Daniel Morrow"));
     let everything: Vec<String> = sqlx::query_scalar("SELECT payload FROM events")
-        .fetch_all(&pool(&book))
+        .fetch_all(&pool(&office))
         .await
         .unwrap();
     assert!(everything.iter().all(|p| !p.contains("Rowan Ashby")));
     let personal: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM personal_data WHERE data LIKE '%Rowan Ashby%'")
-            .fetch_one(&pool(&book))
+            .fetch_one(&pool(&office))
             .await
             .unwrap();
     assert_eq!(personal, 0);
-    let verified = book.verify().await.unwrap();
+    let verified = office.book().verify().await.unwrap();
     assert_eq!(verified.events as u64, file.version);
 }
 
 #[tokio::test]
 async fn a_closed_case_takes_no_new_parties() {
-    let (book, _dir) = book().await;
-    drive_reference(&book).await;
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
-    let ctx = Context::new(
-        scenario::morning(jiff::civil::date(2021, 1, 5)),
-        "x",
-        Body::OversightBody,
-    );
+    let (office, _dir) = office().await;
+    drive_reference(&office).await;
     let mut sealed = SealedPersonalData::new(
         PersonalData {
             name: "W".into(),
@@ -236,18 +450,17 @@ async fn a_closed_case_takes_no_new_parties() {
         [1; 16],
     );
     sealed.salt = "not hex".into();
-    // The case is closed by now; a closed case refuses new parties before the salt is checked.
-    let err = book
-        .execute(
-            &reference,
+    // The case is closed; a closed case refuses new parties before the salt is checked.
+    let err = decision_maker(&office)
+        .await
+        .run(
+            &reference(),
             &Command::AddParty(AddParty {
-                role: probity_domain::party::PartyRole::Witness,
+                role: PartyRole::Witness,
                 vulnerabilities: vec![],
                 personal_data: sealed,
             }),
-            &ctx,
             None,
-            "test",
         )
         .await
         .unwrap_err();
@@ -259,14 +472,15 @@ async fn a_closed_case_takes_no_new_parties() {
 
 #[tokio::test]
 async fn demo_fills_once_and_rebuild_reproduces_the_read_models() {
-    let (book, _dir) = book().await;
-    let summary = demo::fill(&book, 40).await.unwrap();
+    let (office, _dir) = office().await;
+    let root = admin(&office).await;
+    let summary = root.load_demo(40).await.unwrap();
     assert_eq!(summary.cases, 41);
-    let before = book.counts().await.unwrap();
+    let before = root.counts().await.unwrap();
     assert_eq!(before.cases, 41);
     assert!(before.events > 500, "{before:?}");
-    let snapshot = |book: &Casebook| {
-        let pool = pool(book).clone();
+    let snapshot = |office: &Office| {
+        let pool = pool(office).clone();
         async move {
             sqlx::query_as::<_, (String, String, i64, String)>(
                 "SELECT c.reference, c.status, c.version, COALESCE(GROUP_CONCAT(f.subject || '/' || f.allegation || '=' || f.outcome, ';'), '')
@@ -277,20 +491,84 @@ async fn demo_fills_once_and_rebuild_reproduces_the_read_models() {
             .unwrap()
         }
     };
-    let rows_before = snapshot(&book).await;
+    let rows_before = snapshot(&office).await;
     sqlx::query("DELETE FROM findings")
-        .execute(&pool(&book))
+        .execute(&pool(&office))
         .await
         .unwrap();
     sqlx::query("UPDATE cases SET status = 'garbage'")
-        .execute(&pool(&book))
+        .execute(&pool(&office))
         .await
         .unwrap();
-    let after = book.rebuild().await.unwrap();
+    let after = root.rebuild().await.unwrap();
     assert_eq!(after, before);
-    assert_eq!(snapshot(&book).await, rows_before);
-    let again = demo::fill(&book, 1).await.unwrap_err();
+    assert_eq!(snapshot(&office).await, rows_before);
+    let again = root.load_demo(1).await.unwrap_err();
     assert!(again.to_string().contains("empty database"), "{again}");
+    let not_admin = decision_maker(&office)
+        .await
+        .load_demo(1)
+        .await
+        .unwrap_err();
+    assert!(matches!(not_admin, AppError::Denied(_)), "{not_admin}");
+}
+
+/// At the console a principal is the account of the same name, or the role it names, or the
+/// command's default; with none of these it is refused.
+#[tokio::test]
+async fn the_console_acts_as_a_named_role_or_account() {
+    let (office, _dir) = office().await;
+    let root = admin(&office).await;
+    root.add_user(NewUser {
+        username: "kent.liaison".into(),
+        role: StaffRole::ForceLiaison,
+        body: Body::AppropriateAuthority,
+        force: Some(probity_domain::force::Force::parse("kent").unwrap()),
+        password: "a long enough password".into(),
+    })
+    .await
+    .unwrap();
+    let as_account = office
+        .console(Console {
+            actor: "kent.liaison".into(),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    let p = as_account.principal();
+    assert_eq!(
+        (p.role, p.body, p.force.map(|f| f.code())),
+        (
+            StaffRole::ForceLiaison,
+            Body::AppropriateAuthority,
+            Some("kent")
+        )
+    );
+    let nobody = office
+        .console(Console {
+            actor: "root".into(),
+            ..Console::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(nobody.to_string().contains("--as"), "{nobody}");
+    let defaulted = office
+        .console(Console {
+            actor: "root".into(),
+            default_role: Some(StaffRole::Auditor),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(defaulted.principal().role, StaffRole::Auditor);
+    let bad = office
+        .console(Console {
+            actor: "no spaces".into(),
+            role: Some(StaffRole::Auditor),
+            ..Console::default()
+        })
+        .await;
+    assert!(bad.is_err());
 }
 
 mod tampering {
@@ -305,21 +583,24 @@ mod tampering {
         fn any_changed_byte_fails_verification(pick in any::<u32>(), at in any::<u32>(), bit in 0u8..7) {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
-                let (book, _dir) = book().await;
-                drive_reference(&book).await;
-                let total = book.counts().await.unwrap().events;
+                let (office, _dir) = office().await;
+                drive_reference(&office).await;
+                let total = office.book().counts().await.unwrap().events;
                 let position = i64::from(pick) % total + 1;
-                let payload: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1").bind(position).fetch_one(&pool(&book)).await.unwrap();
+                let payload: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1").bind(position).fetch_one(&pool(&office)).await.unwrap();
                 let mut bytes = payload.into_bytes();
                 let i = at as usize % bytes.len();
                 bytes[i] ^= 1 << bit;
                 let changed = String::from_utf8_lossy(&bytes).into_owned();
-                sqlx::query("DROP TRIGGER events_refuse_update").execute(&pool(&book)).await.unwrap();
-                sqlx::query("UPDATE events SET payload = $1 WHERE position = $2").bind(changed).bind(position).execute(&pool(&book)).await.unwrap();
-                match book.verify().await {
+                sqlx::query("DROP TRIGGER events_refuse_update").execute(&pool(&office)).await.unwrap();
+                sqlx::query("UPDATE events SET payload = $1 WHERE position = $2").bind(changed).bind(position).execute(&pool(&office)).await.unwrap();
+                let auditor = console(&office, "auditor", StaffRole::Auditor).await;
+                match auditor.verify().await {
                     Err(AppError::Broken(b)) => assert_eq!(b.position, position),
                     other => panic!("tampering at {position} was not detected: {other:?}"),
                 }
+                let last = trail(&office).await.pop().unwrap();
+                assert_eq!((last.1, last.2), (Action::ChainsVerify, Outcome::Failed), "the failed check is audited");
             });
         }
     }
@@ -327,70 +608,78 @@ mod tampering {
 
 mod moving {
     use super::*;
-    use crate::migrate::migrate_store;
-    use probity_domain::access::StaffRole;
 
-    async fn filled() -> (Casebook, tempfile::TempDir) {
-        let (book, dir) = book().await;
-        demo::fill(&book, 20).await.unwrap();
-        book.add_user(
-            crate::accounts::NewUser {
-                username: "ann".into(),
-                role: StaffRole::Investigator,
-                body: Body::OversightBody,
-                force: None,
-                password: "a long enough password".into(),
-            },
-            "test",
-        )
+    async fn filled() -> (Office, tempfile::TempDir) {
+        let (office, dir) = office().await;
+        let root = admin(&office).await;
+        root.load_demo(20).await.unwrap();
+        root.add_user(NewUser {
+            username: "ann".into(),
+            role: StaffRole::Investigator,
+            body: Body::OversightBody,
+            force: None,
+            password: "a long enough password".into(),
+        })
         .await
         .unwrap();
-        let reference = Reference::parse(REFERENCE_CASE).unwrap();
-        let ctx = Context::new(
-            scenario::morning(jiff::civil::date(2028, 4, 5)),
-            "records.officer",
-            Body::OversightBody,
-        );
-        book.execute(
-            &reference,
-            &Command::ErasePersonalData(ErasePersonalData {
-                party: PartyId(5),
-                reason: "retention".into(),
-            }),
-            &ctx,
-            None,
-            "test",
-        )
-        .await
-        .unwrap();
-        (book, dir)
+        decision_maker(&office)
+            .await
+            .run(
+                &reference(),
+                &Command::ErasePersonalData(ErasePersonalData {
+                    party: PartyId(5),
+                    reason: "retention".into(),
+                }),
+                None,
+            )
+            .await
+            .unwrap();
+        (office, dir)
     }
 
-    async fn check_move(from: &Casebook, to: &Casebook) {
-        let moved = migrate_store(from, to, &|_| {}).await.unwrap();
-        let source = from.verify().await.unwrap();
+    async fn check_move(from: &Office, to: &Office) {
+        let root = admin(from).await;
+        let moved = root.move_store(to, &|_| {}).await.unwrap();
+        let source = from.book().verify().await.unwrap();
         assert_eq!(moved.events, source.events);
         assert_eq!(moved.head, source.head, "the same chain head");
-        assert_eq!(moved.audit_entries, source.audit_entries);
+        assert_eq!(
+            moved.audit_entries + 1,
+            source.audit_entries,
+            "the move's own entry follows"
+        );
         assert_eq!(moved.users, 1);
         assert_eq!(moved.cases, 21);
-        let reference = Reference::parse(REFERENCE_CASE).unwrap();
-        let a = serde_json::to_value(from.case_file(&reference).await.unwrap()).unwrap();
-        let b = serde_json::to_value(to.case_file(&reference).await.unwrap()).unwrap();
+        let a = serde_json::to_value(
+            &*decision_maker(from)
+                .await
+                .case_file(&reference(), "t")
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let b = serde_json::to_value(
+            &*decision_maker(to)
+                .await
+                .case_file(&reference(), "t")
+                .await
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(a, b, "the same case file, names and erasures included");
         assert_eq!(b["parties"][4]["name"], serde_json::Value::Null);
         assert!(
             to.log_in("ann", "a long enough password").await.is_ok(),
             "accounts move with their passwords"
         );
-        let again = migrate_store(from, to, &|_| {}).await.unwrap_err();
+        let again = root.move_store(to, &|_| {}).await.unwrap_err();
         assert!(again.to_string().contains("not empty"), "{again}");
     }
 
     #[tokio::test]
     async fn a_store_moves_whole_to_sqlite() {
         let (from, _a) = filled().await;
-        let (to, _b) = book().await;
+        let (to, _b) = office().await;
         check_move(&from, &to).await;
     }
 
@@ -404,7 +693,7 @@ mod moving {
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).unwrap();
         let schema = format!("t_{}", probity_domain::hex::encode(&b));
-        let to = Casebook::new(Db::postgres_in_schema(&url, &schema).await.unwrap());
+        let to = Office::open_in_schema(&url, &schema).await.unwrap();
         check_move(&from, &to).await;
         let pool = sqlx::PgPool::connect(&url).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -416,69 +705,49 @@ mod moving {
     }
 }
 
-/// Case files are kept between reads; a change through this casebook, or through another
-/// one on the same database (another process or server), is seen at the next read.
+/// Case files are kept between reads; a change through this office, or through another one on
+/// the same database (another process or server), is seen at the next read.
 #[tokio::test]
 async fn a_kept_case_file_never_outlives_a_change() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("p.db").display());
-    let here = Casebook::new(Db::connect(&url).await.unwrap());
-    let elsewhere = Casebook::new(Db::connect(&url).await.unwrap());
+    let here = Office::open(&url).await.unwrap();
+    let elsewhere = Office::open(&url).await.unwrap();
     drive_reference(&here).await;
-    let reference = Reference::parse(REFERENCE_CASE).unwrap();
-    let reader = probity_domain::access::Principal {
-        username: "oversight.decision-maker".into(),
-        role: probity_domain::access::StaffRole::DecisionMaker,
-        body: Body::OversightBody,
-        force: None,
-    };
-    let read = |book: &Casebook| {
-        let (book, reference, reader) = (book.clone(), reference.clone(), reader.clone());
-        async move {
-            let json = book
-                .case_file_as(&reader, &reference, "test")
-                .await
-                .unwrap();
-            serde_json::from_slice::<serde_json::Value>(&json).unwrap()
-        }
-    };
-    let first = read(&here).await;
-    assert_eq!(here.recent().len(), 1);
-    assert_eq!(
-        read(&here).await,
-        first,
-        "a second read is served the same file"
-    );
+    let r = reference();
+    let reader = decision_maker(&here).await;
+    let read =
+        || async { serde_json::to_value(&*reader.case_file(&r, "test").await.unwrap()).unwrap() };
+    let first = read().await;
+    assert_eq!(here.book().recent().len(), 1);
+    assert_eq!(read().await, first, "a second read is served the same file");
     assert_eq!(first["parties"][1]["name"], "Daniel Morrow");
-
-    let ctx = Context::new(
-        scenario::morning(jiff::civil::date(2028, 4, 5)),
-        "records.officer",
-        Body::OversightBody,
-    );
     let erase = |party| {
         Command::ErasePersonalData(ErasePersonalData {
             party: PartyId(party),
             reason: "retention period ended".into(),
         })
     };
-    // Through another casebook: this one learns of it from the version.
-    elsewhere
-        .execute(&reference, &erase(2), &ctx, None, "test")
+    // Through another office: this one learns of it from the version.
+    decision_maker(&elsewhere)
+        .await
+        .run(&r, &erase(2), None)
         .await
         .unwrap();
-    let second = read(&here).await;
+    let second = read().await;
     assert_eq!(second["version"], first["version"].as_u64().unwrap() + 1);
     assert_eq!(second["parties"][1]["name"], serde_json::Value::Null);
     // Through this one: the kept file is dropped at once, before any read.
-    here.execute(&reference, &erase(1), &ctx, None, "test")
-        .await
-        .unwrap();
-    assert!(here.recent().is_empty(), "erased data does not linger");
-    let third = read(&here).await;
+    reader.run(&r, &erase(1), None).await.unwrap();
+    assert!(
+        here.book().recent().is_empty(),
+        "erased data does not linger"
+    );
+    let third = read().await;
     assert_eq!(third["parties"][0]["name"], serde_json::Value::Null);
+    let (loaded, personal) = here.book().load_with_personal_data(&r).await.unwrap();
     assert_eq!(
         third,
-        serde_json::to_value(here.case_file(&reference).await.unwrap()).unwrap()
+        serde_json::to_value(crate::case_file::case_file_of(loaded, &personal)).unwrap()
     );
 }

@@ -9,14 +9,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use probity_app::accounts::NewUser;
-use probity_app::{AppError, Casebook, DatabaseUrl, Db, demo};
+use probity_app::{AppError, Console, DatabaseUrl, Desk, NewUser, Office, SYNTHETIC_CASES};
 use probity_domain::access::StaffRole;
 use probity_domain::category::SUBCATEGORIES;
-use probity_domain::force::FORCES;
-use probity_domain::{Body, Command, Context, Reference};
-use probity_store::AccountStore as _;
+use probity_domain::force::{FORCES, Force};
+use probity_domain::scenario::REFERENCE_CASE;
+use probity_domain::{Body, Command, Reference};
 use probity_store::StoreError;
+
+mod text;
 
 #[derive(Parser)]
 #[command(
@@ -28,6 +29,15 @@ struct Cli {
     /// Where the data lives: sqlite:PATH (the embedded default) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "PROBITY_DATABASE_URL", default_value = DatabaseUrl::DEFAULT)]
     database: String,
+    /// Who is at the console, as recorded in the audit trail and on events (`console:NAME`);
+    /// defaults to the operating system's user.
+    #[arg(long, global = true, env = "PROBITY_ACTOR")]
+    actor: Option<String>,
+    /// The role you act in at the console (e.g. decision-maker). Without it: the role of the
+    /// account named by --actor, else administrator for local administration and auditor for
+    /// `audit verify`. Case files and commands need one.
+    #[arg(long = "as", global = true, env = "PROBITY_ROLE", value_parser = parse_role)]
+    as_role: Option<StaffRole>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -46,10 +56,10 @@ enum Cmd {
         #[arg(long)]
         demo: bool,
     },
-    /// Fill an empty database with the reference case 2020/134541 and synthetic cases, then print the reference case.
+    /// Fill an empty database with the reference case 2020/134541 and synthetic cases.
     Demo {
         /// How many synthetic cases to add beside the reference case.
-        #[arg(long, default_value_t = demo::SYNTHETIC_CASES)]
+        #[arg(long, default_value_t = SYNTHETIC_CASES)]
         synthetic: u32,
     },
     /// Read or change one case.
@@ -96,16 +106,19 @@ enum CaseCmd {
         reference: String,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Why you read it; recorded in the audit trail.
+        #[arg(long, default_value = probity_app::DEFAULT_PURPOSE)]
+        purpose: String,
     },
-    /// Run one command (JSON, from --file or standard input) on a case.
+    /// Run one command (JSON, from --file or standard input) on a case, as --actor in --as.
     Apply {
         reference: String,
-        /// Who is acting (a user name; recorded with each event).
-        #[arg(long)]
-        actor: String,
-        /// The body the actor acts for.
+        /// The body you act for (defaults to your account's, else the oversight body).
         #[arg(long, value_enum)]
-        body: BodyArg,
+        body: Option<BodyArg>,
+        /// The force you work for, when you act as a force's staff.
+        #[arg(long)]
+        force: Option<String>,
         /// Refuse if the case is no longer at this version.
         #[arg(long)]
         expected_version: Option<u64>,
@@ -199,8 +212,8 @@ struct Failure {
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         let code = match &e {
+            e if e.is_no_such_case() => 4,
             AppError::Refused(_) => 3,
-            AppError::NotFound(_) => 4,
             AppError::Store(StoreError::Conflict { .. }) => 5,
             AppError::Broken(_) => 6,
             AppError::Denied(_) | AppError::Unauthenticated | AppError::Throttled => 7,
@@ -252,11 +265,55 @@ fn main() -> ExitCode {
     }
 }
 
-async fn open(url: &str) -> Result<Casebook, Failure> {
-    Ok(Casebook::new(Db::connect(url).await?))
+/// The operating system's user, for a console actor not named with --actor.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+        .unwrap_or_else(|| "console".into())
+}
+
+/// Who is at the console, and the role the command acts in when nothing else says.
+struct At {
+    actor: String,
+    role: Option<StaffRole>,
+}
+
+impl At {
+    async fn desk(
+        &self,
+        office: &Office,
+        default_role: Option<StaffRole>,
+        body: Option<Body>,
+        force: Option<Force>,
+    ) -> Result<Desk, Failure> {
+        Ok(office
+            .console(Console {
+                actor: self.actor.clone(),
+                role: self.role,
+                body,
+                force,
+                default_role,
+            })
+            .await?)
+    }
+
+    /// A desk for local administration: administrator unless told otherwise.
+    async fn admin(&self, office: &Office) -> Result<Desk, Failure> {
+        self.desk(office, Some(StaffRole::Administrator), None, None)
+            .await
+    }
+}
+
+async fn open(url: &str) -> Result<Office, Failure> {
+    Ok(Office::open(url).await?)
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
+    let at = At {
+        actor: cli.actor.clone().unwrap_or_else(os_user),
+        role: cli.as_role,
+    };
     // Bare `probity`: serve on the default, with demo data in a new database.
     let command = cli.command.unwrap_or(Cmd::Serve {
         listen: "127.0.0.1:8080".into(),
@@ -268,13 +325,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             listen,
             behind_tls,
             demo,
-        } => serve(&cli.database, &listen, behind_tls, demo).await?,
+        } => serve(&cli.database, &at, &listen, behind_tls, demo).await?,
         Cmd::MigrateStore { from, to } => {
             let source = open(&from).await?;
             let target = open(&to).await?;
-            let moved =
-                probity_app::migrate::migrate_store(&source, &target, &|step| eprintln!("{step}"))
-                    .await?;
+            let moved = at
+                .admin(&source)
+                .await?
+                .move_store(&target, &|step| eprintln!("{step}"))
+                .await?;
             println!(
                 "moved {} events of {} cases, {} audit entries and {} accounts; chain head {}",
                 moved.events,
@@ -305,15 +364,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Cmd::Demo { synthetic } => {
-            let book = open(&cli.database).await?;
-            let summary = demo::fill(&book, synthetic).await?;
-            let file = book
-                .case_file(&reference(probity_domain::scenario::REFERENCE_CASE)?)
-                .await?;
-            print!("{}", file.to_text());
+            let office = open(&cli.database).await?;
+            let summary = at.admin(&office).await?.load_demo(synthetic).await?;
             println!(
-                "\nLoaded {} cases ({} events) into {}. Next: probity case show REFERENCE, probity audit verify.",
+                "Loaded {} cases ({} events) into {}, among them the reference case {REFERENCE_CASE}.",
                 summary.cases, summary.events, cli.database
+            );
+            println!(
+                "Next: probity case show {REFERENCE_CASE} --as decision-maker; probity audit verify."
             );
         }
         Cmd::Case {
@@ -321,16 +379,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 CaseCmd::Show {
                     reference: r,
                     format,
+                    purpose,
                 },
         } => {
             let r = reference(&r)?;
-            let book = open(&cli.database).await?;
-            let file = book.case_file(&r).await?;
+            let office = open(&cli.database).await?;
+            let file = at
+                .desk(&office, None, None, None)
+                .await?
+                .case_file(&r, &purpose)
+                .await?;
             match format {
-                Format::Text => print!("{}", file.to_text()),
+                Format::Text => print!("{}", text::case_file(&file)),
                 Format::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&file).expect("case files serialise")
+                    serde_json::to_string_pretty(&*file).expect("case files serialise")
                 ),
             }
         }
@@ -338,8 +401,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             action:
                 CaseCmd::Apply {
                     reference: r,
-                    actor,
                     body,
+                    force,
                     expected_version,
                     file,
                 },
@@ -358,14 +421,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
             let command = parse_command(&text)?;
-            if actor.trim().is_empty() {
-                return Err(input("--actor must name who is acting"));
-            }
-            let book = open(&cli.database).await?;
-            let ctx = Context::new(jiff::Timestamp::now(), actor.trim(), body.into());
-            let done = book
-                .execute(&r, &command, &ctx, expected_version, "console")
-                .await?;
+            let force = force
+                .as_deref()
+                .map(Force::parse)
+                .transpose()
+                .map_err(|e| input(e.to_string()))?;
+            let office = open(&cli.database).await?;
+            let desk = at.desk(&office, None, body.map(Body::from), force).await?;
+            let done = desk.run(&r, &command, expected_version).await?;
             for rec in &done.records {
                 println!("{} v{} {}", r, rec.version, rec.kind);
             }
@@ -374,8 +437,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Audit {
             action: AuditCmd::Verify,
         } => {
-            let book = open(&cli.database).await?;
-            let v = book.verify().await?;
+            let office = open(&cli.database).await?;
+            let desk = at
+                .desk(&office, Some(StaffRole::Auditor), None, None)
+                .await?;
+            let v = desk.verify().await?;
             match v.head {
                 Some(h) => println!(
                     "intact: {} events, head {} at position {}",
@@ -400,7 +466,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let force = force
                 .as_deref()
-                .map(probity_domain::force::Force::parse)
+                .map(Force::parse)
                 .transpose()
                 .map_err(|e| input(e.to_string()))?;
             let body = body.map(Body::from).unwrap_or(if force.is_some() {
@@ -413,32 +479,31 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .read_to_string(&mut password)
                 .map_err(|e| input(format!("cannot read the password: {e}")))?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
-            let book = open(&cli.database).await?;
-            book.add_user(
-                NewUser {
+            let office = open(&cli.database).await?;
+            at.admin(&office)
+                .await?
+                .add_user(NewUser {
                     username: username.clone(),
                     role,
                     body,
                     force,
                     password,
-                },
-                "console",
-            )
-            .await?;
+                })
+                .await?;
             println!("added {username} ({})", role.code());
         }
         Cmd::User {
             action: UserCmd::Disable { username },
         } => {
-            let book = open(&cli.database).await?;
-            book.disable_user(&username, "console").await?;
+            let office = open(&cli.database).await?;
+            at.admin(&office).await?.disable_user(&username).await?;
             println!("disabled {username}; their sessions and tokens have ended");
         }
         Cmd::User {
             action: UserCmd::List,
         } => {
-            let book = open(&cli.database).await?;
-            for u in book.db().users().await? {
+            let office = open(&cli.database).await?;
+            for u in at.admin(&office).await?.users().await? {
                 println!(
                     "{:<24} {:<22} {:<22} {:<16} {}",
                     u.username,
@@ -452,14 +517,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Token {
             action: TokenCmd::Create { username, label },
         } => {
-            let book = open(&cli.database).await?;
-            let token = book.create_token(&username, &label, "console").await?;
+            let office = open(&cli.database).await?;
+            let token = at
+                .admin(&office)
+                .await?
+                .create_token(&username, &label)
+                .await?;
             println!("{}", token.0);
             eprintln!("This token is shown once. Send it as 'Authorization: Bearer <token>'.");
         }
         Cmd::Rebuild => {
-            let book = open(&cli.database).await?;
-            let c = book.rebuild().await?;
+            let office = open(&cli.database).await?;
+            let c = at.admin(&office).await?.rebuild().await?;
             println!(
                 "rebuilt from {} events: {} cases, {} subjects, {} allegations, {} findings",
                 c.events, c.cases, c.subjects, c.allegations, c.findings
@@ -478,6 +547,7 @@ fn parse_command(text: &str) -> Result<Command, Failure> {
 
 async fn serve(
     database: &str,
+    at: &At,
     listen: &str,
     behind_tls: bool,
     with_demo: bool,
@@ -490,11 +560,12 @@ async fn serve(
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let book = open(database).await?;
+    let office = open(database).await?;
     if with_demo {
-        if book.counts().await?.events == 0 {
-            let summary = demo::fill(&book, demo::SYNTHETIC_CASES).await?;
-            let users = demo::add_demo_users(&book).await?;
+        let admin = at.admin(&office).await?;
+        if admin.counts().await?.events == 0 {
+            let summary = admin.load_demo(SYNTHETIC_CASES).await?;
+            let users = admin.add_demo_users().await?;
             println!(
                 "Loaded the demo: {} cases, {} events, into {database}.",
                 summary.cases, summary.events
@@ -521,12 +592,13 @@ async fn serve(
         "Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C."
     );
     let state = probity_web::AppState {
-        book,
+        office: office.clone(),
         secure_cookies: behind_tls,
     };
     probity_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
+    office.close().await?;
     println!("Stopped.");
     Ok(())
 }

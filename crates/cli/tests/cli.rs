@@ -45,15 +45,18 @@ fn demo(synthetic: &str) -> Demo {
     let db = dir.path().join("probity.db");
     let out = probity(&db, &["demo", "--synthetic", synthetic]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Case 2020/134541"));
+    assert!(text(&out.stdout).contains("among them the reference case 2020/134541"));
     Demo { _dir: dir, db }
 }
 
 #[test]
 fn demo_then_case_show_prints_the_case_file() {
     let d = demo("20");
-    let out = probity(&d.db, &["case", "show", "2020/134541"]);
-    assert!(out.status.success());
+    let out = probity(
+        &d.db,
+        &["case", "show", "2020/134541", "--as", "decision-maker"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     for expected in [
         "Gloucestershire Constabulary",
@@ -64,7 +67,18 @@ fn demo_then_case_show_prints_the_case_file() {
     ] {
         assert!(shown.contains(expected), "missing {expected:?} in\n{shown}");
     }
-    let out = probity(&d.db, &["case", "show", "2020/134541", "--format", "json"]);
+    let out = probity(
+        &d.db,
+        &[
+            "case",
+            "show",
+            "2020/134541",
+            "--format",
+            "json",
+            "--as",
+            "decision-maker",
+        ],
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for key in [
         "reference",
@@ -94,14 +108,14 @@ fn demo_refuses_a_database_that_holds_data() {
 #[test]
 fn bad_input_is_one_line_and_a_nonzero_exit() {
     let d = demo("1");
-    let cases: [(&[&str], i32, &str); 3] = [
+    let cases: [(&[&str], i32, &str); 4] = [
         (
-            &["case", "show", "2099/000001"],
+            &["case", "show", "2099/000001", "--as", "decision-maker"],
             4,
             "no case has the reference 2099/000001",
         ),
         (
-            &["case", "show", "not a ref!"],
+            &["case", "show", "not a ref!", "--as", "decision-maker"],
             1,
             "is not a case reference",
         ),
@@ -109,6 +123,11 @@ fn bad_input_is_one_line_and_a_nonzero_exit() {
             &["case", "show", "2020/134541", "--format", "xml"],
             2,
             "invalid value",
+        ),
+        (
+            &["case", "show", "2020/134541", "--actor", "nobody"],
+            1,
+            "--as ROLE",
         ),
     ];
     for (args, code, message) in cases {
@@ -135,7 +154,14 @@ fn bad_input_is_one_line_and_a_nonzero_exit() {
 #[test]
 fn apply_runs_a_command_and_a_refusal_changes_nothing() {
     let d = demo("1");
-    let head = || text(&probity(&d.db, &["audit", "verify"]).stdout);
+    // The event chain's head: `audit verify` itself adds to the audit trail.
+    let head = || {
+        text(&probity(&d.db, &["audit", "verify"]).stdout)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let before = head();
     let refused = probity_with_input(
         &d.db,
@@ -145,8 +171,12 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
             "2020/134541",
             "--actor",
             "someone",
+            "--as",
+            "publications-officer",
             "--body",
             "appropriate-authority",
+            "--force",
+            "gloucestershire",
         ],
         Some(r#"{"command":"publish","title":"Again","summary":"s"}"#),
     );
@@ -196,8 +226,12 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
             "PC/0007/26",
             "--actor",
             "clerk",
+            "--as",
+            "assessor",
             "--body",
             "appropriate-authority",
+            "--force",
+            "kent",
         ],
         Some(log),
     );
@@ -211,8 +245,12 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
             "PC/0007/26",
             "--actor",
             "clerk",
+            "--as",
+            "assessor",
             "--body",
             "appropriate-authority",
+            "--force",
+            "kent",
             "--expected-version",
             "1",
         ],
@@ -227,16 +265,152 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
             "PC/0007/26",
             "--actor",
             "clerk",
+            "--as",
+            "assessor",
             "--body",
             "appropriate-authority",
+            "--force",
+            "kent",
             "--expected-version",
             "1",
         ],
         Some(party),
     );
     assert_eq!(stale.status.code(), Some(5), "{}", text(&stale.stderr));
-    let shown = text(&probity(&d.db, &["case", "show", "PC/0007/26"]).stdout);
+    let shown = text(
+        &probity(
+            &d.db,
+            &["case", "show", "PC/0007/26", "--as", "decision-maker"],
+        )
+        .stdout,
+    );
     assert!(shown.contains("Sam Example"), "{shown}");
+}
+
+/// The audit trail as (actor, role, action, target, outcome, detail), read straight from the file.
+fn audit_rows(db: &Path) -> Vec<(String, String, String, String, String, String)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap();
+        let rows = sqlx::query_as(
+            "SELECT actor, role, action, target, outcome, detail FROM audit ORDER BY seq",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        rows
+    })
+}
+
+/// The console is a door like any other: each of these leaves exactly one audit entry that
+/// names the console actor.
+#[test]
+fn console_reads_refusals_and_account_changes_are_audited_once_each() {
+    let d = demo("1");
+    let count = audit_rows(&d.db).len();
+    let as_reader = [
+        "case",
+        "show",
+        "2020/134541",
+        "--actor",
+        "ann.reader",
+        "--as",
+        "decision-maker",
+        "--purpose",
+        "review",
+    ];
+    assert!(probity(&d.db, &as_reader).status.success());
+    let rows = audit_rows(&d.db);
+    assert_eq!(rows.len(), count + 1);
+    assert_eq!(
+        rows.last().unwrap(),
+        &(
+            "console:ann.reader".into(),
+            "decision_maker".into(),
+            "case.read".into(),
+            "2020/134541".into(),
+            "allowed".into(),
+            String::new()
+        )
+    );
+    let refused = probity_with_input(
+        &d.db,
+        &[
+            "case",
+            "apply",
+            "2020/134541",
+            "--actor",
+            "bob.clerk",
+            "--as",
+            "decision-maker",
+        ],
+        Some(r#"{"command":"close"}"#),
+    );
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stderr));
+    let rows = audit_rows(&d.db);
+    assert_eq!(rows.len(), count + 2);
+    assert_eq!(
+        rows.last().unwrap(),
+        &(
+            "console:bob.clerk".into(),
+            "decision_maker".into(),
+            "case.command.close".into(),
+            "2020/134541".into(),
+            "refused".into(),
+            "wrong-stage".into()
+        )
+    );
+    let added = probity_with_input(
+        &d.db,
+        &[
+            "user",
+            "add",
+            "new.person",
+            "--role",
+            "investigator",
+            "--password-stdin",
+            "--actor",
+            "root",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let rows = audit_rows(&d.db);
+    assert_eq!(rows.len(), count + 3);
+    assert_eq!(
+        rows.last().unwrap(),
+        &(
+            "console:root".into(),
+            "administrator".into(),
+            "user.add".into(),
+            "new.person".into(),
+            "allowed".into(),
+            "investigator".into()
+        )
+    );
+    // Without a case-working role the console reads nothing, and says so in the trail.
+    let denied = probity(
+        &d.db,
+        &[
+            "case",
+            "show",
+            "2020/134541",
+            "--actor",
+            "root",
+            "--as",
+            "administrator",
+        ],
+    );
+    assert_eq!(denied.status.code(), Some(7), "{}", text(&denied.stderr));
+    let rows = audit_rows(&d.db);
+    assert_eq!(rows.len(), count + 4);
+    assert_eq!(rows.last().unwrap().4, "denied");
 }
 
 #[test]
@@ -662,9 +836,12 @@ fn the_demo_case_file_is_the_same_on_both_backends() {
                 "2020/134541",
                 "--format",
                 "json",
+                "--as",
+                "decision-maker",
             ])
             .output()
             .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
         let mut file: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         for e in file["events"].as_array_mut().unwrap() {
             e.as_object_mut().unwrap().remove("hash");

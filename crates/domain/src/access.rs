@@ -83,6 +83,12 @@ pub enum Access {
     /// Read the audit trail.
     ViewAudit,
     ManageUsers,
+    /// Recompute the hash chains (reads no case content).
+    VerifyChains,
+    /// Load cases in bulk with their own dates and actors: the demo, importers.
+    ImportCases,
+    /// Rebuild read models, move the store, count what it holds.
+    Maintain,
     /// Read counts and pseudonymised rows.
     ViewStatistics,
 }
@@ -123,6 +129,31 @@ impl CaseAccess {
                 .iter()
                 .any(|(u, until)| u == username && today <= *until)
     }
+}
+
+/// Why an account cannot be made as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AccountProblem {
+    #[error("staff of a force or a local policing body need a force (--force)")]
+    ForceStaffNeedAForce,
+    #[error("a force liaison account needs a force (--force)")]
+    LiaisonNeedsAForce,
+}
+
+/// The standing rules for accounts: who works for a force must say which, since force scoping
+/// decides what they see.
+pub fn check_account(
+    role: StaffRole,
+    body: Body,
+    force: Option<Force>,
+) -> Result<(), AccountProblem> {
+    if body != Body::OversightBody && force.is_none() {
+        return Err(AccountProblem::ForceStaffNeedAForce);
+    }
+    if role == StaffRole::ForceLiaison && force.is_none() {
+        return Err(AccountProblem::LiaisonNeedsAForce);
+    }
+    Ok(())
 }
 
 /// Why a request was refused. `Hidden` means the user must not learn the case exists.
@@ -257,6 +288,20 @@ pub fn authorize(
             };
         }
         Access::ViewAudit => return if role == Auditor { Ok(()) } else { denied() },
+        Access::VerifyChains => {
+            return if matches!(role, Administrator | Auditor) {
+                Ok(())
+            } else {
+                denied()
+            };
+        }
+        Access::ImportCases | Access::Maintain => {
+            return if role == Administrator {
+                Ok(())
+            } else {
+                denied()
+            };
+        }
         Access::ViewStatistics => {
             return if matches!(role, Analyst | DecisionMaker) {
                 Ok(())
@@ -480,6 +525,40 @@ mod tests {
             authorize_subject_history(&who(StaffRole::Analyst, None), kent),
             Err(Denial::Role("analyst"))
         );
+    }
+
+    #[test]
+    fn maintenance_is_for_administrators_and_verification_for_auditors_too() {
+        for role in StaffRole::ALL {
+            let w = who(role, None);
+            let verify = authorize(&w, Access::VerifyChains, None, TODAY).is_ok();
+            assert_eq!(
+                verify,
+                matches!(role, StaffRole::Administrator | StaffRole::Auditor)
+            );
+            for what in [Access::ImportCases, Access::Maintain, Access::ManageUsers] {
+                assert_eq!(
+                    authorize(&w, what, None, TODAY).is_ok(),
+                    role == StaffRole::Administrator,
+                    "{role:?} {what:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn force_staff_accounts_name_their_force() {
+        let kent = Some(Force::parse("kent").unwrap());
+        assert_eq!(
+            check_account(StaffRole::Investigator, Body::AppropriateAuthority, None),
+            Err(AccountProblem::ForceStaffNeedAForce)
+        );
+        assert_eq!(
+            check_account(StaffRole::ForceLiaison, Body::OversightBody, None),
+            Err(AccountProblem::LiaisonNeedsAForce)
+        );
+        assert!(check_account(StaffRole::Investigator, Body::AppropriateAuthority, kent).is_ok());
+        assert!(check_account(StaffRole::Investigator, Body::OversightBody, None).is_ok());
     }
 
     #[test]

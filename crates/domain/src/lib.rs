@@ -51,6 +51,26 @@ pub enum Body {
 }
 
 impl Body {
+    pub const ALL: [Body; 3] = [
+        Body::AppropriateAuthority,
+        Body::OversightBody,
+        Body::LocalPolicingBody,
+    ];
+
+    /// The stored and JSON form (`oversight_body`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Body::AppropriateAuthority => "appropriate_authority",
+            Body::OversightBody => "oversight_body",
+            Body::LocalPolicingBody => "local_policing_body",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Body> {
+        let code = code.trim().replace('-', "_");
+        Body::ALL.into_iter().find(|b| b.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Body::AppropriateAuthority => "appropriate authority",
@@ -105,5 +125,20 @@ pub fn code_of<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_codes_are_their_json_names() {
+        for b in Body::ALL {
+            assert_eq!(code_of(&b), b.code());
+            assert_eq!(Body::parse(b.code()), Some(b));
+        }
+        assert_eq!(Body::parse("oversight-body"), Some(Body::OversightBody));
+        assert_eq!(Body::parse("police"), None);
     }
 }

@@ -45,9 +45,9 @@ pub(crate) async fn append_in(
                 .push_bind(e.recorded_at)
                 .push_bind(e.actor.clone())
                 .push_bind(e.role.clone())
-                .push_bind(e.action.clone())
+                .push_bind(e.action.code().into_owned())
                 .push_bind(e.target.clone())
-                .push_bind(e.outcome.clone())
+                .push_bind(e.outcome.code())
                 .push_bind(e.purpose.clone())
                 .push_bind(e.detail.clone())
                 .push_bind(r.prev_hash.0.to_vec())
@@ -63,16 +63,16 @@ fn record(row: &sqlx::postgres::PgRow) -> Result<AuditRecord, StoreError> {
     let hash: Vec<u8> = row.get(10);
     Ok(AuditRecord {
         seq: row.get(0),
-        entry: AuditEntry {
-            recorded_at: row.get(1),
-            actor: row.get(2),
-            role: row.get(3),
-            action: row.get(4),
-            target: row.get(5),
-            outcome: row.get(6),
-            purpose: row.get(7),
-            detail: row.get(8),
-        },
+        entry: AuditEntry::from_stored(
+            row.get(1),
+            row.get(2),
+            row.get(3),
+            row.get::<&str, _>(4),
+            row.get(5),
+            row.get::<&str, _>(6),
+            row.get(7),
+            row.get(8),
+        )?,
         prev_hash: Hash::from_slice(&prev)
             .ok_or_else(|| StoreError::Corrupt("a stored audit link is not 32 bytes".into()))?,
         hash: Hash::from_slice(&hash)

@@ -134,9 +134,9 @@ async fn appends_committed_together_keep_their_own_outcomes() {
         recorded_at: 1_700_000_000_000_000,
         actor: "tester".into(),
         role: "investigator".into(),
-        action: "case.command".into(),
+        action: probity_store::Action::CaseCommand(probity_domain::CommandKind::Close),
         target: format!("case {case}"),
-        outcome: "allowed".into(),
+        outcome: probity_store::Outcome::Allowed,
         purpose: "case work".into(),
         detail: String::new(),
     };

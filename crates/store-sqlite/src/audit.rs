@@ -44,9 +44,9 @@ pub(crate) fn append_in(
                 e.recorded_at,
                 e.actor,
                 e.role,
-                e.action,
+                e.action.code(),
                 e.target,
-                e.outcome,
+                e.outcome.code(),
                 e.purpose,
                 e.detail,
                 &r.prev_hash.0[..],
@@ -57,18 +57,26 @@ pub(crate) fn append_in(
     Ok(out)
 }
 
-fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<(AuditEntry, i64, Vec<u8>, Vec<u8>)> {
+/// An audit row as stored: the entry's columns, then the sequence number and the links.
+type RawAudit = (
+    (i64, String, String, String, String, String, String, String),
+    i64,
+    Vec<u8>,
+    Vec<u8>,
+);
+
+fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
     Ok((
-        AuditEntry {
-            recorded_at: row.get(1)?,
-            actor: row.get(2)?,
-            role: row.get(3)?,
-            action: row.get(4)?,
-            target: row.get(5)?,
-            outcome: row.get(6)?,
-            purpose: row.get(7)?,
-            detail: row.get(8)?,
-        },
+        (
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+            row.get(7)?,
+            row.get(8)?,
+        ),
         row.get(0)?,
         row.get(9)?,
         row.get(10)?,
@@ -116,14 +124,18 @@ impl AuditStore for SqliteStore {
             })
             .await?;
         rows.into_iter()
-            .map(|(entry, seq, prev, h)| {
-                Ok(AuditRecord {
-                    seq,
-                    entry,
-                    prev_hash: hash(&prev, "a stored audit link")?,
-                    hash: hash(&h, "a stored audit hash")?,
-                })
-            })
+            .map(
+                |((at, actor, role, action, target, outcome, purpose, detail), seq, prev, h)| {
+                    Ok(AuditRecord {
+                        seq,
+                        entry: AuditEntry::from_stored(
+                            at, actor, role, &action, target, &outcome, purpose, detail,
+                        )?,
+                        prev_hash: hash(&prev, "a stored audit link")?,
+                        hash: hash(&h, "a stored audit hash")?,
+                    })
+                },
+            )
             .collect()
     }
 }

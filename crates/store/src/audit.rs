@@ -2,28 +2,170 @@
 //! log-in and every denied attempt, in a hash chain of its own. Entries name what was touched,
 //! never its content.
 
+use std::borrow::Cow;
+
+use probity_domain::CommandKind;
 use sha2::{Digest, Sha256};
 
+use crate::StoreError;
 use crate::chain::{Hash, Link};
+
+/// What was attempted. Stored as its code (`case.read`, `case.command.determine`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// A case file read.
+    CaseRead,
+    /// A command on a case, allowed, refused or failed.
+    CaseCommand(CommandKind),
+    /// The case list, or a search over it.
+    CasesList,
+    /// Every allegation against one person, across cases.
+    SubjectHistory,
+    /// The audit trail itself.
+    AuditRead,
+    /// Both hash chains recomputed.
+    ChainsVerify,
+    /// Every read model rebuilt from the log.
+    ReadModelsRebuild,
+    /// A whole deployment moved into another store.
+    StoreMove,
+    SessionLogin,
+    SessionLogout,
+    UserAdd,
+    UserDisable,
+    UserPassword,
+    UsersList,
+    /// An account copied into a new store by a move.
+    UserMigrated,
+    TokenCreate,
+    /// A request that came without valid credentials.
+    RequestUnauthenticated,
+}
+
+const ACTIONS: &[(Action, &str)] = &[
+    (Action::CaseRead, "case.read"),
+    (Action::CasesList, "cases.list"),
+    (Action::SubjectHistory, "subject.history"),
+    (Action::AuditRead, "audit.read"),
+    (Action::ChainsVerify, "audit.verify"),
+    (Action::ReadModelsRebuild, "read_models.rebuild"),
+    (Action::StoreMove, "store.move"),
+    (Action::SessionLogin, "session.login"),
+    (Action::SessionLogout, "session.logout"),
+    (Action::UserAdd, "user.add"),
+    (Action::UserDisable, "user.disable"),
+    (Action::UserPassword, "user.password"),
+    (Action::UsersList, "users.list"),
+    (Action::UserMigrated, "user.migrated"),
+    (Action::TokenCreate, "token.create"),
+    (Action::RequestUnauthenticated, "request.unauthenticated"),
+];
+
+const COMMAND_PREFIX: &str = "case.command.";
+
+impl Action {
+    pub fn code(self) -> Cow<'static, str> {
+        match self {
+            Action::CaseCommand(kind) => Cow::Owned(format!("{COMMAND_PREFIX}{}", kind.name())),
+            other => Cow::Borrowed(
+                ACTIONS
+                    .iter()
+                    .find(|(a, _)| *a == other)
+                    .map(|(_, code)| *code)
+                    .expect("every other action has a code in ACTIONS"),
+            ),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Action> {
+        if let Some(name) = code.strip_prefix(COMMAND_PREFIX) {
+            return CommandKind::parse(name).map(Action::CaseCommand);
+        }
+        ACTIONS.iter().find(|(_, c)| *c == code).map(|(a, _)| *a)
+    }
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Done.
+    Allowed,
+    /// Refused by the access policy (role, force, need-to-know) or for want of credentials.
+    Denied,
+    /// Refused by a statutory rule; the detail names it.
+    Refused,
+    /// Could not be done: no such case or user, a stale version, a broken chain.
+    Failed,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Allowed,
+        Outcome::Denied,
+        Outcome::Refused,
+        Outcome::Failed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Refused => "refused",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
 
 /// An entry to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// Unix microseconds.
     pub recorded_at: i64,
-    /// The user name, or `-` before anyone is signed in.
+    /// Who: the user name, `console:NAME` at the command line, or `-` before anyone signed in.
     pub actor: String,
+    /// The role they acted in, or `-`.
     pub role: String,
-    /// What was attempted: `case.read`, `case.command.determine`, `cases.list`, `session.login`...
-    pub action: String,
+    pub action: Action,
     /// What it was attempted on: a case reference, a user name, or `-`.
     pub target: String,
-    /// `allowed`, `denied`, `refused` or `failed`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Why the user needed it (case work, review, audit...).
     pub purpose: String,
     /// Short, never personal data: a rule code, a filter, a count.
     pub detail: String,
+}
+
+impl AuditEntry {
+    /// Reads back an entry from its stored columns; `None` when the action or outcome is not
+    /// one this version writes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_stored(
+        recorded_at: i64,
+        actor: String,
+        role: String,
+        action: &str,
+        target: String,
+        outcome: &str,
+        purpose: String,
+        detail: String,
+    ) -> Result<AuditEntry, StoreError> {
+        Ok(AuditEntry {
+            recorded_at,
+            actor,
+            role,
+            action: Action::parse(action)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action '{action}'")))?,
+            target,
+            outcome: Outcome::parse(outcome)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown audit outcome '{outcome}'")))?,
+            purpose,
+            detail,
+        })
+    }
 }
 
 /// An entry as stored, with its place in the chain.
@@ -79,8 +221,15 @@ impl Link for AuditRecord {
         h.update(self.prev_hash.0);
         h.update(self.seq.to_be_bytes());
         h.update(e.recorded_at.to_be_bytes());
+        let action = e.action.code();
         for field in [
-            &e.actor, &e.role, &e.action, &e.target, &e.outcome, &e.purpose, &e.detail,
+            e.actor.as_str(),
+            &e.role,
+            &action,
+            &e.target,
+            e.outcome.code(),
+            &e.purpose,
+            &e.detail,
         ] {
             h.update((field.len() as u64).to_be_bytes());
             h.update(field.as_bytes());
@@ -99,9 +248,9 @@ mod tests {
             recorded_at: n,
             actor: "u".into(),
             role: "investigator".into(),
-            action: "case.read".into(),
+            action: Action::CaseRead,
             target: "2020/134541".into(),
-            outcome: "allowed".into(),
+            outcome: Outcome::Allowed,
             purpose: "case work".into(),
             detail: String::new(),
         }
@@ -119,9 +268,32 @@ mod tests {
             .collect();
         let mut v = Verifier::default();
         assert!(records.iter().all(|r| v.check(r).is_ok()));
-        records[2].entry.outcome = "denied".into();
+        records[2].entry.outcome = Outcome::Denied;
         let mut v = Verifier::default();
         let err = records.iter().try_for_each(|r| v.check(r)).unwrap_err();
         assert_eq!(err.position, 3);
+    }
+
+    #[test]
+    fn every_action_and_outcome_reads_back_from_its_code() {
+        let mut codes = std::collections::HashSet::new();
+        for (a, _) in ACTIONS {
+            assert_eq!(Action::parse(&a.code()), Some(*a));
+            assert!(codes.insert(a.code()));
+        }
+        for kind in CommandKind::ALL {
+            let a = Action::CaseCommand(*kind);
+            assert_eq!(Action::parse(&a.code()), Some(a));
+            assert!(codes.insert(a.code()));
+        }
+        assert_eq!(
+            Action::CaseCommand(CommandKind::Determine).code(),
+            "case.command.determine"
+        );
+        assert_eq!(Action::parse("case.command.no_such"), None);
+        assert_eq!(Action::parse("case.shred"), None);
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.code()), Some(o));
+        }
     }
 }

@@ -7,9 +7,11 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId, Reference};
 
 use crate::projection::{AllegationRow, CaseProjection, CaseRow, FindingRow, SubjectRow};
+use probity_domain::CommandKind;
+
 use crate::{
-    AccountStore, Append, AuditEntry, AuditStore, CaseQueries, CaseQuery, EventStore, Hash,
-    NewEvent, StoreError, UserRecord, Verifier, Viewer,
+    AccountStore, Action, Append, AuditEntry, AuditStore, CaseQueries, CaseQuery, EventStore, Hash,
+    NewEvent, Outcome, StoreError, UserRecord, Verifier, Viewer,
 };
 
 fn case_id(n: u32) -> CaseId {
@@ -253,14 +255,14 @@ pub async fn read_models_follow_appends_and_can_be_replaced<S: EventStore>(store
     );
 }
 
-fn entry(action: &str, target: &str) -> AuditEntry {
+fn entry(action: Action, target: &str) -> AuditEntry {
     AuditEntry {
         recorded_at: 1_700_000_000_000_000,
         actor: "conformance".into(),
         role: "decision_maker".into(),
-        action: action.into(),
+        action,
         target: target.into(),
-        outcome: "allowed".into(),
+        outcome: Outcome::Allowed,
         purpose: "testing".into(),
         detail: String::new(),
     }
@@ -282,13 +284,16 @@ pub async fn audit_entries_chain_and_travel_with_their_change<S: EventStore + Au
     store: &S,
 ) {
     store
-        .audit(&[entry("case.read", "CONF/1"), entry("cases.list", "-")])
+        .audit(&[
+            entry(Action::CaseRead, "CONF/1"),
+            entry(Action::CasesList, "-"),
+        ])
         .await
         .unwrap();
     store
         .append(
             &[sample_append(1, 0, 1)],
-            &[entry("case.command.log_matter", "CONF/1")],
+            &[entry(Action::CaseCommand(CommandKind::LogMatter), "CONF/1")],
         )
         .await
         .unwrap();
@@ -297,7 +302,7 @@ pub async fn audit_entries_chain_and_travel_with_their_change<S: EventStore + Au
         store
             .append(
                 &[sample_append(1, 0, 1)],
-                &[entry("case.command.x", "CONF/1")]
+                &[entry(Action::CaseCommand(CommandKind::Close), "CONF/1")]
             )
             .await
             .is_err()
@@ -305,11 +310,11 @@ pub async fn audit_entries_chain_and_travel_with_their_change<S: EventStore + Au
     assert_eq!(verify_audit(store).await, Ok(3));
     let about = store.read_audit(0, 10, Some("CONF/1")).await.unwrap();
     assert_eq!(
-        about
-            .iter()
-            .map(|r| r.entry.action.as_str())
-            .collect::<Vec<_>>(),
-        ["case.read", "case.command.log_matter"]
+        about.iter().map(|r| r.entry.action).collect::<Vec<_>>(),
+        [
+            Action::CaseRead,
+            Action::CaseCommand(CommandKind::LogMatter)
+        ]
     );
     assert_eq!(store.read_audit(2, 10, None).await.unwrap().len(), 1);
 }
@@ -328,12 +333,12 @@ fn user(name: &str) -> UserRecord {
 
 pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &S) {
     store
-        .add_user(&user("ann"), &entry("user.add", "ann"))
+        .add_user(&user("ann"), &entry(Action::UserAdd, "ann"))
         .await
         .unwrap();
     assert!(matches!(
         store
-            .add_user(&user("ann"), &entry("user.add", "ann"))
+            .add_user(&user("ann"), &entry(Action::UserAdd, "ann"))
             .await,
         Err(StoreError::Duplicate(_))
     ));
@@ -345,11 +350,11 @@ pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &
     let session = Hash([1; 32]);
     let token = Hash([2; 32]);
     store
-        .create_session(session, "ann", 100, &entry("session.login", "ann"))
+        .create_session(session, "ann", 100, &entry(Action::SessionLogin, "ann"))
         .await
         .unwrap();
     store
-        .create_token(token, "ann", "robot", &entry("token.create", "ann"))
+        .create_token(token, "ann", "robot", &entry(Action::TokenCreate, "ann"))
         .await
         .unwrap();
     assert!(store.session_user(session, 99).await.unwrap().is_some());
@@ -367,7 +372,7 @@ pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &
     assert!(store.token_user(token).await.unwrap().is_some());
     assert!(
         store
-            .set_password("ann", "new-hash", &entry("user.password", "ann"))
+            .set_password("ann", "new-hash", &entry(Action::UserPassword, "ann"))
             .await
             .unwrap()
     );
@@ -376,12 +381,12 @@ pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &
         "a new password ends sessions"
     );
     store
-        .create_session(session, "ann", 100, &entry("session.login", "ann"))
+        .create_session(session, "ann", 100, &entry(Action::SessionLogin, "ann"))
         .await
         .unwrap();
     assert!(
         store
-            .disable_user("ann", &entry("user.disable", "ann"))
+            .disable_user("ann", &entry(Action::UserDisable, "ann"))
             .await
             .unwrap()
     );
@@ -395,13 +400,13 @@ pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &
     );
     assert!(
         !store
-            .disable_user("nobody", &entry("user.disable", "nobody"))
+            .disable_user("nobody", &entry(Action::UserDisable, "nobody"))
             .await
             .unwrap()
     );
     for at in [10, 20, 30] {
         store
-            .record_login_failure("bob", at, &entry("session.login", "bob"))
+            .record_login_failure("bob", at, &entry(Action::SessionLogin, "bob"))
             .await
             .unwrap();
     }

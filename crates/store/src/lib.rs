@@ -18,7 +18,7 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 
 pub use accounts::UserRecord;
-pub use audit::{AuditEntry, AuditRecord};
+pub use audit::{Action, AuditEntry, AuditRecord, Outcome};
 pub use chain::{BrokenLink, EventRecord, Hash, Link, Verifier};
 pub use projection::{CaseProjection, CaseRow, FindingRow};
 

@@ -15,8 +15,7 @@ use std::path::{Path, PathBuf};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::Command as Process;
 
-use probity_app::accounts::NewUser;
-use probity_app::{Casebook, Db};
+use probity_app::{Console, Desk, NewUser, Office};
 use probity_domain::access::StaffRole;
 use probity_domain::command::*;
 use probity_domain::scenario;
@@ -72,8 +71,21 @@ fn reference_of(steps: &[scenario::Step]) -> Reference {
     }
 }
 
+/// An administrator at the console of `office`.
+async fn admin(office: &Office) -> Desk {
+    office
+        .console(Console {
+            actor: "bench".into(),
+            role: Some(StaffRole::Administrator),
+            ..Console::default()
+        })
+        .await
+        .unwrap()
+}
+
 /// Loads synthetic cases 1..=cases, skipping those already in the database.
-async fn build(book: &Casebook, cases: u32) -> Vec<String> {
+async fn build(office: &Office, cases: u32) -> Vec<String> {
+    let book = admin(office).await;
     let mut n = 0u64;
     let mut salt = move || {
         n += 1;
@@ -95,7 +107,7 @@ async fn build(book: &Casebook, cases: u32) -> Vec<String> {
             }
         }
         if !items.is_empty() {
-            book.execute_batch(&items, None, "bench").await.unwrap();
+            book.import(&items).await.unwrap();
         }
         if first % 10_000 == 1 && first > 1 {
             eprintln!(
@@ -170,31 +182,29 @@ async fn run(
     std::fs::create_dir_all(&dir).unwrap();
     // The loaded database is built once and kept; each run works on a fresh copy of it, so that
     // the writes of one run do not weigh on the next.
-    let (book, references) = match &postgres {
+    let (office, references) = match &postgres {
         None => sqlite_copy(&dir, cases).await,
         Some(url) => postgres_copy(url, cases).await,
     };
+    let book = admin(&office).await;
     let counts = book.counts().await.unwrap();
     eprintln!("{} cases, {} events", counts.cases, counts.events);
     let user = format!("load.{}", std::process::id());
-    book.add_user(
-        NewUser {
-            username: user.clone(),
-            role: StaffRole::DecisionMaker,
-            body: Body::OversightBody,
-            force: None,
-            password: "load test password".into(),
-        },
-        "bench",
-    )
+    book.add_user(NewUser {
+        username: user.clone(),
+        role: StaffRole::DecisionMaker,
+        body: Body::OversightBody,
+        force: None,
+        password: "load test password".into(),
+    })
     .await
     .unwrap();
-    let token = book.create_token(&user, "load", "bench").await.unwrap().0;
+    let token = book.create_token(&user, "load").await.unwrap().0;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = probity_web::AppState {
-        book: book.clone(),
+        office: office.clone(),
         secure_cookies: false,
     };
     tokio::spawn(probity_web::serve(listener, state, std::future::pending()));
@@ -254,7 +264,15 @@ async fn run(
             );
         }
     }
-    let v = book.verify().await.unwrap();
+    let auditor = office
+        .console(Console {
+            actor: "bench".into(),
+            role: Some(StaffRole::Auditor),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    let v = auditor.verify().await.unwrap();
     println!();
     println!(
         "after the runs: {} events and {} audit entries, both chains intact",
@@ -262,23 +280,19 @@ async fn run(
     );
 }
 
-async fn sqlite_copy(dir: &Path, cases: u32) -> (Casebook, Vec<String>) {
+async fn sqlite_copy(dir: &Path, cases: u32) -> (Office, Vec<String>) {
     let pristine = dir.join(format!("load-{cases}.db"));
     let references = {
-        let book = Casebook::new(
-            Db::connect(&format!("sqlite:{}", pristine.display()))
-                .await
-                .unwrap(),
-        );
+        let office = Office::open(&format!("sqlite:{}", pristine.display()))
+            .await
+            .unwrap();
         eprintln!(
             "building or checking {cases} cases in {}",
             pristine.display()
         );
-        let references = build(&book, cases).await;
-        let Db::Sqlite(store) = book.db() else {
-            unreachable!("built on SQLite")
-        };
-        store.checkpoint().await.unwrap();
+        let references = build(&office, cases).await;
+        // The file alone holds everything before it is copied.
+        office.close().await.unwrap();
         references
     };
     let db = dir.join(format!("load-{cases}-run.db"));
@@ -289,16 +303,14 @@ async fn sqlite_copy(dir: &Path, cases: u32) -> (Casebook, Vec<String>) {
     // On disk before the runs: otherwise the first checkpoint's fsync writes out the whole copy.
     std::fs::File::open(&db).unwrap().sync_all().unwrap();
     (
-        Casebook::new(
-            Db::connect(&format!("sqlite:{}", db.display()))
-                .await
-                .unwrap(),
-        ),
+        Office::open(&format!("sqlite:{}", db.display()))
+            .await
+            .unwrap(),
         references,
     )
 }
 
-async fn postgres_copy(url: &str, cases: u32) -> (Casebook, Vec<String>) {
+async fn postgres_copy(url: &str, cases: u32) -> (Office, Vec<String>) {
     let base = &url[..url.rfind('/').expect("a database in the URL")];
     let pristine = format!("probity_load_{cases}");
     let run = format!("{pristine}_run");
@@ -316,13 +328,10 @@ async fn postgres_copy(url: &str, cases: u32) -> (Casebook, Vec<String>) {
             .unwrap();
     }
     let references = {
-        let book = Casebook::new(Db::connect(&format!("{base}/{pristine}")).await.unwrap());
+        let office = Office::open(&format!("{base}/{pristine}")).await.unwrap();
         eprintln!("building or checking {cases} cases in {base}/{pristine}");
-        let references = build(&book, cases).await;
-        let Db::Postgres(store) = book.db() else {
-            unreachable!("built on PostgreSQL")
-        };
-        store.pool().close().await;
+        let references = build(&office, cases).await;
+        office.close().await.unwrap();
         references
     };
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -338,7 +347,7 @@ async fn postgres_copy(url: &str, cases: u32) -> (Casebook, Vec<String>) {
     .await
     .unwrap();
     (
-        Casebook::new(Db::connect(&format!("{base}/{run}")).await.unwrap()),
+        Office::open(&format!("{base}/{run}")).await.unwrap(),
         references,
     )
 }

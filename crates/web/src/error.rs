@@ -1,5 +1,7 @@
-//! Every failure as RFC 9457 problem+json. A refusal by a statutory rule is 422 and names the
-//! rule; a case the user may not know of is 404, exactly like one that does not exist.
+//! One error type for the whole server, rendered two ways: RFC 9457 problem+json for the API
+//! ([`Problem`] as a response) and an HTML page for browsers ([`PageProblem`]). A refusal by a
+//! statutory rule is 422 and names the rule; a case the user may not know of is 404, exactly
+//! like one that does not exist.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -61,6 +63,45 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// The problem as an HTML page, for a browser.
+    pub fn into_page(self) -> Response {
+        let mut body = format!("<p class=\"lead\">{}</p>", crate::ui::escape(&self.detail));
+        if let (Some(rule), Some(basis)) = (
+            self.extra.get("rule").and_then(|v| v.as_str()),
+            self.extra.get("basis").and_then(|v| v.as_str()),
+        ) {
+            body.push_str(&format!(
+                "<p>Rule <code>{}</code>; basis: {}.</p>",
+                crate::ui::escape(rule),
+                crate::ui::escape(basis)
+            ));
+        }
+        crate::ui::page(self.status, &self.title, &body)
+    }
+}
+
+/// A problem rendered as an HTML page.
+pub struct PageProblem(pub Problem);
+
+impl IntoResponse for PageProblem {
+    fn into_response(self) -> Response {
+        self.0.into_page()
+    }
+}
+
+impl From<Problem> for PageProblem {
+    fn from(p: Problem) -> Self {
+        PageProblem(p)
+    }
+}
+
+impl From<AppError> for PageProblem {
+    fn from(e: AppError) -> Self {
+        PageProblem(e.into())
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let mut body = json!({
@@ -83,6 +124,9 @@ impl IntoResponse for Problem {
 
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Self {
+        if e.is_no_such_case() {
+            return Problem::not_found();
+        }
         match e {
             AppError::Refused(r) => {
                 let mut p = Problem::new(

@@ -1,14 +1,14 @@
-//! Probity's HTTP server: the JSON API under `/api/v1`.
+//! Probity's HTTP server: the JSON API under `/api/v1` (`api/`) and the web pages (`ui/`),
+//! sharing one way of knowing who is calling (`auth.rs`) and one error type (`error.rs`).
 //!
-//! Architecture invariant: this is the only crate that knows HTTP. Handlers parse, call the
-//! application shell's access-checked operations, and render; no statutory rule and no access
-//! rule is decided here.
+//! Architecture invariant: this is the only crate that knows HTTP. Handlers parse, call a
+//! desk (the application shell's one door), and render; no statutory rule and no access rule is
+//! decided here.
 
+pub mod api;
 pub mod auth;
-pub mod cases;
 pub mod error;
-pub mod json;
-pub mod openapi;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -17,7 +17,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use probity_app::Casebook;
+use probity_app::Office;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
@@ -26,28 +26,31 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub book: Casebook,
+    pub office: Office,
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
 }
 
 /// Every route of the internal listener.
 pub fn router(state: AppState) -> Router {
+    use api::{audit, cases, openapi, session, subjects};
     let api = Router::new()
         .route(
             "/session",
-            post(auth::log_in).get(auth::me).delete(auth::log_out),
+            post(session::log_in)
+                .get(session::me)
+                .delete(session::log_out),
         )
-        .route("/account/password", post(auth::change_password))
+        .route("/account/password", post(session::change_password))
         .route("/cases", get(cases::list).post(cases::open))
         .route("/cases/{reference}", get(cases::show))
         .route("/cases/{reference}/commands", post(cases::command))
-        .route("/cases/{reference}/audit", get(cases::case_audit))
+        .route("/cases/{reference}/audit", get(audit::case_audit))
         .route(
             "/subjects/{force}/{service_number}/history",
-            get(cases::subject_history),
+            get(subjects::subject_history),
         )
-        .route("/audit", get(cases::audit))
+        .route("/audit", get(audit::audit))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async {
             error::Problem::new(
@@ -58,8 +61,10 @@ pub fn router(state: AppState) -> Router {
             )
         });
     Router::new()
+        .route("/", get(ui::home))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
+        .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(

@@ -140,7 +140,7 @@ async fn disabling_a_user_ends_their_tokens_and_a_password_change_needs_the_curr
         )
         .await;
     assert_eq!(ok.status, 204, "{}", ok.body);
-    app.book.disable_user("cat", "test").await.unwrap();
+    app.admin.disable_user("cat").await.unwrap();
     assert_eq!(
         app.get("/api/v1/session", &token).await.status,
         401,

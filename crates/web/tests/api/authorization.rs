@@ -144,10 +144,8 @@ async fn setup(app: &TestApp) -> Vec<Who> {
         .into_iter()
         .filter(|s| s.refused_by.is_none())
     {
-        app.book
-            .execute(&reference, &step.command, &step.context, None, "console")
-            .await
-            .unwrap();
+        app.import(&[(reference.clone(), step.command, step.context)])
+            .await;
     }
     let now = jiff::Timestamp::now();
     for case in &CASES[1..] {
@@ -167,19 +165,13 @@ async fn setup(app: &TestApp) -> Vec<Who> {
             complainant_wants_recording: false,
             death_or_serious_injury: false,
         });
-        app.book
-            .execute(&r, &log, &ctx, None, "console")
-            .await
-            .unwrap();
+        app.import(&[(r.clone(), log, ctx.clone())]).await;
         if case.restricted {
             let restrict = Command::RestrictCase(RestrictCase {
                 reason: RestrictionReason::InformantInvolvement,
                 explanation: "informant".into(),
             });
-            app.book
-                .execute(&r, &restrict, &ctx, None, "console")
-                .await
-                .unwrap();
+            app.import(&[(r.clone(), restrict, ctx.clone())]).await;
         }
     }
     let mut people = Vec::new();
@@ -209,12 +201,24 @@ async fn setup(app: &TestApp) -> Vec<Who> {
 }
 
 async fn version(app: &TestApp, reference: &str) -> u64 {
-    app.book
-        .load(&Reference::parse(reference).unwrap())
-        .await
-        .unwrap()
-        .case
-        .version
+    let reader = app.console(StaffRole::DecisionMaker).await;
+    let r = Reference::parse(reference).unwrap();
+    match reader.case_file(&r, "test").await {
+        Ok(file) => file.version,
+        // Restricted cases are for their team only, at the console too.
+        Err(_) => {
+            let teamster = app
+                .office
+                .console(probity_app::Console {
+                    actor: "teamster".into(),
+                    role: Some(StaffRole::DecisionMaker),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            teamster.case_file(&r, "test").await.unwrap().version
+        }
+    }
 }
 
 #[tokio::test]

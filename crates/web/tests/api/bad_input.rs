@@ -45,10 +45,11 @@ async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_not
         .post(
             &format!("/api/v1/cases/{}/commands", seg("PC/9999/26")),
             &token,
-            &json!({"expected_version": 0, "command": {"command": "resume"}}),
+            &json!({"expected_version": 0, "command": {"command": "log_decision", "decision": "d", "rationale": "r"}}),
         )
         .await;
-    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert_eq!(unknown.body["type"], "/api/v1/problems/not-found");
     let not_json = app.send("POST", &path, Some(&token), None).await;
     assert_eq!(not_json.status, 415);
     let bad_ref = app.get("/api/v1/cases/no%20such%20thing!", &token).await;

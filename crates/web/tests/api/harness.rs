@@ -4,8 +4,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use probity_app::accounts::NewUser;
-use probity_app::{Casebook, Db};
+use probity_app::{Console, Desk, NewUser, Office};
 use probity_domain::Body as Org;
 use probity_domain::Command;
 use probity_domain::access::StaffRole;
@@ -19,7 +18,9 @@ use tower::ServiceExt;
 pub const PASSWORD: &str = "a long enough password";
 
 pub struct TestApp {
-    pub book: Casebook,
+    pub office: Office,
+    /// An administrator at the console: adds the test's users and loads its cases.
+    pub admin: Desk,
     pub router: Router,
     /// Which backend: "sqlite" or "postgres".
     pub backend: &'static str,
@@ -54,6 +55,9 @@ pub struct Reply {
     pub content_type: String,
     pub set_cookie: Option<String>,
     pub body: Value,
+    /// The body as text (for pages).
+    pub text: String,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl TestApp {
@@ -61,22 +65,24 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("p.db").display());
-        let book = Casebook::new(Db::connect(&url).await.unwrap());
-        TestApp::with(book, "sqlite", dir, None)
+        let office = Office::open(&url).await.unwrap();
+        TestApp::with(office, "sqlite", dir, None).await
     }
 
-    fn with(
-        book: Casebook,
+    async fn with(
+        office: Office,
         backend: &'static str,
         dir: tempfile::TempDir,
         schema: Option<(String, String)>,
     ) -> TestApp {
         let router = probity_web::router(probity_web::AppState {
-            book: book.clone(),
+            office: office.clone(),
             secure_cookies: false,
         });
+        let admin = console(&office, StaffRole::Administrator).await;
         TestApp {
-            book,
+            office,
+            admin,
             router,
             backend,
             _dir: dir,
@@ -97,13 +103,16 @@ impl TestApp {
         let mut b = [0u8; 6];
         getrandom::fill(&mut b).unwrap();
         let schema = format!("t_{}", probity_domain::hex::encode(&b));
-        let book = Casebook::new(Db::postgres_in_schema(&url, &schema).await.unwrap());
-        Some(TestApp::with(
-            book,
-            "postgres",
-            tempfile::tempdir().unwrap(),
-            Some((url, schema)),
-        ))
+        let office = Office::open_in_schema(&url, &schema).await.unwrap();
+        Some(
+            TestApp::with(
+                office,
+                "postgres",
+                tempfile::tempdir().unwrap(),
+                Some((url, schema)),
+            )
+            .await,
+        )
     }
 
     /// One app on each backend this run can reach: SQLite always, PostgreSQL when configured.
@@ -115,29 +124,34 @@ impl TestApp {
 
     pub async fn user(&self, username: &str, role: StaffRole, force: Option<&str>) -> String {
         let force = force.map(|f| Force::parse(f).unwrap());
-        self.book
-            .add_user(
-                NewUser {
-                    username: username.into(),
-                    role,
-                    body: if force.is_some() {
-                        Org::AppropriateAuthority
-                    } else {
-                        Org::OversightBody
-                    },
-                    force,
-                    password: PASSWORD.into(),
+        self.admin
+            .add_user(NewUser {
+                username: username.into(),
+                role,
+                body: if force.is_some() {
+                    Org::AppropriateAuthority
+                } else {
+                    Org::OversightBody
                 },
-                "test",
-            )
+                force,
+                password: PASSWORD.into(),
+            })
             .await
             .unwrap();
-        let token = self
-            .book
-            .create_token(username, "test", "test")
-            .await
-            .unwrap();
-        token.0
+        self.admin.create_token(username, "test").await.unwrap().0
+    }
+
+    /// Someone at the console in `role`.
+    pub async fn console(&self, role: StaffRole) -> Desk {
+        console(&self.office, role).await
+    }
+
+    /// Loads commands as the console administrator, each with its own actor and time.
+    pub async fn import(
+        &self,
+        items: &[(probity_domain::Reference, Command, probity_domain::Context)],
+    ) {
+        self.admin.import(items).await.unwrap();
     }
 
     pub async fn send(
@@ -169,6 +183,7 @@ impl TestApp {
             .headers()
             .get(header::SET_COOKIE)
             .map(|v| v.to_str().unwrap().to_string());
+        let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply {
@@ -176,6 +191,8 @@ impl TestApp {
             content_type,
             set_cookie,
             body,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            headers,
         }
     }
 
@@ -189,8 +206,19 @@ impl TestApp {
     }
 
     pub async fn events(&self) -> i64 {
-        self.book.counts().await.unwrap().events
+        self.admin.counts().await.unwrap().events
     }
+}
+
+async fn console(office: &Office, role: StaffRole) -> Desk {
+    office
+        .console(Console {
+            actor: format!("test.{}", role.code()),
+            role: Some(role),
+            ..Console::default()
+        })
+        .await
+        .unwrap()
 }
 
 /// `2020/134541` as a path segment.

@@ -47,12 +47,16 @@ async fn reference_case_over_http_matches_the_cli(app: &TestApp) {
         .into_iter()
         .filter(|s| s.refused_by.is_none())
     {
-        cli.book
-            .execute(&reference, &step.command, &step.context, None, "console")
-            .await
-            .unwrap();
+        cli.import(&[(reference.clone(), step.command, step.context)])
+            .await;
     }
-    let by_cli = serde_json::to_value(cli.book.case_file(&reference).await.unwrap()).unwrap();
+    let file = cli
+        .console(StaffRole::DecisionMaker)
+        .await
+        .case_file(&reference, "test")
+        .await
+        .unwrap();
+    let by_cli = serde_json::to_value(&*file).unwrap();
     assert_eq!(
         essentials(&over_http),
         essentials(&by_cli),
@@ -122,6 +126,11 @@ async fn every_read_of_a_case_file_leaves_exactly_one_audit_entry() {
     assert_eq!(reads(&again).len(), 2);
     assert_eq!(reads(&again)[1]["purpose"], "case work");
     // Both chains verify after all this.
-    let verified = app.book.verify().await.unwrap();
+    let verified = app
+        .console(StaffRole::Auditor)
+        .await
+        .verify()
+        .await
+        .unwrap();
     assert!(verified.audit_entries > 0);
 }

@@ -6,6 +6,7 @@ mod authorization;
 mod bad_input;
 mod journeys;
 mod openapi;
+mod pages;
 
 mod harness;
 

@@ -4,7 +4,8 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, cases};
+use crate::api::{audit, cases, session, subjects};
+use crate::auth;
 
 /// An RFC 9457 problem document. Rule refusals add `rule` and `basis`; stale versions add
 /// `current_version`.
@@ -44,17 +45,17 @@ impl Modify for Security {
         version = "1"
     ),
     paths(
-        auth::log_in,
-        auth::me,
-        auth::log_out,
-        auth::change_password,
+        session::log_in,
+        session::me,
+        session::log_out,
+        session::change_password,
         cases::list,
         cases::open,
         cases::show,
         cases::command,
-        cases::subject_history,
-        cases::audit,
-        cases::case_audit,
+        subjects::subject_history,
+        audit::audit,
+        audit::case_audit,
     ),
     components(schemas(ProblemDoc, probity_domain::Command)),
     modifiers(&Security),

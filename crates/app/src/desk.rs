@@ -1,0 +1,637 @@
+//! The desk: everything a principal does, each operation asking the core's access policy
+//! first and leaving exactly one entry in the audit trail, whether it was done, denied, refused
+//! by a rule, or failed. The web server and the command line reach the shell only through a
+//! desk; an [`Office`](crate::Office) hands them one.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use probity_domain::access::{self, Access, CaseAccess, Denial, Principal};
+use probity_domain::command::LogMatter;
+use probity_domain::force::Force;
+use probity_domain::{CaseId, Command, Context, Reference, london};
+use probity_store::{
+    AccountStore, Action, AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow,
+    Counts, EventStore, Outcome, Page, StoreError, SubjectHistoryRow, UserRecord, Viewer,
+};
+
+use crate::accounts::{
+    NewUser, Secret, check_password_strength, check_username, hash_off_thread, verify_off_thread,
+};
+use crate::case_file::{CaseFile, case_file_of};
+use crate::casebook::{AppError, Basis, Casebook, Executed, Failure, Item, Verified};
+use crate::recent::BuiltFile;
+
+/// Why a user reads something, recorded with the read when they give no reason of their own.
+pub const DEFAULT_PURPOSE: &str = "case work";
+const ACCOUNTS: &str = "account management";
+const MAINTENANCE: &str = "maintenance";
+
+/// How a principal came in; the audit trail says which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// A session or an API token.
+    Web,
+    /// The command line, on the machine that holds the database.
+    Console,
+}
+
+/// A principal's access to the casebook. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    book: Arc<Casebook>,
+    who: Principal,
+    door: Door,
+}
+
+fn today() -> Date {
+    london().to_datetime(Timestamp::now()).date()
+}
+
+fn viewer(who: &Principal) -> Viewer {
+    let scope = access::scope(who);
+    Viewer {
+        username: who.username.clone(),
+        force: scope.force.map(|f| f.code().to_string()),
+        publishable_only: scope.publishable_only,
+        today: today().to_string(),
+    }
+}
+
+impl Desk {
+    pub(crate) fn new(book: Arc<Casebook>, who: Principal, door: Door) -> Desk {
+        Desk { book, who, door }
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.who
+    }
+
+    pub fn door(&self) -> Door {
+        self.door
+    }
+
+    /// An audit entry for something this principal did now.
+    fn entry(
+        &self,
+        action: Action,
+        target: &str,
+        outcome: Outcome,
+        purpose: &str,
+        detail: &str,
+    ) -> AuditEntry {
+        AuditEntry {
+            recorded_at: Timestamp::now().as_microsecond(),
+            actor: match self.door {
+                Door::Web => self.who.username.clone(),
+                Door::Console => format!("console:{}", self.who.username),
+            },
+            role: self.who.role.code().to_string(),
+            action,
+            target: target.to_string(),
+            outcome,
+            purpose: purpose.to_string(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Records an entry that accompanies no change.
+    async fn record(
+        &self,
+        action: Action,
+        target: &str,
+        outcome: Outcome,
+        purpose: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        self.book
+            .db()
+            .audit(&[self.entry(action, target, outcome, purpose, detail)])
+            .await?;
+        Ok(())
+    }
+
+    /// Records a denial and returns the error to answer with.
+    async fn deny(&self, action: Action, target: &str, purpose: &str, denial: Denial) -> AppError {
+        let detail = match denial {
+            Denial::Hidden => "need-to-know",
+            Denial::OtherForce => "other force",
+            Denial::Role(_) => "role",
+        };
+        match self
+            .record(action, target, Outcome::Denied, purpose, detail)
+            .await
+        {
+            Ok(()) => AppError::Denied(denial),
+            Err(e) => e,
+        }
+    }
+
+    /// Asks the access policy about something that concerns no one case.
+    async fn allow(
+        &self,
+        what: Access,
+        action: Action,
+        target: &str,
+        purpose: &str,
+    ) -> Result<(), AppError> {
+        match access::authorize(&self.who, what, None, today()) {
+            Ok(()) => Ok(()),
+            Err(denial) => Err(self.deny(action, target, purpose, denial).await),
+        }
+    }
+
+    /// Records how an operation ended, when it failed: one entry whatever happened.
+    async fn failed<T>(
+        &self,
+        action: Action,
+        target: &str,
+        purpose: &str,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            let (outcome, detail) = match e {
+                AppError::Refused(r) => (Outcome::Refused, r.rule.code().to_string()),
+                AppError::Store(StoreError::Conflict { .. }) => {
+                    (Outcome::Failed, "stale version".to_string())
+                }
+                AppError::Broken(b) => (Outcome::Failed, format!("{} chain", b.chain)),
+                AppError::NotFound(_) => (Outcome::Failed, "no such case".to_string()),
+                AppError::BadInput(_) => (Outcome::Failed, "bad input".to_string()),
+                // The store is unreachable: there is nowhere to record it.
+                _ => return result,
+            };
+            self.record(action, target, outcome, purpose, &detail)
+                .await?;
+        }
+        result
+    }
+
+    // ---- cases
+
+    /// Runs a command, decided on the case as it stands. `expected_version` is the version the
+    /// command was prepared against: the store refuses the append if the case has moved on
+    /// since (the one place versions are compared). Without one, the version just read.
+    pub async fn run(
+        &self,
+        reference: &Reference,
+        command: &Command,
+        expected_version: Option<u64>,
+    ) -> Result<Executed, AppError> {
+        let action = Action::CaseCommand(command.kind());
+        let target = reference.as_str();
+        let loaded = self.book.load(reference).await?;
+        let case_access = match command {
+            Command::LogMatter(LogMatter { force, .. }) if loaded.case.version == 0 => CaseAccess {
+                force: Some(*force),
+                ..CaseAccess::default()
+            },
+            _ => CaseAccess::of(&loaded.case),
+        };
+        if let Err(denial) = access::authorize(
+            &self.who,
+            Access::Command(command.kind()),
+            Some(&case_access),
+            today(),
+        ) {
+            return Err(self.deny(action, target, DEFAULT_PURPOSE, denial).await);
+        }
+        let expected = expected_version.unwrap_or(loaded.case.version);
+        let basis = Basis {
+            case: loaded.case,
+            expected_version: expected,
+        };
+        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body);
+        let item = Item {
+            reference,
+            command,
+            ctx: &ctx,
+            audit: self.entry(action, target, Outcome::Allowed, DEFAULT_PURPOSE, ""),
+        };
+        let done = self.book.commit(&[item], Some(basis)).await;
+        let done = done.map_err(|f| f.error);
+        let mut done = self.failed(action, target, DEFAULT_PURPOSE, done).await?;
+        Ok(done.pop().unwrap_or(Executed {
+            records: Vec::new(),
+            version: expected,
+        }))
+    }
+
+    /// Loads commands in bulk, each with its own actor and time (the demo, an importer), in one
+    /// transaction: all or nothing. Each command is audited as done by this principal.
+    pub async fn import(
+        &self,
+        items: &[(Reference, Command, Context)],
+    ) -> Result<Vec<Executed>, AppError> {
+        const PURPOSE: &str = "import";
+        let Some((reference, command, _)) = items.first() else {
+            return Ok(Vec::new());
+        };
+        let action = Action::CaseCommand(command.kind());
+        self.allow(Access::ImportCases, action, reference.as_str(), PURPOSE)
+            .await?;
+        let batch: Vec<Item<'_>> = items
+            .iter()
+            .map(|(reference, command, ctx)| Item {
+                reference,
+                command,
+                ctx,
+                audit: self.entry(
+                    Action::CaseCommand(command.kind()),
+                    reference.as_str(),
+                    Outcome::Allowed,
+                    PURPOSE,
+                    "",
+                ),
+            })
+            .collect();
+        match self.book.commit(&batch, None).await {
+            Ok(done) => Ok(done),
+            Err(Failure { at, error }) => {
+                // Nothing of the batch was written; one entry records why, about the command
+                // that stopped it.
+                let (reference, command, _) = &items[at.unwrap_or(0)];
+                let action = Action::CaseCommand(command.kind());
+                self.failed(action, reference.as_str(), PURPOSE, Err(error))
+                    .await
+            }
+        }
+    }
+
+    /// The case file, read for `purpose`: one audit entry per read. Kept files serve the reads
+    /// of a case that has not changed since they were built (`recent.rs`); access is decided
+    /// and the read audited every time.
+    pub async fn case_file(
+        &self,
+        reference: &Reference,
+        purpose: &str,
+    ) -> Result<Arc<CaseFile>, AppError> {
+        let target = reference.as_str();
+        let case_id = CaseId::for_reference(reference);
+        let current = self.book.db().case_row(case_id).await?;
+        let kept = current
+            .as_ref()
+            .and_then(|row| self.book.recent().get(case_id, row.version as u64));
+        let file = match (current, kept) {
+            (_, Some(kept)) => kept,
+            (Some(_), None) => self.build_file(case_id, reference).await?,
+            (None, _) => {
+                self.record(
+                    Action::CaseRead,
+                    target,
+                    Outcome::Failed,
+                    purpose,
+                    "no such case",
+                )
+                .await?;
+                return Err(AppError::NotFound(reference.clone()));
+            }
+        };
+        if let Err(denial) =
+            access::authorize(&self.who, Access::ViewCaseFile, Some(&file.access), today())
+        {
+            return Err(self.deny(Action::CaseRead, target, purpose, denial).await);
+        }
+        self.record(Action::CaseRead, target, Outcome::Allowed, purpose, "")
+            .await?;
+        Ok(Arc::clone(&file.file))
+    }
+
+    /// Reads and folds the case file, and keeps it for the reads that follow.
+    async fn build_file(
+        &self,
+        case_id: CaseId,
+        reference: &Reference,
+    ) -> Result<Arc<BuiltFile>, AppError> {
+        let (loaded, personal) = self.book.load_with_personal_data(reference).await?;
+        let built = Arc::new(BuiltFile {
+            version: loaded.case.version,
+            access: CaseAccess::of(&loaded.case),
+            file: Arc::new(case_file_of(loaded, &personal)),
+        });
+        self.book.recent().keep(case_id, Arc::clone(&built));
+        Ok(built)
+    }
+
+    /// The cases this principal may see that match `query`.
+    pub async fn list_cases(&self, query: &CaseQuery) -> Result<Page<CaseRow>, AppError> {
+        if !access::may_list_cases(&self.who) {
+            let denial = Denial::Role(self.who.role.code());
+            return Err(self
+                .deny(Action::CasesList, "-", DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        let page = self.book.db().list_cases(&viewer(&self.who), query).await?;
+        let detail = format!("{} of {}", page.items.len(), page.total);
+        self.record(
+            Action::CasesList,
+            "-",
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &detail,
+        )
+        .await?;
+        Ok(page)
+    }
+
+    /// Every allegation against one person, in the cases this principal may see.
+    pub async fn subject_history(
+        &self,
+        force: Force,
+        service_number: &str,
+    ) -> Result<Vec<SubjectHistoryRow>, AppError> {
+        let target = format!("subject:{}/{service_number}", force.code());
+        if let Err(denial) = access::authorize_subject_history(&self.who, force) {
+            return Err(self
+                .deny(Action::SubjectHistory, &target, DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        let rows = self
+            .book
+            .db()
+            .subject_history(&viewer(&self.who), force.code(), service_number)
+            .await?;
+        self.record(
+            Action::SubjectHistory,
+            &target,
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &rows.len().to_string(),
+        )
+        .await?;
+        Ok(rows)
+    }
+
+    /// The audit trail, for auditors; `target` narrows it to one case or user.
+    pub async fn audit_trail(
+        &self,
+        after: i64,
+        limit: i64,
+        target: Option<&str>,
+    ) -> Result<Vec<AuditRecord>, AppError> {
+        let label = target.unwrap_or("-");
+        self.allow(Access::ViewAudit, Action::AuditRead, label, "audit")
+            .await?;
+        let records = self
+            .book
+            .db()
+            .read_audit(after, limit.clamp(1, 1000), target)
+            .await?;
+        self.record(
+            Action::AuditRead,
+            label,
+            Outcome::Allowed,
+            "audit",
+            &records.len().to_string(),
+        )
+        .await?;
+        Ok(records)
+    }
+
+    // ---- integrity and maintenance
+
+    /// Recomputes both hash chains, the event log and the audit trail, from their first records.
+    pub async fn verify(&self) -> Result<Verified, AppError> {
+        self.allow(Access::VerifyChains, Action::ChainsVerify, "-", "audit")
+            .await?;
+        let verified = self.book.verify().await;
+        let verified = self
+            .failed(Action::ChainsVerify, "-", "audit", verified)
+            .await?;
+        let detail = format!(
+            "{} events, {} audit entries",
+            verified.events, verified.audit_entries
+        );
+        self.record(
+            Action::ChainsVerify,
+            "-",
+            Outcome::Allowed,
+            "audit",
+            &detail,
+        )
+        .await?;
+        Ok(verified)
+    }
+
+    /// Rebuilds every read model from the log.
+    pub async fn rebuild(&self) -> Result<Counts, AppError> {
+        self.allow(
+            Access::Maintain,
+            Action::ReadModelsRebuild,
+            "-",
+            MAINTENANCE,
+        )
+        .await?;
+        let counts = self.book.rebuild().await;
+        let counts = self
+            .failed(Action::ReadModelsRebuild, "-", MAINTENANCE, counts)
+            .await?;
+        let detail = format!("{} cases from {} events", counts.cases, counts.events);
+        self.record(
+            Action::ReadModelsRebuild,
+            "-",
+            Outcome::Allowed,
+            MAINTENANCE,
+            &detail,
+        )
+        .await?;
+        Ok(counts)
+    }
+
+    /// What the store holds. Not audited: counts carry nothing of any case.
+    pub async fn counts(&self) -> Result<Counts, AppError> {
+        match access::authorize(&self.who, Access::VerifyChains, None, today()) {
+            Ok(()) => self.book.counts().await,
+            Err(denial) => Err(AppError::Denied(denial)),
+        }
+    }
+
+    /// Copies this whole deployment into the empty store of `to`, checking both chains.
+    pub async fn move_store(
+        &self,
+        to: &crate::Office,
+        progress: &dyn Fn(&str),
+    ) -> Result<crate::migrate::Moved, AppError> {
+        self.allow(Access::Maintain, Action::StoreMove, "-", MAINTENANCE)
+            .await?;
+        let stamp = |action, target: &str, detail: &str| {
+            self.entry(action, target, Outcome::Allowed, MAINTENANCE, detail)
+        };
+        let moved = crate::migrate::migrate_store(&self.book, to.book(), &stamp, progress).await;
+        let moved = self
+            .failed(Action::StoreMove, "-", MAINTENANCE, moved)
+            .await?;
+        let detail = format!("{} events, {} accounts", moved.events, moved.users);
+        self.record(
+            Action::StoreMove,
+            "-",
+            Outcome::Allowed,
+            MAINTENANCE,
+            &detail,
+        )
+        .await?;
+        Ok(moved)
+    }
+
+    // ---- accounts
+
+    /// Creates an account (administrators).
+    pub async fn add_user(&self, new: NewUser) -> Result<(), AppError> {
+        let target = new.username.clone();
+        self.allow(Access::ManageUsers, Action::UserAdd, &target, ACCOUNTS)
+            .await?;
+        let added = async {
+            check_username(&new.username)?;
+            check_password_strength(&new.password)?;
+            access::check_account(new.role, new.body, new.force)
+                .map_err(|p| AppError::BadInput(p.to_string()))?;
+            Ok(())
+        }
+        .await;
+        self.failed(Action::UserAdd, &target, ACCOUNTS, added)
+            .await?;
+        let record = UserRecord {
+            username: new.username.clone(),
+            role: new.role.code().to_string(),
+            body: new.body.code().to_string(),
+            force: new.force.map(|f| f.code().to_string()),
+            password_hash: hash_off_thread(&new.password).await?,
+            disabled: false,
+            created_at: Timestamp::now().as_microsecond(),
+        };
+        let entry = self.entry(
+            Action::UserAdd,
+            &target,
+            Outcome::Allowed,
+            ACCOUNTS,
+            new.role.code(),
+        );
+        match self.book.db().add_user(&record, &entry).await {
+            Ok(()) => Ok(()),
+            Err(e @ StoreError::Duplicate(_)) => {
+                self.record(
+                    Action::UserAdd,
+                    &target,
+                    Outcome::Failed,
+                    ACCOUNTS,
+                    "exists",
+                )
+                .await?;
+                Err(e.into())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Disables an account: its sessions and tokens end at once (administrators).
+    pub async fn disable_user(&self, username: &str) -> Result<(), AppError> {
+        self.allow(Access::ManageUsers, Action::UserDisable, username, ACCOUNTS)
+            .await?;
+        let entry = self.entry(
+            Action::UserDisable,
+            username,
+            Outcome::Allowed,
+            ACCOUNTS,
+            "",
+        );
+        if self.book.db().disable_user(username, &entry).await? {
+            return Ok(());
+        }
+        let missing = Err(AppError::BadInput(format!("there is no user {username}")));
+        self.failed(Action::UserDisable, username, ACCOUNTS, missing)
+            .await
+    }
+
+    /// Issues an API token for `username`, shown once and stored hashed (administrators).
+    pub async fn create_token(&self, username: &str, label: &str) -> Result<Secret, AppError> {
+        self.allow(Access::ManageUsers, Action::TokenCreate, username, ACCOUNTS)
+            .await?;
+        let user = self.book.db().user(username).await?;
+        let usable = match user {
+            None => Err(AppError::BadInput(format!("there is no user {username}"))),
+            Some(u) if u.disabled => Err(AppError::BadInput(format!("{username} is disabled"))),
+            Some(_) => Ok(()),
+        };
+        self.failed(Action::TokenCreate, username, ACCOUNTS, usable)
+            .await?;
+        let token = Secret::fresh("prb_");
+        let entry = self.entry(
+            Action::TokenCreate,
+            username,
+            Outcome::Allowed,
+            ACCOUNTS,
+            label,
+        );
+        self.book
+            .db()
+            .create_token(token.stored_hash(), username, label, &entry)
+            .await?;
+        Ok(token)
+    }
+
+    /// Every account (administrators).
+    pub async fn users(&self) -> Result<Vec<UserRecord>, AppError> {
+        self.allow(Access::ManageUsers, Action::UsersList, "-", ACCOUNTS)
+            .await?;
+        let users = self.book.db().users().await?;
+        self.record(
+            Action::UsersList,
+            "-",
+            Outcome::Allowed,
+            ACCOUNTS,
+            &users.len().to_string(),
+        )
+        .await?;
+        Ok(users)
+    }
+
+    /// Ends this session.
+    pub async fn log_out(&self, session: &Secret) -> Result<(), AppError> {
+        let entry = self.entry(
+            Action::SessionLogout,
+            &self.who.username,
+            Outcome::Allowed,
+            ACCOUNTS,
+            "",
+        );
+        Ok(self
+            .book
+            .db()
+            .end_session(session.stored_hash(), &entry)
+            .await?)
+    }
+
+    /// Changes this principal's own password; every session of theirs ends.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), AppError> {
+        let me = self.who.username.clone();
+        self.failed(
+            Action::UserPassword,
+            &me,
+            ACCOUNTS,
+            check_password_strength(new),
+        )
+        .await?;
+        let user = self
+            .book
+            .db()
+            .user(&me)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !verify_off_thread(current, user.password_hash.clone()).await {
+            self.record(
+                Action::UserPassword,
+                &me,
+                Outcome::Denied,
+                ACCOUNTS,
+                "wrong current password",
+            )
+            .await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let hash = hash_off_thread(new).await?;
+        let entry = self.entry(Action::UserPassword, &me, Outcome::Allowed, ACCOUNTS, "");
+        self.book.db().set_password(&me, &hash, &entry).await?;
+        Ok(())
+    }
+}

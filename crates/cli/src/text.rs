@@ -1,0 +1,176 @@
+//! The case file as text for a terminal: the CLI's rendering of the typed view.
+
+use std::fmt::Write as _;
+
+use probity_app::CaseFile;
+use probity_domain::code_of;
+
+fn words<T: serde::Serialize>(v: &T) -> String {
+    code_of(v).replace('_', " ")
+}
+
+pub fn case_file(f: &CaseFile) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Case {}  ({}, {})",
+        f.reference,
+        f.kind.replace('_', " "),
+        f.force
+    );
+    let _ = writeln!(
+        s,
+        "Status: {}   version {}   {}",
+        f.status.replace('_', " "),
+        f.version,
+        f.classification.replace('_', "-").to_uppercase()
+    );
+    let _ = writeln!(
+        s,
+        "Received {}; came to attention {}{}",
+        f.received_on,
+        f.came_to_attention_on,
+        f.incident_on
+            .as_ref()
+            .map(|d| format!("; incident {d}"))
+            .unwrap_or_default()
+    );
+    if let Some(m) = &f.mode_of_investigation {
+        let _ = writeln!(s, "Investigation: {m}");
+    }
+    let _ = writeln!(s, "\n{}\n", f.summary);
+    let _ = writeln!(s, "Parties");
+    for p in &f.parties {
+        let _ = writeln!(
+            s,
+            "  {:<4} {:<32} {}{}",
+            p.party,
+            p.name.as_deref().unwrap_or("[personal data erased]"),
+            p.role,
+            if p.vulnerabilities.is_empty() {
+                String::new()
+            } else {
+                format!("; vulnerable: {}", p.vulnerabilities.join(", "))
+            }
+        );
+    }
+    let _ = writeln!(s, "\nSubjects");
+    for sub in &f.subjects {
+        let _ = writeln!(
+            s,
+            "  {:<4} {} {} ({}){}",
+            sub.party,
+            sub.rank.as_deref().unwrap_or(""),
+            sub.name.as_deref().unwrap_or("[erased]"),
+            sub.service_number.as_deref().unwrap_or("no number"),
+            if sub.former { ", former officer" } else { "" }
+        );
+    }
+    let _ = writeln!(s, "\nAllegations");
+    for a in &f.allegations {
+        let _ = writeln!(
+            s,
+            "  {:<4} {} {} - against {}",
+            a.allegation,
+            a.category,
+            a.category_name,
+            if a.subjects.is_empty() {
+                "unidentified".into()
+            } else {
+                a.subjects.join(", ")
+            }
+        );
+        let _ = writeln!(s, "       {}", a.description);
+    }
+    let _ = writeln!(s, "\nFindings (subject x allegation)");
+    let _ = writeln!(
+        s,
+        "  {:<8} {:<4} {:<20} {:<20} outcome",
+        "subject", "", "opinion", "determination"
+    );
+    for g in &f.findings {
+        let _ = writeln!(
+            s,
+            "  {:<8} {:<4} {:<20} {:<20} {}",
+            g.subject,
+            g.allegation,
+            g.opinion.as_deref().unwrap_or("-"),
+            g.determination.as_deref().unwrap_or("-"),
+            g.outcome
+        );
+    }
+    if !f.proceedings.is_empty() {
+        let _ = writeln!(s, "\nProceedings");
+        for p in &f.proceedings {
+            let found: Vec<_> = p
+                .findings
+                .iter()
+                .map(|(a, x)| format!("{a} {}", words(x)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<4} {} for {} on {}, arranged for {}{}",
+                p.id,
+                words(&p.form),
+                p.subject,
+                p.allegations
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.arranged_for,
+                match p.concluded_on {
+                    Some(on) => format!(
+                        "; concluded {on}: {}; {}",
+                        found.join(", "),
+                        p.final_sanction()
+                            .map(|x| x.label())
+                            .unwrap_or("no disciplinary action")
+                    ),
+                    None => "; not concluded".into(),
+                }
+            );
+        }
+    }
+    if !f.learning_recommendations.is_empty() {
+        let _ = writeln!(s, "\nLearning recommendations");
+        for r in &f.learning_recommendations {
+            let _ = writeln!(
+                s,
+                "  {:<4} to {}, made {}, response due {}: {}",
+                r.id,
+                r.recipient,
+                r.made_on,
+                r.response_due,
+                match &r.response {
+                    Some((accepted, _, on)) => format!("{} on {on}", words(accepted)),
+                    None => "awaiting response".into(),
+                }
+            );
+        }
+    }
+    let _ = writeln!(s, "\nPublication");
+    match &f.publication {
+        Some(p) => {
+            let _ = writeln!(s, "  published {}: {}", p.published_on, p.title);
+        }
+        None if f.publication_held_by.is_empty() => {
+            let _ = writeln!(
+                s,
+                "  not published; all associated proceedings are complete"
+            );
+        }
+        None => {
+            let _ = writeln!(s, "  held: {}", f.publication_held_by.join("; "));
+        }
+    }
+    let _ = writeln!(s, "\nTimeline");
+    for e in &f.events {
+        let _ = writeln!(
+            s,
+            "  {:>4}  {}  {:<26} {}",
+            e.version, e.local_time, e.actor, e.description
+        );
+    }
+    s
+}

@@ -1,0 +1,246 @@
+//! Cases: the list, the case file, and the commands that change a case.
+
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use probity_app::DEFAULT_PURPOSE;
+use probity_domain::command::LogMatter;
+use probity_domain::{Command, Reference};
+use probity_store::{CaseQuery, CaseRow};
+use serde::{Deserialize, Serialize};
+
+use crate::api::json::{ApiJson, ApiQuery};
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+
+pub(crate) fn reference(raw: &str) -> ApiResult<Reference> {
+    Reference::parse(raw).map_err(|e| Problem::bad_request(e.to_string()))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    force: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    service_number: Option<String>,
+    received_from: Option<String>,
+    received_to: Option<String>,
+    /// Only cases whose team includes me.
+    #[serde(default)]
+    mine: bool,
+    restricted: Option<bool>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseSummary {
+    reference: String,
+    kind: String,
+    force: String,
+    status: String,
+    received_on: String,
+    mode_of_investigation: Option<String>,
+    restricted: bool,
+    published_on: Option<String>,
+    version: i64,
+}
+
+impl From<CaseRow> for CaseSummary {
+    fn from(c: CaseRow) -> Self {
+        CaseSummary {
+            reference: c.reference,
+            kind: c.kind,
+            force: c.force,
+            status: c.status,
+            received_on: c.received_on,
+            mode_of_investigation: c.mode,
+            restricted: c.restricted,
+            published_on: c.published_on,
+            version: c.version,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CaseList {
+    items: Vec<CaseSummary>,
+    total: i64,
+    page: i64,
+    per_page: i64,
+}
+
+fn date_param(name: &str, v: Option<String>) -> ApiResult<Option<String>> {
+    match v {
+        None => Ok(None),
+        Some(d) => d
+            .parse::<jiff::civil::Date>()
+            .map(|d| Some(d.to_string()))
+            .map_err(|_| Problem::bad_request(format!("{name} must be a date like 2024-01-31"))),
+    }
+}
+
+/// `GET /api/v1/cases`
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListParams), responses((status = 200, description = "The cases you may see that match", body = CaseList), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role lists no cases", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn list(
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> ApiResult<axum::Json<CaseList>> {
+    let per_page = p.per_page.unwrap_or(50);
+    let page = p.page.unwrap_or(1);
+    if !(1..=200).contains(&per_page) || !(1..=1_000_000).contains(&page) {
+        return Err(Problem::bad_request(
+            "page starts at 1; per_page is 1 to 200",
+        ));
+    }
+    let force = match p.force {
+        Some(f) => Some(
+            probity_domain::force::Force::parse(&f)
+                .map_err(|e| Problem::bad_request(e.to_string()))?
+                .code()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let query = CaseQuery {
+        force,
+        status: p.status,
+        category: p.category.map(|c| c.trim().to_ascii_uppercase()),
+        service_number: p.service_number,
+        received_from: date_param("received_from", p.received_from)?,
+        received_to: date_param("received_to", p.received_to)?,
+        team_member: p.mine.then(|| user.desk.principal().username.clone()),
+        restricted: p.restricted,
+        offset: (page - 1) * per_page,
+        limit: per_page,
+    };
+    let result = user.desk.list_cases(&query).await?;
+    Ok(axum::Json(CaseList {
+        items: result.items.into_iter().map(CaseSummary::from).collect(),
+        total: result.total,
+        page,
+        per_page,
+    }))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReadParams {
+    purpose: Option<String>,
+}
+
+fn purpose(headers: &HeaderMap, param: Option<String>) -> String {
+    param
+        .or_else(|| {
+            headers
+                .get("probity-purpose")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .map(|p| p.trim().chars().take(120).collect::<String>())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| DEFAULT_PURPOSE.to_string())
+}
+
+/// `GET /api/v1/cases/{reference}`: the case file. The read is audited with its purpose.
+#[utoipa::path(get, path = "/api/v1/cases/{reference}", tag = "cases", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F"), ReadParams, ("Probity-Purpose" = Option<String>, Header, description = "Why you read it; recorded in the audit trail")), responses((status = 200, description = "The case file", body = probity_app::CaseFile), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role does not read case files", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn show(
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(p): ApiQuery<ReadParams>,
+) -> ApiResult<axum::Json<std::sync::Arc<probity_app::CaseFile>>> {
+    let r = reference(&raw)?;
+    let file = user
+        .desk
+        .case_file(&r, &purpose(&headers, p.purpose))
+        .await?;
+    Ok(axum::Json(file))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// The version of the case the command was prepared against.
+    expected_version: u64,
+    #[schema(value_type = probity_domain::Command)]
+    command: serde_json::Value,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    #[schema(value_type = probity_domain::Command)]
+    command: serde_json::Value,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StoredEvent {
+    position: i64,
+    version: i64,
+    kind: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CommandResult {
+    reference: String,
+    version: u64,
+    events: Vec<StoredEvent>,
+}
+
+fn result(reference: &Reference, done: probity_app::Executed) -> CommandResult {
+    CommandResult {
+        reference: reference.to_string(),
+        version: done.version,
+        events: done
+            .records
+            .into_iter()
+            .map(|r| StoredEvent {
+                position: r.position,
+                version: r.version,
+                kind: r.kind,
+            })
+            .collect(),
+    }
+}
+
+/// `POST /api/v1/cases`: log a new matter (`command` must be `log_matter`).
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = OpenRequest, responses((status = 201, description = "The case is open", body = CommandResult), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Refused by a statutory rule (the problem names it)", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn open(
+    user: CurrentUser,
+    ApiJson(body): ApiJson<OpenRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let command = probity_app::command_from_json(body.command)?;
+    let Command::LogMatter(LogMatter { reference: r, .. }) = &command else {
+        return Err(Problem::bad_request(
+            "a new case starts with the log_matter command; send other commands to /api/v1/cases/{reference}/commands",
+        ));
+    };
+    let r = r.clone();
+    let done = user.desk.run(&r, &command, None).await?;
+    Ok((StatusCode::CREATED, axum::Json(result(&r, done))))
+}
+
+/// `POST /api/v1/cases/{reference}/commands`: run one command on the case.
+#[utoipa::path(post, path = "/api/v1/cases/{reference}/commands", tag = "cases", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F")), request_body = CommandRequest, responses((status = 200, description = "Done", body = CommandResult), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 409, description = "The case changed since you read it", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 413, description = "Body too large", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 415, description = "Not JSON", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Refused by a statutory rule (the problem names it)", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn command(
+    user: CurrentUser,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<CommandRequest>,
+) -> ApiResult<axum::Json<CommandResult>> {
+    let r = reference(&raw)?;
+    let command = probity_app::command_from_json(body.command)?;
+    if let Command::LogMatter(LogMatter { .. }) = command {
+        return Err(Problem::bad_request(
+            "log a new matter with POST /api/v1/cases",
+        ));
+    }
+    let done = user
+        .desk
+        .run(&r, &command, Some(body.expected_version))
+        .await?;
+    Ok(axum::Json(result(&r, done)))
+}

@@ -1,0 +1,46 @@
+//! People complained about, across cases: every allegation against one person.
+
+use axum::extract::Path;
+use serde::Serialize;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HistoryRow {
+    reference: String,
+    force: String,
+    status: String,
+    received_on: String,
+    party: String,
+    allegation: String,
+    category: String,
+    determination: Option<String>,
+    outcome: String,
+}
+
+/// `GET /api/v1/subjects/{force}/{service_number}/history`
+#[utoipa::path(get, path = "/api/v1/subjects/{force}/{service_number}/history", tag = "subjects", params(("force" = String, Path, description = "Force code"), ("service_number" = String, Path, description = "Collar or staff number")), responses((status = 200, description = "Every allegation against this person in the cases you may see", body = Vec<HistoryRow>), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn subject_history(
+    user: CurrentUser,
+    Path((force, number)): Path<(String, String)>,
+) -> ApiResult<axum::Json<Vec<HistoryRow>>> {
+    let force = probity_domain::force::Force::parse(&force)
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    let rows = user.desk.subject_history(force, number.trim()).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|h| HistoryRow {
+                reference: h.case.reference,
+                force: h.case.force,
+                status: h.case.status,
+                received_on: h.case.received_on,
+                party: format!("P{}", h.party),
+                allegation: format!("A{}", h.allegation),
+                category: h.category,
+                determination: h.determination,
+                outcome: h.outcome,
+            })
+            .collect(),
+    ))
+}

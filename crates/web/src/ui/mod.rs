@@ -1,0 +1,90 @@
+//! The web pages on the internal listener. Today: the home page that says what this server is,
+//! and every failure outside the API as an HTML page (the same [`Problem`] the API renders as
+//! problem+json). The caseworkers' application grows here, sharing the API's authentication.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{PageProblem, Problem};
+
+/// Text made safe to place in HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A whole page: `title` is plain text (escaped here), `body` is HTML already made safe.
+pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let title = escape(title);
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} - Probity</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <a class=\"skip\" href=\"#main\">Skip to main content</a>\n\
+         <header><p class=\"service\">Probity</p></header>\n\
+         <main id=\"main\">\n<h1>{title}</h1>\n{body}\n</main>\n</body>\n</html>\n"
+    );
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    response
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#0b0c0c;line-height:1.5}\
+header{background:#0b0c0c;color:#fff;padding:.75rem 1.5rem}.service{margin:0;font-weight:700}\
+main{max-width:40rem;padding:1.5rem}a{color:#1d70b8}a:focus,.skip:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}\
+.skip{position:absolute;left:-9999px}.skip:focus{position:static;display:block;padding:.5rem}\
+.lead{font-size:1.2rem}code{font-size:1rem}";
+
+/// `GET /`: what this server is and where to go.
+pub async fn home() -> Response {
+    page(
+        StatusCode::OK,
+        "Case management for police complaints and misconduct",
+        "<p class=\"lead\">This server holds case files. Nothing here is public: every request \
+         is checked against its user's role and recorded in the audit trail.</p>\n\
+         <p>Sign in and work with cases through the API: \
+         <a href=\"/api/v1/openapi.json\">its OpenAPI document</a> lists every request. \
+         The caseworkers' web pages are not served yet.</p>",
+    )
+}
+
+/// Any other path outside the API.
+pub async fn not_found() -> PageProblem {
+    PageProblem(Problem::new(
+        StatusCode::NOT_FOUND,
+        "no-page",
+        "Page not found",
+        "There is no page at this address. Check it, or go to the home page at /.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_leaves_no_markup() {
+        assert_eq!(
+            escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+    }
+}
