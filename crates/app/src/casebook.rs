@@ -10,8 +10,8 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::project;
 use probity_store::{
-    Append, AuditEntry, AuditStore, BrokenLink, CaseStream, Counts, EventRecord, EventStore, Head,
-    NewEvent, StoreError, Verifier,
+    Append, AuditEntry, AuditPage, AuditStore, BrokenLink, CaseStream, Counts, EventRecord,
+    EventStore, Head, LogPage, NewEvent, StoreError, Verifier,
 };
 
 use crate::db::Db;
@@ -322,32 +322,40 @@ impl Casebook {
 
     /// Recomputes both chains, the event log and the audit trail, from their first records.
     pub(crate) async fn verify(&self) -> Result<Verified, AppError> {
-        let mut v = Verifier::default();
-        loop {
-            let page = self.db.read_log(v.position, 10_000).await?;
-            if page.is_empty() {
-                break;
-            }
-            for r in &page {
-                v.check(r)?;
-            }
-        }
-        let mut a = Verifier::for_chain("audit");
-        loop {
-            let page = self.db.read_audit(a.position, 10_000, None).await?;
-            if page.is_empty() {
-                break;
-            }
-            for r in &page {
-                a.check(r)?;
-            }
-        }
+        let events = self.verify_events(VERIFY_PAGE).await?;
+        let audit = self.verify_audit(VERIFY_PAGE).await?;
         Ok(Verified {
-            events: v.position,
-            head: self.db.head().await?,
-            audit_entries: a.position,
-            audit_head: (a.position > 0).then_some(a.head),
+            events: events.position,
+            head: (events.position > 0).then_some(Head {
+                position: events.position,
+                hash: events.head,
+            }),
+            audit_entries: audit.position,
+            audit_head: (audit.position > 0).then_some(audit.head),
         })
+    }
+
+    /// The event chain, read in pages of `rows`; a page is hashed on a blocking thread while
+    /// the next is read.
+    pub(crate) async fn verify_events(&self, rows: i64) -> Result<Verifier, AppError> {
+        chain(
+            Verifier::for_chain("event"),
+            |after| self.db.read_log_page(after, rows),
+            |page: &LogPage| page.last_position(),
+            |page, v| page.links().try_for_each(|l| v.check(&l)),
+        )
+        .await
+    }
+
+    /// The audit chain, the same way.
+    pub(crate) async fn verify_audit(&self, rows: i64) -> Result<Verifier, AppError> {
+        chain(
+            Verifier::for_chain("audit"),
+            |after| self.db.read_audit_page(after, rows),
+            |page: &AuditPage| page.last_seq(),
+            |page, v| page.links().try_for_each(|l| v.check(&l)),
+        )
+        .await
     }
 
     /// Every case's state, folded from its stream.
@@ -385,6 +393,34 @@ impl Casebook {
     pub(crate) async fn counts(&self) -> Result<Counts, AppError> {
         Ok(self.db.counts().await?)
     }
+}
+
+/// Rows a page holds when a chain is verified: large enough that a page costs few trips, small
+/// enough that two (one read, one hashed) sit comfortably in memory.
+const VERIFY_PAGE: i64 = 16_384;
+
+/// Checks a whole chain: reads its pages in order with `read` (after the last position of the
+/// one before, `last`), and `check`s each on a blocking thread while the next is read.
+async fn chain<P, R>(
+    mut v: Verifier,
+    read: impl Fn(i64) -> R,
+    last: impl Fn(&P) -> Option<i64>,
+    check: fn(&P, &mut Verifier) -> Result<(), BrokenLink>,
+) -> Result<Verifier, AppError>
+where
+    P: Send + 'static,
+    R: std::future::Future<Output = Result<P, StoreError>>,
+{
+    let mut page = read(0).await?;
+    while let Some(after) = last(&page) {
+        let hashing = tokio::task::spawn_blocking(move || check(&page, &mut v).map(|()| v));
+        let next = read(after).await;
+        v = hashing
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("a verification stopped: {e}")))??;
+        page = next?;
+    }
+    Ok(v)
 }
 
 /// Decodes and folds whole case streams into cases.

@@ -4,9 +4,9 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    AccountStore, Append, AuditEntry, AuditRecord, AuditStore, CaseFileData, CaseQueries,
-    CaseQuery, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head, Page, StoreError,
-    SubjectHistoryRow, UserRecord, Viewer,
+    AccountStore, Append, AuditEntry, AuditPage, AuditRecord, AuditStore, CaseFileData,
+    CaseQueries, CaseQuery, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash, Head,
+    LogPage, Page, StoreError, SubjectHistoryRow, UserRecord, Viewer,
 };
 use probity_store_postgres::PgStore;
 use probity_store_sqlite::SqliteStore;
@@ -92,12 +92,8 @@ impl EventStore for Db {
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
         dispatch!(self, s => s.read_case(case_id).await)
     }
-    async fn read_log(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<EventRecord>, StoreError> {
-        dispatch!(self, s => s.read_log(after_position, limit).await)
+    async fn read_log_page(&self, after_position: i64, limit: i64) -> Result<LogPage, StoreError> {
+        dispatch!(self, s => s.read_log_page(after_position, limit).await)
     }
     async fn read_streams(
         &self,
@@ -155,6 +151,9 @@ impl CaseQueries for Db {
 }
 
 impl AuditStore for Db {
+    async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
+        dispatch!(self, s => s.read_audit_page(after_seq, limit).await)
+    }
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
         dispatch!(self, s => s.audit(entries).await)
     }

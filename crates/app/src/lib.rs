@@ -45,6 +45,16 @@ impl Office {
     pub fn db(&self) -> &Db {
         self.book().db()
     }
+
+    /// Verifies the event chain alone; returns the number of events.
+    pub async fn verify_event_chain(&self) -> Result<i64, AppError> {
+        Ok(self.book().verify_events(16_384).await?.position)
+    }
+
+    /// Verifies the audit chain alone; returns the number of entries.
+    pub async fn verify_audit_chain(&self) -> Result<i64, AppError> {
+        Ok(self.book().verify_audit(16_384).await?.position)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The audit trail in PostgreSQL.
 
-use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
+use probity_store::{AuditEntry, AuditLink, AuditPage, AuditRecord, AuditStore, Hash, StoreError};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
@@ -141,6 +141,40 @@ impl AuditWriter {
 }
 
 impl AuditStore for PgStore {
+    async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
+             FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(unavailable)?;
+        let mut page = AuditPage::with_capacity(rows.len(), rows.len() * 128);
+        for row in &rows {
+            let hash = |i: usize| {
+                Hash::from_slice(row.get::<&[u8], _>(i)).ok_or_else(|| {
+                    StoreError::Corrupt("a stored audit link is not 32 bytes".into())
+                })
+            };
+            page.push(AuditLink {
+                seq: row.get(0),
+                recorded_at: row.get(1),
+                actor: row.get(2),
+                role: row.get(3),
+                action: row.get(4),
+                target: row.get(5),
+                outcome: row.get(6),
+                purpose: row.get(7),
+                detail: row.get(8),
+                prev_hash: hash(9)?,
+                hash: hash(10)?,
+            })?;
+        }
+        Ok(page)
+    }
+
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
         if entries.is_empty() {
             return Ok(Vec::new());

@@ -10,8 +10,8 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash,
-    Head, StoreError,
+    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventLink, EventRecord,
+    EventStore, Hash, Head, LogPage, StoreError,
 };
 
 mod accounts;
@@ -57,24 +57,6 @@ impl std::fmt::Debug for PgStore {
 
 pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
-}
-
-fn record(row: &sqlx::postgres::PgRow) -> Result<EventRecord, StoreError> {
-    let prev: Vec<u8> = row.get(7);
-    let hash: Vec<u8> = row.get(8);
-    Ok(EventRecord {
-        position: row.get(0),
-        case_id: row.get(1),
-        version: row.get(2),
-        recorded_at: row.get(3),
-        actor: row.get(4),
-        kind: row.get(5),
-        payload: row.get(6),
-        prev_hash: Hash::from_slice(&prev)
-            .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
-        hash: Hash::from_slice(&hash)
-            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
-    })
 }
 
 const CASE_EVENTS_JSON: &str = "SELECT json_agg(json_build_array(position, version, recorded_at, actor, kind, payload, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY version)::text
@@ -408,18 +390,32 @@ impl EventStore for PgStore {
         Ok((events, personal))
     }
 
-    async fn read_log(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<EventRecord>, StoreError> {
+    async fn read_log_page(&self, after_position: i64, limit: i64) -> Result<LogPage, StoreError> {
         let rows = sqlx::query("SELECT position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash FROM events WHERE position > $1 ORDER BY position LIMIT $2")
             .bind(after_position)
             .bind(limit)
             .fetch_all(&self.pool)
             .await
             .map_err(unavailable)?;
-        rows.iter().map(record).collect()
+        let mut page = LogPage::with_capacity(rows.len(), rows.len() * 512);
+        for row in &rows {
+            let hash = |i: usize| {
+                Hash::from_slice(row.get::<&[u8], _>(i))
+                    .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))
+            };
+            page.push(EventLink {
+                position: row.get(0),
+                case_id: row.get(1),
+                version: row.get(2),
+                recorded_at: row.get(3),
+                actor: row.get(4),
+                kind: row.get(5),
+                payload: row.get(6),
+                prev_hash: hash(7)?,
+                hash: hash(8)?,
+            })?;
+        }
+        Ok(page)
     }
 
     async fn read_streams(

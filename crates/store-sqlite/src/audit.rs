@@ -1,6 +1,6 @@
 //! The audit trail in SQLite.
 
-use probity_store::{AuditEntry, AuditRecord, AuditStore, Hash, StoreError};
+use probity_store::{AuditEntry, AuditLink, AuditPage, AuditRecord, AuditStore, Hash, StoreError};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::SqliteStore;
@@ -84,6 +84,44 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
 }
 
 impl AuditStore for SqliteStore {
+    async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
+        self.readers()
+            .scan(move |c| {
+                let mut s = c
+                    .prepare_cached(
+                        "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
+                         FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    )
+                    .map_err(unavailable)?;
+                let mut rows = s.query([after_seq, limit]).map_err(unavailable)?;
+                let mut page = AuditPage::with_capacity(limit.clamp(0, 4096) as usize, 1 << 16);
+                while let Some(row) = rows.next().map_err(unavailable)? {
+                    let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(unavailable);
+                    let link = |i: usize, what: &str| {
+                        row.get_ref(i)
+                            .and_then(|v| Ok(v.as_blob()?))
+                            .map_err(unavailable)
+                            .and_then(|b| hash(b, what))
+                    };
+                    page.push(AuditLink {
+                        seq: row.get(0).map_err(unavailable)?,
+                        recorded_at: row.get(1).map_err(unavailable)?,
+                        actor: text(2)?,
+                        role: text(3)?,
+                        action: text(4)?,
+                        target: text(5)?,
+                        outcome: text(6)?,
+                        purpose: text(7)?,
+                        detail: text(8)?,
+                        prev_hash: link(9, "a stored audit link")?,
+                        hash: link(10, "a stored audit hash")?,
+                    })?;
+                }
+                Ok(page)
+            })
+            .await
+    }
+
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
         if entries.is_empty() {
             return Ok(Vec::new());

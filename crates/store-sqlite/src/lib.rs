@@ -15,8 +15,8 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventRecord, EventStore, Hash,
-    Head, StoreError,
+    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventLink, EventRecord,
+    EventStore, Hash, Head, LogPage, StoreError,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -75,6 +75,35 @@ fn raw_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
         row.get(7)?,
         row.get(8)?,
     ))
+}
+
+/// A row of `EVENT_COLUMNS`, borrowed from the statement.
+fn event_link<'r>(row: &'r rusqlite::Row<'_>) -> Result<EventLink<'r>, StoreError> {
+    let text = |i: usize| -> Result<&'r str, StoreError> {
+        row.get_ref(i)
+            .and_then(|v| Ok(v.as_str()?))
+            .map_err(unavailable)
+    };
+    let hash = |i: usize| -> Result<Hash, StoreError> {
+        let bytes = row
+            .get_ref(i)
+            .and_then(|v| Ok(v.as_blob()?))
+            .map_err(unavailable)?;
+        Hash::from_slice(bytes)
+            .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))
+    };
+    let int = |i: usize| -> Result<i64, StoreError> { row.get(i).map_err(unavailable) };
+    Ok(EventLink {
+        position: int(0)?,
+        case_id: text(1)?,
+        version: int(2)?,
+        recorded_at: int(3)?,
+        actor: text(4)?,
+        kind: text(5)?,
+        payload: text(6)?,
+        prev_hash: hash(7)?,
+        hash: hash(8)?,
+    })
 }
 
 fn record(raw: RawEvent) -> Result<EventRecord, StoreError> {
@@ -390,22 +419,22 @@ impl EventStore for SqliteStore {
         })
     }
 
-    async fn read_log(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<EventRecord>, StoreError> {
-        let raw: Vec<RawEvent> = self
-            .readers
+    async fn read_log_page(&self, after_position: i64, limit: i64) -> Result<LogPage, StoreError> {
+        self.readers
             .scan(move |c| {
-                c.prepare_cached(&format!(
-                    "SELECT {EVENT_COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
-                ))
-                .and_then(|mut s| s.query_map([after_position, limit], raw_event)?.collect())
-                .map_err(unavailable)
+                let mut s = c
+                    .prepare_cached(&format!(
+                        "SELECT {EVENT_COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2"
+                    ))
+                    .map_err(unavailable)?;
+                let mut rows = s.query([after_position, limit]).map_err(unavailable)?;
+                let mut page = LogPage::with_capacity(limit.clamp(0, 4096) as usize, 1 << 16);
+                while let Some(row) = rows.next().map_err(unavailable)? {
+                    page.push(event_link(row)?)?;
+                }
+                Ok(page)
             })
-            .await?;
-        raw.into_iter().map(record).collect()
+            .await
     }
 
     async fn read_streams(

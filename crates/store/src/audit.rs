@@ -204,6 +204,29 @@ pub fn seal_entries(head: Option<(i64, Hash)>, entries: &[AuditEntry]) -> Vec<Au
         .collect()
 }
 
+impl AuditRecord {
+    /// The record as a borrowed link (its action code is made here, so this allocates for
+    /// commands; verification reads [`AuditPage`]s instead).
+    fn expected(&self) -> Hash {
+        let e = &self.entry;
+        let action = e.action.code();
+        AuditLink {
+            seq: self.seq,
+            recorded_at: e.recorded_at,
+            actor: &e.actor,
+            role: &e.role,
+            action: &action,
+            target: &e.target,
+            outcome: e.outcome.code(),
+            purpose: &e.purpose,
+            detail: &e.detail,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+        .expected_hash()
+    }
+}
+
 impl Link for AuditRecord {
     fn position(&self) -> i64 {
         self.seq
@@ -215,26 +238,154 @@ impl Link for AuditRecord {
         self.hash
     }
     fn expected_hash(&self) -> Hash {
-        let e = &self.entry;
+        self.expected()
+    }
+}
+
+/// An audit record's hashed fields as stored, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditLink<'a> {
+    pub seq: i64,
+    pub recorded_at: i64,
+    pub actor: &'a str,
+    pub role: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub outcome: &'a str,
+    pub purpose: &'a str,
+    pub detail: &'a str,
+    pub prev_hash: Hash,
+    pub hash: Hash,
+}
+
+impl AuditLink<'_> {
+    /// SHA-256 over the audit chain's own domain tag, the previous link, the numbers, and each
+    /// text field with its length before it.
+    pub fn expected_hash(&self) -> Hash {
         let mut h = Sha256::new();
         h.update(b"probity-audit/v1\0");
         h.update(self.prev_hash.0);
         h.update(self.seq.to_be_bytes());
-        h.update(e.recorded_at.to_be_bytes());
-        let action = e.action.code();
+        h.update(self.recorded_at.to_be_bytes());
         for field in [
-            e.actor.as_str(),
-            &e.role,
-            &action,
-            &e.target,
-            e.outcome.code(),
-            &e.purpose,
-            &e.detail,
+            self.actor,
+            self.role,
+            self.action,
+            self.target,
+            self.outcome,
+            self.purpose,
+            self.detail,
         ] {
             h.update((field.len() as u64).to_be_bytes());
             h.update(field.as_bytes());
         }
         Hash(h.finalize().into())
+    }
+}
+
+impl Link for AuditLink<'_> {
+    fn position(&self) -> i64 {
+        self.seq
+    }
+    fn prev_hash(&self) -> Hash {
+        self.prev_hash
+    }
+    fn hash(&self) -> Hash {
+        self.hash
+    }
+    fn expected_hash(&self) -> Hash {
+        AuditLink::expected_hash(self)
+    }
+}
+
+/// A page of the audit trail packed into one buffer, as stored (for verification).
+#[derive(Debug, Clone, Default)]
+pub struct AuditPage {
+    text: String,
+    rows: Vec<PackedAudit>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PackedAudit {
+    seq: i64,
+    recorded_at: i64,
+    prev_hash: Hash,
+    hash: Hash,
+    /// Where each of the seven text fields ends in `text`.
+    ends: [u32; 7],
+}
+
+impl AuditPage {
+    pub fn with_capacity(rows: usize, text_bytes: usize) -> AuditPage {
+        AuditPage {
+            text: String::with_capacity(text_bytes),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Adds a row; fails when a page would outgrow 4 GiB of text.
+    pub fn push(&mut self, link: AuditLink<'_>) -> Result<(), StoreError> {
+        let mut ends = [0u32; 7];
+        let fields = [
+            link.actor,
+            link.role,
+            link.action,
+            link.target,
+            link.outcome,
+            link.purpose,
+            link.detail,
+        ];
+        for (end, field) in ends.iter_mut().zip(fields) {
+            self.text.push_str(field);
+            *end = u32::try_from(self.text.len())
+                .map_err(|_| StoreError::Corrupt("an audit page over 4 GiB".into()))?;
+        }
+        self.rows.push(PackedAudit {
+            seq: link.seq,
+            recorded_at: link.recorded_at,
+            prev_hash: link.prev_hash,
+            hash: link.hash,
+            ends,
+        });
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn last_seq(&self) -> Option<i64> {
+        self.rows.last().map(|r| r.seq)
+    }
+
+    pub fn links(&self) -> impl Iterator<Item = AuditLink<'_>> {
+        let mut start = 0usize;
+        self.rows.iter().map(move |r| {
+            let e = r.ends.map(|e| e as usize);
+            let field = |i: usize| {
+                let from = if i == 0 { start } else { e[i - 1] };
+                &self.text[from..e[i]]
+            };
+            let link = AuditLink {
+                seq: r.seq,
+                recorded_at: r.recorded_at,
+                actor: field(0),
+                role: field(1),
+                action: field(2),
+                target: field(3),
+                outcome: field(4),
+                purpose: field(5),
+                detail: field(6),
+                prev_hash: r.prev_hash,
+                hash: r.hash,
+            };
+            start = e[6];
+            link
+        })
     }
 }
 
@@ -272,6 +423,35 @@ mod tests {
         let mut v = Verifier::default();
         let err = records.iter().try_for_each(|r| v.check(r)).unwrap_err();
         assert_eq!(err.position, 3);
+    }
+
+    #[test]
+    fn a_packed_page_keeps_every_link() {
+        let records = seal_entries(None, &(1..=6).map(entry).collect::<Vec<_>>());
+        let mut page = AuditPage::default();
+        for r in &records {
+            let action = r.entry.action.code();
+            page.push(AuditLink {
+                seq: r.seq,
+                recorded_at: r.entry.recorded_at,
+                actor: &r.entry.actor,
+                role: &r.entry.role,
+                action: &action,
+                target: &r.entry.target,
+                outcome: r.entry.outcome.code(),
+                purpose: &r.entry.purpose,
+                detail: &r.entry.detail,
+                prev_hash: r.prev_hash,
+                hash: r.hash,
+            })
+            .unwrap();
+        }
+        let mut v = Verifier::default();
+        let links: Vec<_> = page.links().collect();
+        assert_eq!(links.len(), 6);
+        assert!(links.iter().all(|l| v.check(l).is_ok()));
+        assert_eq!(links[2].action, "case.read");
+        assert_eq!(page.last_seq(), Some(6));
     }
 
     #[test]

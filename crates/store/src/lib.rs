@@ -18,8 +18,8 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
 
 pub use accounts::UserRecord;
-pub use audit::{Action, AuditEntry, AuditRecord, Outcome};
-pub use chain::{BrokenLink, EventRecord, Hash, Link, Verifier};
+pub use audit::{Action, AuditEntry, AuditLink, AuditPage, AuditRecord, Outcome};
+pub use chain::{BrokenLink, EventLink, EventRecord, Hash, Link, LogPage, Verifier};
 pub use projection::{CaseProjection, CaseRow, FindingRow};
 
 /// An event ready to store: its kind, canonical JSON, who recorded it and when.
@@ -111,12 +111,26 @@ pub trait EventStore: Send + Sync {
         case_id: CaseId,
     ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
 
+    /// Up to `limit` events after `after_position`, in position order, packed in one buffer.
+    fn read_log_page(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<LogPage, StoreError>> + Send;
+
     /// Up to `limit` events after `after_position`, in position order.
     fn read_log(
         &self,
         after_position: i64,
         limit: i64,
-    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send {
+        async move {
+            Ok(self
+                .read_log_page(after_position, limit)
+                .await?
+                .into_records())
+        }
+    }
 
     /// Up to `limit` whole cases after `after_case_id` (in case-id order), each with its event
     /// payloads in version order: the fast path for replaying everything.
@@ -308,6 +322,13 @@ pub trait AuditStore: Send + Sync {
         &self,
         entries: &[AuditEntry],
     ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
+    /// Up to `limit` records after `after_seq`, as stored, packed in one buffer: for checking
+    /// the chain (the fields are not parsed).
+    fn read_audit_page(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<AuditPage, StoreError>> + Send;
     /// Up to `limit` records after `after_seq`, optionally only those about `target`.
     fn read_audit(
         &self,
