@@ -9,12 +9,11 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use probity_app::{Console, Db, Desk, Office};
+use probity_app::{Console, Desk, Office};
 use probity_domain::access::StaffRole;
 use probity_domain::command::*;
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Case, Command, Context, Event, Reference};
-use probity_store::{AuditStore, EventStore};
 
 fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
     let mut n = 0u64;
@@ -38,12 +37,21 @@ fn workload(cases: u32) -> Vec<(Reference, Command, Context)> {
         .collect()
 }
 
+/// Where a store made for the benchmark lives, for the raw baseline's own connection to it.
+enum Place {
+    Sqlite(std::path::PathBuf),
+    Postgres { url: String, schema: String },
+}
+
 /// A new, empty store: a SQLite file in `dir`, or a new schema in the PostgreSQL database.
-async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> Office {
+async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> (Office, Place) {
     match postgres {
         None => {
-            let url = format!("sqlite:{}", dir.path().join(name).display());
-            Office::open(&url).await.expect("open")
+            let path = dir.path().join(name);
+            let office = Office::open(&format!("sqlite:{}", path.display()))
+                .await
+                .expect("open");
+            (office, Place::Sqlite(path))
         }
         Some(url) => {
             let schema = format!("bench_{}_{}", name.replace('.', "_"), std::process::id());
@@ -54,7 +62,14 @@ async fn fresh(dir: &tempfile::TempDir, name: &str, postgres: Option<&str>) -> O
             .execute(&pool)
             .await
             .unwrap();
-            Office::open_in_schema(url, &schema).await.expect("open")
+            let office = Office::open_in_schema(url, &schema).await.expect("open");
+            (
+                office,
+                Place::Postgres {
+                    url: url.to_string(),
+                    schema,
+                },
+            )
         }
     }
 }
@@ -102,7 +117,7 @@ async fn run(cases: u32, postgres: Option<&str>) {
     );
 
     // 1. One transaction per command: load, decide, append with chain and read models.
-    let single = fresh(&dir, "single.db", postgres).await;
+    let (single, _) = fresh(&dir, "single.db", postgres).await;
     let single_cases = (cases / 10).max(1);
     let single_items: Vec<_> = items
         .iter()
@@ -124,7 +139,7 @@ async fn run(cases: u32, postgres: Option<&str>) {
     let single_events = single_desk.counts().await.unwrap().events as f64;
 
     // 2. Batched: 25 cases' commands per transaction.
-    let batched = fresh(&dir, "batched.db", postgres).await;
+    let (batched, _) = fresh(&dir, "batched.db", postgres).await;
     let mut chunks: Vec<Vec<(Reference, Command, Context)>> = Vec::new();
     let mut current_cases = 0;
     let mut last: Option<Reference> = None;
@@ -149,7 +164,7 @@ async fn run(cases: u32, postgres: Option<&str>) {
 
     // 3. Raw inserts of the same bytes, same transaction sizes: no decide, chain or read models.
     let log = batched.db().read_log(0, i64::MAX).await.unwrap();
-    let raw = fresh(&dir, "raw.db", postgres).await;
+    let (_raw, place) = fresh(&dir, "raw.db", postgres).await;
     let per_tx = (log.len() / chunks.len()).max(1);
     macro_rules! raw_inserts {
         ($pool:expr, $create:literal, $begin:expr) => {{
@@ -177,10 +192,11 @@ async fn run(cases: u32, postgres: Option<&str>) {
             t
         }};
     }
-    let t = match raw.db() {
+    let t = match &place {
         // The store's own driver: prepared single-row inserts on a connection in this thread.
-        Db::Sqlite(store) => {
-            let mut c = store.raw_connection().unwrap();
+        Place::Sqlite(path) => {
+            let mut c = rusqlite::Connection::open(path).unwrap();
+            c.execute_batch("PRAGMA synchronous = NORMAL").unwrap();
             c.execute_batch("CREATE TABLE raw_events (position INTEGER PRIMARY KEY, case_id TEXT NOT NULL, version INTEGER NOT NULL, recorded_at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL)").unwrap();
             let t = Instant::now();
             for chunk in log.chunks(per_tx) {
@@ -209,11 +225,18 @@ async fn run(cases: u32, postgres: Option<&str>) {
             }
             t
         }
-        Db::Postgres(store) => raw_inserts!(
-            store.pool(),
-            "CREATE TABLE raw_events (position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL, recorded_at BIGINT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL)",
-            store.pool().begin()
-        ),
+        Place::Postgres { url, schema } => {
+            let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+            let pool =
+                sqlx::PgPool::connect_with(options.options([("search_path", schema.as_str())]))
+                    .await
+                    .unwrap();
+            raw_inserts!(
+                &pool,
+                "CREATE TABLE raw_events (position BIGINT PRIMARY KEY, case_id TEXT NOT NULL, version BIGINT NOT NULL, recorded_at BIGINT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL)",
+                pool.begin()
+            )
+        }
     };
     let raw_secs = t.elapsed().as_secs_f64();
 

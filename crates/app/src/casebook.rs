@@ -8,10 +8,10 @@ use std::collections::btree_map::Entry;
 use probity_domain::command::LogMatter;
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
-use probity_store::projection::project;
+use probity_store::projection::{changes, project};
 use probity_store::{
-    Append, AuditEntry, AuditPage, AuditStore, BrokenLink, CaseStream, Counts, EventRecord,
-    EventStore, Head, LogPage, NewEvent, StoreError, Verifier,
+    Append, AuditEntry, AuditPage, BrokenLink, CaseStream, Counts, EventRecord, Head, LogPage,
+    NewEvent, StoreError, Verifier, query,
 };
 
 use crate::db::Db;
@@ -151,12 +151,14 @@ impl From<StoreError> for Failure {
 
 /// A case being changed within one batch.
 struct Pending {
+    reference: Reference,
+    /// The case as read, whose read-model rows the store holds.
+    before: Case,
     case: Case,
     expected_version: u64,
     events: Vec<NewEvent>,
     personal_data: Vec<(PartyId, SealedPersonalData)>,
     erase: Vec<PartyId>,
-    grid_changed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -263,12 +265,13 @@ impl Casebook {
                     };
                     order.push(case_id);
                     v.insert(Pending {
+                        reference: reference.clone(),
+                        before: case.clone(),
                         case,
                         expected_version,
                         events: Vec::new(),
                         personal_data: Vec::new(),
                         erase: Vec::new(),
-                        grid_changed: false,
                     })
                 }
             };
@@ -276,7 +279,6 @@ impl Casebook {
                 decide(&p.case, item.command, item.ctx).map_err(|r| at_item(r.into()))?;
             for e in &decision.events {
                 p.case.apply(e);
-                p.grid_changed |= e.touches_grid();
             }
             p.events.extend(new_events(&decision.events, item.ctx));
             audit.push(item.audit.clone());
@@ -295,12 +297,12 @@ impl Casebook {
             versions.push(p.case.version);
             appends.push(Append {
                 case_id: *case_id,
+                reference: p.reference,
                 expected_version: p.expected_version,
                 events: p.events,
                 personal_data: p.personal_data,
                 erase: p.erase,
-                projection: project(*case_id, &p.case).expect("an appended case is open"),
-                grid_changed: p.grid_changed,
+                read_models: changes(*case_id, &p.before, &p.case),
             });
         }
         let records = self.db.append(&appends, &audit).await;
@@ -378,20 +380,18 @@ impl Casebook {
     /// Rebuilds every read model from the log.
     pub(crate) async fn rebuild(&self) -> Result<Counts, AppError> {
         let cases = self.replay_all().await?;
-        let mut projections = Vec::with_capacity(cases.len());
+        let mut rows = Vec::with_capacity(cases.len() * 5);
         for (id, case) in &cases {
             let case_id = CaseId::parse(id)
                 .ok_or_else(|| StoreError::Corrupt(format!("'{id}' is not a case id")))?;
-            if let Some(p) = project(case_id, case) {
-                projections.push(p);
-            }
+            rows.extend(project(case_id, case));
         }
-        self.db.replace_read_models(&projections).await?;
-        Ok(self.db.counts().await?)
+        self.db.replace_read_models(&rows).await?;
+        self.counts().await
     }
 
     pub(crate) async fn counts(&self) -> Result<Counts, AppError> {
-        Ok(self.db.counts().await?)
+        Ok(query::counts(&*self.db).await?)
     }
 }
 

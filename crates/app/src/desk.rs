@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use probity_domain::access::{self, Access, CaseAccess, Denial, Principal};
+use probity_domain::access::{self, Access, CaseAccess, Denial, Principal, Visibility};
 use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
 use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::{
-    AccountStore, Action, AuditEntry, AuditRecord, AuditStore, CaseQueries, CaseQuery, CaseRow,
-    Counts, EventStore, Outcome, Page, StoreError, SubjectHistoryRow, UserRecord, Viewer,
+    Action, AuditEntry, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, Page, StoreError,
+    SubjectHistoryRow, UserRecord, query,
 };
 
 use crate::accounts::{
@@ -49,14 +49,9 @@ fn today() -> Date {
     london().to_datetime(Timestamp::now()).date()
 }
 
-fn viewer(who: &Principal) -> Viewer {
-    let scope = access::scope(who);
-    Viewer {
-        username: who.username.clone(),
-        force: scope.force.map(|f| f.code().to_string()),
-        publishable_only: scope.publishable_only,
-        today: today().to_string(),
-    }
+/// What `who` may see in lists and histories, or the denial of a role that lists nothing.
+fn viewer(who: &Principal) -> Result<Visibility, Denial> {
+    access::visibility(who, today()).ok_or(Denial::Role(who.role.code()))
 }
 
 impl Desk {
@@ -269,10 +264,10 @@ impl Desk {
     ) -> Result<Arc<CaseFile>, AppError> {
         let target = reference.as_str();
         let case_id = CaseId::for_reference(reference);
-        let current = self.book.db().case_row(case_id).await?;
+        let current = query::case_row(&**self.book.db(), case_id).await?;
         let kept = current
             .as_ref()
-            .and_then(|row| self.book.recent().get(case_id, row.version as u64));
+            .and_then(|row| self.book.recent().get(case_id, row.version));
         let file = match (current, kept) {
             (_, Some(kept)) => kept,
             (Some(_), None) => self.build_file(case_id, reference).await?,
@@ -316,13 +311,15 @@ impl Desk {
 
     /// The cases this principal may see that match `query`.
     pub async fn list_cases(&self, query: &CaseQuery) -> Result<Page<CaseRow>, AppError> {
-        if !access::may_list_cases(&self.who) {
-            let denial = Denial::Role(self.who.role.code());
-            return Err(self
-                .deny(Action::CasesList, "-", DEFAULT_PURPOSE, denial)
-                .await);
-        }
-        let page = self.book.db().list_cases(&viewer(&self.who), query).await?;
+        let viewer = match viewer(&self.who) {
+            Ok(v) => v,
+            Err(denial) => {
+                return Err(self
+                    .deny(Action::CasesList, "-", DEFAULT_PURPOSE, denial)
+                    .await);
+            }
+        };
+        let page = query::list_cases(&**self.book.db(), &viewer, query).await?;
         let detail = format!("{} of {}", page.items.len(), page.total);
         self.record(
             Action::CasesList,
@@ -342,16 +339,18 @@ impl Desk {
         service_number: &str,
     ) -> Result<Vec<SubjectHistoryRow>, AppError> {
         let target = format!("subject:{}/{service_number}", force.code());
-        if let Err(denial) = access::authorize_subject_history(&self.who, force) {
-            return Err(self
-                .deny(Action::SubjectHistory, &target, DEFAULT_PURPOSE, denial)
-                .await);
-        }
-        let rows = self
-            .book
-            .db()
-            .subject_history(&viewer(&self.who), force.code(), service_number)
-            .await?;
+        let viewer =
+            access::authorize_subject_history(&self.who, force).and_then(|()| viewer(&self.who));
+        let viewer = match viewer {
+            Ok(v) => v,
+            Err(denial) => {
+                return Err(self
+                    .deny(Action::SubjectHistory, &target, DEFAULT_PURPOSE, denial)
+                    .await);
+            }
+        };
+        let rows =
+            query::subject_history(&**self.book.db(), &viewer, force, service_number).await?;
         self.record(
             Action::SubjectHistory,
             &target,

@@ -5,11 +5,8 @@
 use std::collections::HashMap;
 
 use probity_domain::event::MatterLogged;
-use probity_domain::{CaseId, Event};
-use probity_store::projection::{CaseProjection, CaseRow};
-use probity_store::{
-    AccountStore, Action, Append, AuditEntry, AuditStore, EventStore, Head, NewEvent, StoreError,
-};
+use probity_domain::{CaseId, Event, Reference};
+use probity_store::{Action, Append, AuditEntry, Head, NewEvent, StoreError};
 
 use crate::casebook::{AppError, Casebook, decode};
 
@@ -21,30 +18,6 @@ pub struct Moved {
     pub audit_entries: i64,
     pub users: usize,
     pub head: Option<Head>,
-}
-
-/// Rows that only hold a case's place until the read models are rebuilt at the end.
-fn holding_rows(case_id: &str, reference: &str) -> CaseProjection {
-    CaseProjection {
-        case: CaseRow {
-            case_id: case_id.to_string(),
-            reference: reference.to_string(),
-            kind: String::new(),
-            force: String::new(),
-            status: "moving".into(),
-            received_on: String::new(),
-            mode: None,
-            sexual_misconduct: false,
-            published_on: None,
-            version: 0,
-            restricted: true,
-            publishable: false,
-        },
-        subjects: Vec::new(),
-        allegations: Vec::new(),
-        findings: Vec::new(),
-        access: Vec::new(),
-    }
 }
 
 /// Copies everything from `from` into the empty store `to`. API tokens and sessions are not
@@ -67,7 +40,7 @@ pub(crate) async fn migrate_store(
     let source = from.verify().await?;
 
     progress("copying the event log and personal data");
-    let mut references: HashMap<String, String> = HashMap::new();
+    let mut references: HashMap<String, Reference> = HashMap::new();
     let mut after = 0;
     loop {
         let page = from.db().read_log(after, 5_000).await?;
@@ -81,7 +54,7 @@ pub(crate) async fn migrate_store(
                 None
             };
             if let Some(Event::MatterLogged(MatterLogged { reference, .. })) = &event {
-                references.insert(r.case_id.clone(), reference.to_string());
+                references.insert(r.case_id.clone(), reference.clone());
             }
             let case_id = CaseId::parse(&r.case_id)
                 .ok_or_else(|| StoreError::Corrupt(format!("'{}' is not a case id", r.case_id)))?;
@@ -96,23 +69,23 @@ pub(crate) async fn migrate_store(
             match batch.last_mut() {
                 Some(a) if a.case_id == case_id => a.events.push(new),
                 _ => {
-                    let reference = references
-                        .get(&r.case_id)
-                        .cloned()
-                        .unwrap_or_else(|| r.case_id.clone());
+                    let reference = references.get(&r.case_id).cloned().ok_or_else(|| {
+                        StoreError::Corrupt(format!("case {} has no matter logged", r.case_id))
+                    })?;
                     let personal_data = if r.version == 1 {
                         from.db().sealed_personal_data(case_id).await?
                     } else {
                         Vec::new()
                     };
+                    // The read models are rebuilt once the log is across.
                     batch.push(Append {
                         case_id,
+                        reference,
                         expected_version: (r.version - 1) as u64,
                         events: vec![new],
                         personal_data,
                         erase: Vec::new(),
-                        projection: holding_rows(&r.case_id, &reference),
-                        grid_changed: false,
+                        read_models: Vec::new(),
                     });
                 }
             }

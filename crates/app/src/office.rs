@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use probity_domain::Body;
 use probity_domain::access::{Principal, StaffRole};
 use probity_domain::force::Force;
-use probity_store::{AccountStore, Action, AuditEntry, AuditStore, Outcome};
+use probity_store::{Action, AuditEntry, Outcome};
 
 use crate::accounts::{
     SESSION_HOURS, Secret, THROTTLE_FAILURES, THROTTLE_MINUTES, check_username, dummy_hash,
@@ -56,12 +56,14 @@ fn anonymous(action: Action, target: &str, outcome: Outcome, detail: &str) -> Au
 impl Office {
     /// Opens the store at `url` (`sqlite:PATH` or `postgres://...`), creating it if needed.
     pub async fn open(url: &str) -> Result<Office, AppError> {
-        Ok(Office::over(Db::connect(url).await?))
+        Ok(Office::over(crate::db::connect(url).await?))
     }
 
     /// A PostgreSQL store in a schema of its own in the database at `url` (tests, benchmarks).
     pub async fn open_in_schema(url: &str, schema: &str) -> Result<Office, AppError> {
-        Ok(Office::over(Db::postgres_in_schema(url, schema).await?))
+        Ok(Office::over(
+            crate::db::postgres_in_schema(url, schema).await?,
+        ))
     }
 
     /// Finishes with the store cleanly (after a server stops, or before copying its file).

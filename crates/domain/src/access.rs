@@ -192,17 +192,35 @@ pub fn authorize_subject_history(who: &Principal, force: Force) -> Result<(), De
     }
 }
 
-/// The standing limits on what a principal sees in lists, beside need-to-know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Scope {
+/// What a principal may see in lists, counts, searches and histories: the same decision as
+/// [`authorize`] makes for [`Access::ListCase`], in a form a query can carry. `None` for a
+/// principal whose role lists no cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visibility {
+    pub username: String,
+    /// Only this force's cases (force and local policing body staff).
     pub force: Option<Force>,
+    /// Only cases whose publication nothing holds back (publications officers).
     pub publishable_only: bool,
+    /// The day grants are judged on.
+    pub today: Date,
 }
 
-pub fn scope(who: &Principal) -> Scope {
-    Scope {
+pub fn visibility(who: &Principal, today: Date) -> Option<Visibility> {
+    may_list_cases(who).then(|| Visibility {
+        username: who.username.clone(),
         force: who.force,
         publishable_only: who.role == StaffRole::PublicationsOfficer,
+        today,
+    })
+}
+
+impl Visibility {
+    /// Whether a case with these facts is in view.
+    pub fn admits(&self, case: &CaseAccess) -> bool {
+        (!case.restricted || case.is_insider(&self.username, self.today))
+            && self.force.is_none_or(|f| case.force == Some(f))
+            && (!self.publishable_only || case.publishable)
     }
 }
 
@@ -559,6 +577,50 @@ mod tests {
         );
         assert!(check_account(StaffRole::Investigator, Body::AppropriateAuthority, kent).is_ok());
         assert!(check_account(StaffRole::Investigator, Body::OversightBody, None).is_ok());
+    }
+
+    /// The visibility a query carries admits exactly the cases `authorize` lets a principal
+    /// list, for every role, force, restriction, team, grant and day.
+    #[test]
+    fn visibility_agrees_with_authorize_for_every_combination() {
+        let day = |d| jiff::civil::date(2024, 1, d);
+        let forces = [None, Some("kent"), Some("essex")];
+        for role in StaffRole::ALL {
+            for force in forces {
+                for (username, today) in [
+                    ("u", day(9)),
+                    ("u", day(10)),
+                    ("u", day(11)),
+                    ("x", day(10)),
+                ] {
+                    let mut w = who(role, force);
+                    w.username = username.into();
+                    for case_force in [Some("kent"), Some("essex")] {
+                        for restricted in [false, true] {
+                            for insider in 0..3 {
+                                for publishable in [false, true] {
+                                    let mut c = case(case_force.unwrap());
+                                    c.restricted = restricted;
+                                    c.publishable = publishable;
+                                    match insider {
+                                        1 => c.team.push("u".into()),
+                                        2 => c.grants.push(("u".into(), day(10))),
+                                        _ => {}
+                                    }
+                                    let listed =
+                                        authorize(&w, Access::ListCase, Some(&c), today).is_ok();
+                                    let seen = visibility(&w, today).is_some_and(|v| v.admits(&c));
+                                    assert_eq!(
+                                        listed, seen,
+                                        "{role:?} {force:?} {username} {today} {c:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -142,39 +142,6 @@ events! {
 }
 
 impl Event {
-    /// Whether the event changes the subject, allegation, finding or access read models.
-    pub fn touches_grid(&self) -> bool {
-        use EventKind as K;
-        matches!(
-            self.kind(),
-            K::PartyAdded
-                | K::AllegationAdded
-                | K::OpinionGiven
-                | K::CaseDetermined
-                | K::ActionProposed
-                | K::ProposalAnswered
-                | K::RecommendationOnProceedingsAnswered
-                | K::ProceedingsArranged
-                | K::ProceedingsConcluded
-                | K::AppealDetermined
-                | K::ReflectivePracticeProgressed
-                | K::ReflectiveReportAgreed
-                | K::ReinvestigationOrdered
-                | K::ReviewDecided
-                | K::BarredListReferred
-                | K::SeverityAssessed
-                | K::NoticeServed
-                | K::CriminalProceedingsConcluded
-                | K::ReferredToProsecutors
-                | K::SubjectLeftService
-                | K::CaseRestricted
-                | K::RestrictionLifted
-                | K::TeamMemberAssigned
-                | K::TeamMemberRemoved
-                | K::AccessGranted
-        )
-    }
-
     /// The event's name, as stored beside its payload.
     pub fn name(&self) -> &'static str {
         self.kind().name()

@@ -43,6 +43,7 @@ impl PgStore {
     }
 }
 
+#[async_trait::async_trait]
 impl AccountStore for PgStore {
     async fn add_user(&self, u: &UserRecord, audit_entry: &AuditEntry) -> Result<(), StoreError> {
         let u = u.clone();

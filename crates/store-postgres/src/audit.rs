@@ -140,6 +140,7 @@ impl AuditWriter {
     }
 }
 
+#[async_trait::async_trait]
 impl AuditStore for PgStore {
     async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
         let rows = sqlx::query(

@@ -6,18 +6,17 @@
 
 use std::time::Duration;
 
-use probity_domain::party::{PersonalData, SealedPersonalData};
+use probity_domain::party::SealedPersonalData;
 use probity_domain::{CaseId, PartyId};
-use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventLink, EventRecord,
-    EventStore, Hash, Head, LogPage, StoreError,
+    Append, AuditEntry, CaseFileData, CaseStream, EventLink, EventLog, EventRecord, Hash, Head,
+    LogPage, PersonalDataStore, StoreError,
 };
 
 mod accounts;
 mod appends;
 mod audit;
-mod queries;
+mod read_models;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 
@@ -138,126 +137,6 @@ impl PgStore {
             .collect()
     }
 
-    /// Writes the read-model rows of `projections`: each case row upserted; the subject,
-    /// allegation, finding and access rows replaced for the cases in `grid`. Many rows per
-    /// statement, so a batch of cases costs a handful of trips to the database.
-    async fn write_projections(
-        tx: &mut Transaction<'_, Postgres>,
-        projections: &[&CaseProjection],
-        grid: &[&CaseProjection],
-    ) -> Result<(), sqlx::Error> {
-        for chunk in projections.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable) ",
-            );
-            q.push_values(chunk, |mut b, p| {
-                let c = &p.case;
-                b.push_bind(c.case_id.clone())
-                    .push_bind(c.reference.clone())
-                    .push_bind(c.kind.clone())
-                    .push_bind(c.force.clone())
-                    .push_bind(c.status.clone())
-                    .push_bind(c.received_on.clone())
-                    .push_bind(c.mode.clone())
-                    .push_bind(c.sexual_misconduct)
-                    .push_bind(c.published_on.clone())
-                    .push_bind(c.version)
-                    .push_bind(c.restricted)
-                    .push_bind(c.publishable);
-            });
-            q.push(
-                " ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
-                  sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
-                  version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
-            );
-            q.build().execute(&mut **tx).await?;
-        }
-        if grid.is_empty() {
-            return Ok(());
-        }
-        for chunk in grid.chunks(ROWS_PER_INSERT) {
-            for table in ["subjects", "allegations", "findings", "case_access"] {
-                let mut q = QueryBuilder::<Postgres>::new(format!(
-                    "DELETE FROM {table} WHERE case_id IN ("
-                ));
-                let mut ids = q.separated(", ");
-                for p in chunk {
-                    ids.push_bind(p.case.case_id.clone());
-                }
-                q.push(")");
-                q.build().execute(&mut **tx).await?;
-            }
-        }
-        let subjects: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.subjects.iter().map(move |s| (&p.case.case_id, s)))
-            .collect();
-        for chunk in subjects.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) ",
-            );
-            q.push_values(chunk, |mut b, (id, s)| {
-                b.push_bind((*id).clone())
-                    .push_bind(s.party)
-                    .push_bind(s.subject_kind.clone())
-                    .push_bind(s.rank.clone())
-                    .push_bind(s.service_number.clone())
-                    .push_bind(s.force.clone())
-                    .push_bind(s.former);
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let allegations: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.allegations.iter().map(move |a| (&p.case.case_id, a)))
-            .collect();
-        for chunk in allegations.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO allegations (case_id, allegation, category) ",
-            );
-            q.push_values(chunk, |mut b, (id, a)| {
-                b.push_bind((*id).clone())
-                    .push_bind(a.allegation)
-                    .push_bind(a.category.clone());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let access: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.access.iter().map(move |a| (&p.case.case_id, a)))
-            .collect();
-        for chunk in access.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO case_access (case_id, username, until) ",
-            );
-            q.push_values(chunk, |mut b, (id, (user, until))| {
-                b.push_bind((*id).clone())
-                    .push_bind(user.clone())
-                    .push_bind(until.clone());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        let findings: Vec<_> = grid
-            .iter()
-            .flat_map(|p| p.findings.iter().map(move |f| (&p.case.case_id, f)))
-            .collect();
-        for chunk in findings.chunks(ROWS_PER_INSERT) {
-            let mut q = QueryBuilder::<Postgres>::new(
-                "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) ",
-            );
-            q.push_values(chunk, |mut b, (id, f)| {
-                b.push_bind((*id).clone())
-                    .push_bind(f.subject)
-                    .push_bind(f.allegation)
-                    .push_bind(f.opinion.clone())
-                    .push_bind(f.determination.clone())
-                    .push_bind(f.outcome.clone());
-            });
-            q.build().execute(&mut **tx).await?;
-        }
-        Ok(())
-    }
-
     async fn append_in(
         tx: &mut Transaction<'_, Postgres>,
         batch: &[Append],
@@ -336,14 +215,13 @@ impl PgStore {
                 .await
                 .map_err(unavailable)?;
         }
-        Self::write_projections(tx, &prepared.projections, &prepared.grid)
-            .await
-            .map_err(unavailable)?;
+        read_models::write(tx, &prepared.read_models).await?;
         Ok(prepared.events)
     }
 }
 
-impl EventStore for PgStore {
+#[async_trait::async_trait]
+impl EventLog for PgStore {
     async fn append(
         &self,
         batch: &[Append],
@@ -361,33 +239,6 @@ impl EventStore for PgStore {
             .await
             .map_err(unavailable)?;
         probity_store::batch::records_from_json(&id, joined.as_deref())
-    }
-
-    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
-        let id = case_id.to_string();
-        let (events, personal): (Option<String>, Option<String>) = sqlx::query_as(
-            "SELECT (SELECT json_agg(json_build_array(position, version, recorded_at, actor, kind, payload, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY version)::text
-                     FROM events WHERE case_id = $1),
-                    (SELECT json_agg(json_build_array(party, data))::text FROM personal_data WHERE case_id = $1)",
-        )
-        .bind(&id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        let events = probity_store::batch::records_from_json(&id, events.as_deref())?;
-        let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
-            .map_err(|e| {
-                StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))
-            })?;
-        let personal = rows
-            .into_iter()
-            .map(|(party, data)| {
-                serde_json::from_str(&data)
-                    .map(|d| (PartyId(party), d))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok((events, personal))
     }
 
     async fn read_log_page(&self, after_position: i64, limit: i64) -> Result<LogPage, StoreError> {
@@ -459,20 +310,39 @@ impl EventStore for PgStore {
         .transpose()
     }
 
-    async fn personal_data(
-        &self,
-        case_id: CaseId,
-        party: PartyId,
-    ) -> Result<Option<PersonalData>, StoreError> {
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM personal_data WHERE case_id = $1 AND party = $2")
-                .bind(case_id.to_string())
-                .bind(i64::from(party.0))
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(unavailable)?;
-        data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()
+    async fn close(&self) -> Result<(), StoreError> {
+        self.pool.close().await;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl PersonalDataStore for PgStore {
+    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
+        let id = case_id.to_string();
+        let (events, personal): (Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT (SELECT json_agg(json_build_array(position, version, recorded_at, actor, kind, payload, encode(prev_hash, 'hex'), encode(hash, 'hex')) ORDER BY version)::text
+                     FROM events WHERE case_id = $1),
+                    (SELECT json_agg(json_build_array(party, data))::text FROM personal_data WHERE case_id = $1)",
+        )
+        .bind(&id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        let events = probity_store::batch::records_from_json(&id, events.as_deref())?;
+        let rows: Vec<(u32, String)> = serde_json::from_str(personal.as_deref().unwrap_or("[]"))
+            .map_err(|e| {
+                StoreError::Corrupt(format!("personal data of {id} does not read back: {e}"))
+            })?;
+        let personal = rows
+            .into_iter()
+            .map(|(party, data)| {
+                serde_json::from_str(&data)
+                    .map(|d| (PartyId(party), d))
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((events, personal))
     }
 
     async fn sealed_personal_data(
@@ -495,54 +365,6 @@ impl EventStore for PgStore {
                 Ok((PartyId(party), SealedPersonalData { data, salt }))
             })
             .collect()
-    }
-
-    async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        for table in [
-            "DELETE FROM cases",
-            "DELETE FROM subjects",
-            "DELETE FROM allegations",
-            "DELETE FROM findings",
-            "DELETE FROM case_access",
-        ] {
-            sqlx::query(table)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        }
-        let all: Vec<&CaseProjection> = all.iter().collect();
-        Self::write_projections(&mut tx, &all, &all)
-            .await
-            .map_err(unavailable)?;
-        tx.commit().await.map_err(unavailable)
-    }
-
-    async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
-        let row = sqlx::query(queries::CASE_ROW_BY_ID)
-            .bind(case_id.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        Ok(row.as_ref().map(queries::case_row))
-    }
-
-    async fn counts(&self) -> Result<Counts, StoreError> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
-                    (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        Ok(Counts {
-            events: row.get(0),
-            cases: row.get(1),
-            subjects: row.get(2),
-            allegations: row.get(3),
-            findings: row.get(4),
-            personal_data: row.get(5),
-        })
     }
 }
 

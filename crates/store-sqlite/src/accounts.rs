@@ -59,6 +59,7 @@ impl SqliteStore {
     }
 }
 
+#[async_trait::async_trait]
 impl AccountStore for SqliteStore {
     async fn add_user(&self, u: &UserRecord, audit_entry: &AuditEntry) -> Result<(), StoreError> {
         let u = u.clone();

@@ -83,6 +83,7 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
     ))
 }
 
+#[async_trait::async_trait]
 impl AuditStore for SqliteStore {
     async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
         self.readers()

@@ -1,4 +1,6 @@
 //! The SQLite implementation of the storage port: Probity's embedded default.
+//! `lib.rs` holds the log and personal data, `read_models.rs` the generic read-model writer and
+//! reader, `accounts.rs` and `audit.rs` the rest.
 //!
 //! One file, WAL mode. Reads run on read-only connections in the caller's thread; every write
 //! is a `BEGIN IMMEDIATE` transaction on the one write connection, owned by its own thread, so
@@ -13,10 +15,9 @@ use std::time::Duration;
 
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId};
-use probity_store::projection::CaseProjection;
 use probity_store::{
-    Append, AuditEntry, CaseFileData, CaseRow, CaseStream, Counts, EventLink, EventRecord,
-    EventStore, Hash, Head, LogPage, StoreError,
+    Append, AuditEntry, CaseFileData, CaseStream, EventLink, EventLog, EventRecord, Hash, Head,
+    LogPage, PersonalDataStore, StoreError,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -24,7 +25,7 @@ mod accounts;
 mod audit;
 mod checkpoint;
 mod connection;
-mod queries;
+mod read_models;
 
 use connection::{Readers, Writer, unavailable};
 
@@ -215,92 +216,6 @@ impl SqliteStore {
             .collect()
     }
 
-    /// Writes the read-model rows of `projections`: each case row upserted; the subject,
-    /// allegation, finding and access rows replaced for the cases in `grid`.
-    fn write_projections(
-        tx: &Transaction<'_>,
-        projections: &[&CaseProjection],
-        grid: &[&CaseProjection],
-    ) -> rusqlite::Result<()> {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO cases (case_id, reference, kind, force, status, received_on, mode, sexual_misconduct, published_on, version, restricted, publishable)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, mode = excluded.mode,
-               sexual_misconduct = excluded.sexual_misconduct, published_on = excluded.published_on,
-               version = excluded.version, restricted = excluded.restricted, publishable = excluded.publishable",
-        )?;
-        for p in projections {
-            let c = &p.case;
-            upsert.execute(params![
-                c.case_id,
-                c.reference,
-                c.kind,
-                c.force,
-                c.status,
-                c.received_on,
-                c.mode,
-                c.sexual_misconduct,
-                c.published_on,
-                c.version,
-                c.restricted,
-                c.publishable,
-            ])?;
-        }
-        if grid.is_empty() {
-            return Ok(());
-        }
-        for table in ["subjects", "allegations", "findings", "case_access"] {
-            let mut delete =
-                tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?;
-            for p in grid {
-                delete.execute([&p.case.case_id])?;
-            }
-        }
-        let mut subject = tx.prepare_cached(
-            "INSERT INTO subjects (case_id, party, subject_kind, rank, service_number, force, former) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        let mut allegation = tx.prepare_cached(
-            "INSERT INTO allegations (case_id, allegation, category) VALUES (?1, ?2, ?3)",
-        )?;
-        let mut access = tx.prepare_cached(
-            "INSERT INTO case_access (case_id, username, until) VALUES (?1, ?2, ?3)",
-        )?;
-        let mut finding = tx.prepare_cached(
-            "INSERT INTO findings (case_id, subject, allegation, opinion, determination, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for p in grid {
-            let id = &p.case.case_id;
-            for s in &p.subjects {
-                subject.execute(params![
-                    id,
-                    s.party,
-                    s.subject_kind,
-                    s.rank,
-                    s.service_number,
-                    s.force,
-                    s.former
-                ])?;
-            }
-            for a in &p.allegations {
-                allegation.execute(params![id, a.allegation, a.category])?;
-            }
-            for (user, until) in &p.access {
-                access.execute(params![id, user, until])?;
-            }
-            for f in &p.findings {
-                finding.execute(params![
-                    id,
-                    f.subject,
-                    f.allegation,
-                    f.opinion,
-                    f.determination,
-                    f.outcome
-                ])?;
-            }
-        }
-        Ok(())
-    }
-
     fn append_in(tx: &Transaction<'_>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
         let head = tx
             .prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
@@ -371,12 +286,13 @@ impl SqliteStore {
                 .execute(params![case_id, party])
                 .map_err(unavailable)?;
         }
-        Self::write_projections(tx, &prepared.projections, &prepared.grid).map_err(unavailable)?;
+        read_models::write(tx, &prepared.read_models)?;
         Ok(prepared.events)
     }
 }
 
-impl EventStore for SqliteStore {
+#[async_trait::async_trait]
+impl EventLog for SqliteStore {
     async fn append(
         &self,
         batch: &[Append],
@@ -395,28 +311,6 @@ impl EventStore for SqliteStore {
     async fn read_case(&self, case_id: CaseId) -> Result<Vec<EventRecord>, StoreError> {
         let id = case_id.to_string();
         self.readers.read(|c| events_of(c, &id))
-    }
-
-    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
-        let id = case_id.to_string();
-        self.readers.read(|c| {
-            // Events and personal data from one snapshot.
-            c.execute_batch("BEGIN").map_err(unavailable)?;
-            let events = events_of(c, &id)?;
-            let rows: Vec<(u32, String)> = c
-                .prepare_cached("SELECT party, data FROM personal_data WHERE case_id = ?1")
-                .and_then(|mut s| {
-                    s.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect()
-                })
-                .map_err(unavailable)?;
-            c.execute_batch("COMMIT").map_err(unavailable)?;
-            let personal = rows
-                .into_iter()
-                .map(|(party, data)| Ok((PartyId(party), personal(&data)?)))
-                .collect::<Result<_, StoreError>>()?;
-            Ok((events, personal))
-        })
     }
 
     async fn read_log_page(&self, after_position: i64, limit: i64) -> Result<LogPage, StoreError> {
@@ -489,20 +383,33 @@ impl EventStore for SqliteStore {
         .transpose()
     }
 
-    async fn personal_data(
-        &self,
-        case_id: CaseId,
-        party: PartyId,
-    ) -> Result<Option<PersonalData>, StoreError> {
-        let data: Option<String> = self.readers.read(|c| {
-            c.prepare_cached("SELECT data FROM personal_data WHERE case_id = ?1 AND party = ?2")
+    async fn close(&self) -> Result<(), StoreError> {
+        self.checkpoint().await
+    }
+}
+
+#[async_trait::async_trait]
+impl PersonalDataStore for SqliteStore {
+    async fn read_case_file(&self, case_id: CaseId) -> Result<CaseFileData, StoreError> {
+        let id = case_id.to_string();
+        self.readers.read(|c| {
+            // Events and personal data from one snapshot.
+            c.execute_batch("BEGIN").map_err(unavailable)?;
+            let events = events_of(c, &id)?;
+            let rows: Vec<(u32, String)> = c
+                .prepare_cached("SELECT party, data FROM personal_data WHERE case_id = ?1")
                 .and_then(|mut s| {
-                    s.query_row(params![case_id.to_string(), party.0], |r| r.get(0))
-                        .optional()
+                    s.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect()
                 })
-                .map_err(unavailable)
-        })?;
-        data.as_deref().map(personal).transpose()
+                .map_err(unavailable)?;
+            c.execute_batch("COMMIT").map_err(unavailable)?;
+            let personal = rows
+                .into_iter()
+                .map(|(party, data)| Ok((PartyId(party), personal(&data)?)))
+                .collect::<Result<_, StoreError>>()?;
+            Ok((events, personal))
+        })
     }
 
     async fn sealed_personal_data(
@@ -532,60 +439,6 @@ impl EventStore for SqliteStore {
                 ))
             })
             .collect()
-    }
-
-    async fn replace_read_models(&self, all: &[CaseProjection]) -> Result<(), StoreError> {
-        let all = all.to_vec();
-        self.writer
-            .transaction(move |tx| {
-                for table in [
-                    "cases",
-                    "subjects",
-                    "allegations",
-                    "findings",
-                    "case_access",
-                ] {
-                    tx.execute(&format!("DELETE FROM {table}"), [])
-                        .map_err(unavailable)?;
-                }
-                let all: Vec<&CaseProjection> = all.iter().collect();
-                Self::write_projections(tx, &all, &all).map_err(unavailable)
-            })
-            .await
-    }
-
-    async fn case_row(&self, case_id: CaseId) -> Result<Option<CaseRow>, StoreError> {
-        self.readers.read(|c| {
-            c.prepare_cached(queries::CASE_ROW_BY_ID)
-                .and_then(|mut s| {
-                    s.query_row([case_id.to_string()], queries::case_row)
-                        .optional()
-                })
-                .map_err(unavailable)
-        })
-    }
-
-    async fn counts(&self) -> Result<Counts, StoreError> {
-        self.readers
-            .scan(|c| {
-                c.query_row(
-                    "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM subjects),
-                            (SELECT COUNT(*) FROM allegations), (SELECT COUNT(*) FROM findings), (SELECT COUNT(*) FROM personal_data)",
-                    [],
-                    |r| {
-                        Ok(Counts {
-                            events: r.get(0)?,
-                            cases: r.get(1)?,
-                            subjects: r.get(2)?,
-                            allegations: r.get(3)?,
-                            findings: r.get(4)?,
-                            personal_data: r.get(5)?,
-                        })
-                    },
-                )
-                .map_err(unavailable)
-            })
-            .await
     }
 }
 

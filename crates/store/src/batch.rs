@@ -1,11 +1,11 @@
 //! What a backend writes for a batch of appends, worked out before any SQL: the chain links,
-//! the personal-data rows, the erasures and the read-model rows. Every backend writes the same
-//! thing, so the rules of the chain live here once.
+//! the personal-data rows, the erasures and the read-model rows, and the statements that write
+//! read-model rows. Every backend writes the same thing, so the rules of the chain live here once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::chain::{EventRecord, Hash};
-use crate::projection::CaseProjection;
+use crate::read_model::{Table, TableRows};
 use crate::{Append, Head, StoreError};
 
 /// One row of the personal-data table.
@@ -25,10 +25,9 @@ pub struct Prepared<'a> {
     pub personal: Vec<PersonalRow>,
     /// (case id, party) whose personal data is erased, after `personal` is written.
     pub erase: Vec<(String, i64)>,
-    /// The case rows to upsert: a case appended more than once keeps its last rows.
-    pub projections: Vec<&'a CaseProjection>,
-    /// The cases whose subject, allegation, finding and access rows are replaced.
-    pub grid: Vec<&'a CaseProjection>,
+    /// The read-model rows to put in place of each case's rows in each model: a case appended
+    /// more than once in the batch keeps its last rows.
+    pub read_models: Vec<&'a TableRows>,
 }
 
 /// Checks each append's expected version against `current` (each case's stored version) and
@@ -46,7 +45,7 @@ pub fn prepare<'a>(
         let actual = current.get(&case_id).copied().unwrap_or(0);
         if actual as u64 != a.expected_version {
             return Err(StoreError::Conflict {
-                case: a.projection.case.reference.clone(),
+                case: a.reference.to_string(),
                 expected: a.expected_version,
                 actual: actual as u64,
             });
@@ -101,30 +100,41 @@ pub fn prepare<'a>(
         })
         .collect();
     let mut seen = HashSet::new();
-    let mut projections: Vec<&CaseProjection> = Vec::new();
-    for a in batch.iter().rev() {
-        if seen.insert(a.case_id) {
-            projections.push(&a.projection);
+    let mut read_models: Vec<&TableRows> = Vec::new();
+    for rows in batch.iter().rev().flat_map(|a| a.read_models.iter().rev()) {
+        if seen.insert((rows.table.name, rows.case_id)) {
+            read_models.push(rows);
         }
     }
-    projections.reverse();
-    let grid_cases: HashSet<_> = batch
-        .iter()
-        .filter(|a| a.grid_changed)
-        .map(|a| a.case_id.to_string())
-        .collect();
-    let grid = projections
-        .iter()
-        .copied()
-        .filter(|p| grid_cases.contains(&p.case.case_id))
-        .collect();
+    read_models.reverse();
     Ok(Prepared {
         events,
         personal,
         erase,
-        projections,
-        grid,
+        read_models,
     })
+}
+
+/// The statement that deletes a case's rows from a read model (`$1` the case id).
+pub fn delete_rows(table: &Table) -> String {
+    format!("DELETE FROM {} WHERE case_id = $1", table.name)
+}
+
+/// The statement that inserts `rows` rows into a read model, numbered `$1`, `$2`...
+pub fn insert_rows(table: &Table, rows: usize) -> String {
+    let width = table.columns.len();
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect();
+    format!(
+        "INSERT INTO {} ({}) VALUES {}",
+        table.name,
+        table.column_list(None),
+        values.join(", ")
+    )
 }
 
 /// Event records from the JSON array a backend builds for one case: each element
@@ -186,9 +196,15 @@ mod tests {
         );
         assert_eq!(p.events[0].prev_hash, Hash([3; 32]));
         assert!(p.events.windows(2).all(|w| w[1].prev_hash == w[0].hash));
-        assert_eq!(p.projections.len(), 2, "one row per case");
+        let cases: Vec<_> = p
+            .read_models
+            .iter()
+            .filter(|r| r.table.name == "cases")
+            .collect();
+        assert_eq!(cases.len(), 2, "one row per case");
         assert_eq!(
-            p.projections[0].case.version, 3,
+            cases[0].rows[0][9],
+            crate::Value::Int(3),
             "the last append's rows win"
         );
         let stale = [sample_append(1, 1, 1)];
@@ -196,6 +212,17 @@ mod tests {
             prepare(&stale, None, &HashMap::new()),
             Err(StoreError::Conflict { .. })
         ));
+    }
+
+    #[test]
+    fn read_model_statements_number_every_value() {
+        use crate::read_model::Rows;
+        let t = &crate::projection::AllegationRow::TABLE;
+        assert_eq!(delete_rows(t), "DELETE FROM allegations WHERE case_id = $1");
+        assert_eq!(
+            insert_rows(t, 2),
+            "INSERT INTO allegations (case_id, allegation, category) VALUES ($1, $2, $3), ($4, $5, $6)"
+        );
     }
 
     #[test]

@@ -1,64 +1,227 @@
-//! Read models: rows derived from a case's state. Written in the same transaction as the
-//! events that change them, and rebuildable from the log at any time.
+//! The read models: rows derived from a case's state, each declared once (its struct is its
+//! table) with the function that derives it. Written in the same transaction as the events that
+//! change them, and rebuildable from the log at any time.
 
+use jiff::civil::Date;
+use probity_domain::access::CaseAccess;
 use probity_domain::case::{Case, ProposalStage};
-use probity_domain::conduct::Action;
-use probity_domain::{AllegationId, CaseId, PartyId, code_of};
+use probity_domain::category::CategoryCode;
+use probity_domain::conduct::{Action, CaseToAnswer, FurtherAction};
+use probity_domain::force::Force;
+use probity_domain::matter::MatterKind;
+use probity_domain::party::SubjectKind;
+use probity_domain::referral::InvestigationMode;
+use probity_domain::{AllegationId, CaseId, PartyId, Reference, Status, code_of};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseRow {
-    pub case_id: String,
-    pub reference: String,
-    pub kind: String,
-    pub force: String,
-    pub status: String,
-    pub received_on: String,
-    pub mode: Option<String>,
-    pub sexual_misconduct: bool,
-    pub published_on: Option<String>,
-    pub version: i64,
-    /// Need-to-know: only the team and live grant holders see it.
-    pub restricted: bool,
-    /// Nothing holds publication back, or it is published.
-    pub publishable: bool,
+use crate::read_model::{Derive, ReadModel, Row, Rows, TableRows, read_model, rows_of};
+
+read_model! {
+    /// One row per case: what lists and searches show, and the facts need-to-know is decided
+    /// on in queries.
+    pub struct CaseRow in "cases" {
+        pub case_id: CaseId,
+        pub reference: Reference,
+        pub kind: MatterKind,
+        pub force: Force,
+        pub status: Status,
+        pub received_on: Date,
+        pub mode: Option<InvestigationMode>,
+        pub sexual_misconduct: bool,
+        pub published_on: Option<Date>,
+        pub version: u64,
+        /// Need-to-know: only the team and live grant holders see it.
+        pub restricted: bool,
+        /// Nothing holds publication back, or it is published.
+        pub publishable: bool,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubjectRow {
-    pub party: i64,
-    pub subject_kind: String,
-    pub rank: Option<String>,
-    pub service_number: Option<String>,
-    pub force: String,
-    pub former: bool,
+read_model! {
+    /// A person serving with the police who is a subject of the case.
+    pub struct SubjectRow in "subjects" {
+        pub case_id: CaseId,
+        pub party: PartyId,
+        pub subject_kind: SubjectKind,
+        pub rank: Option<String>,
+        pub service_number: Option<String>,
+        pub force: Force,
+        pub former: bool,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllegationRow {
-    pub allegation: i64,
-    pub category: String,
+read_model! {
+    pub struct AllegationRow in "allegations" {
+        pub case_id: CaseId,
+        pub allegation: AllegationId,
+        pub category: CategoryCode,
+    }
 }
 
-/// One subject on one allegation: the investigator's opinion, the decision maker's
-/// determination and what followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FindingRow {
-    pub subject: i64,
-    pub allegation: i64,
-    pub opinion: Option<String>,
-    pub determination: Option<String>,
-    pub outcome: String,
+read_model! {
+    /// One subject on one allegation: the investigator's opinion, the decision maker's
+    /// determination and what followed.
+    pub struct FindingRow in "findings" {
+        pub case_id: CaseId,
+        pub subject: PartyId,
+        pub allegation: AllegationId,
+        pub opinion: Option<CaseToAnswer>,
+        pub determination: Option<CaseToAnswer>,
+        pub outcome: String,
+    }
 }
 
-/// Every read-model row of one case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CaseProjection {
-    pub case: CaseRow,
-    pub subjects: Vec<SubjectRow>,
-    pub allegations: Vec<AllegationRow>,
-    pub findings: Vec<FindingRow>,
-    /// Who may see a restricted case: team members (no end date) and grant holders (last day).
-    pub access: Vec<(String, Option<String>)>,
+read_model! {
+    /// Who may see a restricted case: team members (no end) and grant holders (their last day).
+    pub struct AccessRow in "case_access" {
+        pub case_id: CaseId,
+        pub username: String,
+        pub until: Option<Date>,
+    }
+}
+
+/// Every read model, in the order they are written.
+pub static READ_MODELS: &[ReadModel] = &[
+    ReadModel {
+        table: &CaseRow::TABLE,
+        rows: rows_of::<CaseRow>,
+    },
+    ReadModel {
+        table: &SubjectRow::TABLE,
+        rows: rows_of::<SubjectRow>,
+    },
+    ReadModel {
+        table: &AllegationRow::TABLE,
+        rows: rows_of::<AllegationRow>,
+    },
+    ReadModel {
+        table: &FindingRow::TABLE,
+        rows: rows_of::<FindingRow>,
+    },
+    ReadModel {
+        table: &AccessRow::TABLE,
+        rows: rows_of::<AccessRow>,
+    },
+];
+
+impl Derive for CaseRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let Some(matter) = case.matter() else {
+            return Vec::new();
+        };
+        vec![CaseRow {
+            case_id,
+            reference: matter.reference.clone(),
+            kind: matter.kind,
+            force: matter.force,
+            status: case.status,
+            received_on: matter.received_on,
+            mode: case.investigation.as_ref().map(|i| i.mode),
+            sexual_misconduct: case.involves_sexual_misconduct(),
+            published_on: case.publication.as_ref().map(|p| p.published_on),
+            version: case.version,
+            restricted: case.restriction.is_some(),
+            publishable: CaseAccess::of(case).publishable,
+        }]
+    }
+}
+
+impl Derive for SubjectRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        case.subjects()
+            .filter_map(|p| {
+                let s = p.subject_profile()?;
+                Some(SubjectRow {
+                    case_id,
+                    party: p.id,
+                    subject_kind: s.kind,
+                    rank: s.rank.clone(),
+                    service_number: s.service_number.clone(),
+                    force: s.force,
+                    former: s.former,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Derive for AllegationRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        case.allegations
+            .values()
+            .map(|a| AllegationRow {
+                case_id,
+                allegation: a.id,
+                category: a.category,
+            })
+            .collect()
+    }
+}
+
+impl Derive for FindingRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let inv = case.investigation.as_ref();
+        case.pairs()
+            .into_iter()
+            .map(|(s, a)| FindingRow {
+                case_id,
+                subject: s,
+                allegation: a,
+                opinion: inv
+                    .and_then(|i| i.opinions.get(&(s, a)))
+                    .map(|f| f.case_to_answer),
+                determination: inv
+                    .and_then(|i| i.determinations.get(&(s, a)))
+                    .map(|f| f.case_to_answer),
+                outcome: outcome(case, s, a),
+            })
+            .collect()
+    }
+}
+
+impl Derive for AccessRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        case.team
+            .iter()
+            .map(|u| AccessRow {
+                case_id,
+                username: u.clone(),
+                until: None,
+            })
+            .chain(case.grants.iter().map(|g| AccessRow {
+                case_id,
+                username: g.user.clone(),
+                until: Some(g.until),
+            }))
+            .collect()
+    }
+}
+
+/// Every read model's rows for a case.
+pub fn project(case_id: CaseId, case: &Case) -> Vec<TableRows> {
+    READ_MODELS
+        .iter()
+        .map(|m| TableRows {
+            table: m.table,
+            case_id,
+            rows: (m.rows)(case_id, case),
+        })
+        .collect()
+}
+
+/// The rows to write after a case went from `before` to `after`: those of every model whose
+/// rows differ. No list of the events that touch a model is kept, so none can be forgotten.
+pub fn changes(case_id: CaseId, before: &Case, after: &Case) -> Vec<TableRows> {
+    READ_MODELS
+        .iter()
+        .filter_map(|m| {
+            let rows: Vec<Row> = (m.rows)(case_id, after);
+            (rows != (m.rows)(case_id, before)).then_some(TableRows {
+                table: m.table,
+                case_id,
+                rows,
+            })
+        })
+        .collect()
 }
 
 /// The outcome so far for one subject on one allegation, in words.
@@ -75,11 +238,9 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
     };
     if !det.case_to_answer.is_case_to_answer() {
         return match det.further_action {
-            probity_domain::conduct::FurtherAction::None => "no case to answer".into(),
-            probity_domain::conduct::FurtherAction::ReflectivePractice => {
-                "no case to answer; reflective practice".into()
-            }
-            probity_domain::conduct::FurtherAction::UnsatisfactoryPerformance => {
+            FurtherAction::None => "no case to answer".into(),
+            FurtherAction::ReflectivePractice => "no case to answer; reflective practice".into(),
+            FurtherAction::UnsatisfactoryPerformance => {
                 "no case to answer; unsatisfactory performance procedures".into()
             }
         };
@@ -136,79 +297,60 @@ pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> Strin
     }
 }
 
-/// The read-model rows of a case.
-pub fn project(case_id: CaseId, case: &Case) -> Option<CaseProjection> {
-    let matter = case.matter()?;
-    let inv = case.investigation.as_ref();
-    let row = CaseRow {
-        case_id: case_id.to_string(),
-        reference: matter.reference.to_string(),
-        kind: matter.kind.code().to_string(),
-        force: matter.force.code().to_string(),
-        status: case.status.code().to_string(),
-        received_on: matter.received_on.to_string(),
-        mode: inv.map(|i| code_of(&i.mode)),
-        sexual_misconduct: case.involves_sexual_misconduct(),
-        published_on: case
-            .publication
-            .as_ref()
-            .map(|p| p.published_on.to_string()),
-        version: case.version as i64,
-        restricted: case.restriction.is_some(),
-        publishable: probity_domain::access::CaseAccess::of(case).publishable,
-    };
-    let access = case
-        .team
-        .iter()
-        .map(|u| (u.clone(), None))
-        .chain(
-            case.grants
-                .iter()
-                .map(|g| (g.user.clone(), Some(g.until.to_string()))),
-        )
-        .collect();
-    let subjects = case
-        .subjects()
-        .filter_map(|p| {
-            let s = p.subject_profile()?;
-            Some(SubjectRow {
-                party: i64::from(p.id.0),
-                subject_kind: code_of(&s.kind),
-                rank: s.rank.clone(),
-                service_number: s.service_number.clone(),
-                force: s.force.code().to_string(),
-                former: s.former,
-            })
-        })
-        .collect();
-    let allegations = case
-        .allegations
-        .values()
-        .map(|a| AllegationRow {
-            allegation: i64::from(a.id.0),
-            category: a.category.code().to_string(),
-        })
-        .collect();
-    let findings = case
-        .pairs()
-        .into_iter()
-        .map(|(s, a)| FindingRow {
-            subject: i64::from(s.0),
-            allegation: i64::from(a.0),
-            opinion: inv
-                .and_then(|i| i.opinions.get(&(s, a)))
-                .map(|f| code_of(&f.case_to_answer)),
-            determination: inv
-                .and_then(|i| i.determinations.get(&(s, a)))
-                .map(|f| code_of(&f.case_to_answer)),
-            outcome: outcome(case, s, a),
-        })
-        .collect();
-    Some(CaseProjection {
-        case: row,
-        subjects,
-        allegations,
-        findings,
-        access,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read_model::ColumnType;
+    use probity_domain::scenario;
+
+    #[test]
+    fn every_model_s_table_starts_with_the_case_id_and_names_are_unique() {
+        let mut names = std::collections::HashSet::new();
+        for m in READ_MODELS {
+            assert!(names.insert(m.table.name), "{} twice", m.table.name);
+            let first = m.table.columns[0];
+            assert_eq!((first.name, first.ty), ("case_id", ColumnType::Text));
+        }
+    }
+
+    /// Rows turn into values and back unchanged, for every model, over the reference case.
+    #[test]
+    fn rows_round_trip_through_their_values() {
+        let mut n = 0u8;
+        let mut salt = move || {
+            n += 1;
+            [n; 16]
+        };
+        let mut case = Case::default();
+        for step in scenario::reference_case(&mut salt) {
+            if let Ok(d) = probity_domain::decide(&case, &step.command, &step.context) {
+                for e in &d.events {
+                    case.apply(e);
+                }
+            }
+        }
+        let id = CaseId::for_reference(&Reference::parse(scenario::REFERENCE_CASE).unwrap());
+        fn round_trip<M: Derive + std::fmt::Debug + PartialEq>(id: CaseId, case: &Case) -> usize {
+            let rows = M::derive(id, case);
+            for r in &rows {
+                let values = r.to_row();
+                assert_eq!(values.len(), M::TABLE.columns.len());
+                assert_eq!(&M::from_row(values).unwrap(), r);
+            }
+            rows.len()
+        }
+        assert_eq!(round_trip::<CaseRow>(id, &case), 1);
+        assert_eq!(round_trip::<SubjectRow>(id, &case), 2);
+        assert_eq!(round_trip::<AllegationRow>(id, &case), 4);
+        assert_eq!(round_trip::<FindingRow>(id, &case), 7);
+        round_trip::<AccessRow>(id, &case);
+        assert!(
+            changes(id, &case, &case).is_empty(),
+            "nothing changed, nothing to write"
+        );
+        assert_eq!(
+            changes(id, &Case::default(), &case).len(),
+            READ_MODELS.len() - usize::from(case.team.is_empty() && case.grants.is_empty())
+        );
+    }
 }

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use probity_app::DEFAULT_PURPOSE;
 use probity_domain::command::LogMatter;
 use probity_domain::{Command, Reference};
-use probity_store::{CaseQuery, CaseRow};
+use probity_store::{CaseQuery, CaseRow, CategoryFilter};
 use serde::{Deserialize, Serialize};
 
 use crate::api::json::{ApiJson, ApiQuery};
@@ -51,15 +51,15 @@ pub struct CaseSummary {
 impl From<CaseRow> for CaseSummary {
     fn from(c: CaseRow) -> Self {
         CaseSummary {
-            reference: c.reference,
-            kind: c.kind,
-            force: c.force,
-            status: c.status,
-            received_on: c.received_on,
-            mode_of_investigation: c.mode,
+            reference: c.reference.to_string(),
+            kind: c.kind.code().to_string(),
+            force: c.force.code().to_string(),
+            status: c.status.code().to_string(),
+            received_on: c.received_on.to_string(),
+            mode_of_investigation: c.mode.map(|m| probity_domain::code_of(&m)),
             restricted: c.restricted,
-            published_on: c.published_on,
-            version: c.version,
+            published_on: c.published_on.map(|d| d.to_string()),
+            version: c.version as i64,
         }
     }
 }
@@ -72,14 +72,12 @@ pub struct CaseList {
     per_page: i64,
 }
 
-fn date_param(name: &str, v: Option<String>) -> ApiResult<Option<String>> {
-    match v {
-        None => Ok(None),
-        Some(d) => d
-            .parse::<jiff::civil::Date>()
-            .map(|d| Some(d.to_string()))
-            .map_err(|_| Problem::bad_request(format!("{name} must be a date like 2024-01-31"))),
-    }
+fn date_param(name: &str, v: Option<String>) -> ApiResult<Option<jiff::civil::Date>> {
+    v.map(|d| {
+        d.parse::<jiff::civil::Date>()
+            .map_err(|_| Problem::bad_request(format!("{name} must be a date like 2024-01-31")))
+    })
+    .transpose()
 }
 
 /// `GET /api/v1/cases`
@@ -95,19 +93,29 @@ pub async fn list(
             "page starts at 1; per_page is 1 to 200",
         ));
     }
-    let force = match p.force {
-        Some(f) => Some(
-            probity_domain::force::Force::parse(&f)
-                .map_err(|e| Problem::bad_request(e.to_string()))?
-                .code()
-                .to_string(),
-        ),
-        None => None,
-    };
+    let force = p
+        .force
+        .map(|f| probity_domain::force::Force::parse(&f))
+        .transpose()
+        .map_err(|e| Problem::bad_request(e.to_string()))?;
+    let status = p
+        .status
+        .map(|s| {
+            serde_json::from_value::<probity_domain::Status>(serde_json::Value::String(
+                s.trim().to_string(),
+            ))
+            .map_err(|_| Problem::bad_request(format!("'{s}' is not a case status")))
+        })
+        .transpose()?;
+    let category = p
+        .category
+        .map(|c| CategoryFilter::parse(&c))
+        .transpose()
+        .map_err(Problem::bad_request)?;
     let query = CaseQuery {
         force,
-        status: p.status,
-        category: p.category.map(|c| c.trim().to_ascii_uppercase()),
+        status,
+        category,
         service_number: p.service_number,
         received_from: date_param("received_from", p.received_from)?,
         received_to: date_param("received_to", p.received_to)?,

@@ -31,14 +31,14 @@ pub async fn subject_history(
     Ok(axum::Json(
         rows.into_iter()
             .map(|h| HistoryRow {
-                reference: h.case.reference,
-                force: h.case.force,
-                status: h.case.status,
-                received_on: h.case.received_on,
-                party: format!("P{}", h.party),
-                allegation: format!("A{}", h.allegation),
-                category: h.category,
-                determination: h.determination,
+                reference: h.case.reference.to_string(),
+                force: h.case.force.code().to_string(),
+                status: h.case.status.code().to_string(),
+                received_on: h.case.received_on.to_string(),
+                party: h.party.to_string(),
+                allegation: h.allegation.to_string(),
+                category: h.category.code().to_string(),
+                determination: h.determination.map(|d| probity_domain::code_of(&d)),
                 outcome: h.outcome,
             })
             .collect(),

@@ -1,0 +1,159 @@
+//! The read models in PostgreSQL, by the generic code of `probity_store`: a case's rows in a
+//! model are deleted and written again from the model's declaration, many rows per statement;
+//! queries run as given, in one snapshot.
+
+use probity_store::batch::insert_rows;
+use probity_store::projection::READ_MODELS;
+use probity_store::read_model::{ColumnType, Table};
+use probity_store::{Query, ReadModels, Row, StoreError, TableRows, Value};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query as Statement;
+use sqlx::{Arguments, Postgres, QueryBuilder, Row as _, Transaction};
+
+use crate::{PgStore, ROWS_PER_INSERT, unavailable};
+
+/// Binds `value` as a column of type `ty` (a NULL needs its type in PostgreSQL).
+fn bind(args: &mut PgArguments, value: &Value, ty: ColumnType) -> Result<(), StoreError> {
+    let bound = match (value, ty) {
+        (Value::Null, ColumnType::Int) => args.add(None::<i64>),
+        (Value::Null, ColumnType::Text) => args.add(None::<String>),
+        (Value::Null, ColumnType::Bool) => args.add(None::<bool>),
+        (Value::Int(i), _) => args.add(*i),
+        (Value::Text(s), _) => args.add(s.as_str()),
+        (Value::Bool(b), _) => args.add(*b),
+    };
+    bound.map_err(|e| StoreError::Unavailable(format!("a value cannot be bound: {e}")))
+}
+
+/// The type a bound value has in a query (NULLs are not bound in queries).
+fn type_of(value: &Value) -> ColumnType {
+    match value {
+        Value::Int(_) | Value::Null => ColumnType::Int,
+        Value::Text(_) => ColumnType::Text,
+        Value::Bool(_) => ColumnType::Bool,
+    }
+}
+
+fn statement(sql: &str, args: PgArguments) -> Statement<'_, Postgres, PgArguments> {
+    sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
+}
+
+/// Puts each case's rows in place of those it had, inside the caller's transaction: one delete
+/// per model for all the cases changed in it, then multi-row inserts.
+pub(crate) async fn write(
+    tx: &mut Transaction<'_, Postgres>,
+    changes: &[&TableRows],
+) -> Result<(), StoreError> {
+    for model in READ_MODELS {
+        let table: &Table = model.table;
+        let mine: Vec<&TableRows> = changes
+            .iter()
+            .copied()
+            .filter(|c| c.table.name == table.name)
+            .collect();
+        for chunk in mine.chunks(ROWS_PER_INSERT) {
+            let mut q = QueryBuilder::<Postgres>::new(format!(
+                "DELETE FROM {} WHERE case_id IN (",
+                table.name
+            ));
+            let mut ids = q.separated(", ");
+            for c in chunk {
+                ids.push_bind(c.case_id.to_string());
+            }
+            q.push(")");
+            q.build().execute(&mut **tx).await.map_err(unavailable)?;
+        }
+        let rows: Vec<&Row> = mine.iter().flat_map(|c| c.rows.iter()).collect();
+        let types = table.types();
+        // Every row binds one value per column; stay well under 65,535 parameters.
+        let per_statement = (ROWS_PER_INSERT * 8 / types.len()).max(1);
+        for chunk in rows.chunks(per_statement) {
+            let sql = insert_rows(table, chunk.len());
+            let mut args = PgArguments::default();
+            for row in chunk {
+                for (value, ty) in row.iter().zip(&types) {
+                    bind(&mut args, value, *ty)?;
+                }
+            }
+            statement(&sql, args)
+                .execute(&mut **tx)
+                .await
+                .map_err(unavailable)?;
+        }
+    }
+    Ok(())
+}
+
+fn value(row: &sqlx::postgres::PgRow, i: usize, ty: ColumnType) -> Result<Value, StoreError> {
+    let v = match ty {
+        ColumnType::Int => row
+            .try_get::<Option<i64>, _>(i)
+            .map(|v| v.map_or(Value::Null, Value::Int)),
+        ColumnType::Text => row
+            .try_get::<Option<String>, _>(i)
+            .map(|v| v.map_or(Value::Null, Value::Text)),
+        ColumnType::Bool => row
+            .try_get::<Option<bool>, _>(i)
+            .map(|v| v.map_or(Value::Null, Value::Bool)),
+    };
+    v.map_err(|e| StoreError::Corrupt(format!("a read-model column does not read back: {e}")))
+}
+
+async fn run(c: &mut sqlx::PgConnection, q: &Query) -> Result<Vec<Row>, StoreError> {
+    let mut args = PgArguments::default();
+    for b in &q.binds {
+        bind(&mut args, b, type_of(b))?;
+    }
+    let rows = statement(&q.sql, args)
+        .fetch_all(c)
+        .await
+        .map_err(unavailable)?;
+    rows.iter()
+        .map(|row| {
+            q.columns
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| value(row, i, *ty))
+                .collect()
+        })
+        .collect()
+}
+
+#[async_trait::async_trait]
+impl ReadModels for PgStore {
+    async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
+        let mut out = Vec::with_capacity(queries.len());
+        if let [q] = queries {
+            let mut c = self.pool().acquire().await.map_err(unavailable)?;
+            out.push(run(&mut c, q).await?);
+            return Ok(out);
+        }
+        // Several statements see one snapshot, so that a count and its page agree.
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        for q in queries {
+            out.push(run(&mut tx, q).await?);
+        }
+        tx.commit().await.map_err(unavailable)?;
+        Ok(out)
+    }
+
+    async fn replace_read_models(&self, all: &[TableRows]) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        for model in READ_MODELS {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {}",
+                model.table.name
+            )))
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        }
+        let all: Vec<&TableRows> = all.iter().collect();
+        write(&mut tx, &all).await?;
+        tx.commit().await.map_err(unavailable)
+    }
+}

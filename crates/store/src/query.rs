@@ -1,0 +1,432 @@
+//! The read-model queries, written once. Their SQL is the dialect SQLite and PostgreSQL share
+//! (`$1` placeholders, `TRUE`/`FALSE`, `EXISTS`, `substr`), built with bound values only; a
+//! backend runs a [`Query`] and hands back its rows. What a viewer may see is one filter,
+//! [`visible`], carried by every list, count and history.
+
+use jiff::civil::Date;
+use probity_domain::access::Visibility;
+use probity_domain::category::CategoryCode;
+use probity_domain::conduct::CaseToAnswer;
+use probity_domain::force::Force;
+use probity_domain::{AllegationId, CaseId, PartyId, Status};
+
+use crate::projection::{AllegationRow, CaseRow, READ_MODELS};
+use crate::read_model::{ColumnType, ColumnValue, Row, Rows, Value};
+use crate::{ReadModels, StoreError};
+
+/// One statement and the shape of its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub sql: String,
+    pub binds: Vec<Value>,
+    pub columns: Vec<ColumnType>,
+    /// A read of a row or two, best answered in the caller's thread.
+    pub point: bool,
+}
+
+/// SQL text with its bound values, built up piece by piece.
+#[derive(Debug, Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: impl Into<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            binds: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Value) -> &mut Sql {
+        self.binds.push(value);
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    fn query(self, columns: Vec<ColumnType>) -> Query {
+        Query {
+            sql: self.text,
+            binds: self.binds,
+            columns,
+            point: false,
+        }
+    }
+}
+
+/// The condition that keeps out of a query every case `viewer` may not see (`c` is `cases`):
+/// need-to-know (restricted cases for their team and live grant holders), force scoping, and
+/// publication holds. It is [`Visibility::admits`] in SQL; the conformance suite proves the two
+/// agree.
+fn visible(q: &mut Sql, viewer: &Visibility) {
+    q.push(" (NOT c.restricted OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.case_id AND a.username = ")
+        .bind(Value::Text(viewer.username.clone()))
+        .push(" AND (a.until IS NULL OR a.until >= ")
+        .bind(viewer.today.to_value())
+        .push(")))");
+    if let Some(force) = viewer.force {
+        q.push(" AND c.force = ").bind(force.to_value());
+    }
+    if viewer.publishable_only {
+        q.push(" AND c.publishable");
+    }
+}
+
+/// A category filter: one subcategory (`G2`) or a whole category letter (`G`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryFilter {
+    Code(CategoryCode),
+    Letter(char),
+}
+
+impl CategoryFilter {
+    pub fn parse(s: &str) -> Result<CategoryFilter, String> {
+        let s = s.trim().to_ascii_uppercase();
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(letter), None)
+                if probity_domain::category::SUBCATEGORIES
+                    .iter()
+                    .any(|c| c.code.starts_with(letter)) =>
+            {
+                Ok(CategoryFilter::Letter(letter))
+            }
+            _ => CategoryCode::parse(&s)
+                .map(CategoryFilter::Code)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// Filters for the case list. Every filter narrows; none widens what the viewer may see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub force: Option<Force>,
+    pub status: Option<Status>,
+    pub category: Option<CategoryFilter>,
+    pub service_number: Option<String>,
+    /// Inclusive.
+    pub received_from: Option<Date>,
+    pub received_to: Option<Date>,
+    /// Cases whose team includes this user.
+    pub team_member: Option<String>,
+    pub restricted: Option<bool>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn filters(q: &mut Sql, query: &CaseQuery) {
+    if let Some(f) = query.force {
+        q.push(" AND c.force = ").bind(f.to_value());
+    }
+    if let Some(s) = query.status {
+        q.push(" AND c.status = ").bind(s.to_value());
+    }
+    match query.category {
+        Some(CategoryFilter::Code(code)) => {
+            q.push(" AND EXISTS (SELECT 1 FROM allegations al WHERE al.case_id = c.case_id AND al.category = ")
+                .bind(code.to_value())
+                .push(")");
+        }
+        Some(CategoryFilter::Letter(letter)) => {
+            q.push(" AND EXISTS (SELECT 1 FROM allegations al WHERE al.case_id = c.case_id AND substr(al.category, 1, 1) = ")
+                .bind(Value::Text(letter.to_string()))
+                .push(")");
+        }
+        None => {}
+    }
+    if let Some(n) = &query.service_number {
+        q.push(" AND EXISTS (SELECT 1 FROM subjects su WHERE su.case_id = c.case_id AND su.service_number = ")
+            .bind(Value::Text(n.clone()))
+            .push(")");
+    }
+    if let Some(from) = query.received_from {
+        q.push(" AND c.received_on >= ").bind(from.to_value());
+    }
+    if let Some(to) = query.received_to {
+        q.push(" AND c.received_on <= ").bind(to.to_value());
+    }
+    if let Some(member) = &query.team_member {
+        q.push(" AND EXISTS (SELECT 1 FROM case_access t WHERE t.case_id = c.case_id AND t.until IS NULL AND t.username = ")
+            .bind(Value::Text(member.clone()))
+            .push(")");
+    }
+    if let Some(r) = query.restricted {
+        q.push(" AND c.restricted = ").bind(Value::Bool(r));
+    }
+}
+
+/// The case row of one case.
+fn case_row_query(case_id: CaseId) -> Query {
+    let mut q = Sql::new(format!(
+        "SELECT {} FROM cases c WHERE c.case_id = ",
+        CaseRow::TABLE.column_list(Some("c"))
+    ));
+    q.bind(case_id.to_value());
+    Query {
+        point: true,
+        ..q.query(CaseRow::TABLE.types())
+    }
+}
+
+/// The count of what matches, and one page of it, newest first: run together, in one snapshot.
+fn list_cases_query(viewer: &Visibility, query: &CaseQuery) -> [Query; 2] {
+    let mut count = Sql::new("SELECT COUNT(*) FROM cases c WHERE");
+    visible(&mut count, viewer);
+    filters(&mut count, query);
+    let mut page = Sql::new(format!(
+        "SELECT {} FROM cases c WHERE",
+        CaseRow::TABLE.column_list(Some("c"))
+    ));
+    visible(&mut page, viewer);
+    filters(&mut page, query);
+    page.push(" ORDER BY c.received_on DESC, c.reference LIMIT ")
+        .bind(Value::Int(query.limit))
+        .push(" OFFSET ")
+        .bind(Value::Int(query.offset));
+    [
+        count.query(vec![ColumnType::Int]),
+        page.query(CaseRow::TABLE.types()),
+    ]
+}
+
+/// Every allegation against the person with this force and service number, in the cases the
+/// viewer may see.
+fn subject_history_query(viewer: &Visibility, force: Force, service_number: &str) -> Query {
+    let mut q = Sql::new(format!(
+        "SELECT {}, su.party, f.allegation, al.category, f.determination, f.outcome
+         FROM subjects su
+         JOIN cases c ON c.case_id = su.case_id
+         JOIN findings f ON f.case_id = su.case_id AND f.subject = su.party
+         JOIN allegations al ON al.case_id = f.case_id AND al.allegation = f.allegation
+         WHERE su.force = ",
+        CaseRow::TABLE.column_list(Some("c"))
+    ));
+    q.bind(force.to_value())
+        .push(" AND su.service_number = ")
+        .bind(Value::Text(service_number.to_string()))
+        .push(" AND");
+    visible(&mut q, viewer);
+    q.push(" ORDER BY c.received_on, c.reference, f.allegation");
+    let mut columns = CaseRow::TABLE.types();
+    columns.extend([
+        ColumnType::Int,
+        ColumnType::Int,
+        ColumnType::Text,
+        ColumnType::Text,
+        ColumnType::Text,
+    ]);
+    q.query(columns)
+}
+
+/// How many rows the log, the personal data and each read model hold.
+fn counts_query() -> Query {
+    let tables: Vec<&str> = ["events", "personal_data"]
+        .into_iter()
+        .chain(READ_MODELS.iter().map(|m| m.table.name))
+        .collect();
+    let sql = format!(
+        "SELECT {}",
+        tables
+            .iter()
+            .map(|t| format!("(SELECT COUNT(*) FROM {t})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Sql::new(sql).query(vec![ColumnType::Int; tables.len()])
+}
+
+/// A page of results and the total matching count (within what the viewer may see).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// One allegation against one person, for a subject's history across cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectHistoryRow {
+    pub case: CaseRow,
+    pub party: PartyId,
+    pub allegation: AllegationId,
+    pub category: CategoryCode,
+    pub determination: Option<CaseToAnswer>,
+    pub outcome: String,
+}
+
+fn corrupt(what: &str, e: String) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+impl SubjectHistoryRow {
+    pub fn from_row(mut row: Row) -> Result<SubjectHistoryRow, StoreError> {
+        let width = CaseRow::TABLE.columns.len();
+        if row.len() != width + 5 {
+            return Err(corrupt("a history row", format!("{} columns", row.len())));
+        }
+        let rest = row.split_off(width);
+        let mut rest = rest.into_iter();
+        let mut next = || rest.next().unwrap_or(Value::Null);
+        Ok(SubjectHistoryRow {
+            case: CaseRow::from_row(row)?,
+            party: PartyId::from_value(next()).map_err(|e| corrupt("party", e))?,
+            allegation: AllegationId::from_value(next()).map_err(|e| corrupt("allegation", e))?,
+            category: CategoryCode::from_value(next()).map_err(|e| corrupt("category", e))?,
+            determination: Option::<CaseToAnswer>::from_value(next())
+                .map_err(|e| corrupt("determination", e))?,
+            outcome: String::from_value(next()).map_err(|e| corrupt("outcome", e))?,
+        })
+    }
+}
+
+/// Counts of what the store holds, for checks after a rebuild or a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub events: i64,
+    pub personal_data: i64,
+    pub cases: i64,
+    pub subjects: i64,
+    pub allegations: i64,
+    pub findings: i64,
+    pub access: i64,
+}
+
+impl Counts {
+    pub fn from_row(row: Row) -> Result<Counts, StoreError> {
+        let n: Vec<i64> = row
+            .into_iter()
+            .map(|v| i64::from_value(v).map_err(|e| corrupt("a count", e)))
+            .collect::<Result<_, _>>()?;
+        let at = |table: &str| {
+            READ_MODELS
+                .iter()
+                .position(|m| m.table.name == table)
+                .and_then(|i| n.get(i + 2))
+                .copied()
+                .unwrap_or(0)
+        };
+        Ok(Counts {
+            events: n.first().copied().unwrap_or(0),
+            personal_data: n.get(1).copied().unwrap_or(0),
+            cases: at("cases"),
+            subjects: at("subjects"),
+            allegations: at(AllegationRow::TABLE.name),
+            findings: at("findings"),
+            access: at("case_access"),
+        })
+    }
+}
+
+/// The row of one case, if it exists.
+pub async fn case_row<S: ReadModels + ?Sized>(
+    store: &S,
+    case_id: CaseId,
+) -> Result<Option<CaseRow>, StoreError> {
+    let rows = store.query(&[case_row_query(case_id)]).await?;
+    rows.into_iter()
+        .flatten()
+        .next()
+        .map(CaseRow::from_row)
+        .transpose()
+}
+
+/// The cases `viewer` may see that match `query`, a page of them and their number.
+pub async fn list_cases<S: ReadModels + ?Sized>(
+    store: &S,
+    viewer: &Visibility,
+    query: &CaseQuery,
+) -> Result<Page<CaseRow>, StoreError> {
+    let [count, page] = list_cases_query(viewer, query);
+    let mut results = store.query(&[count, page]).await?.into_iter();
+    let total = results
+        .next()
+        .and_then(|rows| rows.into_iter().next())
+        .and_then(|row| row.into_iter().next())
+        .map(i64::from_value)
+        .transpose()
+        .map_err(|e| corrupt("a count", e))?
+        .unwrap_or(0);
+    let items = results
+        .next()
+        .unwrap_or_default()
+        .into_iter()
+        .map(CaseRow::from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Page { items, total })
+}
+
+/// Every allegation against one person, in the cases `viewer` may see.
+pub async fn subject_history<S: ReadModels + ?Sized>(
+    store: &S,
+    viewer: &Visibility,
+    force: Force,
+    service_number: &str,
+) -> Result<Vec<SubjectHistoryRow>, StoreError> {
+    let rows = store
+        .query(&[subject_history_query(viewer, force, service_number)])
+        .await?;
+    rows.into_iter()
+        .flatten()
+        .map(SubjectHistoryRow::from_row)
+        .collect()
+}
+
+/// How many rows the store holds.
+pub async fn counts<S: ReadModels + ?Sized>(store: &S) -> Result<Counts, StoreError> {
+    let rows = store.query(&[counts_query()]).await?;
+    Counts::from_row(rows.into_iter().flatten().next().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order_of_appearance() {
+        let viewer = Visibility {
+            username: "u".into(),
+            force: Force::parse("kent").ok(),
+            publishable_only: true,
+            today: jiff::civil::date(2024, 1, 1),
+        };
+        let query = CaseQuery {
+            category: Some(CategoryFilter::parse("g").unwrap()),
+            restricted: Some(false),
+            limit: 10,
+            ..CaseQuery::default()
+        };
+        let [count, page] = list_cases_query(&viewer, &query);
+        for q in [&count, &page] {
+            let mut at = 0;
+            for n in 1..=q.binds.len() {
+                let found = q.sql[at..]
+                    .find(&format!("${n}"))
+                    .expect("each bind appears");
+                at += found;
+            }
+            assert!(!q.sql.contains(&format!("${}", q.binds.len() + 1)));
+        }
+        assert_eq!(page.binds.len(), count.binds.len() + 2);
+        assert!(page.sql.ends_with("LIMIT $6 OFFSET $7"), "{}", page.sql);
+    }
+
+    #[test]
+    fn category_filters_are_a_code_or_a_letter() {
+        assert_eq!(
+            CategoryFilter::parse("g").unwrap(),
+            CategoryFilter::Letter('G')
+        );
+        assert_eq!(
+            CategoryFilter::parse("G2").unwrap(),
+            CategoryFilter::Code(CategoryCode::parse("G2").unwrap())
+        );
+        assert!(CategoryFilter::parse("Z").is_err());
+        assert!(CategoryFilter::parse("Z9").is_err());
+    }
+}
