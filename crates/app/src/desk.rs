@@ -11,6 +11,7 @@ use probity_domain::access::{self, Access, CaseAccess, Denial, Principal, Visibi
 use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
 use probity_domain::{CaseId, Command, Context, Reference, london};
+use probity_store::AccountStore;
 use probity_store::{
     Action, AuditEntry, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, Page, StoreError,
     SubjectHistoryRow, UserRecord, query,
@@ -392,50 +393,45 @@ impl Desk {
 
     /// Recomputes both hash chains, the event log and the audit trail, from their first records.
     pub async fn verify(&self) -> Result<Verified, AppError> {
-        self.allow(Access::VerifyChains, Action::ChainsVerify, "-", "audit")
-            .await?;
-        let verified = self.book.verify().await;
-        let verified = self
-            .failed(Action::ChainsVerify, "-", "audit", verified)
-            .await?;
-        let detail = format!(
-            "{} events, {} audit entries",
-            verified.events, verified.audit_entries
-        );
-        self.record(
+        let run = self.book.verify();
+        self.whole_store(
+            Access::VerifyChains,
             Action::ChainsVerify,
-            "-",
-            Outcome::Allowed,
             "audit",
-            &detail,
+            run,
+            |v| format!("{} events, {} audit entries", v.events, v.audit_entries),
         )
-        .await?;
-        Ok(verified)
+        .await
     }
 
     /// Rebuilds every read model from the log.
     pub async fn rebuild(&self) -> Result<Counts, AppError> {
-        self.allow(
+        let run = self.book.rebuild();
+        self.whole_store(
             Access::Maintain,
             Action::ReadModelsRebuild,
-            "-",
             MAINTENANCE,
+            run,
+            |c| format!("{} cases from {} events", c.cases, c.events),
         )
-        .await?;
-        let counts = self.book.rebuild().await;
-        let counts = self
-            .failed(Action::ReadModelsRebuild, "-", MAINTENANCE, counts)
+        .await
+    }
+
+    /// An operation on the whole store: allowed first, then run, then one entry saying how it
+    /// ended (`detail` says what it did).
+    async fn whole_store<T>(
+        &self,
+        what: Access,
+        action: Action,
+        purpose: &str,
+        run: impl std::future::Future<Output = Result<T, AppError>>,
+        detail: impl Fn(&T) -> String,
+    ) -> Result<T, AppError> {
+        self.allow(what, action, "-", purpose).await?;
+        let done = self.failed(action, "-", purpose, run.await).await?;
+        self.record(action, "-", Outcome::Allowed, purpose, &detail(&done))
             .await?;
-        let detail = format!("{} cases from {} events", counts.cases, counts.events);
-        self.record(
-            Action::ReadModelsRebuild,
-            "-",
-            Outcome::Allowed,
-            MAINTENANCE,
-            &detail,
-        )
-        .await?;
-        Ok(counts)
+        Ok(done)
     }
 
     /// What the store holds. Not audited: counts carry nothing of any case.
@@ -452,25 +448,14 @@ impl Desk {
         to: &crate::Office,
         progress: &dyn Fn(&str),
     ) -> Result<crate::migrate::Moved, AppError> {
-        self.allow(Access::Maintain, Action::StoreMove, "-", MAINTENANCE)
-            .await?;
         let stamp = |action, target: &str, detail: &str| {
             self.entry(action, target, Outcome::Allowed, MAINTENANCE, detail)
         };
-        let moved = crate::migrate::migrate_store(&self.book, to.book(), &stamp, progress).await;
-        let moved = self
-            .failed(Action::StoreMove, "-", MAINTENANCE, moved)
-            .await?;
-        let detail = format!("{} events, {} accounts", moved.events, moved.users);
-        self.record(
-            Action::StoreMove,
-            "-",
-            Outcome::Allowed,
-            MAINTENANCE,
-            &detail,
-        )
-        .await?;
-        Ok(moved)
+        let run = crate::migrate::migrate_store(&self.book, to.book(), &stamp, progress);
+        self.whole_store(Access::Maintain, Action::StoreMove, MAINTENANCE, run, |m| {
+            format!("{} events, {} accounts", m.events, m.users)
+        })
+        .await
     }
 
     // ---- accounts

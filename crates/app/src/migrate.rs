@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use probity_domain::event::MatterLogged;
 use probity_domain::{CaseId, Event, Reference};
+use probity_store::AccountStore;
 use probity_store::{Action, Append, AuditEntry, Head, NewEvent, StoreError};
 
 use crate::casebook::{AppError, Casebook, decode};

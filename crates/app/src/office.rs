@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use probity_domain::Body;
 use probity_domain::access::{Principal, StaffRole};
 use probity_domain::force::Force;
+use probity_store::AccountStore;
 use probity_store::{Action, AuditEntry, Outcome};
 
 use crate::accounts::{

@@ -31,6 +31,33 @@ fn probity_with_input(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The binary on `url`, in the background; its standard error is dropped.
+fn background(url: &str, args: &[&str], stdout: Stdio) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args(["--database", url])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(stdout)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Runs one statement on the PostgreSQL server of `base` (creating and dropping databases).
+fn pg(base: &str, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(base).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&pool)
+            .await
+            .unwrap();
+    });
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -151,6 +178,13 @@ fn bad_input_is_one_line_and_a_nonzero_exit() {
     assert!(err.contains("is not understood"), "{err}");
 }
 
+/// `probity case apply REFERENCE ARGS...` with `json` on standard input.
+fn apply(db: &Path, reference: &str, args: &[&str], json: &str) -> Output {
+    let mut all = vec!["case", "apply", reference];
+    all.extend_from_slice(args);
+    probity_with_input(db, &all, Some(json))
+}
+
 #[test]
 fn apply_runs_a_command_and_a_refusal_changes_nothing() {
     let d = demo("1");
@@ -163,119 +197,59 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
             .to_string()
     };
     let before = head();
-    let refused = probity_with_input(
+    let publications = [
+        "--actor",
+        "someone",
+        "--as",
+        "publications-officer",
+        "--body",
+        "appropriate-authority",
+        "--force",
+        "gloucestershire",
+    ];
+    let refused = apply(
         &d.db,
-        &[
-            "case",
-            "apply",
-            "2020/134541",
-            "--actor",
-            "someone",
-            "--as",
-            "publications-officer",
-            "--body",
-            "appropriate-authority",
-            "--force",
-            "gloucestershire",
-        ],
-        Some(r#"{"command":"publish","title":"Again","summary":"s"}"#),
+        "2020/134541",
+        &publications,
+        r#"{"command":"publish","title":"Again","summary":"s"}"#,
     );
     assert_eq!(refused.status.code(), Some(3));
     let err = text(&refused.stderr);
     assert!(err.contains("wrong-body"), "{err}");
     assert_eq!(head(), before, "a refused command leaves the log untouched");
 
-    let bad_json = probity_with_input(
-        &d.db,
-        &[
-            "case",
-            "apply",
-            "2020/134541",
-            "--actor",
-            "a",
-            "--body",
-            "oversight-body",
-        ],
-        Some("{"),
-    );
+    let someone = ["--actor", "a", "--body", "oversight-body"];
+    let bad_json = apply(&d.db, "2020/134541", &someone, "{");
     assert_eq!(bad_json.status.code(), Some(1));
     assert!(text(&bad_json.stderr).contains("not valid JSON"));
-    let unknown_field = probity_with_input(
+    let unknown_field = apply(
         &d.db,
-        &[
-            "case",
-            "apply",
-            "2020/134541",
-            "--actor",
-            "a",
-            "--body",
-            "oversight-body",
-        ],
-        Some(r#"{"command":"log_decision","decision":"d","rationale":"r","colour":"red"}"#),
+        "2020/134541",
+        &someone,
+        r#"{"command":"log_decision","decision":"d","rationale":"r","colour":"red"}"#,
     );
     assert_eq!(unknown_field.status.code(), Some(1));
     assert_eq!(head(), before);
 
     // A new complaint through the CLI, with personal data sealed by the shell.
+    let clerk = [
+        "--actor",
+        "clerk",
+        "--as",
+        "assessor",
+        "--body",
+        "appropriate-authority",
+        "--force",
+        "kent",
+    ];
     let log = r#"{"command":"log_matter","reference":"PC/0007/26","kind":"complaint","force":"kent","received_on":"2026-11-01","summary":"Rude officer at a station counter."}"#;
-    let ok = probity_with_input(
-        &d.db,
-        &[
-            "case",
-            "apply",
-            "PC/0007/26",
-            "--actor",
-            "clerk",
-            "--as",
-            "assessor",
-            "--body",
-            "appropriate-authority",
-            "--force",
-            "kent",
-        ],
-        Some(log),
-    );
+    let ok = apply(&d.db, "PC/0007/26", &clerk, log);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
     let party = r#"{"command":"add_party","role":{"role":"complainant","basis":"directed_at"},"personal_data":{"name":"Sam Example"}}"#;
-    let ok = probity_with_input(
-        &d.db,
-        &[
-            "case",
-            "apply",
-            "PC/0007/26",
-            "--actor",
-            "clerk",
-            "--as",
-            "assessor",
-            "--body",
-            "appropriate-authority",
-            "--force",
-            "kent",
-            "--expected-version",
-            "1",
-        ],
-        Some(party),
-    );
+    let at_one = [&clerk[..], &["--expected-version", "1"]].concat();
+    let ok = apply(&d.db, "PC/0007/26", &at_one, party);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
-    let stale = probity_with_input(
-        &d.db,
-        &[
-            "case",
-            "apply",
-            "PC/0007/26",
-            "--actor",
-            "clerk",
-            "--as",
-            "assessor",
-            "--body",
-            "appropriate-authority",
-            "--force",
-            "kent",
-            "--expected-version",
-            "1",
-        ],
-        Some(party),
-    );
+    let stale = apply(&d.db, "PC/0007/26", &at_one, party);
     assert_eq!(stale.status.code(), Some(5), "{}", text(&stale.stderr));
     let shown = text(
         &probity(
@@ -287,8 +261,8 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
     assert!(shown.contains("Sam Example"), "{shown}");
 }
 
-/// The audit trail as (actor, role, action, target, outcome, detail), read straight from the file.
-fn audit_rows(db: &Path) -> Vec<(String, String, String, String, String, String)> {
+/// The audit trail as [actor, role, action, target, outcome, detail], read straight from the file.
+fn audit_rows(db: &Path) -> Vec<[String; 6]> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -297,14 +271,16 @@ fn audit_rows(db: &Path) -> Vec<(String, String, String, String, String, String)
         let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display()))
             .await
             .unwrap();
-        let rows = sqlx::query_as(
+        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
             "SELECT actor, role, action, target, outcome, detail FROM audit ORDER BY seq",
         )
         .fetch_all(&pool)
         .await
         .unwrap();
         pool.close().await;
-        rows
+        rows.into_iter()
+            .map(|(a, b, c, d, e, f)| [a, b, c, d, e, f])
+            .collect()
     })
 }
 
@@ -313,8 +289,15 @@ fn audit_rows(db: &Path) -> Vec<(String, String, String, String, String, String)
 #[test]
 fn console_reads_refusals_and_account_changes_are_audited_once_each() {
     let d = demo("1");
-    let count = audit_rows(&d.db).len();
-    let as_reader = [
+    let mut count = audit_rows(&d.db).len();
+    // Exactly one more entry, and it is this one.
+    let mut one_more = |entry: [&str; 6]| {
+        let rows = audit_rows(&d.db);
+        count += 1;
+        assert_eq!(rows.len(), count, "one entry per operation");
+        assert_eq!(rows.last().unwrap(), &entry);
+    };
+    let show = [
         "case",
         "show",
         "2020/134541",
@@ -325,75 +308,50 @@ fn console_reads_refusals_and_account_changes_are_audited_once_each() {
         "--purpose",
         "review",
     ];
-    assert!(probity(&d.db, &as_reader).status.success());
-    let rows = audit_rows(&d.db);
-    assert_eq!(rows.len(), count + 1);
-    assert_eq!(
-        rows.last().unwrap(),
-        &(
-            "console:ann.reader".into(),
-            "decision_maker".into(),
-            "case.read".into(),
-            "2020/134541".into(),
-            "allowed".into(),
-            String::new()
-        )
-    );
-    let refused = probity_with_input(
+    assert!(probity(&d.db, &show).status.success());
+    one_more([
+        "console:ann.reader",
+        "decision_maker",
+        "case.read",
+        "2020/134541",
+        "allowed",
+        "",
+    ]);
+    let refused = apply(
         &d.db,
-        &[
-            "case",
-            "apply",
-            "2020/134541",
-            "--actor",
-            "bob.clerk",
-            "--as",
-            "decision-maker",
-        ],
-        Some(r#"{"command":"close"}"#),
+        "2020/134541",
+        &["--actor", "bob.clerk", "--as", "decision-maker"],
+        r#"{"command":"close"}"#,
     );
     assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stderr));
-    let rows = audit_rows(&d.db);
-    assert_eq!(rows.len(), count + 2);
-    assert_eq!(
-        rows.last().unwrap(),
-        &(
-            "console:bob.clerk".into(),
-            "decision_maker".into(),
-            "case.command.close".into(),
-            "2020/134541".into(),
-            "refused".into(),
-            "wrong-stage".into()
-        )
-    );
-    let added = probity_with_input(
-        &d.db,
-        &[
-            "user",
-            "add",
-            "new.person",
-            "--role",
-            "investigator",
-            "--password-stdin",
-            "--actor",
-            "root",
-        ],
-        Some("a long enough password\n"),
-    );
+    one_more([
+        "console:bob.clerk",
+        "decision_maker",
+        "case.command.close",
+        "2020/134541",
+        "refused",
+        "wrong-stage",
+    ]);
+    let add = [
+        "user",
+        "add",
+        "new.person",
+        "--role",
+        "investigator",
+        "--password-stdin",
+        "--actor",
+        "root",
+    ];
+    let added = probity_with_input(&d.db, &add, Some("a long enough password\n"));
     assert!(added.status.success(), "{}", text(&added.stderr));
-    let rows = audit_rows(&d.db);
-    assert_eq!(rows.len(), count + 3);
-    assert_eq!(
-        rows.last().unwrap(),
-        &(
-            "console:root".into(),
-            "administrator".into(),
-            "user.add".into(),
-            "new.person".into(),
-            "allowed".into(),
-            "investigator".into()
-        )
-    );
+    one_more([
+        "console:root",
+        "administrator",
+        "user.add",
+        "new.person",
+        "allowed",
+        "investigator",
+    ]);
     // Without a case-working role the console reads nothing, and says so in the trail.
     let denied = probity(
         &d.db,
@@ -408,9 +366,14 @@ fn console_reads_refusals_and_account_changes_are_audited_once_each() {
         ],
     );
     assert_eq!(denied.status.code(), Some(7), "{}", text(&denied.stderr));
-    let rows = audit_rows(&d.db);
-    assert_eq!(rows.len(), count + 4);
-    assert_eq!(rows.last().unwrap().4, "denied");
+    one_more([
+        "console:root",
+        "administrator",
+        "case.read",
+        "2020/134541",
+        "denied",
+        "role",
+    ]);
 }
 
 #[test]
@@ -458,18 +421,8 @@ fn rebuild_restores_the_read_models() {
 fn a_crash_mid_write_leaves_no_partial_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("probity.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-        .args([
-            "--database",
-            &format!("sqlite:{}", db.display()),
-            "demo",
-            "--synthetic",
-            "50000",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let url = format!("sqlite:{}", db.display());
+    let mut child = background(&url, &["demo", "--synthetic", "50000"], Stdio::null());
     // Wait until some batches have committed, then kill without warning.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
@@ -521,20 +474,9 @@ fn serve_prints_demo_logins_answers_health_and_stops_on_sigterm() {
     use std::io::{BufRead, BufReader, Read as _};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("probity.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-        .args([
-            "--database",
-            &format!("sqlite:{}", db.display()),
-            "serve",
-            "--demo",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let url = format!("sqlite:{}", db.display());
+    let serve = ["serve", "--demo", "--listen", "127.0.0.1:0"];
+    let mut child = background(&url, &serve, Stdio::piped());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
     let addr = loop {
@@ -613,13 +555,7 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, 
 #[allow(clippy::zombie_processes)]
 fn start_server(url: &str) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-        .args(["--database", url, "serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = background(url, &["serve", "--listen", "127.0.0.1:0"], Stdio::piped());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
@@ -647,21 +583,7 @@ fn two_servers_on_one_postgres_database_lose_nothing_and_accept_nothing_stale() 
         return;
     };
     let name = format!("probity_two_{}", std::process::id());
-    let admin = |sql: &str| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let sql = sql.to_string();
-        let base = base.clone();
-        rt.block_on(async move {
-            let pool = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&pool)
-                .await
-                .unwrap();
-        });
-    };
+    let admin = |sql: &str| pg(&base, sql);
     admin(&format!("DROP DATABASE IF EXISTS {name}"));
     admin(&format!("CREATE DATABASE {name}"));
     let url = match base.rfind('/') {
@@ -802,23 +724,10 @@ fn the_demo_case_file_is_the_same_on_both_backends() {
         return;
     };
     let name = format!("probity_parity_{}", std::process::id());
-    let admin = |sql: String| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let base = base.clone();
-        rt.block_on(async move {
-            let pool = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&pool)
-                .await
-                .unwrap();
-        });
-    };
+    let admin = |sql: String| pg(&base, &sql);
     admin(format!("DROP DATABASE IF EXISTS {name}"));
     admin(format!("CREATE DATABASE {name}"));
-    let pg = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+    let on_pg = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite:{}", dir.path().join("p.db").display());
     let show = |url: &str| {
@@ -848,7 +757,7 @@ fn the_demo_case_file_is_the_same_on_both_backends() {
         }
         file
     };
-    let (a, b) = (show(&sqlite), show(&pg));
+    let (a, b) = (show(&sqlite), show(&on_pg));
     admin(format!("DROP DATABASE {name}"));
     assert_eq!(a, b);
 }

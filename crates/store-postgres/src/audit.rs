@@ -19,21 +19,12 @@ pub(crate) async fn append_in(
         .execute(&mut **tx)
         .await
         .map_err(unavailable)?;
-    let head = sqlx::query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(unavailable)?;
-    let head = match head {
-        Some(row) => {
-            let h: Vec<u8> = row.get(1);
-            Some((
-                row.get::<i64, _>(0),
-                Hash::from_slice(&h).ok_or_else(|| StoreError::Corrupt("bad audit head".into()))?,
-            ))
-        }
-        None => None,
-    };
-    let out = probity_store::audit::seal_entries(head, entries);
+    let head = crate::last_link(
+        &mut **tx,
+        "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+    )
+    .await?;
+    let out = probity_store::audit::seal_entries(head.map(|h| (h.position, h.hash)), entries);
     // Many rows per statement: one trip to the database for a whole group commit.
     for chunk in out.chunks(ROWS_PER_INSERT) {
         let mut q = QueryBuilder::<Postgres>::new(
@@ -58,26 +49,50 @@ pub(crate) async fn append_in(
     Ok(out)
 }
 
-fn record(row: &sqlx::postgres::PgRow) -> Result<AuditRecord, StoreError> {
-    let prev: Vec<u8> = row.get(9);
-    let hash: Vec<u8> = row.get(10);
-    Ok(AuditRecord {
-        seq: row.get(0),
-        entry: AuditEntry::from_stored(
-            row.get(1),
-            row.get(2),
-            row.get(3),
-            row.get::<&str, _>(4),
-            row.get(5),
-            row.get::<&str, _>(6),
-            row.get(7),
-            row.get(8),
-        )?,
-        prev_hash: Hash::from_slice(&prev)
-            .ok_or_else(|| StoreError::Corrupt("a stored audit link is not 32 bytes".into()))?,
-        hash: Hash::from_slice(&hash)
-            .ok_or_else(|| StoreError::Corrupt("a stored audit hash is not 32 bytes".into()))?,
-    })
+/// Up to `limit` rows after `after_seq`, optionally about `target` only, packed.
+async fn page(
+    pool: &PgPool,
+    after_seq: i64,
+    limit: i64,
+    target: Option<&str>,
+) -> Result<AuditPage, StoreError> {
+    const COLUMNS: &str =
+        "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash";
+    let sql = match target {
+        Some(_) => format!(
+            "SELECT {COLUMNS} FROM audit WHERE target = $3 AND seq > $1 ORDER BY seq LIMIT $2"
+        ),
+        None => format!("SELECT {COLUMNS} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"),
+    };
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(after_seq)
+        .bind(limit);
+    let query = match target {
+        Some(t) => query.bind(t),
+        None => query,
+    };
+    let rows = query.fetch_all(pool).await.map_err(unavailable)?;
+    let mut page = AuditPage::with_capacity(rows.len(), rows.len() * 128);
+    for row in &rows {
+        let hash = |i: usize| {
+            Hash::from_slice(row.get::<&[u8], _>(i))
+                .ok_or_else(|| StoreError::Corrupt("a stored audit link is not 32 bytes".into()))
+        };
+        page.push(AuditLink {
+            seq: row.get(0),
+            recorded_at: row.get(1),
+            actor: row.get(2),
+            role: row.get(3),
+            action: row.get(4),
+            target: row.get(5),
+            outcome: row.get(6),
+            purpose: row.get(7),
+            detail: row.get(8),
+            prev_hash: hash(9)?,
+            hash: hash(10)?,
+        })?;
+    }
+    Ok(page)
 }
 
 /// Entries waiting for the group commit, with whoever waits on each.
@@ -109,21 +124,9 @@ impl AuditWriter {
                     Ok::<_, StoreError>(out)
                 }
                 .await;
-                match written {
-                    Ok(records) => {
-                        let mut rest = records.as_slice();
-                        for (mine, reply) in batch {
-                            let (theirs, tail) = rest.split_at(mine.len());
-                            rest = tail;
-                            let _ = reply.send(Ok(theirs.to_vec()));
-                        }
-                    }
-                    Err(e) => {
-                        for (_, reply) in batch {
-                            let _ = reply.send(Err(StoreError::Unavailable(e.to_string())));
-                        }
-                    }
-                }
+                probity_store::audit::answer_group(batch, written, |reply, answer| {
+                    let _ = reply.send(answer);
+                });
             }
         });
         AuditWriter { queue }
@@ -143,37 +146,7 @@ impl AuditWriter {
 #[async_trait::async_trait]
 impl AuditStore for PgStore {
     async fn read_audit_page(&self, after_seq: i64, limit: i64) -> Result<AuditPage, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
-             FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await
-        .map_err(unavailable)?;
-        let mut page = AuditPage::with_capacity(rows.len(), rows.len() * 128);
-        for row in &rows {
-            let hash = |i: usize| {
-                Hash::from_slice(row.get::<&[u8], _>(i)).ok_or_else(|| {
-                    StoreError::Corrupt("a stored audit link is not 32 bytes".into())
-                })
-            };
-            page.push(AuditLink {
-                seq: row.get(0),
-                recorded_at: row.get(1),
-                actor: row.get(2),
-                role: row.get(3),
-                action: row.get(4),
-                target: row.get(5),
-                outcome: row.get(6),
-                purpose: row.get(7),
-                detail: row.get(8),
-                prev_hash: hash(9)?,
-                hash: hash(10)?,
-            })?;
-        }
-        Ok(page)
+        page(self.pool(), after_seq, limit, None).await
     }
 
     async fn audit(&self, entries: &[AuditEntry]) -> Result<Vec<AuditRecord>, StoreError> {
@@ -189,26 +162,8 @@ impl AuditStore for PgStore {
         limit: i64,
         target: Option<&str>,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows = match target {
-            Some(t) => sqlx::query(
-                "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
-                 FROM audit WHERE target = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .bind(t)
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await,
-            None => sqlx::query(
-                "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash
-                 FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-            )
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await,
-        }
-        .map_err(unavailable)?;
-        rows.iter().map(record).collect()
+        page(self.pool(), after_seq, limit, target)
+            .await?
+            .into_records()
     }
 }

@@ -13,7 +13,6 @@ use probity_store::{
     LogPage, PersonalDataStore, StoreError,
 };
 
-mod accounts;
 mod appends;
 mod audit;
 mod read_models;
@@ -52,6 +51,27 @@ impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PgStore")
     }
+}
+
+const EVENT_HEAD: &str = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1";
+
+/// The last link of a chain: `sql` selects its number and hash, newest first.
+pub(crate) async fn last_link<'e, E>(on: E, sql: &'static str) -> Result<Option<Head>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = Postgres>,
+{
+    let row = sqlx::query(sql)
+        .fetch_optional(on)
+        .await
+        .map_err(unavailable)?;
+    row.map(|r| {
+        Ok(Head {
+            position: r.get(0),
+            hash: Hash::from_slice(r.get::<&[u8], _>(1))
+                .ok_or_else(|| StoreError::Corrupt("a chain's head is not 32 bytes".into()))?,
+        })
+    })
+    .transpose()
 }
 
 pub(crate) fn unavailable(e: sqlx::Error) -> StoreError {
@@ -125,10 +145,6 @@ impl PgStore {
         &self.audit
     }
 
-    pub(crate) fn writer(&self) -> &PgPool {
-        &self.pool
-    }
-
     /// The migration versions this backend applies, for the parity check with PostgreSQL.
     pub fn migration_versions() -> Vec<(i64, String)> {
         MIGRATOR
@@ -146,21 +162,7 @@ impl PgStore {
             .execute(&mut **tx)
             .await
             .map_err(unavailable)?;
-        let head = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(unavailable)?;
-        let head = match head {
-            Some(row) => {
-                let h: Vec<u8> = row.get(1);
-                Some(Head {
-                    position: row.get::<i64, _>(0),
-                    hash: Hash::from_slice(&h)
-                        .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-                })
-            }
-            None => None,
-        };
+        let head = last_link(&mut **tx, EVENT_HEAD).await?;
         // Every case's current version, in one query.
         let mut current: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         for chunk in batch.chunks(ROWS_PER_INSERT) {
@@ -295,19 +297,7 @@ impl EventLog for PgStore {
     }
 
     async fn head(&self) -> Result<Option<Head>, StoreError> {
-        let row = sqlx::query("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(unavailable)?;
-        row.map(|r| {
-            let h: Vec<u8> = r.get(1);
-            Ok(Head {
-                position: r.get(0),
-                hash: Hash::from_slice(&h)
-                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-            })
-        })
-        .transpose()
+        last_link(&self.pool, EVENT_HEAD).await
     }
 
     async fn close(&self) -> Result<(), StoreError> {

@@ -1,13 +1,15 @@
-//! The read models in PostgreSQL, by the generic code of `probity_store`: a case's rows in a
-//! model are deleted and written again from the model's declaration, many rows per statement;
-//! queries run as given, in one snapshot.
+//! Plain tables in PostgreSQL, by the generic code of `probity_store`: queries run as given, in
+//! one snapshot, statements in one transaction; a case's rows in a read model are deleted and
+//! written again from the model's declaration, many rows per statement.
 
 use probity_store::batch::insert_rows;
 use probity_store::projection::READ_MODELS;
 use probity_store::read_model::{ColumnType, Table};
-use probity_store::{Query, ReadModels, Row, StoreError, TableRows, Value};
+use probity_store::{
+    AuditEntry, Query, ReadModels, Row, Statement, StoreError, TableRows, Tables, Value,
+};
 use sqlx::postgres::PgArguments;
-use sqlx::query::Query as Statement;
+use sqlx::query::Query as SqlxQuery;
 use sqlx::{Arguments, Postgres, QueryBuilder, Row as _, Transaction};
 
 use crate::{PgStore, ROWS_PER_INSERT, unavailable};
@@ -18,6 +20,8 @@ fn bind(args: &mut PgArguments, value: &Value, ty: ColumnType) -> Result<(), Sto
         (Value::Null, ColumnType::Int) => args.add(None::<i64>),
         (Value::Null, ColumnType::Text) => args.add(None::<String>),
         (Value::Null, ColumnType::Bool) => args.add(None::<bool>),
+        (Value::Null, ColumnType::Bytes) => args.add(None::<Vec<u8>>),
+        (Value::Bytes(b), _) => args.add(b.as_slice()),
         (Value::Int(i), _) => args.add(*i),
         (Value::Text(s), _) => args.add(s.as_str()),
         (Value::Bool(b), _) => args.add(*b),
@@ -25,16 +29,19 @@ fn bind(args: &mut PgArguments, value: &Value, ty: ColumnType) -> Result<(), Sto
     bound.map_err(|e| StoreError::Unavailable(format!("a value cannot be bound: {e}")))
 }
 
-/// The type a bound value has in a query (NULLs are not bound in queries).
+/// The type a value bound in a query or statement has. A NULL has no type of its own: the shared
+/// statements bind NULL only for text (a user's force), so it is bound as text.
 fn type_of(value: &Value) -> ColumnType {
     match value {
-        Value::Int(_) | Value::Null => ColumnType::Int,
+        Value::Int(_) => ColumnType::Int,
+        Value::Null => ColumnType::Text,
         Value::Text(_) => ColumnType::Text,
         Value::Bool(_) => ColumnType::Bool,
+        Value::Bytes(_) => ColumnType::Bytes,
     }
 }
 
-fn statement(sql: &str, args: PgArguments) -> Statement<'_, Postgres, PgArguments> {
+fn statement(sql: &str, args: PgArguments) -> SqlxQuery<'_, Postgres, PgArguments> {
     sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
 }
 
@@ -95,6 +102,9 @@ fn value(row: &sqlx::postgres::PgRow, i: usize, ty: ColumnType) -> Result<Value,
         ColumnType::Bool => row
             .try_get::<Option<bool>, _>(i)
             .map(|v| v.map_or(Value::Null, Value::Bool)),
+        ColumnType::Bytes => row
+            .try_get::<Option<Vec<u8>>, _>(i)
+            .map(|v| v.map_or(Value::Null, Value::Bytes)),
     };
     v.map_err(|e| StoreError::Corrupt(format!("a read-model column does not read back: {e}")))
 }
@@ -120,7 +130,7 @@ async fn run(c: &mut sqlx::PgConnection, q: &Query) -> Result<Vec<Row>, StoreErr
 }
 
 #[async_trait::async_trait]
-impl ReadModels for PgStore {
+impl Tables for PgStore {
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
         let mut out = Vec::with_capacity(queries.len());
         if let [q] = queries {
@@ -141,6 +151,37 @@ impl ReadModels for PgStore {
         Ok(out)
     }
 
+    async fn execute(
+        &self,
+        statements: &[Statement],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut tx = self.pool().begin().await.map_err(unavailable)?;
+        let mut changed = Vec::with_capacity(statements.len());
+        for s in statements {
+            let mut args = PgArguments::default();
+            for b in &s.binds {
+                bind(&mut args, b, type_of(b))?;
+            }
+            let done = statement(&s.sql, args)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        StoreError::Duplicate(String::new())
+                    }
+                    other => unavailable(other),
+                })?;
+            changed.push(done.rows_affected());
+        }
+        crate::audit::append_in(&mut tx, audit).await?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(changed)
+    }
+}
+
+#[async_trait::async_trait]
+impl ReadModels for PgStore {
     async fn replace_read_models(&self, all: &[TableRows]) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await.map_err(unavailable)?;
         for model in READ_MODELS {

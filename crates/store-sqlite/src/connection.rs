@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use probity_store::{AuditEntry, AuditRecord, StoreError};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use probity_store::{AuditEntry, AuditRecord, Hash, Head, StoreError};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::checkpoint::{Checkpoints, Thresholds};
 use tokio::sync::oneshot;
@@ -34,6 +34,25 @@ pub(crate) fn is_duplicate(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
             || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+/// The last link of a chain: `sql` selects its number and hash, newest first.
+pub(crate) fn last_link(c: &Connection, sql: &str) -> Result<Option<Head>, StoreError> {
+    let row = c
+        .prepare_cached(sql)
+        .and_then(|mut s| {
+            s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .optional()
+        })
+        .map_err(unavailable)?;
+    row.map(|(position, h)| {
+        Ok(Head {
+            position,
+            hash: Hash::from_slice(&h)
+                .ok_or_else(|| StoreError::Corrupt("a chain's head is not 32 bytes".into()))?,
+        })
+    })
+    .transpose()
 }
 
 pub(crate) fn configure(c: &Connection) -> rusqlite::Result<()> {
@@ -223,19 +242,7 @@ fn commit_audit_group(c: &mut Connection, group: Vec<(Vec<AuditEntry>, Reply<Vec
         tx.commit().map_err(unavailable)?;
         Ok::<_, StoreError>(out)
     })();
-    match written {
-        Ok(records) => {
-            let mut rest = records.as_slice();
-            for (mine, reply) in group {
-                let (theirs, tail) = rest.split_at(mine.len());
-                rest = tail;
-                let _ = reply.send(Ok(theirs.to_vec()));
-            }
-        }
-        Err(e) => {
-            for (_, reply) in group {
-                let _ = reply.send(Err(StoreError::Unavailable(e.to_string())));
-            }
-        }
-    }
+    probity_store::audit::answer_group(group, written, |reply, answer| {
+        let _ = reply.send(answer);
+    });
 }

@@ -1,6 +1,6 @@
 //! The SQLite implementation of the storage port: Probity's embedded default.
-//! `lib.rs` holds the log and personal data, `read_models.rs` the generic read-model writer and
-//! reader, `accounts.rs` and `audit.rs` the rest.
+//! `lib.rs` holds the log and personal data, `read_models.rs` the plain tables (read models and
+//! accounts, by the statements `probity_store` writes once), `audit.rs` the audit trail.
 //!
 //! One file, WAL mode. Reads run on read-only connections in the caller's thread; every write
 //! is a `BEGIN IMMEDIATE` transaction on the one write connection, owned by its own thread, so
@@ -19,15 +19,14 @@ use probity_store::{
     Append, AuditEntry, CaseFileData, CaseStream, EventLink, EventLog, EventRecord, Hash, Head,
     LogPage, PersonalDataStore, StoreError,
 };
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
-mod accounts;
 mod audit;
 mod checkpoint;
 mod connection;
 mod read_models;
 
-use connection::{Readers, Writer, unavailable};
+use connection::{Readers, Writer, last_link, unavailable};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -50,33 +49,7 @@ macro_rules! event_columns {
     };
 }
 const EVENT_COLUMNS: &str = event_columns!();
-
-/// An event row as stored; the hashes are checked for length when turned into a record.
-type RawEvent = (
-    i64,
-    String,
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    Vec<u8>,
-    Vec<u8>,
-);
-
-fn raw_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-        row.get(7)?,
-        row.get(8)?,
-    ))
-}
+const EVENT_HEAD: &str = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1";
 
 /// A row of `EVENT_COLUMNS`, borrowed from the statement.
 fn event_link<'r>(row: &'r rusqlite::Row<'_>) -> Result<EventLink<'r>, StoreError> {
@@ -107,33 +80,20 @@ fn event_link<'r>(row: &'r rusqlite::Row<'_>) -> Result<EventLink<'r>, StoreErro
     })
 }
 
-fn record(raw: RawEvent) -> Result<EventRecord, StoreError> {
-    let (position, case_id, version, recorded_at, actor, kind, payload, prev, hash) = raw;
-    Ok(EventRecord {
-        position,
-        case_id,
-        version,
-        recorded_at,
-        actor,
-        kind,
-        payload,
-        prev_hash: Hash::from_slice(&prev)
-            .ok_or_else(|| StoreError::Corrupt("a stored link is not 32 bytes".into()))?,
-        hash: Hash::from_slice(&hash)
-            .ok_or_else(|| StoreError::Corrupt("a stored hash is not 32 bytes".into()))?,
-    })
-}
-
 fn events_of(c: &rusqlite::Connection, case_id: &str) -> Result<Vec<EventRecord>, StoreError> {
-    let raw: Vec<RawEvent> = c
+    let mut s = c
         .prepare_cached(concat!(
             "SELECT ",
             event_columns!(),
             " FROM events WHERE case_id = ?1 ORDER BY version"
         ))
-        .and_then(|mut s| s.query_map([case_id], raw_event)?.collect())
         .map_err(unavailable)?;
-    raw.into_iter().map(record).collect()
+    let mut rows = s.query([case_id]).map_err(unavailable)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(unavailable)? {
+        out.push(event_link(row)?.to_record());
+    }
+    Ok(out)
 }
 
 fn personal(data: &str) -> Result<PersonalData, StoreError> {
@@ -217,21 +177,7 @@ impl SqliteStore {
     }
 
     fn append_in(tx: &Transaction<'_>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
-        let head = tx
-            .prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-            .and_then(|mut s| {
-                s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-                    .optional()
-            })
-            .map_err(unavailable)?;
-        let head = match head {
-            Some((position, h)) => Some(Head {
-                position,
-                hash: Hash::from_slice(&h)
-                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-            }),
-            None => None,
-        };
+        let head = last_link(tx, EVENT_HEAD)?;
         let mut current: HashMap<String, i64> = HashMap::new();
         {
             let mut version = tx
@@ -365,22 +311,7 @@ impl EventLog for SqliteStore {
     }
 
     async fn head(&self) -> Result<Option<Head>, StoreError> {
-        let row = self.readers.read(|c| {
-            c.prepare_cached("SELECT position, hash FROM events ORDER BY position DESC LIMIT 1")
-                .and_then(|mut s| {
-                    s.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-                        .optional()
-                })
-                .map_err(unavailable)
-        })?;
-        row.map(|(position, h)| {
-            Ok(Head {
-                position,
-                hash: Hash::from_slice(&h)
-                    .ok_or_else(|| StoreError::Corrupt("bad head hash".into()))?,
-            })
-        })
-        .transpose()
+        self.readers.read(|c| last_link(c, EVENT_HEAD))
     }
 
     async fn close(&self) -> Result<(), StoreError> {

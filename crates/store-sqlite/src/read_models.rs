@@ -1,16 +1,18 @@
-//! The read models in SQLite, by the generic code of `probity_store`: a case's rows in a model
-//! are deleted and written again from the model's declaration; queries run as given, their
-//! `$n` placeholders read as SQLite's `?n`.
+//! Plain tables in SQLite, by the generic code of `probity_store`: queries and statements run as
+//! given, their `$n` placeholders read as SQLite's `?n`; a case's rows in a read model are
+//! deleted and written again from the model's declaration.
 
 use probity_store::batch::{delete_rows, insert_rows};
 use probity_store::projection::READ_MODELS;
 use probity_store::read_model::ColumnType;
-use probity_store::{Query, ReadModels, Row, StoreError, TableRows, Value};
+use probity_store::{
+    AuditEntry, Query, ReadModels, Row, Statement, StoreError, TableRows, Tables, Value,
+};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, Transaction};
 
 use crate::SqliteStore;
-use crate::connection::unavailable;
+use crate::connection::{is_duplicate, unavailable};
 
 /// A value bound to a statement.
 struct Bound<'a>(&'a Value);
@@ -22,6 +24,7 @@ impl rusqlite::ToSql for Bound<'_> {
             Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
             Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             Value::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*b))),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
 }
@@ -64,6 +67,7 @@ fn value(row: &rusqlite::Row<'_>, i: usize, ty: ColumnType) -> Result<Value, Sto
                 .map_err(|e| StoreError::Corrupt(format!("stored text is not UTF-8: {e}")))?
                 .to_string(),
         ),
+        (ValueRef::Blob(b), ColumnType::Bytes) => Value::Bytes(b.to_vec()),
         (other, _) => {
             return Err(StoreError::Corrupt(format!(
                 "a read-model column holds {other:?}"
@@ -104,7 +108,7 @@ fn run(c: &Connection, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
 }
 
 #[async_trait::async_trait]
-impl ReadModels for SqliteStore {
+impl Tables for SqliteStore {
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
         // A point read costs less here than a hop to another thread and back.
         if queries.iter().all(|q| q.point) {
@@ -114,6 +118,40 @@ impl ReadModels for SqliteStore {
         self.readers().scan(move |c| run(c, &queries)).await
     }
 
+    async fn execute(
+        &self,
+        statements: &[Statement],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<u64>, StoreError> {
+        let (statements, audit) = (statements.to_vec(), audit.to_vec());
+        self.writer()
+            .transaction(move |tx| {
+                let changed = statements
+                    .iter()
+                    .map(|s| {
+                        tx.prepare_cached(&sqlite(&s.sql))
+                            .and_then(|mut p| {
+                                p.execute(rusqlite::params_from_iter(s.binds.iter().map(Bound)))
+                            })
+                            .map(|n| n as u64)
+                            .map_err(|e| {
+                                if is_duplicate(&e) {
+                                    StoreError::Duplicate(String::new())
+                                } else {
+                                    unavailable(e)
+                                }
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                crate::audit::append_in(tx, &audit)?;
+                Ok(changed)
+            })
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl ReadModels for SqliteStore {
     async fn replace_read_models(&self, all: &[TableRows]) -> Result<(), StoreError> {
         let all = all.to_vec();
         self.writer()

@@ -8,7 +8,8 @@ use probity_domain::CommandKind;
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
-use crate::chain::{Hash, Link};
+use crate::chain::{Hash, chained};
+use crate::packed::Packed;
 
 /// What was attempted. Stored as its code (`case.read`, `case.command.determine`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -185,8 +186,32 @@ impl AuditRecord {
             prev_hash,
             hash: Hash::GENESIS,
         };
-        r.hash = Link::expected_hash(&r);
+        r.hash = r.expected_hash();
         r
+    }
+}
+
+/// Answers everyone waiting on a group commit of audit entries: each gets the records of its
+/// own entries, in order, or the group's failure.
+pub fn answer_group<W>(
+    group: Vec<(Vec<AuditEntry>, W)>,
+    written: Result<Vec<AuditRecord>, StoreError>,
+    answer: impl Fn(W, Result<Vec<AuditRecord>, StoreError>),
+) {
+    match written {
+        Ok(records) => {
+            let mut rest = records.as_slice();
+            for (mine, waiter) in group {
+                let (theirs, tail) = rest.split_at(mine.len().min(rest.len()));
+                rest = tail;
+                answer(waiter, Ok(theirs.to_vec()));
+            }
+        }
+        Err(e) => {
+            for (_, waiter) in group {
+                answer(waiter, Err(StoreError::Unavailable(e.to_string())));
+            }
+        }
     }
 }
 
@@ -205,9 +230,9 @@ pub fn seal_entries(head: Option<(i64, Hash)>, entries: &[AuditEntry]) -> Vec<Au
 }
 
 impl AuditRecord {
-    /// The record as a borrowed link (its action code is made here, so this allocates for
-    /// commands; verification reads [`AuditPage`]s instead).
-    fn expected(&self) -> Hash {
+    /// The link this record should carry, recomputed from its fields (its action code is made
+    /// here, so this allocates for commands; verification reads [`AuditPage`]s instead).
+    pub fn expected_hash(&self) -> Hash {
         let e = &self.entry;
         let action = e.action.code();
         AuditLink {
@@ -224,21 +249,6 @@ impl AuditRecord {
             hash: self.hash,
         }
         .expected_hash()
-    }
-}
-
-impl Link for AuditRecord {
-    fn position(&self) -> i64 {
-        self.seq
-    }
-    fn prev_hash(&self) -> Hash {
-        self.prev_hash
-    }
-    fn hash(&self) -> Hash {
-        self.hash
-    }
-    fn expected_hash(&self) -> Hash {
-        self.expected()
     }
 }
 
@@ -283,49 +293,55 @@ impl AuditLink<'_> {
     }
 }
 
-impl Link for AuditLink<'_> {
-    fn position(&self) -> i64 {
-        self.seq
-    }
-    fn prev_hash(&self) -> Hash {
-        self.prev_hash
-    }
-    fn hash(&self) -> Hash {
-        self.hash
-    }
-    fn expected_hash(&self) -> Hash {
-        AuditLink::expected_hash(self)
+impl AuditLink<'_> {
+    /// The stored record this link is, its action and outcome read back.
+    pub fn to_record(&self) -> Result<AuditRecord, StoreError> {
+        Ok(AuditRecord {
+            seq: self.seq,
+            entry: AuditEntry::from_stored(
+                self.recorded_at,
+                self.actor.to_string(),
+                self.role.to_string(),
+                self.action,
+                self.target.to_string(),
+                self.outcome,
+                self.purpose.to_string(),
+                self.detail.to_string(),
+            )?,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
     }
 }
 
-/// A page of the audit trail packed into one buffer, as stored (for verification).
+chained!(AuditRecord, seq);
+chained!(AuditLink<'_>, seq);
+
+/// A page of the audit trail packed into one buffer, as stored (see `packed.rs`).
 #[derive(Debug, Clone, Default)]
-pub struct AuditPage {
-    text: String,
-    rows: Vec<PackedAudit>,
-}
+pub struct AuditPage(Packed<AuditFixed, 7>);
 
+/// An audit record's numbers and links.
 #[derive(Debug, Clone, Copy)]
-struct PackedAudit {
+struct AuditFixed {
     seq: i64,
     recorded_at: i64,
     prev_hash: Hash,
     hash: Hash,
-    /// Where each of the seven text fields ends in `text`.
-    ends: [u32; 7],
 }
 
 impl AuditPage {
     pub fn with_capacity(rows: usize, text_bytes: usize) -> AuditPage {
-        AuditPage {
-            text: String::with_capacity(text_bytes),
-            rows: Vec::with_capacity(rows),
-        }
+        AuditPage(Packed::with_capacity(rows, text_bytes))
     }
 
-    /// Adds a row; fails when a page would outgrow 4 GiB of text.
     pub fn push(&mut self, link: AuditLink<'_>) -> Result<(), StoreError> {
-        let mut ends = [0u32; 7];
+        let fixed = AuditFixed {
+            seq: link.seq,
+            recorded_at: link.recorded_at,
+            prev_hash: link.prev_hash,
+            hash: link.hash,
+        };
         let fields = [
             link.actor,
             link.role,
@@ -335,57 +351,42 @@ impl AuditPage {
             link.purpose,
             link.detail,
         ];
-        for (end, field) in ends.iter_mut().zip(fields) {
-            self.text.push_str(field);
-            *end = u32::try_from(self.text.len())
-                .map_err(|_| StoreError::Corrupt("an audit page over 4 GiB".into()))?;
-        }
-        self.rows.push(PackedAudit {
-            seq: link.seq,
-            recorded_at: link.recorded_at,
-            prev_hash: link.prev_hash,
-            hash: link.hash,
-            ends,
-        });
-        Ok(())
+        self.0.push(fixed, fields)
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.0.len() == 0
     }
 
     pub fn last_seq(&self) -> Option<i64> {
-        self.rows.last().map(|r| r.seq)
+        self.0.last().map(|f| f.seq)
     }
 
     pub fn links(&self) -> impl Iterator<Item = AuditLink<'_>> {
-        let mut start = 0usize;
-        self.rows.iter().map(move |r| {
-            let e = r.ends.map(|e| e as usize);
-            let field = |i: usize| {
-                let from = if i == 0 { start } else { e[i - 1] };
-                &self.text[from..e[i]]
-            };
-            let link = AuditLink {
-                seq: r.seq,
-                recorded_at: r.recorded_at,
-                actor: field(0),
-                role: field(1),
-                action: field(2),
-                target: field(3),
-                outcome: field(4),
-                purpose: field(5),
-                detail: field(6),
-                prev_hash: r.prev_hash,
-                hash: r.hash,
-            };
-            start = e[6];
-            link
-        })
+        self.0.iter().map(
+            |(f, [actor, role, action, target, outcome, purpose, detail])| AuditLink {
+                seq: f.seq,
+                recorded_at: f.recorded_at,
+                actor,
+                role,
+                action,
+                target,
+                outcome,
+                purpose,
+                detail,
+                prev_hash: f.prev_hash,
+                hash: f.hash,
+            },
+        )
+    }
+
+    /// The stored records, their actions and outcomes read back.
+    pub fn into_records(self) -> Result<Vec<AuditRecord>, StoreError> {
+        self.links().map(|l| l.to_record()).collect()
     }
 }
 

@@ -5,6 +5,8 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use crate::packed::Packed;
+
 /// A SHA-256 digest.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Hash(pub [u8; 32]);
@@ -126,101 +128,64 @@ impl EventLink<'_> {
     }
 }
 
-impl Link for EventLink<'_> {
-    fn position(&self) -> i64 {
-        self.position
-    }
-    fn prev_hash(&self) -> Hash {
-        self.prev_hash
-    }
-    fn hash(&self) -> Hash {
-        self.hash
-    }
-    fn expected_hash(&self) -> Hash {
-        EventLink::expected_hash(self)
-    }
-}
-
-/// A page of the log packed into one buffer: the text fields of every row one after another,
-/// so that reading a page allocates a few times, not four times a row.
+/// A page of the log packed into one buffer (see `packed.rs`).
 #[derive(Debug, Clone, Default)]
-pub struct LogPage {
-    text: String,
-    rows: Vec<PackedEvent>,
-}
+pub struct LogPage(Packed<EventFixed, 4>);
 
+/// An event's numbers and links: what is not text.
 #[derive(Debug, Clone, Copy)]
-struct PackedEvent {
+struct EventFixed {
     position: i64,
     version: i64,
     recorded_at: i64,
     prev_hash: Hash,
     hash: Hash,
-    /// Where each of case id, actor, kind and payload ends in `text`.
-    ends: [u32; 4],
 }
 
 impl LogPage {
     pub fn with_capacity(rows: usize, text_bytes: usize) -> LogPage {
-        LogPage {
-            text: String::with_capacity(text_bytes),
-            rows: Vec::with_capacity(rows),
-        }
+        LogPage(Packed::with_capacity(rows, text_bytes))
     }
 
-    /// Adds a row; fails when a page would outgrow 4 GiB of text.
     pub fn push(&mut self, link: EventLink<'_>) -> Result<(), crate::StoreError> {
-        let mut ends = [0u32; 4];
-        for (end, field) in ends
-            .iter_mut()
-            .zip([link.case_id, link.actor, link.kind, link.payload])
-        {
-            self.text.push_str(field);
-            *end = u32::try_from(self.text.len())
-                .map_err(|_| crate::StoreError::Corrupt("a log page over 4 GiB".into()))?;
-        }
-        self.rows.push(PackedEvent {
+        let fixed = EventFixed {
             position: link.position,
             version: link.version,
             recorded_at: link.recorded_at,
             prev_hash: link.prev_hash,
             hash: link.hash,
-            ends,
-        });
-        Ok(())
+        };
+        self.0
+            .push(fixed, [link.case_id, link.actor, link.kind, link.payload])
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.0.len() == 0
     }
 
     /// The position of the last row, if any.
     pub fn last_position(&self) -> Option<i64> {
-        self.rows.last().map(|r| r.position)
+        self.0.last().map(|f| f.position)
     }
 
     pub fn links(&self) -> impl Iterator<Item = EventLink<'_>> {
-        let mut start = 0usize;
-        self.rows.iter().map(move |r| {
-            let [a, b, c, d] = r.ends.map(|e| e as usize);
-            let link = EventLink {
-                position: r.position,
-                case_id: &self.text[start..a],
-                version: r.version,
-                recorded_at: r.recorded_at,
-                actor: &self.text[a..b],
-                kind: &self.text[b..c],
-                payload: &self.text[c..d],
-                prev_hash: r.prev_hash,
-                hash: r.hash,
-            };
-            start = d;
-            link
-        })
+        self.0
+            .iter()
+            .map(|(f, [case_id, actor, kind, payload])| EventLink {
+                position: f.position,
+                case_id,
+                version: f.version,
+                recorded_at: f.recorded_at,
+                actor,
+                kind,
+                payload,
+                prev_hash: f.prev_hash,
+                hash: f.hash,
+            })
     }
 
     pub fn into_records(self) -> Vec<EventRecord> {
@@ -246,20 +211,31 @@ pub trait Link {
     fn expected_hash(&self) -> Hash;
 }
 
-impl Link for EventRecord {
-    fn position(&self) -> i64 {
-        self.position
-    }
-    fn prev_hash(&self) -> Hash {
-        self.prev_hash
-    }
-    fn hash(&self) -> Hash {
-        self.hash
-    }
-    fn expected_hash(&self) -> Hash {
-        EventRecord::expected_hash(self)
-    }
+/// `Link` for a type with `prev_hash` and `hash` fields, numbered by its `$position` field and
+/// rehashed by its own `expected_hash`.
+macro_rules! chained {
+    ($ty:ty, $position:ident) => {
+        impl $crate::chain::Link for $ty {
+            fn position(&self) -> i64 {
+                self.$position
+            }
+            fn prev_hash(&self) -> $crate::chain::Hash {
+                self.prev_hash
+            }
+            fn hash(&self) -> $crate::chain::Hash {
+                self.hash
+            }
+            fn expected_hash(&self) -> $crate::chain::Hash {
+                <$ty>::expected_hash(self)
+            }
+        }
+    };
 }
+
+pub(crate) use chained;
+
+chained!(EventLink<'_>, position);
+chained!(EventRecord, position);
 
 /// Checks records in position order, carrying the head across calls so a long log can be
 /// verified in pages.

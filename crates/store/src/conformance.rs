@@ -17,7 +17,7 @@ use crate::query::{self, CaseQuery, CategoryFilter, Query};
 use crate::read_model::{Rows, TableRows};
 use crate::{
     AccountStore, Action, Append, AuditEntry, AuditStore, EventLog, Hash, NewEvent, Outcome,
-    PersonalDataStore, ReadModels, Store, StoreError, UserRecord, Verifier,
+    PersonalDataStore, ReadModels, Statement, Store, StoreError, Tables, UserRecord, Verifier,
 };
 
 fn reference(n: u32) -> Reference {
@@ -468,7 +468,7 @@ fn user(name: &str) -> UserRecord {
     }
 }
 
-pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &S) {
+pub async fn accounts_sessions_and_tokens<S: Tables + AuditStore>(store: &S) {
     store
         .add_user(&user("ann"), &entry(Action::UserAdd, "ann"))
         .await
@@ -541,6 +541,29 @@ pub async fn accounts_sessions_and_tokens<S: AccountStore + AuditStore>(store: &
             .await
             .unwrap()
     );
+    // A change that fails part-way changes nothing, and leaves no entry.
+    let audited = verify_audit(store).await;
+    let half = store
+        .execute(
+            &[
+                Statement {
+                    sql: "UPDATE users SET role = 'auditor' WHERE username = $1".into(),
+                    binds: vec![crate::Value::Text("ann".into())],
+                },
+                Statement {
+                    sql: "INSERT INTO users (username, role, body, force, password_hash, disabled, created_at) VALUES ($1, 'x', 'x', NULL, 'x', FALSE, 0)".into(),
+                    binds: vec![crate::Value::Text("ann".into())],
+                },
+            ],
+            &[entry(Action::UserAdd, "ann")],
+        )
+        .await;
+    assert!(matches!(half, Err(StoreError::Duplicate(_))), "{half:?}");
+    assert_eq!(
+        store.user("ann").await.unwrap().unwrap().role,
+        "investigator"
+    );
+    assert_eq!(verify_audit(store).await, audited);
     for at in [10, 20, 30] {
         store
             .record_login_failure("bob", at, &entry(Action::SessionLogin, "bob"))

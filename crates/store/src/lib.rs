@@ -1,19 +1,21 @@
 //! The storage port: what Probity needs from a database, and nothing of how a database does it.
 //!
 //! The port is five traits: the event log (with the personal data and read-model rows that change
-//! with its appends), personal data, read models, accounts and the audit trail; a backend
+//! with its appends), personal data, plain tables (which the read models and the accounts are
+//! kept in, by statements written once here), read models, and the audit trail; a backend
 //! implements them all ([`Store`]) and must pass the [`conformance`] suite. The application holds
 //! its store as an `Arc<dyn Store>`, chosen once at start. No backend type crosses this boundary.
 //!
-//! Architecture invariant: this crate knows no driver. The SQL of the read models is written here
-//! once (`query.rs`), in the dialect both backends speak; the log's, the audit trail's and the
-//! accounts' SQL is each backend's own, since their locking differs.
+//! Architecture invariant: this crate knows no driver. The SQL of the read models and of the
+//! accounts is written here once (`query.rs`, `accounts.rs`), in the dialect both backends
+//! speak; the log's and the audit trail's SQL is each backend's own, since their locking differs.
 
 pub mod accounts;
 pub mod audit;
 pub mod batch;
 pub mod chain;
 pub mod conformance;
+mod packed;
 pub mod projection;
 pub mod query;
 pub mod read_model;
@@ -21,11 +23,11 @@ pub mod read_model;
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{CaseId, PartyId, Reference};
 
-pub use accounts::UserRecord;
+pub use accounts::{AccountStore, UserRecord};
 pub use audit::{Action, AuditEntry, AuditLink, AuditPage, AuditRecord, Outcome};
 pub use chain::{BrokenLink, EventLink, EventRecord, Hash, Link, LogPage, Verifier};
 pub use projection::{CaseRow, FindingRow};
-pub use query::{CaseQuery, CategoryFilter, Counts, Page, Query, SubjectHistoryRow};
+pub use query::{CaseQuery, CategoryFilter, Counts, Page, Query, Statement, SubjectHistoryRow};
 pub use read_model::{Row, TableRows, Value};
 
 /// An event ready to store: its kind, canonical JSON, who recorded it and when.
@@ -148,77 +150,37 @@ pub trait PersonalDataStore: Send + Sync {
     ) -> Result<Vec<(PartyId, SealedPersonalData)>, StoreError>;
 }
 
-/// The read models: rows derived from the log, written with its appends (`Append`), read with
-/// the queries of `query.rs`, rebuilt from the log at any time.
+/// Plain tables: statements in the dialect both backends share (`query.rs`), which the backend
+/// runs as given. The read models are read this way, and accounts are kept this way
+/// ([`AccountStore`] is written once, over this trait).
 #[async_trait::async_trait]
-pub trait ReadModels: Send + Sync {
+pub trait Tables: Send + Sync {
     /// Runs the queries in one snapshot, and returns each one's rows.
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError>;
 
+    /// Runs the statements in one write transaction together with the audit entries, and
+    /// returns how many rows each changed. A unique key already taken is
+    /// [`StoreError::Duplicate`]; any failure changes nothing.
+    async fn execute(
+        &self,
+        statements: &[Statement],
+        audit: &[AuditEntry],
+    ) -> Result<Vec<u64>, StoreError>;
+}
+
+/// The read models: rows derived from the log, written with its appends (`Append`), read with
+/// the queries of `query.rs`, rebuilt from the log at any time.
+#[async_trait::async_trait]
+pub trait ReadModels: Tables {
     /// Replaces every row of every read model with these, in one transaction.
     async fn replace_read_models(&self, all: &[TableRows]) -> Result<(), StoreError>;
 }
 
-/// Everything a backend is.
-pub trait Store:
-    EventLog + PersonalDataStore + ReadModels + AccountStore + AuditStore + std::fmt::Debug
-{
-}
+/// Everything a backend is. (Accounts come with [`Tables`].)
+pub trait Store: EventLog + PersonalDataStore + ReadModels + AuditStore + std::fmt::Debug {}
 
-impl<T> Store for T where
-    T: EventLog + PersonalDataStore + ReadModels + AccountStore + AuditStore + std::fmt::Debug
-{
-}
-
-/// Accounts, sessions, tokens and log-in throttling. Each change is one transaction together
-/// with the audit entry that records it.
-#[async_trait::async_trait]
-pub trait AccountStore: Send + Sync {
-    async fn add_user(&self, user: &UserRecord, audit: &AuditEntry) -> Result<(), StoreError>;
-    async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
-    async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
-    /// Returns false when there is no such user.
-    async fn set_password(
-        &self,
-        username: &str,
-        password_hash: &str,
-        audit: &AuditEntry,
-    ) -> Result<bool, StoreError>;
-    /// Disables the account and ends its sessions and tokens. False when there is no such user.
-    async fn disable_user(&self, username: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
-    async fn create_session(
-        &self,
-        token_hash: Hash,
-        username: &str,
-        expires_at: i64,
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError>;
-    /// The enabled user holding this unexpired session.
-    async fn session_user(
-        &self,
-        token_hash: Hash,
-        now: i64,
-    ) -> Result<Option<UserRecord>, StoreError>;
-    async fn end_session(&self, token_hash: Hash, audit: &AuditEntry) -> Result<(), StoreError>;
-    async fn create_token(
-        &self,
-        token_hash: Hash,
-        username: &str,
-        label: &str,
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError>;
-    /// The enabled user holding this token.
-    async fn token_user(&self, token_hash: Hash) -> Result<Option<UserRecord>, StoreError>;
-    /// Failed log-ins for `username` at or after `since`.
-    async fn login_failures(&self, username: &str, since: i64) -> Result<i64, StoreError>;
-    async fn record_login_failure(
-        &self,
-        username: &str,
-        at: i64,
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError>;
-    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError>;
-}
+impl<T> Store for T where T: EventLog + PersonalDataStore + ReadModels + AuditStore + std::fmt::Debug
+{}
 
 /// The audit trail.
 #[async_trait::async_trait]

@@ -12,7 +12,7 @@ use probity_domain::{AllegationId, CaseId, PartyId, Status};
 
 use crate::projection::{AllegationRow, CaseRow, READ_MODELS};
 use crate::read_model::{ColumnType, ColumnValue, Row, Rows, Value};
-use crate::{ReadModels, StoreError};
+use crate::{StoreError, Tables};
 
 /// One statement and the shape of its rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,13 @@ pub struct Query {
     pub columns: Vec<ColumnType>,
     /// A read of a row or two, best answered in the caller's thread.
     pub point: bool,
+}
+
+/// A statement that changes rows, with its bound values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    pub binds: Vec<Value>,
 }
 
 /// SQL text with its bound values, built up piece by piece.
@@ -324,7 +331,7 @@ impl Counts {
 }
 
 /// The row of one case, if it exists.
-pub async fn case_row<S: ReadModels + ?Sized>(
+pub async fn case_row<S: Tables + ?Sized>(
     store: &S,
     case_id: CaseId,
 ) -> Result<Option<CaseRow>, StoreError> {
@@ -337,7 +344,7 @@ pub async fn case_row<S: ReadModels + ?Sized>(
 }
 
 /// The cases `viewer` may see that match `query`, a page of them and their number.
-pub async fn list_cases<S: ReadModels + ?Sized>(
+pub async fn list_cases<S: Tables + ?Sized>(
     store: &S,
     viewer: &Visibility,
     query: &CaseQuery,
@@ -362,7 +369,7 @@ pub async fn list_cases<S: ReadModels + ?Sized>(
 }
 
 /// Every allegation against one person, in the cases `viewer` may see.
-pub async fn subject_history<S: ReadModels + ?Sized>(
+pub async fn subject_history<S: Tables + ?Sized>(
     store: &S,
     viewer: &Visibility,
     force: Force,
@@ -378,7 +385,7 @@ pub async fn subject_history<S: ReadModels + ?Sized>(
 }
 
 /// How many rows the store holds.
-pub async fn counts<S: ReadModels + ?Sized>(store: &S) -> Result<Counts, StoreError> {
+pub async fn counts<S: Tables + ?Sized>(store: &S) -> Result<Counts, StoreError> {
     let rows = store.query(&[counts_query()]).await?;
     Counts::from_row(rows.into_iter().flatten().next().unwrap_or_default())
 }

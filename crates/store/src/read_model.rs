@@ -21,6 +21,8 @@ pub enum ColumnType {
     Int,
     Text,
     Bool,
+    /// `BLOB` / `BYTEA`.
+    Bytes,
 }
 
 /// A value in a read-model row.
@@ -30,6 +32,7 @@ pub enum Value {
     Int(i64),
     Text(String),
     Bool(bool),
+    Bytes(Vec<u8>),
 }
 
 /// One row, its values in the table's column order.

@@ -1,7 +1,7 @@
 //! What the intake events do: the matter, its parties and allegations, Schedule 3 handling,
 //! recording and referral.
 
-use super::{Allegation, Case, Matter, Party, Status, words};
+use super::{Allegation, Case, Party, Status, words};
 use crate::event::{
     AllegationAdded, Fact, FinalisedOutsideSchedule3, HandledOtherwiseThanByInvestigation,
     HandledOutsideSchedule3, LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded,
@@ -12,20 +12,7 @@ use crate::referral::{InvestigationMode, RecordingReason, ReferralBasis, Referra
 
 impl Fact for MatterLogged {
     fn apply(&self, case: &mut Case) {
-        case.matter = Some(Matter {
-            reference: self.reference.clone(),
-            kind: self.kind,
-            force: self.force,
-            appropriate_authority: self.appropriate_authority,
-            received_on: self.received_on,
-            came_to_attention_on: self.came_to_attention_on,
-            incident_on: self.incident_on,
-            incident_location: self.incident_location.clone(),
-            summary: self.summary.clone(),
-            classification: self.classification,
-            complainant_wants_recording: self.complainant_wants_recording,
-            death_or_serious_injury: self.death_or_serious_injury,
-        });
+        case.matter = Some(self.clone());
         case.status = Status::Logged;
     }
 

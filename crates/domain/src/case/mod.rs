@@ -21,11 +21,8 @@ use crate::conduct::{
     ReflectiveReport, ReflectiveStage, Sanction, Severity,
 };
 use crate::event::Event;
-use crate::force::Force;
-use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId, Reference};
-use crate::matter::{
-    Acceptance, AppropriateAuthority, Classification, MatterKind, RestrictionReason, UpdateKind,
-};
+use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId};
+use crate::matter::{Acceptance, RestrictionReason, UpdateKind};
 use crate::party::{Commitment, PartyRole, SubjectProfile, Vulnerability};
 use crate::referral::{InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis};
 use crate::review::ReviewRight;
@@ -86,21 +83,8 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Matter {
-    pub reference: Reference,
-    pub kind: MatterKind,
-    pub force: Force,
-    pub appropriate_authority: AppropriateAuthority,
-    pub received_on: Date,
-    pub came_to_attention_on: Date,
-    pub incident_on: Option<Date>,
-    pub incident_location: Option<String>,
-    pub summary: String,
-    pub classification: Classification,
-    pub complainant_wants_recording: bool,
-    pub death_or_serious_injury: bool,
-}
+/// The matter as logged: its reference, kind, force and dates.
+pub type Matter = crate::event::MatterLogged;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Party {

@@ -25,6 +25,20 @@ fn current(case: &Case) -> Result<&Investigation, Refusal> {
     investigation(case, "record investigation work")
 }
 
+/// A step of the investigation's own record: there is an investigation, the case is at one of
+/// `at`, and the body running the investigation takes the step.
+fn investigators<'a>(
+    case: &'a Case,
+    ctx: &Context,
+    at: &[Status],
+    step: &str,
+) -> Result<&'a Investigation, Refusal> {
+    let inv = current(case)?;
+    stage(case, at, step)?;
+    by(ctx, &[inv.mode.investigating_body()], step)?;
+    Ok(inv)
+}
+
 impl Decide for LogDecision {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         not_terminal(case, "log a decision")?;
@@ -93,13 +107,7 @@ impl Decide for ChangeMode {
 
 impl Decide for SetTermsOfReference {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
-        stage(case, OPEN, "set terms of reference")?;
-        by(
-            ctx,
-            &[inv.mode.investigating_body()],
-            "set the terms of reference",
-        )?;
+        let inv = investigators(case, ctx, OPEN, "set the terms of reference")?;
         text("terms of reference", &self.text)?;
         Decision::one(TermsOfReferenceSet {
             version: inv.terms_of_reference.len() as u32 + 1,
@@ -167,14 +175,8 @@ impl Decide for AssessSeverity {
 
 impl Decide for ServeNotice {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
+        let inv = investigators(case, ctx, OPEN, "serve a written notice")?;
         let s = &self.subject;
-        stage(case, OPEN, "serve a written notice")?;
-        by(
-            ctx,
-            &[inv.mode.investigating_body()],
-            "serve a written notice",
-        )?;
         subject(case, *s)?;
         let Some(sev) = inv.severity.get(s) else {
             return refuse(
@@ -193,10 +195,8 @@ impl Decide for ServeNotice {
 
 impl Decide for RecordInterview {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
+        let inv = investigators(case, ctx, ACTIVE, "record an interview")?;
         let p = &self.party;
-        stage(case, ACTIVE, "record an interview")?;
-        by(ctx, &[inv.mode.investigating_body()], "interview")?;
         text("summary", &self.summary)?;
         let who = party(case, *p)?;
         let named = case.allegations.values().any(|a| a.subjects.contains(p));
@@ -217,9 +217,7 @@ impl Decide for RecordInterview {
 
 impl Decide for ExhibitEvidence {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
-        stage(case, ACTIVE, "record an exhibit")?;
-        by(ctx, &[inv.mode.investigating_body()], "record an exhibit")?;
+        let inv = investigators(case, ctx, ACTIVE, "record an exhibit")?;
         text("exhibit reference", &self.exhibit)?;
         text("description", &self.description)?;
         text("custodian", &self.custodian)?;
@@ -252,9 +250,7 @@ impl Decide for ExhibitEvidence {
 
 impl Decide for TakeWitnessAccount {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
-        stage(case, ACTIVE, "take an account")?;
-        by(ctx, &[inv.mode.investigating_body()], "take an account")?;
+        investigators(case, ctx, ACTIVE, "take an account")?;
         party(case, self.party)?;
         text("summary", &self.summary)?;
         Decision::one(WitnessAccountTaken {
@@ -297,13 +293,7 @@ impl Decide for Resume {
 
 impl Decide for SubmitReport {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let inv = current(case)?;
-        stage(case, ACTIVE, "submit the report")?;
-        by(
-            ctx,
-            &[inv.mode.investigating_body()],
-            "submit the investigation report",
-        )?;
+        investigators(case, ctx, ACTIVE, "submit the investigation report")?;
         text("summary", &self.summary)?;
         if case.allegations.is_empty() {
             return refuse(

@@ -116,7 +116,12 @@ fn code(c: &str) -> CategoryCode {
     CategoryCode::parse(c).expect("a code from the table")
 }
 
-fn finding(subject: u32, allegation: u32, cta: CaseToAnswer, rationale: &str) -> Finding {
+pub(crate) fn finding(
+    subject: u32,
+    allegation: u32,
+    cta: CaseToAnswer,
+    rationale: &str,
+) -> Finding {
     Finding {
         subject: PartyId(subject),
         allegation: AllegationId(allegation),

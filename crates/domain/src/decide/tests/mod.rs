@@ -276,14 +276,7 @@ fn severity(subject: u32, severity: Severity, likely_form: Form) -> Command {
 }
 
 fn finding(subject: u32, allegation: u32, cta: CaseToAnswer) -> Finding {
-    Finding {
-        subject: PartyId(subject),
-        allegation: AllegationId(allegation),
-        case_to_answer: cta,
-        performance_unsatisfactory: false,
-        further_action: FurtherAction::None,
-        rationale: "because".into(),
-    }
+    crate::scenario::finding(subject, allegation, cta, "because")
 }
 
 fn propose(subject: u32, action: Action) -> Command {
