@@ -5,10 +5,6 @@
 
 use std::time::Instant;
 
-/// The same allocator as the `probity` binary, so the store runs here as it does there.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use probity_app::{Console, Desk, Office};
 use probity_domain::access::StaffRole;
 use probity_domain::command::*;

@@ -265,10 +265,8 @@ impl Desk {
     ) -> Result<Arc<CaseFile>, AppError> {
         let target = reference.as_str();
         let case_id = CaseId::for_reference(reference);
-        let current = query::case_row(&**self.book.db(), case_id).await?;
-        let kept = current
-            .as_ref()
-            .and_then(|row| self.book.recent().get(case_id, row.version));
+        let current = query::case_version(&**self.book.db(), case_id).await?;
+        let kept = current.and_then(|version| self.book.recent().get(case_id, version));
         let file = match (current, kept) {
             (_, Some(kept)) => kept,
             (Some(_), None) => self.build_file(case_id, reference).await?,

@@ -848,8 +848,13 @@ async fn a_kept_case_file_never_outlives_a_change() {
     drive_reference(&here).await;
     let r = reference();
     let reader = decision_maker(&here).await;
-    let read =
-        || async { serde_json::to_value(&*reader.case_file(&r, "test").await.unwrap()).unwrap() };
+    // As the API sends it: the file's JSON, rendered once and kept with it.
+    let read = || async {
+        let file = reader.case_file(&r, "test").await.unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&file.json()).unwrap();
+        assert_eq!(sent, serde_json::to_value(&*file).unwrap());
+        sent
+    };
     let first = read().await;
     assert_eq!(here.book().recent().len(), 1);
     assert_eq!(read().await, first, "a second read is served the same file");

@@ -30,6 +30,10 @@ use connection::{Readers, Writer, last_link, unavailable};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// How long a full checkpoint waits for other checkpoints and readers: a background pass over
+/// the largest log takes a few seconds on a slow disk.
+const CHECKPOINT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[derive(Clone)]
 pub struct SqliteStore {
     readers: Arc<Readers>,
@@ -145,11 +149,30 @@ impl SqliteStore {
 
     /// Copies the write-ahead log into the database file and empties it, so that the file
     /// alone holds everything (before copying it, say).
+    ///
+    /// SQLite reports a checkpoint it could not finish as a row, not an error: while another
+    /// checkpoint runs (the background pass, or another process's) it gives up at once, whatever
+    /// the busy timeout. So this tries again until the log is empty, and fails if it never is.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
         self.writer
             .run(|c| {
-                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                    .map_err(unavailable)
+                let started = std::time::Instant::now();
+                loop {
+                    let busy: i64 = c
+                        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+                        .map_err(unavailable)?;
+                    if busy == 0 {
+                        return Ok(());
+                    }
+                    if started.elapsed() > CHECKPOINT_PATIENCE {
+                        return Err(StoreError::Unavailable(
+                            "the write-ahead log could not be copied into the database file: \
+                             another connection kept it in use"
+                                .into(),
+                        ));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
             })
             .await
     }

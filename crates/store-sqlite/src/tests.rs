@@ -103,3 +103,58 @@ fn migrations_are_numbered_from_one_without_gaps() {
         .collect();
     assert_eq!(versions, (1..=versions.len() as i64).collect::<Vec<_>>());
 }
+
+/// Closing leaves the database file alone holding everything, even when another checkpoint
+/// is running at that moment (SQLite then gives up at once instead of waiting).
+#[tokio::test]
+async fn closing_copies_the_whole_log_into_the_file_even_beside_another_checkpoint() {
+    let (store, dir) = fresh().await;
+    let path = dir.path().join("probity.db");
+    store
+        .append(&[conformance::sample_append(1, 0, 3)], &[])
+        .await
+        .unwrap();
+    // A reader's snapshot from before the next appends keeps a checkpoint from finishing.
+    let reader = rusqlite::Connection::open(&path).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    for n in 2..40 {
+        store
+            .append(&[conformance::sample_append(n, 0, 3)], &[])
+            .await
+            .unwrap();
+    }
+    // Another connection's checkpoint holds the checkpoint lock while it waits for that reader.
+    let other = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+            c.query_row("PRAGMA wal_checkpoint(RESTART)", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        })
+    };
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        reader.execute_batch("COMMIT").unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    store.close().await.unwrap();
+
+    // The file alone, copied while the store is still open, has every event.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&path, &copy).unwrap();
+    release.join().unwrap();
+    assert_eq!(other.join().unwrap(), 0);
+    let c = rusqlite::Connection::open(&copy).unwrap();
+    let (events, check): (i64, String) = c
+        .query_row(
+            "SELECT count(*), (SELECT quick_check FROM pragma_quick_check) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((events, check.as_str()), (39 * 3, "ok"));
+}

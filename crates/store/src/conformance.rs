@@ -166,8 +166,14 @@ async fn counts<S: ReadModels>(store: &S) -> query::Counts {
     query::counts(store).await.expect("counts")
 }
 
+/// A case's row; its version read alone must agree with it.
 async fn row<S: ReadModels>(store: &S, n: u32) -> Option<CaseRow> {
-    query::case_row(store, case_id(n)).await.expect("case row")
+    let row = query::case_row(store, case_id(n)).await.expect("case row");
+    let version = query::case_version(store, case_id(n))
+        .await
+        .expect("version");
+    assert_eq!(version, row.as_ref().map(|r| r.version));
+    row
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

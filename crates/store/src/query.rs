@@ -343,6 +343,28 @@ pub async fn case_row<S: Tables + ?Sized>(
         .transpose()
 }
 
+/// The version of one case, if it exists: the check a kept case file is served on, so the
+/// lightest read there is.
+pub async fn case_version<S: Tables + ?Sized>(
+    store: &S,
+    case_id: CaseId,
+) -> Result<Option<u64>, StoreError> {
+    let q = Query {
+        sql: "SELECT version FROM cases WHERE case_id = $1".into(),
+        binds: vec![case_id.to_value()],
+        columns: vec![ColumnType::Int],
+        point: true,
+    };
+    let rows = store.query(&[q]).await?;
+    rows.into_iter()
+        .flatten()
+        .flatten()
+        .next()
+        .map(u64::from_value)
+        .transpose()
+        .map_err(StoreError::Corrupt)
+}
+
 /// The cases `viewer` may see that match `query`, a page of them and their number.
 pub async fn list_cases<S: Tables + ?Sized>(
     store: &S,

@@ -160,13 +160,19 @@ pub async fn show(
     Path(raw): Path<String>,
     headers: HeaderMap,
     ApiQuery(p): ApiQuery<ReadParams>,
-) -> ApiResult<axum::Json<std::sync::Arc<probity_app::CaseFile>>> {
+) -> ApiResult<impl IntoResponse> {
     let r = reference(&raw)?;
     let file = user
         .desk
         .case_file(&r, &purpose(&headers, p.purpose))
         .await?;
-    Ok(axum::Json(file))
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        file.json(),
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
