@@ -337,11 +337,12 @@ impl Casebook {
         })
     }
 
-    /// The event chain, read in pages of `rows`; a page is hashed on a blocking thread while
-    /// the next is read.
+    /// The event chain, read in pages of `rows`; pages are hashed on a blocking thread while
+    /// the next are read.
     pub(crate) async fn verify_events(&self, rows: i64) -> Result<Verifier, AppError> {
         chain(
             Verifier::for_chain("event"),
+            rows,
             |after| self.db.read_log_page(after, rows),
             |page: &LogPage| page.last_position(),
             |page, v| page.links().try_for_each(|l| v.check(&l)),
@@ -353,6 +354,7 @@ impl Casebook {
     pub(crate) async fn verify_audit(&self, rows: i64) -> Result<Verifier, AppError> {
         chain(
             Verifier::for_chain("audit"),
+            rows,
             |after| self.db.read_audit_page(after, rows),
             |page: &AuditPage| page.last_seq(),
             |page, v| page.links().try_for_each(|l| v.check(&l)),
@@ -396,13 +398,17 @@ impl Casebook {
 }
 
 /// Rows a page holds when a chain is verified: large enough that a page costs few trips, small
-/// enough that two (one read, one hashed) sit comfortably in memory.
+/// enough that four (two read, two hashed) sit comfortably in memory.
 const VERIFY_PAGE: i64 = 16_384;
 
-/// Checks a whole chain: reads its pages in order with `read` (after the last position of the
-/// one before, `last`), and `check`s each on a blocking thread while the next is read.
+/// Checks a whole chain: reads its pages in order with `read` (the `size` rows after a given
+/// position), and `check`s them on a blocking thread while the next two are read. An intact
+/// chain's positions have no gaps, so the page after next is read at once from where it should
+/// start; when the page before it ends elsewhere, that guess is dropped and the chain is read on
+/// from where it really ended (the verifier then reports the gap).
 async fn chain<P, R>(
     mut v: Verifier,
+    size: i64,
     read: impl Fn(i64) -> R,
     last: impl Fn(&P) -> Option<i64>,
     check: fn(&P, &mut Verifier) -> Result<(), BrokenLink>,
@@ -411,14 +417,25 @@ where
     P: Send + 'static,
     R: std::future::Future<Output = Result<P, StoreError>>,
 {
-    let mut page = read(0).await?;
-    while let Some(after) = last(&page) {
-        let hashing = tokio::task::spawn_blocking(move || check(&page, &mut v).map(|()| v));
-        let next = read(after).await;
+    let mut pages = vec![read(0).await?];
+    while let Some(after) = pages.last().and_then(&last) {
+        let hashing = tokio::task::spawn_blocking(move || {
+            pages.iter().try_for_each(|p| check(p, &mut v)).map(|()| v)
+        });
+        let (next, guess) = tokio::join!(read(after), read(after + size));
         v = hashing
             .await
             .map_err(|e| StoreError::Unavailable(format!("a verification stopped: {e}")))??;
-        page = next?;
+        let next = next?;
+        let full = last(&next) == Some(after + size);
+        pages = vec![next];
+        if full {
+            // An empty page ends the loop; the pages before it must still be checked.
+            let guess = guess?;
+            if last(&guess).is_some() {
+                pages.push(guess);
+            }
+        }
     }
     Ok(v)
 }

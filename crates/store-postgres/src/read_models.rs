@@ -2,7 +2,7 @@
 //! one snapshot, statements in one transaction; a case's rows in a read model are deleted and
 //! written again from the model's declaration, many rows per statement.
 
-use probity_store::batch::insert_rows;
+use probity_store::batch::{insert_rows, upsert_rows};
 use probity_store::projection::READ_MODELS;
 use probity_store::read_model::{ColumnType, Table};
 use probity_store::{
@@ -58,7 +58,14 @@ pub(crate) async fn write(
             .copied()
             .filter(|c| c.table.name == table.name)
             .collect();
-        for chunk in mine.chunks(ROWS_PER_INSERT) {
+        // A table with one row per case updates it in place; only a case left without its row
+        // is deleted from it.
+        let replaced: Vec<&TableRows> = mine
+            .iter()
+            .copied()
+            .filter(|c| !table.one_per_case || c.rows.is_empty())
+            .collect();
+        for chunk in replaced.chunks(ROWS_PER_INSERT) {
             let mut q = QueryBuilder::<Postgres>::new(format!(
                 "DELETE FROM {} WHERE case_id IN (",
                 table.name
@@ -75,7 +82,11 @@ pub(crate) async fn write(
         // Every row binds one value per column; stay well under 65,535 parameters.
         let per_statement = (ROWS_PER_INSERT * 8 / types.len()).max(1);
         for chunk in rows.chunks(per_statement) {
-            let sql = insert_rows(table, chunk.len());
+            let sql = if table.one_per_case {
+                upsert_rows(table, chunk.len())
+            } else {
+                insert_rows(table, chunk.len())
+            };
             let mut args = PgArguments::default();
             for row in chunk {
                 for (value, ty) in row.iter().zip(&types) {

@@ -2,7 +2,7 @@
 //! given, their `$n` placeholders read as SQLite's `?n`; a case's rows in a read model are
 //! deleted and written again from the model's declaration.
 
-use probity_store::batch::{delete_rows, insert_rows};
+use probity_store::batch::{delete_rows, insert_rows, upsert_rows};
 use probity_store::projection::READ_MODELS;
 use probity_store::read_model::ColumnType;
 use probity_store::{
@@ -38,6 +38,14 @@ fn sqlite(sql: &str) -> String {
 pub(crate) fn write(tx: &Transaction<'_>, changes: &[&TableRows]) -> Result<(), StoreError> {
     for change in changes {
         let table = change.table;
+        if let [row] = &change.rows[..]
+            && table.one_per_case
+        {
+            tx.prepare_cached(&sqlite(&upsert_rows(table, 1)))
+                .and_then(|mut s| s.execute(rusqlite::params_from_iter(row.iter().map(Bound))))
+                .map_err(unavailable)?;
+            continue;
+        }
         tx.prepare_cached(&sqlite(&delete_rows(table)))
             .and_then(|mut s| s.execute([change.case_id.to_string()]))
             .map_err(unavailable)?;

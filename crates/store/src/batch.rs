@@ -137,6 +137,21 @@ pub fn insert_rows(table: &Table, rows: usize) -> String {
     )
 }
 
+/// The statement that writes `rows` rows of a table with one row per case, updating the row a
+/// case already has in place.
+pub fn upsert_rows(table: &Table, rows: usize) -> String {
+    debug_assert!(table.one_per_case);
+    let set: Vec<String> = table.columns[1..]
+        .iter()
+        .map(|c| format!("{0} = excluded.{0}", c.name))
+        .collect();
+    format!(
+        "{} ON CONFLICT (case_id) DO UPDATE SET {}",
+        insert_rows(table, rows),
+        set.join(", ")
+    )
+}
+
 /// Event records from the JSON array a backend builds for one case: each element
 /// `[position, version, recorded_at, actor, kind, payload, prev_hash hex, hash hex]`.
 pub fn records_from_json(

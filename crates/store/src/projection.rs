@@ -18,7 +18,7 @@ use crate::read_model::{Derive, ReadModel, Row, Rows, TableRows, read_model, row
 read_model! {
     /// One row per case: what lists and searches show, and the facts need-to-know is decided
     /// on in queries.
-    pub struct CaseRow in "cases" {
+    pub struct CaseRow in "cases", one row per case {
         pub case_id: CaseId,
         pub reference: Reference,
         pub kind: MatterKind,

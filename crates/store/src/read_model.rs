@@ -50,6 +50,10 @@ pub struct Column {
 pub struct Table {
     pub name: &'static str,
     pub columns: &'static [Column],
+    /// At most one row per case, keyed by `case_id`: its row is updated in place (an upsert),
+    /// not deleted and inserted again. Every append changes such a row (`cases` holds the
+    /// version), and an update that leaves the indexed columns alone touches no index.
+    pub one_per_case: bool,
 }
 
 impl Table {
@@ -242,9 +246,15 @@ pub struct TableRows {
 }
 
 /// Declares a read model's row struct and its table: the columns are the fields, in order, and
-/// the first is `case_id`.
+/// the first is `case_id`. `in "cases", one row per case` declares a table keyed by the case.
 macro_rules! read_model {
-    ($(#[$meta:meta])* pub struct $name:ident in $table:literal {
+    ($(#[$meta:meta])* pub struct $name:ident in $table:literal, one row per case $body:tt) => {
+        $crate::read_model::read_model!(@declare true; $(#[$meta])* pub struct $name in $table $body);
+    };
+    ($(#[$meta:meta])* pub struct $name:ident in $table:literal $body:tt) => {
+        $crate::read_model::read_model!(@declare false; $(#[$meta])* pub struct $name in $table $body);
+    };
+    (@declare $one:literal; $(#[$meta:meta])* pub struct $name:ident in $table:literal {
         $( $(#[$fmeta:meta])* pub $field:ident: $ty:ty, )*
     }) => {
         $(#[$meta])*
@@ -259,6 +269,7 @@ macro_rules! read_model {
                     ty: <$ty as $crate::read_model::ColumnValue>::TYPE,
                     nullable: <$ty as $crate::read_model::ColumnValue>::NULLABLE,
                 }, )* ],
+                one_per_case: $one,
             };
 
             fn to_row(&self) -> $crate::read_model::Row {
