@@ -1,6 +1,7 @@
 //! Plain tables in PostgreSQL, by the generic code of `probity_store`: queries run as given, in
 //! one snapshot, statements in one transaction; a case's rows in a read model are deleted and
-//! written again from the model's declaration, many rows per statement.
+//! written again from the model's declaration, many rows per statement (a table with one row
+//! per case is updated in place).
 
 use probity_store::batch::{insert_rows, upsert_rows};
 use probity_store::projection::READ_MODELS;

@@ -1,6 +1,7 @@
 //! Plain tables in SQLite, by the generic code of `probity_store`: queries and statements run as
 //! given, their `$n` placeholders read as SQLite's `?n`; a case's rows in a read model are
-//! deleted and written again from the model's declaration.
+//! deleted and written again from the model's declaration (a table with one row per case is
+//! updated in place).
 
 use probity_store::batch::{delete_rows, insert_rows, upsert_rows};
 use probity_store::projection::READ_MODELS;
