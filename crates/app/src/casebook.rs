@@ -58,6 +58,19 @@ pub(crate) struct Loaded {
     pub events: Vec<Event>,
 }
 
+impl Loaded {
+    /// Decodes a case's stored events and folds them into its state.
+    fn fold(case_id: CaseId, records: Vec<EventRecord>) -> Result<Loaded, StoreError> {
+        let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
+        Ok(Loaded {
+            case_id,
+            case: Case::replay(&events),
+            records,
+            events,
+        })
+    }
+}
+
 /// What an accepted command did.
 #[derive(Debug, Clone)]
 pub struct Executed {
@@ -188,14 +201,7 @@ impl Casebook {
     pub(crate) async fn load(&self, reference: &Reference) -> Result<Loaded, AppError> {
         let case_id = CaseId::for_reference(reference);
         let records = self.db.read_case(case_id).await?;
-        let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
-        let case = Case::replay(&events);
-        Ok(Loaded {
-            case_id,
-            case,
-            records,
-            events,
-        })
+        Ok(Loaded::fold(case_id, records)?)
     }
 
     /// The stored case with its parties' personal data, read in one trip: what a case file needs.
@@ -208,15 +214,10 @@ impl Casebook {
         if records.is_empty() {
             return Err(AppError::NotFound(reference.clone()));
         }
-        let events = records.iter().map(decode).collect::<Result<Vec<_>, _>>()?;
-        let case = Case::replay(&events);
-        let loaded = Loaded {
-            case_id,
-            case,
-            records,
-            events,
-        };
-        Ok((loaded, personal.into_iter().collect()))
+        Ok((
+            Loaded::fold(case_id, records)?,
+            personal.into_iter().collect(),
+        ))
     }
 
     /// Decides the commands in order and appends everything they yield in one transaction,

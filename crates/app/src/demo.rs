@@ -1,7 +1,6 @@
 //! The demo database: the reference case and a spread of synthetic cases at every stage,
 //! loaded by an administrator's desk like any import, and one demo account per role.
 
-use probity_domain::Body;
 use probity_domain::access::StaffRole;
 use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
@@ -89,11 +88,7 @@ impl Desk {
             self.add_user(NewUser {
                 username: username.to_string(),
                 role,
-                body: if force.is_some() {
-                    Body::AppropriateAuthority
-                } else {
-                    Body::OversightBody
-                },
+                body: probity_domain::access::default_body(force),
                 force,
                 password: password.clone(),
             })

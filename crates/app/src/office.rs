@@ -126,7 +126,6 @@ impl Office {
             &entry,
         )
         .await?;
-        db.clear_login_failures(username).await?;
         Ok((secret, self.desk(who, Door::Web)))
     }
 
@@ -181,11 +180,7 @@ impl Office {
         let body = c
             .body
             .or(account.as_ref().map(|p| p.body))
-            .unwrap_or(if force.is_some() {
-                Body::AppropriateAuthority
-            } else {
-                Body::OversightBody
-            });
+            .unwrap_or_else(|| probity_domain::access::default_body(force));
         probity_domain::access::check_account(role, body, force)
             .map_err(|p| AppError::BadInput(p.to_string()))?;
         let who = Principal {

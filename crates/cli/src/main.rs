@@ -469,11 +469,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .map(Force::parse)
                 .transpose()
                 .map_err(|e| input(e.to_string()))?;
-            let body = body.map(Body::from).unwrap_or(if force.is_some() {
-                Body::AppropriateAuthority
-            } else {
-                Body::OversightBody
-            });
+            let body = body
+                .map(Body::from)
+                .unwrap_or_else(|| probity_domain::access::default_body(force));
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)

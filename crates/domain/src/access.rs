@@ -156,6 +156,16 @@ pub fn check_account(
     Ok(())
 }
 
+/// The body a member of staff acts for when none is named: a force's staff act for its
+/// appropriate authority, everyone else for the oversight body.
+pub fn default_body(force: Option<Force>) -> Body {
+    if force.is_some() {
+        Body::AppropriateAuthority
+    } else {
+        Body::OversightBody
+    }
+}
+
 /// Why a request was refused. `Hidden` means the user must not learn the case exists.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denial {
@@ -372,15 +382,12 @@ mod tests {
     use super::*;
 
     fn who(role: StaffRole, force: Option<&str>) -> Principal {
+        let force = force.map(|f| Force::parse(f).unwrap());
         Principal {
             username: "u".into(),
             role,
-            body: if force.is_some() {
-                Body::AppropriateAuthority
-            } else {
-                Body::OversightBody
-            },
-            force: force.map(|f| Force::parse(f).unwrap()),
+            body: default_body(force),
+            force,
         }
     }
 
@@ -577,6 +584,14 @@ mod tests {
         );
         assert!(check_account(StaffRole::Investigator, Body::AppropriateAuthority, kent).is_ok());
         assert!(check_account(StaffRole::Investigator, Body::OversightBody, None).is_ok());
+        // The body taken when none is named always makes a valid account with the same force.
+        for role in StaffRole::ALL {
+            assert_eq!(default_body(kent), Body::AppropriateAuthority);
+            assert!(check_account(role, default_body(kent), kent).is_ok());
+            if role != StaffRole::ForceLiaison {
+                assert!(check_account(role, default_body(None), None).is_ok());
+            }
+        }
     }
 
     /// The visibility a query carries admits exactly the cases `authorize` lets a principal

@@ -128,6 +128,11 @@ pub fn code_of<T: Serialize>(value: &T) -> String {
     }
 }
 
+/// The value a name stands for, the reverse of [`code_of`]; `None` for an unknown name.
+pub fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +145,14 @@ mod tests {
         }
         assert_eq!(Body::parse("oversight-body"), Some(Body::OversightBody));
         assert_eq!(Body::parse("police"), None);
+    }
+
+    #[test]
+    fn from_code_reads_back_what_code_of_writes() {
+        for b in Body::ALL {
+            assert_eq!(from_code::<Body>(&code_of(&b)), Some(b));
+        }
+        assert_eq!(from_code::<Status>("closed"), Some(Status::Closed));
+        assert_eq!(from_code::<Status>("Closed"), None);
     }
 }

@@ -126,6 +126,7 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Disables the account and ends its sessions and tokens. False when there is no such user.
     async fn disable_user(&self, username: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
+    /// Opens a session, and clears the user's failed log-ins in the same transaction.
     async fn create_session(
         &self,
         token_hash: Hash,
@@ -157,7 +158,6 @@ pub trait AccountStore: Send + Sync {
         at: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
-    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError>;
 }
 
 #[async_trait::async_trait]
@@ -182,12 +182,12 @@ impl<T: Tables + ?Sized> AccountStore for T {
     }
 
     async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
-        let found = users(
+        one_user(
             self,
             "FROM users u WHERE u.username = $1",
             vec![text(username)],
-        );
-        Ok(found.await?.into_iter().next())
+        )
+        .await
     }
 
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
@@ -233,11 +233,17 @@ impl<T: Tables + ?Sized> AccountStore for T {
         expires_at: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let insert = statement(
-            "INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)",
-            vec![bytes(token_hash), text(username), Value::Int(expires_at)],
-        );
-        change(self, vec![insert], audit).await.map(|_| ())
+        let statements = vec![
+            statement(
+                "INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)",
+                vec![bytes(token_hash), text(username), Value::Int(expires_at)],
+            ),
+            statement(
+                "DELETE FROM login_failures WHERE username = $1",
+                vec![text(username)],
+            ),
+        ];
+        change(self, statements, audit).await.map(|_| ())
     }
 
     async fn session_user(
@@ -314,13 +320,5 @@ impl<T: Tables + ?Sized> AccountStore for T {
             vec![text(username), Value::Int(at)],
         );
         change(self, vec![insert], audit).await.map(|_| ())
-    }
-
-    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
-        let delete = statement(
-            "DELETE FROM login_failures WHERE username = $1",
-            vec![text(username)],
-        );
-        self.execute(&[delete], &[]).await.map(|_| ())
     }
 }

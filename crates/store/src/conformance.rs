@@ -10,7 +10,7 @@ use probity_domain::conduct::CaseToAnswer;
 use probity_domain::force::Force;
 use probity_domain::matter::MatterKind;
 use probity_domain::party::{PersonalData, SealedPersonalData, SubjectKind};
-use probity_domain::{AllegationId, Body, CaseId, CommandKind, PartyId, Reference, Status};
+use probity_domain::{AllegationId, CaseId, CommandKind, PartyId, Reference, Status};
 
 use crate::projection::{AccessRow, AllegationRow, CaseRow, FindingRow, READ_MODELS, SubjectRow};
 use crate::query::{self, CaseQuery, CategoryFilter, Query};
@@ -570,18 +570,28 @@ pub async fn accounts_sessions_and_tokens<S: Tables + AuditStore>(store: &S) {
         "investigator"
     );
     assert_eq!(verify_audit(store).await, audited);
-    for at in [10, 20, 30] {
+    for (who, at) in [("ann", 10), ("ann", 20), ("ann", 30), ("bob", 30)] {
         store
-            .record_login_failure("bob", at, &entry(Action::SessionLogin, "bob"))
+            .record_login_failure(who, at, &entry(Action::SessionLogin, who))
             .await
             .unwrap();
     }
-    assert_eq!(store.login_failures("bob", 20).await.unwrap(), 2);
-    store.clear_login_failures("bob").await.unwrap();
-    assert_eq!(store.login_failures("bob", 0).await.unwrap(), 0);
+    assert_eq!(store.login_failures("ann", 20).await.unwrap(), 2);
+    // A session opened clears its user's failed log-ins, in the same transaction.
+    store
+        .create_session(
+            Hash([3; 32]),
+            "ann",
+            100,
+            &entry(Action::SessionLogin, "ann"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures("ann", 0).await.unwrap(), 0);
+    assert_eq!(store.login_failures("bob", 0).await.unwrap(), 1);
     assert_eq!(
         verify_audit(store).await,
-        Ok(10),
+        Ok(12),
         "every account change is audited"
     );
 }
@@ -800,11 +810,7 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
                     let who = Principal {
                         username: username.into(),
                         role,
-                        body: if force.is_some() {
-                            Body::AppropriateAuthority
-                        } else {
-                            Body::OversightBody
-                        },
+                        body: probity_domain::access::default_body(force),
                         force,
                     };
                     let mut allowed: Vec<String> = samples

@@ -176,8 +176,7 @@ macro_rules! text_columns {
 
 /// Types stored as their JSON name (`under_investigation`).
 fn by_code<T: serde::de::DeserializeOwned>(s: String) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(s.clone()))
-        .map_err(|_| format!("'{s}' is not a known code"))
+    probity_domain::from_code(&s).ok_or_else(|| format!("'{s}' is not a known code"))
 }
 
 text_columns! {

@@ -101,10 +101,8 @@ pub async fn list(
     let status = p
         .status
         .map(|s| {
-            serde_json::from_value::<probity_domain::Status>(serde_json::Value::String(
-                s.trim().to_string(),
-            ))
-            .map_err(|_| Problem::bad_request(format!("'{s}' is not a case status")))
+            probity_domain::from_code::<probity_domain::Status>(s.trim())
+                .ok_or_else(|| Problem::bad_request(format!("'{s}' is not a case status")))
         })
         .transpose()?;
     let category = p

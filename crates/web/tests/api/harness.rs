@@ -5,7 +5,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use probity_app::{Console, Desk, NewUser, Office};
-use probity_domain::Body as Org;
 use probity_domain::Command;
 use probity_domain::access::StaffRole;
 use probity_domain::command::*;
@@ -128,11 +127,7 @@ impl TestApp {
             .add_user(NewUser {
                 username: username.into(),
                 role,
-                body: if force.is_some() {
-                    Org::AppropriateAuthority
-                } else {
-                    Org::OversightBody
-                },
+                body: probity_domain::access::default_body(force),
                 force,
                 password: PASSWORD.into(),
             })

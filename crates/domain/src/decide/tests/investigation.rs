@@ -139,16 +139,7 @@ fn live_final_written_warning_sends_misconduct_to_a_hearing() {
         .add_complainant()
         .add_officer(p)
         .allege(&[2], "B6");
-    g.ok(
-        AA,
-        Command::RecordMatter(RecordMatter {
-            assessment: Default::default(),
-        }),
-    )
-    .ok(
-        AA,
-        Command::StartLocalInvestigation(StartLocalInvestigation {}),
-    );
+    g.record_and_investigate_locally();
     g.refused(
         AA,
         severity(2, Severity::Misconduct, Form::Meeting),

@@ -154,6 +154,20 @@ impl Given {
         )
     }
 
+    /// Records the matter as it stands and starts a local investigation.
+    fn record_and_investigate_locally(&mut self) -> &mut Self {
+        self.ok(
+            AA,
+            Command::RecordMatter(RecordMatter {
+                assessment: Default::default(),
+            }),
+        )
+        .ok(
+            AA,
+            Command::StartLocalInvestigation(StartLocalInvestigation {}),
+        )
+    }
+
     /// Complaint, complainant P1, officer P2 with one allegation A1 of `code`, recorded.
     fn recorded(code: &str) -> Given {
         let mut g = Given::new();

@@ -10,16 +10,7 @@ fn opinions_need_a_report_and_determinations_must_be_complete() {
         .add_officer(profile())
         .add_officer(profile());
     g.allege(&[2, 3], "B6").allege(&[2], "A1");
-    g.ok(
-        AA,
-        Command::RecordMatter(RecordMatter {
-            assessment: Default::default(),
-        }),
-    )
-    .ok(
-        AA,
-        Command::StartLocalInvestigation(StartLocalInvestigation {}),
-    );
+    g.record_and_investigate_locally();
     g.refused(
         AA,
         Command::GiveOpinion(GiveOpinion {
