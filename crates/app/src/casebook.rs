@@ -10,8 +10,7 @@ use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::{changes, project};
 use probity_store::{
-    Append, AuditEntry, AuditPage, BrokenLink, CaseStream, Counts, EventRecord, Head, LogPage,
-    NewEvent, StoreError, Verifier, query,
+    Append, AuditEntry, BrokenLink, CaseStream, Counts, EventRecord, NewEvent, StoreError, query,
 };
 
 use crate::db::Db;
@@ -27,6 +26,9 @@ pub enum AppError {
     BadInput(String),
     #[error(transparent)]
     Broken(#[from] BrokenLink),
+    /// What verification found besides a broken chain: personal data, read models, checkpoints.
+    #[error("verification found {} problems", .0.len())]
+    Tampered(Vec<crate::verification::Finding>),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -76,15 +78,6 @@ impl Loaded {
 pub struct Executed {
     pub records: Vec<EventRecord>,
     pub version: u64,
-}
-
-/// The result of recomputing the chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    pub events: i64,
-    pub head: Option<Head>,
-    pub audit_entries: i64,
-    pub audit_head: Option<probity_store::Hash>,
 }
 
 pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
@@ -172,6 +165,8 @@ struct Pending {
     events: Vec<NewEvent>,
     personal_data: Vec<(PartyId, SealedPersonalData)>,
     erase: Vec<PartyId>,
+    /// Each command's audit entry (its index) and how many of `events` it wrote.
+    written_by: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +268,7 @@ impl Casebook {
                         events: Vec::new(),
                         personal_data: Vec::new(),
                         erase: Vec::new(),
+                        written_by: Vec::new(),
                     })
                 }
             };
@@ -282,6 +278,9 @@ impl Casebook {
                 p.case.apply(e);
             }
             p.events.extend(new_events(&decision.events, item.ctx));
+            if !decision.events.is_empty() {
+                p.written_by.push((audit.len(), decision.events.len()));
+            }
             audit.push(item.audit.clone());
             p.personal_data.extend(decision.personal_data);
             p.erase.extend(decision.erase);
@@ -304,6 +303,7 @@ impl Casebook {
                 personal_data: p.personal_data,
                 erase: p.erase,
                 read_models: changes(*case_id, &p.before, &p.case),
+                written_by: p.written_by,
             });
         }
         let records = self.db.append(&appends, &audit).await;
@@ -321,46 +321,6 @@ impl Casebook {
             rest = tail;
         }
         Ok(out)
-    }
-
-    /// Recomputes both chains, the event log and the audit trail, from their first records.
-    pub(crate) async fn verify(&self) -> Result<Verified, AppError> {
-        let events = self.verify_events(VERIFY_PAGE).await?;
-        let audit = self.verify_audit(VERIFY_PAGE).await?;
-        Ok(Verified {
-            events: events.position,
-            head: (events.position > 0).then_some(Head {
-                position: events.position,
-                hash: events.head,
-            }),
-            audit_entries: audit.position,
-            audit_head: (audit.position > 0).then_some(audit.head),
-        })
-    }
-
-    /// The event chain, read in pages of `rows`; pages are hashed on a blocking thread while
-    /// the next are read.
-    pub(crate) async fn verify_events(&self, rows: i64) -> Result<Verifier, AppError> {
-        chain(
-            Verifier::for_chain("event"),
-            rows,
-            |after| self.db.read_log_page(after, rows),
-            |page: &LogPage| page.last_position(),
-            |page, v| page.links().try_for_each(|l| v.check(&l)),
-        )
-        .await
-    }
-
-    /// The audit chain, the same way.
-    pub(crate) async fn verify_audit(&self, rows: i64) -> Result<Verifier, AppError> {
-        chain(
-            Verifier::for_chain("audit"),
-            rows,
-            |after| self.db.read_audit_page(after, rows),
-            |page: &AuditPage| page.last_seq(),
-            |page, v| page.links().try_for_each(|l| v.check(&l)),
-        )
-        .await
     }
 
     /// Every case's state, folded from its stream.
@@ -398,51 +358,8 @@ impl Casebook {
     }
 }
 
-/// Rows a page holds when a chain is verified: large enough that a page costs few trips, small
-/// enough that four (two read, two hashed) sit comfortably in memory.
-const VERIFY_PAGE: i64 = 16_384;
-
-/// Checks a whole chain: reads its pages in order with `read` (the `size` rows after a given
-/// position), and `check`s them on a blocking thread while the next two are read. An intact
-/// chain's positions have no gaps, so the page after next is read at once from where it should
-/// start; when the page before it ends elsewhere, that guess is dropped and the chain is read on
-/// from where it really ended (the verifier then reports the gap).
-async fn chain<P, R>(
-    mut v: Verifier,
-    size: i64,
-    read: impl Fn(i64) -> R,
-    last: impl Fn(&P) -> Option<i64>,
-    check: fn(&P, &mut Verifier) -> Result<(), BrokenLink>,
-) -> Result<Verifier, AppError>
-where
-    P: Send + 'static,
-    R: std::future::Future<Output = Result<P, StoreError>>,
-{
-    let mut pages = vec![read(0).await?];
-    while let Some(after) = pages.last().and_then(&last) {
-        let hashing = tokio::task::spawn_blocking(move || {
-            pages.iter().try_for_each(|p| check(p, &mut v)).map(|()| v)
-        });
-        let (next, guess) = tokio::join!(read(after), read(after + size));
-        v = hashing
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("a verification stopped: {e}")))??;
-        let next = next?;
-        let full = last(&next) == Some(after + size);
-        pages = vec![next];
-        if full {
-            // An empty page ends the loop; the pages before it must still be checked.
-            let guess = guess?;
-            if last(&guess).is_some() {
-                pages.push(guess);
-            }
-        }
-    }
-    Ok(v)
-}
-
 /// Decodes and folds whole case streams into cases.
-fn fold_streams(streams: Vec<CaseStream>) -> Result<Vec<(String, Case)>, StoreError> {
+pub(crate) fn fold_streams(streams: Vec<CaseStream>) -> Result<Vec<(String, Case)>, StoreError> {
     streams
         .into_iter()
         .map(|stream| {

@@ -20,9 +20,12 @@ use probity_store::{
 use crate::accounts::{
     NewUser, Secret, check_password_strength, check_username, hash_off_thread, verify_off_thread,
 };
+use crate::anchors::{Anchors, Signer};
 use crate::case_file::{CaseFile, case_file_of};
-use crate::casebook::{AppError, Basis, Casebook, Executed, Failure, Item, Verified};
+use crate::casebook::{AppError, Basis, Casebook, Executed, Failure, Item};
 use crate::recent::BuiltFile;
+use crate::verification::Verified;
+use probity_store::anchor::Checkpoint;
 
 /// Why a user reads something, recorded with the read when they give no reason of their own.
 pub const DEFAULT_PURPOSE: &str = "case work";
@@ -89,6 +92,7 @@ impl Desk {
             outcome,
             purpose: purpose.to_string(),
             detail: detail.to_string(),
+            wrote: None,
         }
     }
 
@@ -153,6 +157,7 @@ impl Desk {
                     (Outcome::Failed, "stale version".to_string())
                 }
                 AppError::Broken(b) => (Outcome::Failed, format!("{} chain", b.chain)),
+                AppError::Tampered(f) => (Outcome::Failed, format!("{} findings", f.len())),
                 AppError::NotFound(_) => (Outcome::Failed, "no such case".to_string()),
                 AppError::BadInput(_) => (Outcome::Failed, "bad input".to_string()),
                 // The store is unreachable: there is nowhere to record it.
@@ -389,15 +394,65 @@ impl Desk {
 
     // ---- integrity and maintenance
 
-    /// Recomputes both hash chains, the event log and the audit trail, from their first records.
+    /// Verifies the store against itself: both hash chains and the ties between them, the
+    /// checkpoints kept in the database, the personal data against its commitments and the
+    /// read models against the log.
     pub async fn verify(&self) -> Result<Verified, AppError> {
-        let run = self.book.verify();
+        self.verify_against(&Anchors::default()).await
+    }
+
+    /// [`Desk::verify`], holding the chains against exported checkpoints and trusted keys too.
+    pub async fn verify_against(&self, anchors: &Anchors) -> Result<Verified, AppError> {
+        let run = self.book.verify(anchors);
         self.whole_store(
             Access::VerifyChains,
             Action::ChainsVerify,
             "audit",
             run,
-            |v| format!("{} events, {} audit entries", v.events, v.audit_entries),
+            |v| {
+                format!(
+                    "{} events, {} audit entries, {} checkpoints",
+                    v.events, v.audit_entries, v.checkpoints
+                )
+            },
+        )
+        .await
+    }
+
+    /// Signs a checkpoint of both chain heads as they stand, keeps it and exports it.
+    pub async fn sign_checkpoint(&self, signer: &Signer) -> Result<Checkpoint, AppError> {
+        self.allow(Access::VerifyChains, Action::CheckpointSign, "-", "audit")
+            .await?;
+        let signed = crate::office::sign_checkpoint(&self.book, signer, false).await;
+        let signed = self
+            .failed(Action::CheckpointSign, "-", "audit", signed)
+            .await?
+            .expect("a checkpoint asked for is always signed");
+        let detail = format!(
+            "events {}, audit {}",
+            signed.events.map_or(0, |h| h.position),
+            signed.audit.map_or(0, |h| h.position)
+        );
+        self.record(
+            Action::CheckpointSign,
+            "-",
+            Outcome::Allowed,
+            "audit",
+            &detail,
+        )
+        .await?;
+        Ok(signed)
+    }
+
+    /// Every checkpoint kept in the database, oldest first.
+    pub async fn checkpoints(&self) -> Result<Vec<Checkpoint>, AppError> {
+        let run = async { Ok(probity_store::anchor::checkpoints(&**self.book.db()).await?) };
+        self.whole_store(
+            Access::VerifyChains,
+            Action::CheckpointsRead,
+            "audit",
+            run,
+            |c: &Vec<Checkpoint>| c.len().to_string(),
         )
         .await
     }

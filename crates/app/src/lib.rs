@@ -9,6 +9,7 @@
 //! Nothing but the office, the desk and the views they return is public.
 
 mod accounts;
+mod anchors;
 mod case_file;
 mod casebook;
 mod db;
@@ -17,18 +18,22 @@ mod desk;
 mod migrate;
 mod office;
 mod recent;
+mod verification;
 
 pub use accounts::{MIN_PASSWORD_CHARS, NewUser, SESSION_HOURS, Secret};
+pub use anchors::{Anchors, Signer};
 pub use case_file::{
     AllegationView, CaseFile, EventView, FindingView, PartyView, ReflectivePracticeView,
     SubjectView,
 };
-pub use casebook::{AppError, Executed, Verified, command_from_json};
+pub use casebook::{AppError, Executed, command_from_json};
 pub use db::DatabaseUrl;
 pub use demo::{DemoSummary, SYNTHETIC_CASES};
 pub use desk::{DEFAULT_PURPOSE, Desk, Door};
 pub use migrate::Moved;
 pub use office::{Console, Office};
+pub use probity_store::anchor::Checkpoint;
+pub use verification::{Finding, Verified};
 
 /// What the store benchmark measures beneath the desk.
 #[cfg(feature = "bench")]
@@ -48,12 +53,21 @@ impl Office {
 
     /// Verifies the event chain alone; returns the number of events.
     pub async fn verify_event_chain(&self) -> Result<i64, AppError> {
-        Ok(self.book().verify_events(16_384).await?.position)
+        Ok(self
+            .book()
+            .verify_events(16_384, Vec::new())
+            .await?
+            .position)
     }
 
     /// Verifies the audit chain alone; returns the number of entries.
     pub async fn verify_audit_chain(&self) -> Result<i64, AppError> {
-        Ok(self.book().verify_audit(16_384).await?.position)
+        Ok(self
+            .book()
+            .verify_audit(16_384, Vec::new())
+            .await?
+            .0
+            .position)
     }
 }
 

@@ -2,6 +2,7 @@
 //! with its chain, personal data with its salts, the audit trail and the accounts, then the read
 //! models rebuilt. The copy is checked link by link against the source.
 
+use crate::anchors::Anchors;
 use std::collections::HashMap;
 
 use probity_domain::event::MatterLogged;
@@ -38,7 +39,7 @@ pub(crate) async fn migrate_store(
         ));
     }
     progress("checking the source chains");
-    let source = from.verify().await?;
+    let (source, _) = from.verify_chains(&Anchors::default()).await?;
 
     progress("copying the event log and personal data");
     let mut references: HashMap<String, Reference> = HashMap::new();
@@ -87,6 +88,8 @@ pub(crate) async fn migrate_store(
                         personal_data,
                         erase: Vec::new(),
                         read_models: Vec::new(),
+                        // The audit trail is copied as it is, ties and all.
+                        written_by: Vec::new(),
                     });
                 }
             }
@@ -107,8 +110,13 @@ pub(crate) async fn migrate_store(
         to.db().audit(&entries).await?;
     }
 
+    progress("copying the signed checkpoints");
+    let checkpoints = probity_store::anchor::checkpoints(&**from.db()).await?;
+    let inserts: Vec<_> = checkpoints.iter().map(|c| c.insert()).collect();
+    to.db().execute(&inserts, &[]).await?;
+
     progress("checking the copy");
-    let copied = to.verify().await?;
+    let (copied, _) = to.verify_chains(&Anchors::default()).await?;
     if copied.events != source.events || copied.head != source.head {
         return Err(StoreError::Corrupt(format!(
             "the copied event log ends at {:?}, the source at {:?}",

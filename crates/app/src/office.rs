@@ -16,9 +16,11 @@ use crate::accounts::{
     SESSION_HOURS, Secret, THROTTLE_FAILURES, THROTTLE_MINUTES, check_username, dummy_hash,
     principal, verify_off_thread,
 };
+use crate::anchors::Signer;
 use crate::casebook::{AppError, Casebook};
 use crate::db::Db;
 use crate::desk::{Desk, Door};
+use probity_store::anchor::Checkpoint;
 
 /// The way in. Cheap to clone: every clone shares one store and one set of kept case files.
 #[derive(Debug, Clone)]
@@ -51,6 +53,7 @@ fn anonymous(action: Action, target: &str, outcome: Outcome, detail: &str) -> Au
         outcome,
         purpose: "-".into(),
         detail: detail.into(),
+        wrote: None,
     }
 }
 
@@ -149,6 +152,16 @@ impl Office {
             .transpose()
     }
 
+    /// Signs a checkpoint of both heads when they have moved since the last one: what a server
+    /// does at its interval. Not an operation of anyone's, so it leaves no audit entry (which
+    /// would move the head again); the checkpoint row is its record.
+    pub async fn checkpoint_if_moved(
+        &self,
+        signer: &Signer,
+    ) -> Result<Option<Checkpoint>, AppError> {
+        sign_checkpoint(&self.book, signer, true).await
+    }
+
     /// Records a request that came without valid credentials: `why` says which way it failed.
     pub async fn refuse_unauthenticated(&self, path: &str, why: &str) -> Result<(), AppError> {
         let entry = anonymous(Action::RequestUnauthenticated, path, Outcome::Denied, why);
@@ -191,4 +204,30 @@ impl Office {
         };
         Ok(self.desk(who, Door::Console))
     }
+}
+
+/// Signs both chain heads as they stand (unless `only_if_moved` and the last checkpoint in the
+/// database already has them), keeps the checkpoint in the database, exports it, and writes it
+/// to the log for a collector to keep.
+pub(crate) async fn sign_checkpoint(
+    book: &Casebook,
+    signer: &Signer,
+    only_if_moved: bool,
+) -> Result<Option<Checkpoint>, AppError> {
+    let db = book.db();
+    let events = db.head().await?;
+    let audit = probity_store::anchor::audit_head(&**db).await?;
+    if only_if_moved
+        && let Some(last) = probity_store::anchor::last_checkpoint(&**db).await?
+        && last.events == events
+        && last.audit == audit
+        && last.key == signer.public_key()
+    {
+        return Ok(None);
+    }
+    let c = signer.sign(Timestamp::now().as_microsecond(), events, audit);
+    db.execute(&[c.insert()], &[]).await?;
+    signer.export(&c)?;
+    tracing::info!(target: "probity::checkpoint", checkpoint = %c.to_json(), "checkpoint signed");
+    Ok(Some(c))
 }

@@ -428,7 +428,7 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
             .await
             .unwrap();
     assert_eq!(personal, 0);
-    let verified = office.book().verify().await.unwrap();
+    let verified = office.book().verify(&Default::default()).await.unwrap();
     assert_eq!(verified.events as u64, file.version);
 }
 
@@ -663,15 +663,19 @@ async fn verification_reads_the_chains_page_by_page() {
     let (office, dir) = office().await;
     admin(&office).await.load_demo(12).await.unwrap();
     let book = office.book();
-    let whole = book.verify_events(16_384).await.unwrap();
+    let whole = book.verify_events(16_384, Vec::new()).await.unwrap();
     assert!(whole.position > 150, "{}", whole.position);
     for rows in [1, 7, 64] {
-        let paged = book.verify_events(rows).await.unwrap();
+        let paged = book.verify_events(rows, Vec::new()).await.unwrap();
         assert_eq!((paged.position, paged.head), (whole.position, whole.head));
-        let audit = book.verify_audit(rows).await.unwrap();
+        let (audit, _) = book.verify_audit(rows, Vec::new()).await.unwrap();
         assert_eq!(
             audit.position,
-            book.verify_audit(16_384).await.unwrap().position
+            book.verify_audit(16_384, Vec::new())
+                .await
+                .unwrap()
+                .0
+                .position
         );
     }
     let pool = pool(&dir);
@@ -684,7 +688,7 @@ async fn verification_reads_the_chains_page_by_page() {
         .await
         .unwrap();
     for rows in [7, 149, 150, 16_384] {
-        match book.verify_events(rows).await {
+        match book.verify_events(rows, Vec::new()).await {
             Err(AppError::Broken(b)) => assert_eq!((b.chain, b.position), ("event", 150)),
             other => panic!("pages of {rows}: {other:?}"),
         }
@@ -697,7 +701,7 @@ async fn verification_reads_the_chains_page_by_page() {
         .execute(&pool)
         .await
         .unwrap();
-    match book.verify_audit(7).await {
+    match book.verify_audit(7, Vec::new()).await {
         Err(AppError::Broken(b)) => assert_eq!((b.chain, b.position), ("audit", 20)),
         other => panic!("{other:?}"),
     }
@@ -772,7 +776,7 @@ mod moving {
     async fn check_move(from: &Office, to: &Office) {
         let root = admin(from).await;
         let moved = root.move_store(to, &|_| {}).await.unwrap();
-        let source = from.book().verify().await.unwrap();
+        let source = from.book().verify(&Default::default()).await.unwrap();
         assert_eq!(moved.events, source.events);
         assert_eq!(moved.head, source.head, "the same chain head");
         assert_eq!(

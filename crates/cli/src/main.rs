@@ -9,7 +9,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use probity_app::{AppError, Console, DatabaseUrl, Desk, NewUser, Office, SYNTHETIC_CASES};
+use probity_app::{
+    Anchors, AppError, Console, DatabaseUrl, Desk, NewUser, Office, SYNTHETIC_CASES, Signer,
+};
 use probity_domain::access::StaffRole;
 use probity_domain::category::SUBCATEGORIES;
 use probity_domain::force::{FORCES, Force};
@@ -55,6 +57,8 @@ enum Cmd {
         /// Fill a new, empty database with the demo data and demo log-ins first.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        anchoring: Anchoring,
     },
     /// Fill an empty database with the reference case 2020/134541 and synthetic cases.
     Demo {
@@ -176,8 +180,76 @@ fn parse_role(s: &str) -> Result<StaffRole, String> {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Recompute the hash chains of the event log and the audit trail; exit 0 when intact, 6 naming the first broken link.
-    Verify,
+    /// Verify the record: both hash chains and their ties, the signed checkpoints, the personal
+    /// data against its commitments and the read models against the log. Exit 0 when intact,
+    /// 6 naming what was found.
+    Verify {
+        /// A directory of exported checkpoints and trusted public keys (`*.json`, `*.pub`),
+        /// kept where the database's administrators cannot write: truncation, rewriting and
+        /// re-sealing since any of them are found.
+        #[arg(long)]
+        checkpoints: Option<std::path::PathBuf>,
+        /// Also trust this public key (hex), e.g. one kept apart from the directory.
+        #[arg(long)]
+        public_key: Vec<std::path::PathBuf>,
+    },
+    /// Sign a checkpoint of both chain heads now, keep it and export it.
+    Checkpoint {
+        #[command(flatten)]
+        anchoring: Anchoring,
+    },
+    /// Print the checkpoints kept in the database, one JSON object a line.
+    Checkpoints,
+    /// Make a new signing key (and its public half, PATH.pub). To rotate, make one and start
+    /// the server with it; keep the old public key with the exported checkpoints.
+    Keygen { path: std::path::PathBuf },
+}
+
+/// Where checkpoints are signed and exported.
+#[derive(clap::Args, Clone)]
+struct Anchoring {
+    /// The key that signs checkpoints: never in the database. Made on first use when missing.
+    #[arg(
+        long,
+        env = "PROBITY_SIGNING_KEY",
+        default_value = "probity-keys/checkpoint.key"
+    )]
+    signing_key: std::path::PathBuf,
+    /// Where each checkpoint is exported (with the public key): a place the database's
+    /// administrators do not control.
+    #[arg(
+        long,
+        env = "PROBITY_CHECKPOINT_DIR",
+        default_value = "probity-checkpoints"
+    )]
+    checkpoint_dir: std::path::PathBuf,
+    /// Seconds between checkpoints while serving (one is signed only when a head has moved).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    checkpoint_every: u64,
+}
+
+impl Anchoring {
+    /// The defaults, for a bare `probity`.
+    fn parse_defaults() -> Anchoring {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            anchoring: Anchoring,
+        }
+        Only::parse_from(["probity"]).anchoring
+    }
+
+    fn signer(&self) -> Result<Signer, Failure> {
+        if let Some(dir) = self
+            .signing_key
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| input(format!("cannot make {}: {e}", dir.display())))?;
+        }
+        Ok(Signer::load_or_generate(&self.signing_key)?.exporting_to(self.checkpoint_dir.clone()))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,14 +287,21 @@ impl From<AppError> for Failure {
             e if e.is_no_such_case() => 4,
             AppError::Refused(_) => 3,
             AppError::Store(StoreError::Conflict { .. }) => 5,
-            AppError::Broken(_) => 6,
+            AppError::Broken(_) | AppError::Tampered(_) => 6,
             AppError::Denied(_) | AppError::Unauthenticated | AppError::Throttled => 7,
             _ => 1,
         };
-        Failure {
-            code,
-            message: e.to_string(),
-        }
+        let message = match &e {
+            AppError::Tampered(found) => {
+                let mut m = e.to_string();
+                for f in found {
+                    m.push_str(&format!("\n  {f}"));
+                }
+                m
+            }
+            _ => e.to_string(),
+        };
+        Failure { code, message }
     }
 }
 
@@ -315,17 +394,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         role: cli.as_role,
     };
     // Bare `probity`: serve on the default, with demo data in a new database.
-    let command = cli.command.unwrap_or(Cmd::Serve {
-        listen: "127.0.0.1:8080".into(),
-        behind_tls: false,
-        demo: true,
-    });
+    let command = match cli.command {
+        Some(c) => c,
+        None => Cmd::Serve {
+            listen: "127.0.0.1:8080".into(),
+            behind_tls: false,
+            demo: true,
+            anchoring: Anchoring::parse_defaults(),
+        },
+    };
     match command {
         Cmd::Serve {
             listen,
             behind_tls,
             demo,
-        } => serve(&cli.database, &at, &listen, behind_tls, demo).await?,
+            anchoring,
+        } => serve(&cli.database, &at, &listen, behind_tls, demo, &anchoring).await?,
         Cmd::MigrateStore { from, to } => {
             let source = open(&from).await?;
             let target = open(&to).await?;
@@ -435,13 +519,41 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!("{r} is now at version {}", done.version);
         }
         Cmd::Audit {
-            action: AuditCmd::Verify,
+            action:
+                AuditCmd::Verify {
+                    checkpoints,
+                    public_key,
+                },
         } => {
+            let mut anchors = match &checkpoints {
+                Some(dir) => Anchors::read(dir)?,
+                None => Anchors::default(),
+            };
+            for key in &public_key {
+                anchors = anchors.trusting(key)?;
+            }
+            if checkpoints.is_some() && anchors.exported.is_empty() {
+                return Err(input("the checkpoint directory holds no checkpoints"));
+            }
             let office = open(&cli.database).await?;
             let desk = at
                 .desk(&office, Some(StaffRole::Auditor), None, None)
                 .await?;
-            let v = desk.verify().await?;
+            let v = desk.verify_against(&anchors).await?;
+            println!(
+                "intact: {} checkpoints held ({} exported and trusted); {} cases' personal data and read models match the log{}",
+                v.checkpoints,
+                v.anchored,
+                v.cases,
+                if v.changed > 0 {
+                    format!(
+                        " ({} changed while being checked and were left out)",
+                        v.changed
+                    )
+                } else {
+                    String::new()
+                }
+            );
             match v.head {
                 Some(h) => println!(
                     "intact: {} events, head {} at position {}",
@@ -453,6 +565,44 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 Some(h) => println!("intact: {} audit entries, head {h}", v.audit_entries),
                 None => println!("intact: the audit trail is empty"),
             }
+        }
+        Cmd::Audit {
+            action: AuditCmd::Checkpoint { anchoring },
+        } => {
+            let signer = anchoring.signer()?;
+            let office = open(&cli.database).await?;
+            let desk = at
+                .desk(&office, Some(StaffRole::Auditor), None, None)
+                .await?;
+            let c = desk.sign_checkpoint(&signer).await?;
+            println!("{}", c.to_json());
+            eprintln!(
+                "signed with key {} and exported to {}",
+                c.key_id(),
+                anchoring.checkpoint_dir.display()
+            );
+        }
+        Cmd::Audit {
+            action: AuditCmd::Checkpoints,
+        } => {
+            let office = open(&cli.database).await?;
+            let desk = at
+                .desk(&office, Some(StaffRole::Auditor), None, None)
+                .await?;
+            for c in desk.checkpoints().await? {
+                println!("{}", c.to_json());
+            }
+        }
+        Cmd::Audit {
+            action: AuditCmd::Keygen { path },
+        } => {
+            let signer = Signer::generate(&path)?;
+            println!(
+                "made signing key {} at {} (public key at {}.pub)",
+                signer.key_id(),
+                path.display(),
+                path.display()
+            );
         }
         Cmd::User {
             action:
@@ -549,6 +699,7 @@ async fn serve(
     listen: &str,
     behind_tls: bool,
     with_demo: bool,
+    anchoring: &Anchoring,
 ) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -579,6 +730,28 @@ async fn serve(
             println!("Add an account with: probity user add NAME --role ROLE --password-stdin");
         }
     }
+    let signer = std::sync::Arc::new(anchoring.signer()?);
+    println!(
+        "Signing checkpoints with key {} ({}) every {} s into {}/: keep copies where the database's administrators cannot write.",
+        signer.key_id(),
+        anchoring.signing_key.display(),
+        anchoring.checkpoint_every,
+        anchoring.checkpoint_dir.display()
+    );
+    let anchor = {
+        let (office, signer) = (office.clone(), signer.clone());
+        let every = std::time::Duration::from_secs(anchoring.checkpoint_every);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = office.checkpoint_if_moved(&signer).await {
+                    tracing::error!(error = %e, "a checkpoint could not be signed");
+                }
+            }
+        })
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| input(format!("cannot listen on {listen}: {e}")))?;
@@ -596,6 +769,9 @@ async fn serve(
     probity_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
+    anchor.abort();
+    // The last word before stopping: everything written is covered.
+    office.checkpoint_if_moved(&signer).await?;
     office.close().await?;
     println!("Stopped.");
     Ok(())

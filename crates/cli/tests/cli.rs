@@ -31,11 +31,18 @@ fn probity_with_input(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// The binary on `url`, in the background; its standard error is dropped.
+/// The binary on `url`, in the background; its standard error is dropped. Its signing key and
+/// exported checkpoints go in a directory of its own under the build's scratch space.
 fn background(url: &str, args: &[&str], stdout: Stdio) -> std::process::Child {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let anchors =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{}-{run}", std::process::id()));
     Command::new(env!("CARGO_BIN_EXE_probity"))
         .args(["--database", url])
         .args(args)
+        .env("PROBITY_SIGNING_KEY", anchors.join("checkpoint.key"))
+        .env("PROBITY_CHECKPOINT_DIR", anchors.join("checkpoints"))
         .env("RUST_LOG", "warn")
         .stdout(stdout)
         .stderr(Stdio::null())

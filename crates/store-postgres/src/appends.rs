@@ -61,8 +61,9 @@ async fn commit_group(pool: &PgPool, group: Vec<Waiting>) {
         for (batch, entries, _) in &group {
             let mut own = (&mut tx).begin().await.map_err(unavailable)?;
             let written = async {
-                let out = PgStore::append_in(&mut own, batch).await?;
-                audit::append_in(&mut own, entries).await?;
+                let mut entries = entries.clone();
+                let out = PgStore::append_in(&mut own, batch, &mut entries).await?;
+                audit::append_in(&mut own, &entries).await?;
                 Ok::<_, StoreError>(out)
             }
             .await;

@@ -28,7 +28,7 @@ pub(crate) async fn append_in(
     // Many rows per statement: one trip to the database for a whole group commit.
     for chunk in out.chunks(ROWS_PER_INSERT) {
         let mut q = QueryBuilder::<Postgres>::new(
-            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash) ",
+            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, wrote, prev_hash, hash) ",
         );
         q.push_values(chunk, |mut b, r| {
             let e = &r.entry;
@@ -41,6 +41,7 @@ pub(crate) async fn append_in(
                 .push_bind(e.outcome.code())
                 .push_bind(e.purpose.clone())
                 .push_bind(e.detail.clone())
+                .push_bind(e.wrote_text())
                 .push_bind(r.prev_hash.0.to_vec())
                 .push_bind(r.hash.0.to_vec());
         });
@@ -56,8 +57,7 @@ async fn page(
     limit: i64,
     target: Option<&str>,
 ) -> Result<AuditPage, StoreError> {
-    const COLUMNS: &str =
-        "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash";
+    const COLUMNS: &str = "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash, wrote";
     let sql = match target {
         Some(_) => format!(
             "SELECT {COLUMNS} FROM audit WHERE target = $3 AND seq > $1 ORDER BY seq LIMIT $2"
@@ -88,6 +88,7 @@ async fn page(
             outcome: row.get(6),
             purpose: row.get(7),
             detail: row.get(8),
+            wrote: row.get(11),
             prev_hash: hash(9)?,
             hash: hash(10)?,
         })?;

@@ -156,6 +156,7 @@ impl PgStore {
     async fn append_in(
         tx: &mut Transaction<'_, Postgres>,
         batch: &[Append],
+        audit: &mut [AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(EVENT_CHAIN_LOCK)
@@ -179,6 +180,7 @@ impl PgStore {
             }
         }
         let prepared = probity_store::batch::prepare(batch, head, &current)?;
+        prepared.tie(audit)?;
         for chunk in prepared.events.chunks(ROWS_PER_INSERT) {
             let mut q = QueryBuilder::<Postgres>::new(
                 "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) ",
@@ -206,7 +208,6 @@ impl PgStore {
                     .push_bind(r.data.clone())
                     .push_bind(r.salt.clone());
             });
-            q.push(" ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt");
             q.build().execute(&mut **tx).await.map_err(unavailable)?;
         }
         for (case_id, party) in &prepared.erase {

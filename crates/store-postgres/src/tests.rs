@@ -139,6 +139,7 @@ async fn appends_committed_together_keep_their_own_outcomes() {
         outcome: probity_store::Outcome::Allowed,
         purpose: "case work".into(),
         detail: String::new(),
+        wrote: None,
     };
     let mut tasks = tokio::task::JoinSet::new();
     for case in 2..42u32 {

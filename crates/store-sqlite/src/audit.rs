@@ -22,8 +22,8 @@ pub(crate) fn append_in(
     let out = probity_store::audit::seal_entries(head.map(|h| (h.position, h.hash)), entries);
     let mut insert = tx
         .prepare_cached(
-            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO audit (seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash, wrote)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )
         .map_err(unavailable)?;
     for r in &out {
@@ -41,14 +41,14 @@ pub(crate) fn append_in(
                 e.detail,
                 &r.prev_hash.0[..],
                 &r.hash.0[..],
+                e.wrote_text(),
             ])
             .map_err(unavailable)?;
     }
     Ok(out)
 }
 
-const COLUMNS: &str =
-    "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash";
+const COLUMNS: &str = "seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash, wrote";
 
 /// A row of `COLUMNS`, borrowed from the statement.
 fn audit_link<'r>(row: &'r rusqlite::Row<'_>) -> Result<AuditLink<'r>, StoreError> {
@@ -73,6 +73,7 @@ fn audit_link<'r>(row: &'r rusqlite::Row<'_>) -> Result<AuditLink<'r>, StoreErro
         outcome: text(6)?,
         purpose: text(7)?,
         detail: text(8)?,
+        wrote: text(11)?,
         prev_hash: link(9, "a stored audit link")?,
         hash: link(10, "a stored audit hash")?,
     })

@@ -199,7 +199,12 @@ impl SqliteStore {
             .collect()
     }
 
-    fn append_in(tx: &Transaction<'_>, batch: &[Append]) -> Result<Vec<EventRecord>, StoreError> {
+    /// Writes the batch and ties its audit entries to the events they wrote.
+    fn append_in(
+        tx: &Transaction<'_>,
+        batch: &[Append],
+        audit: &mut [AuditEntry],
+    ) -> Result<Vec<EventRecord>, StoreError> {
         let head = last_link(tx, EVENT_HEAD)?;
         let mut current: HashMap<String, i64> = HashMap::new();
         {
@@ -217,6 +222,7 @@ impl SqliteStore {
             }
         }
         let prepared = probity_store::batch::prepare(batch, head, &current)?;
+        prepared.tie(audit)?;
         let mut insert = tx
             .prepare_cached(&format!(
                 "INSERT INTO events ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -239,8 +245,7 @@ impl SqliteStore {
         }
         let mut keep = tx
             .prepare_cached(
-                "INSERT INTO personal_data (case_id, party, data, salt) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (case_id, party) DO UPDATE SET data = excluded.data, salt = excluded.salt",
+                "INSERT INTO personal_data (case_id, party, data, salt) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(unavailable)?;
         for r in &prepared.personal {
@@ -267,10 +272,10 @@ impl EventLog for SqliteStore {
         batch: &[Append],
         audit: &[AuditEntry],
     ) -> Result<Vec<EventRecord>, StoreError> {
-        let (batch, audit) = (batch.to_vec(), audit.to_vec());
+        let (batch, mut audit) = (batch.to_vec(), audit.to_vec());
         self.writer
             .transaction(move |tx| {
-                let out = Self::append_in(tx, &batch)?;
+                let out = Self::append_in(tx, &batch, &mut audit)?;
                 audit::append_in(tx, &audit)?;
                 Ok(out)
             })

@@ -7,9 +7,9 @@ use std::borrow::Cow;
 use probity_domain::CommandKind;
 use sha2::{Digest, Sha256};
 
-use crate::StoreError;
 use crate::chain::{Hash, chained};
 use crate::packed::Packed;
+use crate::{Head, StoreError};
 
 /// What was attempted. Stored as its code (`case.read`, `case.command.determine`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +41,10 @@ pub enum Action {
     TokenCreate,
     /// A request that came without valid credentials.
     RequestUnauthenticated,
+    /// A checkpoint of both chain heads signed on request.
+    CheckpointSign,
+    /// The signed checkpoints read.
+    CheckpointsRead,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -60,6 +64,8 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::UserMigrated, "user.migrated"),
     (Action::TokenCreate, "token.create"),
     (Action::RequestUnauthenticated, "request.unauthenticated"),
+    (Action::CheckpointSign, "audit.checkpoint"),
+    (Action::CheckpointsRead, "audit.checkpoints"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";
@@ -138,13 +144,16 @@ pub struct AuditEntry {
     pub purpose: String,
     /// Short, never personal data: a rule code, a filter, a count.
     pub detail: String,
+    /// The last event a command wrote (its position and link), which ties the audit chain to
+    /// the event log; filled in by the store when the events get their positions.
+    pub wrote: Option<Head>,
 }
 
 impl AuditEntry {
     /// Reads back an entry from its stored columns; `None` when the action or outcome is not
     /// one this version writes.
     #[allow(clippy::too_many_arguments)]
-    pub fn from_stored(
+    fn from_stored(
         recorded_at: i64,
         actor: String,
         role: String,
@@ -153,6 +162,7 @@ impl AuditEntry {
         outcome: &str,
         purpose: String,
         detail: String,
+        wrote: &str,
     ) -> Result<AuditEntry, StoreError> {
         Ok(AuditEntry {
             recorded_at,
@@ -165,8 +175,30 @@ impl AuditEntry {
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown audit outcome '{outcome}'")))?,
             purpose,
             detail,
+            wrote: parse_wrote(wrote)
+                .ok_or_else(|| StoreError::Corrupt(format!("unreadable audit tie '{wrote}'")))?,
         })
     }
+
+    /// The stored form of `wrote`: `position:link`, or empty.
+    pub fn wrote_text(&self) -> String {
+        self.wrote
+            .map(|h| format!("{}:{}", h.position, h.hash.hex()))
+            .unwrap_or_default()
+    }
+}
+
+/// Reads `position:link` (`Some(None)` for the empty text; `None` when unreadable).
+fn parse_wrote(text: &str) -> Option<Option<Head>> {
+    if text.is_empty() {
+        return Some(None);
+    }
+    let (position, hash) = text.split_once(':')?;
+    let hash = probity_domain::hex::decode(hash).and_then(|b| Hash::from_slice(&b))?;
+    Some(Some(Head {
+        position: position.parse().ok()?,
+        hash,
+    }))
 }
 
 /// An entry as stored, with its place in the chain.
@@ -235,6 +267,7 @@ impl AuditRecord {
     pub fn expected_hash(&self) -> Hash {
         let e = &self.entry;
         let action = e.action.code();
+        let wrote = e.wrote_text();
         AuditLink {
             seq: self.seq,
             recorded_at: e.recorded_at,
@@ -245,6 +278,7 @@ impl AuditRecord {
             outcome: e.outcome.code(),
             purpose: &e.purpose,
             detail: &e.detail,
+            wrote: &wrote,
             prev_hash: self.prev_hash,
             hash: self.hash,
         }
@@ -264,16 +298,23 @@ pub struct AuditLink<'a> {
     pub outcome: &'a str,
     pub purpose: &'a str,
     pub detail: &'a str,
+    /// `position:link` of the last event a command wrote, or empty.
+    pub wrote: &'a str,
     pub prev_hash: Hash,
     pub hash: Hash,
 }
 
 impl AuditLink<'_> {
     /// SHA-256 over the audit chain's own domain tag, the previous link, the numbers, and each
-    /// text field with its length before it.
+    /// text field with its length before it. An entry tied to events is `v2`, with the tie
+    /// last; one without is hashed as before ties existed.
     pub fn expected_hash(&self) -> Hash {
         let mut h = Sha256::new();
-        h.update(b"probity-audit/v1\0");
+        h.update(if self.wrote.is_empty() {
+            &b"probity-audit/v1\0"[..]
+        } else {
+            &b"probity-audit/v2\0"[..]
+        });
         h.update(self.prev_hash.0);
         h.update(self.seq.to_be_bytes());
         h.update(self.recorded_at.to_be_bytes());
@@ -289,7 +330,17 @@ impl AuditLink<'_> {
             h.update((field.len() as u64).to_be_bytes());
             h.update(field.as_bytes());
         }
+        if !self.wrote.is_empty() {
+            h.update((self.wrote.len() as u64).to_be_bytes());
+            h.update(self.wrote.as_bytes());
+        }
         Hash(h.finalize().into())
+    }
+
+    /// The last event this entry says its command wrote; `None` when it names none (or the
+    /// tie is unreadable, which its hash then fails to cover).
+    pub fn wrote(&self) -> Option<Head> {
+        parse_wrote(self.wrote).flatten()
     }
 }
 
@@ -307,6 +358,7 @@ impl AuditLink<'_> {
                 self.outcome,
                 self.purpose.to_string(),
                 self.detail.to_string(),
+                self.wrote,
             )?,
             prev_hash: self.prev_hash,
             hash: self.hash,
@@ -319,7 +371,7 @@ chained!(AuditLink<'_>, seq);
 
 /// A page of the audit trail packed into one buffer, as stored (see `packed.rs`).
 #[derive(Debug, Clone, Default)]
-pub struct AuditPage(Packed<AuditFixed, 7>);
+pub struct AuditPage(Packed<AuditFixed, 8>);
 
 /// An audit record's numbers and links.
 #[derive(Debug, Clone, Copy)]
@@ -350,6 +402,7 @@ impl AuditPage {
             link.outcome,
             link.purpose,
             link.detail,
+            link.wrote,
         ];
         self.0.push(fixed, fields)
     }
@@ -368,7 +421,7 @@ impl AuditPage {
 
     pub fn links(&self) -> impl Iterator<Item = AuditLink<'_>> {
         self.0.iter().map(
-            |(f, [actor, role, action, target, outcome, purpose, detail])| AuditLink {
+            |(f, [actor, role, action, target, outcome, purpose, detail, wrote])| AuditLink {
                 seq: f.seq,
                 recorded_at: f.recorded_at,
                 actor,
@@ -378,6 +431,7 @@ impl AuditPage {
                 outcome,
                 purpose,
                 detail,
+                wrote,
                 prev_hash: f.prev_hash,
                 hash: f.hash,
             },
@@ -405,6 +459,7 @@ mod tests {
             outcome: Outcome::Allowed,
             purpose: "case work".into(),
             detail: String::new(),
+            wrote: None,
         }
     }
 
@@ -427,6 +482,32 @@ mod tests {
     }
 
     #[test]
+    fn the_tie_to_the_events_is_covered_and_reads_back() {
+        let untied = AuditRecord::sealed(1, entry(1), Hash::GENESIS);
+        let mut tied_entry = entry(1);
+        tied_entry.wrote = Some(Head {
+            position: 42,
+            hash: Hash([7; 32]),
+        });
+        let tied = AuditRecord::sealed(1, tied_entry, Hash::GENESIS);
+        assert_ne!(untied.hash, tied.hash);
+        assert_eq!(
+            tied.entry.wrote_text(),
+            format!("42:{}", Hash([7; 32]).hex())
+        );
+        let text = tied.entry.wrote_text();
+        assert_eq!(parse_wrote(&text), Some(tied.entry.wrote));
+        assert_eq!(parse_wrote(""), Some(None));
+        assert_eq!(parse_wrote("42:zz"), None);
+        let mut moved = tied.clone();
+        moved.entry.wrote = Some(Head {
+            position: 41,
+            hash: Hash([7; 32]),
+        });
+        assert_ne!(moved.expected_hash(), moved.hash);
+    }
+
+    #[test]
     fn a_packed_page_keeps_every_link() {
         let records = seal_entries(None, &(1..=6).map(entry).collect::<Vec<_>>());
         let mut page = AuditPage::default();
@@ -442,6 +523,7 @@ mod tests {
                 outcome: r.entry.outcome.code(),
                 purpose: &r.entry.purpose,
                 detail: &r.entry.detail,
+                wrote: "",
                 prev_hash: r.prev_hash,
                 hash: r.hash,
             })

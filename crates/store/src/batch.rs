@@ -28,6 +28,21 @@ pub struct Prepared<'a> {
     /// The read-model rows to put in place of each case's rows in each model: a case appended
     /// more than once in the batch keeps its last rows.
     pub read_models: Vec<&'a TableRows>,
+    /// Each audit entry that wrote events, by its index, and the last event it wrote.
+    pub ties: Vec<(usize, Head)>,
+}
+
+impl Prepared<'_> {
+    /// Ties each audit entry that wrote events to the last of them.
+    pub fn tie(&self, entries: &mut [crate::AuditEntry]) -> Result<(), StoreError> {
+        for (i, head) in &self.ties {
+            let entry = entries.get_mut(*i).ok_or_else(|| {
+                StoreError::Corrupt(format!("an append names audit entry {i}, which it lacks"))
+            })?;
+            entry.wrote = Some(*head);
+        }
+        Ok(())
+    }
 }
 
 /// Checks each append's expected version against `current` (each case's stored version) and
@@ -40,7 +55,9 @@ pub fn prepare<'a>(
     let (mut position, mut prev) = head.map_or((0, Hash::GENESIS), |h| (h.position, h.hash));
     let mut current = current.clone();
     let mut events = Vec::with_capacity(batch.iter().map(|a| a.events.len()).sum());
+    let mut ties = Vec::new();
     for a in batch {
+        let first = events.len();
         let case_id = a.case_id.to_string();
         let actual = current.get(&case_id).copied().unwrap_or(0);
         if actual as u64 != a.expected_version {
@@ -68,6 +85,24 @@ pub fn prepare<'a>(
             events.push(r);
         }
         current.insert(case_id, actual + a.events.len() as i64);
+        let mut end = first;
+        for &(entry, count) in &a.written_by {
+            end += count;
+            if count == 0 || end > events.len() {
+                return Err(StoreError::Corrupt(format!(
+                    "audit entry {entry} claims events the append of {} lacks",
+                    a.reference
+                )));
+            }
+            let last = &events[end - 1];
+            ties.push((
+                entry,
+                Head {
+                    position: last.position,
+                    hash: last.hash,
+                },
+            ));
+        }
     }
     // Party ids are never reused, so an erasure in the batch can only follow the insert of the
     // same party: write all inserts, then the erasures.
@@ -112,6 +147,7 @@ pub fn prepare<'a>(
         personal,
         erase,
         read_models,
+        ties,
     })
 }
 
@@ -226,6 +262,27 @@ mod tests {
         assert!(matches!(
             prepare(&stale, None, &HashMap::new()),
             Err(StoreError::Conflict { .. })
+        ));
+    }
+
+    #[test]
+    fn each_audit_entry_is_tied_to_the_last_event_it_wrote() {
+        let mut first = sample_append(1, 0, 3);
+        first.written_by = vec![(2, 1), (0, 2)];
+        let mut second = sample_append(2, 0, 1);
+        second.written_by = vec![(1, 1)];
+        let batch = [first, second];
+        let p = prepare(&batch, None, &HashMap::new()).unwrap();
+        let at = |i: usize| Head {
+            position: p.events[i].position,
+            hash: p.events[i].hash,
+        };
+        assert_eq!(p.ties, [(2, at(0)), (0, at(2)), (1, at(3))]);
+        let mut over = sample_append(1, 0, 1);
+        over.written_by = vec![(0, 2)];
+        assert!(matches!(
+            prepare(&[over], None, &HashMap::new()),
+            Err(StoreError::Corrupt(_))
         ));
     }
 

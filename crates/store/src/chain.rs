@@ -237,13 +237,47 @@ pub(crate) use chained;
 chained!(EventLink<'_>, position);
 chained!(EventRecord, position);
 
+/// Who says which link a position must hold: an audit entry that recorded the last event its
+/// command wrote, or a signed checkpoint of the chain's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Witness {
+    /// The audit entry with this sequence number.
+    AuditEntry(i64),
+    /// The checkpoint signed at this time (Unix microseconds).
+    Checkpoint(i64),
+}
+
+impl fmt::Display for Witness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Witness::AuditEntry(seq) => write!(f, "audit entry {seq}"),
+            Witness::Checkpoint(at) => match jiff::Timestamp::from_microsecond(*at) {
+                Ok(t) => write!(f, "the checkpoint signed at {t}"),
+                Err(_) => write!(f, "the checkpoint signed at {at}"),
+            },
+        }
+    }
+}
+
+/// A link a position must hold, and who says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expected {
+    pub position: i64,
+    pub hash: Hash,
+    pub witness: Witness,
+}
+
 /// Checks records in position order, carrying the head across calls so a long log can be
-/// verified in pages.
+/// verified in pages. Links it was told to expect (`expect`) are compared as they pass, and
+/// [`Verifier::finish`] reports any that lie beyond the end: a truncated chain.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     pub chain: &'static str,
     pub head: Hash,
     pub position: i64,
+    /// In position order; `next` is the first not yet reached.
+    expected: Vec<Expected>,
+    next: usize,
 }
 
 impl Default for Verifier {
@@ -258,7 +292,17 @@ impl Verifier {
             chain,
             head: Hash::GENESIS,
             position: 0,
+            expected: Vec::new(),
+            next: 0,
         }
+    }
+
+    /// Links the chain must hold where its witnesses say.
+    pub fn expecting(mut self, mut expected: Vec<Expected>) -> Self {
+        expected.sort_by_key(|e| e.position);
+        self.expected = expected;
+        self.next = 0;
+        self
     }
 
     pub fn check(&mut self, r: &impl Link) -> Result<(), BrokenLink> {
@@ -285,9 +329,35 @@ impl Verifier {
         if r.expected_hash() != r.hash() {
             return Err(broken("its content does not match its hash".into()));
         }
+        while let Some(e) = self.expected.get(self.next)
+            && e.position <= r.position()
+        {
+            if e.position == r.position() && e.hash != r.hash() {
+                return Err(broken(format!(
+                    "its link is not the one {} recorded",
+                    e.witness
+                )));
+            }
+            self.next += 1;
+        }
         self.head = r.hash();
         self.position = r.position();
         Ok(())
+    }
+
+    /// After the last record: a link expected beyond the end means records were removed.
+    pub fn finish(&self) -> Result<(), BrokenLink> {
+        match self.expected[self.next..].iter().max_by_key(|e| e.position) {
+            Some(e) if e.position > self.position => Err(BrokenLink {
+                chain: self.chain,
+                position: self.position + 1,
+                reason: format!(
+                    "the chain ends at position {}, but {} recorded position {}",
+                    self.position, e.witness, e.position
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -340,6 +410,39 @@ mod tests {
     #[test]
     fn an_intact_chain_verifies() {
         assert_eq!(verify(&chain(20)), Ok(()));
+    }
+
+    #[test]
+    fn expected_links_are_compared_and_a_shortened_chain_is_seen() {
+        let records = chain(10);
+        let at = |position: i64, witness| Expected {
+            position,
+            hash: records[position as usize - 1].hash,
+            witness,
+        };
+        let checked = |expected: Vec<Expected>, upto: usize| {
+            let mut v = Verifier::default().expecting(expected);
+            records[..upto].iter().try_for_each(|r| v.check(r))?;
+            v.finish()
+        };
+        let witnesses = vec![
+            at(10, Witness::Checkpoint(1_700_000_000_000_000)),
+            at(4, Witness::AuditEntry(2)),
+        ];
+        assert_eq!(checked(witnesses.clone(), 10), Ok(()));
+        let cut = checked(witnesses.clone(), 9).unwrap_err();
+        assert_eq!(cut.position, 10);
+        assert!(
+            cut.reason
+                .contains("the checkpoint signed at 2023-11-14T22:13:20Z recorded position 10"),
+            "{}",
+            cut.reason
+        );
+        let mut other = witnesses;
+        other[1].hash = Hash([9; 32]);
+        let err = checked(other, 10).unwrap_err();
+        assert_eq!(err.position, 4);
+        assert!(err.reason.contains("audit entry 2"), "{}", err.reason);
     }
 
     #[test]

@@ -146,6 +146,7 @@ fn with_rows(n: u32, expected: u64, count: usize, sample: Sample) -> Append {
         personal_data: Vec::new(),
         erase: Vec::new(),
         read_models: sample.rows(),
+        written_by: Vec::new(),
     }
 }
 
@@ -410,6 +411,7 @@ fn entry(action: Action, target: &str) -> AuditEntry {
         outcome: Outcome::Allowed,
         purpose: "testing".into(),
         detail: String::new(),
+        wrote: None,
     }
 }
 

@@ -11,10 +11,12 @@
 //! speak; the log's and the audit trail's SQL is each backend's own, since their locking differs.
 
 pub mod accounts;
+pub mod anchor;
 pub mod audit;
 pub mod batch;
 pub mod chain;
 pub mod conformance;
+pub mod integrity;
 mod packed;
 pub mod projection;
 pub mod query;
@@ -25,7 +27,9 @@ use probity_domain::{CaseId, PartyId, Reference};
 
 pub use accounts::{AccountStore, UserRecord};
 pub use audit::{Action, AuditEntry, AuditLink, AuditPage, AuditRecord, Outcome};
-pub use chain::{BrokenLink, EventLink, EventRecord, Hash, Link, LogPage, Verifier};
+pub use chain::{
+    BrokenLink, EventLink, EventRecord, Expected, Hash, Link, LogPage, Verifier, Witness,
+};
 pub use projection::{CaseRow, FindingRow};
 pub use query::{CaseQuery, CategoryFilter, Counts, Page, Query, Statement, SubjectHistoryRow};
 pub use read_model::{Row, TableRows, Value};
@@ -52,6 +56,10 @@ pub struct Append {
     pub erase: Vec<PartyId>,
     /// The case's rows in each read model that these events changed.
     pub read_models: Vec<TableRows>,
+    /// Which audit entries of the append wrote these events, in order: each entry's index
+    /// in the entries appended with the batch, and how many of the events it wrote. The store
+    /// ties each such entry to the last of its events.
+    pub written_by: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, thiserror::Error)]

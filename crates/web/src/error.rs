@@ -179,6 +179,15 @@ impl From<AppError> for Problem {
                 "Already exists",
                 format!("{what} already exists"),
             ),
+            AppError::Tampered(found) => {
+                tracing::error!(findings = found.len(), "integrity failure");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "integrity",
+                    "The record failed its integrity check",
+                    "An administrator has been alerted.",
+                )
+            }
             AppError::Broken(b) => {
                 tracing::error!(chain = b.chain, position = b.position, "integrity failure");
                 Problem::new(
