@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
             get(subjects::subject_history),
         )
         .route("/audit", get(audit::audit))
+        .route("/checkpoints", get(audit::checkpoints))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async {
             error::Problem::new(

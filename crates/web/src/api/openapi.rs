@@ -56,6 +56,7 @@ impl Modify for Security {
         subjects::subject_history,
         audit::audit,
         audit::case_audit,
+        audit::checkpoints,
     ),
     components(schemas(ProblemDoc, probity_domain::Command)),
     modifiers(&Security),

@@ -373,7 +373,22 @@ async fn matrix_holds(app: TestApp) {
             "{} reads the audit trail",
             who.name
         );
-        checked += 3;
+        let checkpoints = app
+            .get("/api/v1/checkpoints", &who.token)
+            .await
+            .status
+            .as_u16();
+        assert_eq!(
+            checkpoints,
+            if matches!(who.role, StaffRole::Auditor | StaffRole::Administrator) {
+                200
+            } else {
+                403
+            },
+            "{} reads the signed checkpoints",
+            who.name
+        );
+        checked += 4;
     }
     assert!(checked > 250, "{checked} checks");
 

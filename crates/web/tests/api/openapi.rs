@@ -26,6 +26,7 @@ async fn the_openapi_document_is_served_and_snapshot() {
         "/api/v1/cases/{reference}/audit",
         "/api/v1/subjects/{force}/{service_number}/history",
         "/api/v1/audit",
+        "/api/v1/checkpoints",
     ] {
         assert!(paths.contains(&route), "{route} is not documented");
     }
