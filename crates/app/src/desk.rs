@@ -182,6 +182,10 @@ impl Desk {
     ) -> Result<Executed, AppError> {
         let action = Action::CaseCommand(command.kind());
         let target = reference.as_str();
+        let kind = Access::Command(command.kind());
+        if let Err(denial) = access::authorize_role(&self.who, kind, today()) {
+            return Err(self.deny(action, target, DEFAULT_PURPOSE, denial).await);
+        }
         let loaded = self.book.load(reference).await?;
         let case_access = match command {
             Command::LogMatter(LogMatter { force, .. }) if loaded.case.version == 0 => CaseAccess {
@@ -269,6 +273,9 @@ impl Desk {
         purpose: &str,
     ) -> Result<Arc<CaseFile>, AppError> {
         let target = reference.as_str();
+        if let Err(denial) = access::authorize_role(&self.who, Access::ViewCaseFile, today()) {
+            return Err(self.deny(Action::CaseRead, target, purpose, denial).await);
+        }
         let case_id = CaseId::for_reference(reference);
         let current = query::case_version(&**self.book.db(), case_id).await?;
         let kept = current.and_then(|version| self.book.recent().get(case_id, version));
@@ -315,11 +322,24 @@ impl Desk {
 
     /// The cases this principal may see that match `query`.
     pub async fn list_cases(&self, query: &CaseQuery) -> Result<Page<CaseRow>, AppError> {
-        let viewer = match viewer(&self.who) {
+        // A search by service number is a subject history by another name: the same roles,
+        // and the person looked up is named in the entry as a history names them.
+        let target = match &query.service_number {
+            Some(number) => format!(
+                "subject:{}/{number}",
+                query.force.map_or("any", |f| f.code())
+            ),
+            None => "-".to_string(),
+        };
+        let viewer = match query.service_number {
+            Some(_) => access::authorize_subject_search(&self.who).and_then(|()| viewer(&self.who)),
+            None => viewer(&self.who),
+        };
+        let viewer = match viewer {
             Ok(v) => v,
             Err(denial) => {
                 return Err(self
-                    .deny(Action::CasesList, "-", DEFAULT_PURPOSE, denial)
+                    .deny(Action::CasesList, &target, DEFAULT_PURPOSE, denial)
                     .await);
             }
         };
@@ -327,7 +347,7 @@ impl Desk {
         let detail = format!("{} of {}", page.items.len(), page.total);
         self.record(
             Action::CasesList,
-            "-",
+            &target,
             Outcome::Allowed,
             DEFAULT_PURPOSE,
             &detail,

@@ -432,6 +432,55 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
     assert_eq!(verified.events as u64, file.version);
 }
 
+/// What an erasure removes leaves the database file too: neither the name nor the salt that
+/// could match the commitment again can be read from it once the store is closed.
+#[tokio::test]
+async fn an_erased_name_and_its_salt_leave_the_file() {
+    let (office, dir) = office().await;
+    drive_reference(&office).await;
+    let salt: String = sqlx::query_scalar("SELECT salt FROM personal_data WHERE party = 1")
+        .fetch_one(&pool(&dir))
+        .await
+        .unwrap();
+    let file = || {
+        let mut bytes = std::fs::read(dir.path().join("p.db")).unwrap();
+        bytes.extend(std::fs::read(dir.path().join("p.db-wal")).unwrap_or_default());
+        bytes
+    };
+    let holds =
+        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    office.close().await.unwrap();
+    assert!(
+        holds(&file(), "Rowan Ashby") && holds(&file(), &salt),
+        "stored before"
+    );
+    let office = Office::open(&format!("sqlite:{}", dir.path().join("p.db").display()))
+        .await
+        .unwrap();
+    decision_maker(&office)
+        .await
+        .run(
+            &reference(),
+            &Command::ErasePersonalData(ErasePersonalData {
+                party: PartyId(1),
+                reason: "retention period ended".into(),
+            }),
+            None,
+        )
+        .await
+        .unwrap();
+    office.close().await.unwrap();
+    let bytes = file();
+    assert!(
+        !holds(&bytes, "Rowan Ashby"),
+        "the erased name is still in the file"
+    );
+    assert!(
+        !holds(&bytes, &salt),
+        "the erased salt is still in the file"
+    );
+}
+
 #[tokio::test]
 async fn a_closed_case_takes_no_new_parties() {
     let (office, _dir) = office().await;

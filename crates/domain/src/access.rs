@@ -190,16 +190,36 @@ pub fn may_list_cases(who: &Principal) -> bool {
 /// Who may read the history across cases of a person serving with `force`: case-working roles,
 /// and force staff only for their own force's people.
 pub fn authorize_subject_history(who: &Principal, force: Force) -> Result<(), Denial> {
-    if !matches!(
-        who.role,
-        StaffRole::Assessor | StaffRole::Investigator | StaffRole::DecisionMaker
-    ) {
-        return Err(Denial::Role(who.role.code()));
-    }
+    authorize_subject_search(who)?;
     match who.force {
         Some(own) if own != force => Err(Denial::OtherForce),
         _ => Ok(()),
     }
+}
+
+/// Whether a principal may look a person up by their service number at all, in a history or
+/// in a search of the case list: the roles that make severity and case-to-answer decisions.
+pub fn authorize_subject_search(who: &Principal) -> Result<(), Denial> {
+    if matches!(
+        who.role,
+        StaffRole::Assessor | StaffRole::Investigator | StaffRole::DecisionMaker
+    ) {
+        Ok(())
+    } else {
+        Err(Denial::Role(who.role.code()))
+    }
+}
+
+/// Whether the principal's role could ever be allowed `what` on some case: checked before a
+/// case is looked up, so that a role with no access to case files is refused alike whether
+/// or not the case exists (a 403 for one and a 404 for the other would tell them which).
+pub fn authorize_role(who: &Principal, what: Access, today: Date) -> Result<(), Denial> {
+    let most_open = CaseAccess {
+        force: who.force,
+        publishable: true,
+        ..CaseAccess::default()
+    };
+    authorize(who, what, Some(&most_open), today)
 }
 
 /// What a principal may see in lists, counts, searches and histories: the same decision as
@@ -343,15 +363,12 @@ pub fn authorize(
     if case.restricted && !case.is_insider(&who.username, today) {
         return Err(Denial::Hidden);
     }
-    // Staff of a force or a local policing body see only that force's cases.
+    // Staff bound to a force see only that force's cases; to them another force's case does
+    // not exist (saying whose it is would tell them it does).
     if let Some(force) = who.force
         && case.force != Some(force)
     {
-        return Err(if role == ForceLiaison || who.body != Body::OversightBody {
-            Denial::Hidden
-        } else {
-            Denial::OtherForce
-        });
+        return Err(Denial::Hidden);
     }
     match (role, what) {
         (Administrator | Auditor, _) => denied(),

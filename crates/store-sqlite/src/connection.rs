@@ -62,7 +62,12 @@ pub(crate) fn configure(c: &Connection) -> rusqlite::Result<()> {
     // connection has committed, and under a steady stream of audit commits the unmapping and
     // page faults cost more than reads into the cache (measured; BENCHMARKS.md).
     // The writer's checkpoints are taken off its thread (`checkpoint.rs`).
-    c.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+    // FULL: a commit is on disk before it is acknowledged, power cut or not (the group commit
+    // pays for the sync; BENCHMARKS.md). secure_delete: erased personal data and its salt are
+    // overwritten in the file, not left in free pages.
+    c.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;",
+    )
 }
 
 /// Read-only connections on the database file.

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+mod harden;
 pub mod ui;
 
 use std::net::SocketAddr;
@@ -53,14 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(audit::audit))
         .route("/checkpoints", get(audit::checkpoints))
         .route("/openapi.json", get(openapi::document))
-        .fallback(|| async {
-            error::Problem::new(
-                StatusCode::NOT_FOUND,
-                "no-route",
-                "No such endpoint",
-                "see /api/v1/openapi.json",
-            )
-        });
+        .fallback(|| async { harden::problem_for(StatusCode::NOT_FOUND) });
     Router::new()
         .route("/", get(ui::home))
         .route("/healthz", get(|| async { "ok" }))
@@ -68,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(harden::harden))
         .layer(
             // Method, path and status only: bodies, queries and headers may carry personal data.
             TraceLayer::new_for_http()
