@@ -18,6 +18,7 @@ mod desk;
 mod migrate;
 mod office;
 mod recent;
+mod refusals;
 mod verification;
 
 pub use accounts::{MIN_PASSWORD_CHARS, NewUser, SESSION_HOURS, Secret};

@@ -20,13 +20,19 @@ use crate::anchors::Signer;
 use crate::casebook::{AppError, Casebook};
 use crate::db::Db;
 use crate::desk::{Desk, Door};
+use crate::refusals::{Refusals, Strangers, anonymous};
 use probity_store::anchor::Checkpoint;
 
 /// The way in. Cheap to clone: every clone shares one store and one set of kept case files.
 #[derive(Debug, Clone)]
 pub struct Office {
     book: Arc<Casebook>,
+    refusals: Arc<Refusals>,
+    strangers: Arc<Strangers>,
 }
+
+/// How long refusals of one kind are counted before their count is written.
+const REFUSAL_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Who is at the console, as they said on the command line.
 #[derive(Debug, Clone, Default)]
@@ -42,21 +48,6 @@ pub struct Console {
     pub default_role: Option<StaffRole>,
 }
 
-/// An audit entry made before anyone is known.
-fn anonymous(action: Action, target: &str, outcome: Outcome, detail: &str) -> AuditEntry {
-    AuditEntry {
-        recorded_at: Timestamp::now().as_microsecond(),
-        actor: "-".into(),
-        role: "-".into(),
-        action,
-        target: target.chars().take(200).collect(),
-        outcome,
-        purpose: "-".into(),
-        detail: detail.into(),
-        wrote: None,
-    }
-}
-
 impl Office {
     /// Opens the store at `url` (`sqlite:PATH` or `postgres://...`), creating it if needed.
     pub async fn open(url: &str) -> Result<Office, AppError> {
@@ -70,15 +61,26 @@ impl Office {
         ))
     }
 
-    /// Finishes with the store cleanly (after a server stops, or before copying its file).
+    /// Finishes with the store cleanly (after a server stops, or before copying its file),
+    /// writing the counts of refusals still being counted.
     pub async fn close(&self) -> Result<(), AppError> {
+        self.refusals.close(self.book.db(), None).await?;
         Ok(self.book.db().close().await?)
     }
 
     pub(crate) fn over(db: Db) -> Office {
         Office {
             book: Arc::new(Casebook::new(db)),
+            refusals: Refusals::new(REFUSAL_WINDOW),
+            strangers: Arc::default(),
         }
+    }
+
+    /// Counts refusals of one kind for `window` before writing their number (60 s unless
+    /// told; tests shorten it).
+    pub fn counting_refusals_for(mut self, window: std::time::Duration) -> Office {
+        self.refusals = Refusals::new(window);
+        self
     }
 
     pub(crate) fn book(&self) -> &Arc<Casebook> {
@@ -89,8 +91,18 @@ impl Office {
         Desk::new(Arc::clone(&self.book), who, door)
     }
 
-    /// Checks a password and opens a session. Throttled per user name; every attempt is audited.
-    pub async fn log_in(&self, username: &str, password: &str) -> Result<(Secret, Desk), AppError> {
+    /// Checks a password and opens a session. Failed attempts on an account are counted per
+    /// account and source address (`source`): after [`THROTTLE_FAILURES`] in
+    /// [`THROTTLE_MINUTES`] that address is refused for that account, while its holder signs
+    /// in from their own. An attempt on an account is audited under its name; one on a name
+    /// that is no account is counted with the anonymous refusals, and the name typed is kept
+    /// nowhere (it may be a password typed in the wrong box).
+    pub async fn log_in(
+        &self,
+        username: &str,
+        password: &str,
+        source: &str,
+    ) -> Result<(Secret, Desk), AppError> {
         let db = self.book.db();
         let now = Timestamp::now().as_microsecond();
         let since = now - THROTTLE_MINUTES * 60 * 1_000_000;
@@ -100,31 +112,42 @@ impl Office {
             purpose: "account management".into(),
             ..anonymous(Action::SessionLogin, username, outcome, detail)
         };
-        if db.login_failures(username, since).await? >= THROTTLE_FAILURES {
-            let entry = attempt(Outcome::Denied, "-", "throttled");
-            db.record_login_failure(username, now, &entry).await?;
+        let user = db.user(username).await?;
+        let Some(user) = user else {
+            // Throttled and timed as an account would be, so names cannot be told apart.
+            if self.strangers.count(username, source, since) >= THROTTLE_FAILURES {
+                self.refusals
+                    .refuse(db, Action::SessionLogin, "-", "throttled")
+                    .await?;
+                return Err(AppError::Throttled);
+            }
+            verify_off_thread(password, dummy_hash().to_string()).await;
+            self.strangers.record(username, source, now, since);
+            self.refusals
+                .refuse(db, Action::SessionLogin, "-", "no such account")
+                .await?;
+            return Err(AppError::Unauthenticated);
+        };
+        if db.login_failures(username, source, since).await? >= THROTTLE_FAILURES {
+            self.refusals
+                .refuse(db, Action::SessionLogin, username, "throttled")
+                .await?;
             return Err(AppError::Throttled);
         }
-        let user = db.user(username).await?;
-        let stored = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_string());
-        let matches = verify_off_thread(password, stored).await;
-        let user = match user {
-            Some(u) if matches && !u.disabled => u,
-            _ => {
-                let entry = attempt(Outcome::Denied, "-", "bad credentials");
-                db.record_login_failure(username, now, &entry).await?;
-                return Err(AppError::Unauthenticated);
-            }
-        };
+        let matches = verify_off_thread(password, user.password_hash.clone()).await;
+        if !matches || user.disabled {
+            let entry = attempt(Outcome::Denied, "-", "bad credentials");
+            db.record_login_failure(username, source, now, since, &entry)
+                .await?;
+            return Err(AppError::Unauthenticated);
+        }
         let who = principal(&user)?;
         let secret = Secret::fresh("");
         let entry = attempt(Outcome::Allowed, who.role.code(), "");
         db.create_session(
             secret.stored_hash(),
             username,
+            source,
             now + SESSION_HOURS * 3600 * 1_000_000,
             &entry,
         )
@@ -162,11 +185,25 @@ impl Office {
         sign_checkpoint(&self.book, signer, true).await
     }
 
-    /// Records a request that came without valid credentials: `why` says which way it failed.
-    pub async fn refuse_unauthenticated(&self, path: &str, why: &str) -> Result<(), AppError> {
-        let entry = anonymous(Action::RequestUnauthenticated, path, Outcome::Denied, why);
-        self.book.db().audit(&[entry]).await?;
-        Ok(())
+    /// Records a request that came without valid credentials, to the route `route` (its
+    /// pattern, never the path): `why` says which way it failed. Counted with the other
+    /// anonymous refusals of its kind.
+    pub async fn refuse_unauthenticated(
+        &self,
+        route: &str,
+        why: &'static str,
+    ) -> Result<(), AppError> {
+        self.refusals
+            .refuse(self.book.db(), Action::RequestUnauthenticated, route, why)
+            .await
+    }
+
+    /// Records a request refused for coming too often, from an address or a user: counted
+    /// with the anonymous refusals of its kind, since a flood must not grow the trail.
+    pub async fn refuse_too_many(&self, route: &str, why: &'static str) -> Result<(), AppError> {
+        self.refusals
+            .refuse(self.book.db(), Action::RequestLimited, route, why)
+            .await
     }
 
     /// The desk of someone at the console. They act as the role they name; without one, as

@@ -854,7 +854,9 @@ mod moving {
         assert_eq!(a, b, "the same case file, names and erasures included");
         assert_eq!(b["parties"][4]["name"], serde_json::Value::Null);
         assert!(
-            to.log_in("ann", "a long enough password").await.is_ok(),
+            to.log_in("ann", "a long enough password", "127.0.0.1")
+                .await
+                .is_ok(),
             "accounts move with their passwords"
         );
         let again = root.move_store(to, &|_| {}).await.unwrap_err();

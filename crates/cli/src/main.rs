@@ -18,6 +18,7 @@ use probity_domain::force::{FORCES, Force};
 use probity_domain::scenario::REFERENCE_CASE;
 use probity_domain::{Body, Command, Reference};
 use probity_store::StoreError;
+use probity_web::limits::{LimitSettings, Rate};
 
 mod text;
 
@@ -59,6 +60,8 @@ enum Cmd {
         demo: bool,
         #[command(flatten)]
         anchoring: Anchoring,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Fill an empty database with the reference case 2020/134541 and synthetic cases.
     Demo {
@@ -110,7 +113,8 @@ enum CaseCmd {
         reference: String,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Why you read it; recorded in the audit trail.
+        /// Why you read it, recorded in the audit trail: case work, review, correspondence,
+        /// publication, disclosure, oversight or audit.
         #[arg(long, default_value = probity_app::DEFAULT_PURPOSE)]
         purpose: String,
     },
@@ -205,6 +209,34 @@ enum AuditCmd {
     Keygen { path: std::path::PathBuf },
 }
 
+/// How often one address or one user may call.
+#[derive(clap::Args, Clone)]
+struct LimitArgs {
+    /// Requests a second from one source address (twice that in a burst).
+    #[arg(long, env = "PROBITY_LIMIT_PER_ADDRESS", default_value_t = LimitSettings::default().per_address.per_second, value_parser = clap::value_parser!(u32).range(1..))]
+    limit_per_address: u32,
+    /// Requests a second from one signed-in user (twice that in a burst).
+    #[arg(long, env = "PROBITY_LIMIT_PER_USER", default_value_t = LimitSettings::default().per_user.per_second, value_parser = clap::value_parser!(u32).range(1..))]
+    limit_per_user: u32,
+    /// Log-in attempts a minute from one source address.
+    #[arg(long, env = "PROBITY_LIMIT_LOGINS", default_value_t = LimitSettings::default().logins_per_minute, value_parser = clap::value_parser!(u32).range(1..))]
+    limit_logins: u32,
+}
+
+impl LimitArgs {
+    fn settings(&self) -> LimitSettings {
+        let rate = |n: u32| Rate {
+            per_second: n,
+            burst: n.saturating_mul(2),
+        };
+        LimitSettings {
+            per_address: rate(self.limit_per_address),
+            per_user: rate(self.limit_per_user),
+            logins_per_minute: self.limit_logins,
+        }
+    }
+}
+
 /// Where checkpoints are signed and exported.
 #[derive(clap::Args, Clone)]
 struct Anchoring {
@@ -228,15 +260,25 @@ struct Anchoring {
     checkpoint_every: u64,
 }
 
+/// The defaults of a group of flags, for a bare `probity`.
+#[derive(Parser)]
+struct Defaults {
+    #[command(flatten)]
+    anchoring: Anchoring,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl LimitArgs {
+    fn parse_defaults() -> LimitArgs {
+        Defaults::parse_from(["probity"]).limits
+    }
+}
+
 impl Anchoring {
     /// The defaults, for a bare `probity`.
     fn parse_defaults() -> Anchoring {
-        #[derive(Parser)]
-        struct Only {
-            #[command(flatten)]
-            anchoring: Anchoring,
-        }
-        Only::parse_from(["probity"]).anchoring
+        Defaults::parse_from(["probity"]).anchoring
     }
 
     fn signer(&self) -> Result<Signer, Failure> {
@@ -401,6 +443,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             behind_tls: false,
             demo: true,
             anchoring: Anchoring::parse_defaults(),
+            limits: LimitArgs::parse_defaults(),
         },
     };
     match command {
@@ -409,7 +452,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             behind_tls,
             demo,
             anchoring,
-        } => serve(&cli.database, &at, &listen, behind_tls, demo, &anchoring).await?,
+            limits,
+        } => {
+            serve(
+                &cli.database,
+                &at,
+                &listen,
+                behind_tls,
+                demo,
+                &anchoring,
+                &limits,
+            )
+            .await?
+        }
         Cmd::MigrateStore { from, to } => {
             let source = open(&from).await?;
             let target = open(&to).await?;
@@ -467,11 +522,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let r = reference(&r)?;
+            let purpose = probity_domain::access::read_purpose(&purpose).map_err(input)?;
             let office = open(&cli.database).await?;
             let file = at
                 .desk(&office, None, None, None)
                 .await?
-                .case_file(&r, &purpose)
+                .case_file(&r, purpose)
                 .await?;
             match format {
                 Format::Text => print!("{}", text::case_file(&file)),
@@ -700,6 +756,7 @@ async fn serve(
     behind_tls: bool,
     with_demo: bool,
     anchoring: &Anchoring,
+    limits: &LimitArgs,
 ) -> Result<(), Failure> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -762,10 +819,7 @@ async fn serve(
     println!(
         "Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C."
     );
-    let state = probity_web::AppState {
-        office: office.clone(),
-        secure_cookies: behind_tls,
-    };
+    let state = probity_web::AppState::with_limits(office.clone(), behind_tls, limits.settings());
     probity_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;

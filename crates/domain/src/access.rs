@@ -197,6 +197,38 @@ pub fn authorize_subject_history(who: &Principal, force: Force) -> Result<(), De
     }
 }
 
+/// Why a case file is read: the purposes a reader may give, each recorded in the audit trail
+/// as its code. A fixed list, never free text: the trail cannot be erased, so nothing typed
+/// into it may carry personal data.
+pub const READ_PURPOSES: &[(&str, &str)] = &[
+    (
+        "case work",
+        "assessing, investigating or deciding the matter",
+    ),
+    ("review", "a review, appeal or re-investigation"),
+    ("correspondence", "an update or letter to a party"),
+    ("publication", "preparing a publication"),
+    (
+        "disclosure",
+        "disclosure to a court, inquest, prosecutor or tribunal",
+    ),
+    ("oversight", "oversight or quality assurance"),
+    ("audit", "audit or integrity checking"),
+];
+
+/// The purpose named by `text` (its code, any case), or why it is not one.
+pub fn read_purpose(text: &str) -> Result<&'static str, String> {
+    let wanted = text.trim().to_ascii_lowercase();
+    READ_PURPOSES
+        .iter()
+        .find(|(code, _)| *code == wanted)
+        .map(|(code, _)| *code)
+        .ok_or_else(|| {
+            let codes: Vec<&str> = READ_PURPOSES.iter().map(|(c, _)| *c).collect();
+            format!("the purpose of a read is one of: {}", codes.join(", "))
+        })
+}
+
 /// Whether a principal may look a person up by their service number at all, in a history or
 /// in a search of the case list: the roles that make severity and case-to-answer decisions.
 pub fn authorize_subject_search(who: &Principal) -> Result<(), Denial> {

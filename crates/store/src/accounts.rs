@@ -117,7 +117,8 @@ pub trait AccountStore: Send + Sync {
     async fn add_user(&self, user: &UserRecord, audit: &AuditEntry) -> Result<(), StoreError>;
     async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn users(&self) -> Result<Vec<UserRecord>, StoreError>;
-    /// Returns false when there is no such user. A new password ends the user's sessions.
+    /// Returns false when there is no such user. A new password ends the user's sessions and
+    /// revokes their API tokens.
     async fn set_password(
         &self,
         username: &str,
@@ -126,11 +127,13 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     /// Disables the account and ends its sessions and tokens. False when there is no such user.
     async fn disable_user(&self, username: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
-    /// Opens a session, and clears the user's failed log-ins in the same transaction.
+    /// Opens a session, and clears the user's failed log-ins from `source` in the same
+    /// transaction.
     async fn create_session(
         &self,
         token_hash: Hash,
         username: &str,
+        source: &str,
         expires_at: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
@@ -150,12 +153,21 @@ pub trait AccountStore: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The enabled user holding this token.
     async fn token_user(&self, token_hash: Hash) -> Result<Option<UserRecord>, StoreError>;
-    /// Failed log-ins for `username` at or after `since`.
-    async fn login_failures(&self, username: &str, since: i64) -> Result<i64, StoreError>;
+    /// Failed log-ins for `username` from `source` (an address) at or after `since`.
+    async fn login_failures(
+        &self,
+        username: &str,
+        source: &str,
+        since: i64,
+    ) -> Result<i64, StoreError>;
+    /// Records a failed log-in to an account from `source`, and forgets those before
+    /// `forget_before`.
     async fn record_login_failure(
         &self,
         username: &str,
+        source: &str,
         at: i64,
+        forget_before: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 }
@@ -210,6 +222,10 @@ impl<T: Tables + ?Sized> AccountStore for T {
                 "DELETE FROM sessions WHERE username = $1",
                 vec![text(username)],
             ),
+            statement(
+                "DELETE FROM api_tokens WHERE username = $1",
+                vec![text(username)],
+            ),
         ];
         Ok(change(self, statements, audit).await? > 0)
     }
@@ -230,6 +246,7 @@ impl<T: Tables + ?Sized> AccountStore for T {
         &self,
         token_hash: Hash,
         username: &str,
+        source: &str,
         expires_at: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
@@ -239,8 +256,8 @@ impl<T: Tables + ?Sized> AccountStore for T {
                 vec![bytes(token_hash), text(username), Value::Int(expires_at)],
             ),
             statement(
-                "DELETE FROM login_failures WHERE username = $1",
-                vec![text(username)],
+                "DELETE FROM login_failures WHERE username = $1 AND source = $2",
+                vec![text(username), text(source)],
             ),
         ];
         change(self, statements, audit).await.map(|_| ())
@@ -297,10 +314,15 @@ impl<T: Tables + ?Sized> AccountStore for T {
         .await
     }
 
-    async fn login_failures(&self, username: &str, since: i64) -> Result<i64, StoreError> {
+    async fn login_failures(
+        &self,
+        username: &str,
+        source: &str,
+        since: i64,
+    ) -> Result<i64, StoreError> {
         let q = Query {
-            sql: "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2".into(),
-            binds: vec![text(username), Value::Int(since)],
+            sql: "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND source = $2 AND at >= $3".into(),
+            binds: vec![text(username), text(source), Value::Int(since)],
             columns: vec![ColumnType::Int],
             point: true,
         };
@@ -312,13 +334,21 @@ impl<T: Tables + ?Sized> AccountStore for T {
     async fn record_login_failure(
         &self,
         username: &str,
+        source: &str,
         at: i64,
+        forget_before: i64,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
-        let insert = statement(
-            "INSERT INTO login_failures (username, at) VALUES ($1, $2)",
-            vec![text(username), Value::Int(at)],
-        );
-        change(self, vec![insert], audit).await.map(|_| ())
+        let statements = vec![
+            statement(
+                "INSERT INTO login_failures (username, source, at) VALUES ($1, $2, $3)",
+                vec![text(username), text(source), Value::Int(at)],
+            ),
+            statement(
+                "DELETE FROM login_failures WHERE at < $1",
+                vec![Value::Int(forget_before)],
+            ),
+        ];
+        change(self, statements, audit).await.map(|_| ())
     }
 }

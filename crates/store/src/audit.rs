@@ -41,6 +41,8 @@ pub enum Action {
     TokenCreate,
     /// A request that came without valid credentials.
     RequestUnauthenticated,
+    /// A request refused for coming too often (from one address, or from one user).
+    RequestLimited,
     /// A checkpoint of both chain heads signed on request.
     CheckpointSign,
     /// The signed checkpoints read.
@@ -64,6 +66,7 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::UserMigrated, "user.migrated"),
     (Action::TokenCreate, "token.create"),
     (Action::RequestUnauthenticated, "request.unauthenticated"),
+    (Action::RequestLimited, "request.limited"),
     (Action::CheckpointSign, "audit.checkpoint"),
     (Action::CheckpointsRead, "audit.checkpoints"),
 ];

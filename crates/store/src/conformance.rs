@@ -495,7 +495,13 @@ pub async fn accounts_sessions_and_tokens<S: Tables + AuditStore>(store: &S) {
     let session = Hash([1; 32]);
     let token = Hash([2; 32]);
     store
-        .create_session(session, "ann", 100, &entry(Action::SessionLogin, "ann"))
+        .create_session(
+            session,
+            "ann",
+            "10.0.0.1",
+            100,
+            &entry(Action::SessionLogin, "ann"),
+        )
         .await
         .unwrap();
     store
@@ -525,8 +531,22 @@ pub async fn accounts_sessions_and_tokens<S: Tables + AuditStore>(store: &S) {
         store.session_user(session, 0).await.unwrap().is_none(),
         "a new password ends sessions"
     );
+    assert!(
+        store.token_user(token).await.unwrap().is_none(),
+        "a new password revokes tokens"
+    );
     store
-        .create_session(session, "ann", 100, &entry(Action::SessionLogin, "ann"))
+        .create_token(token, "ann", "robot", &entry(Action::TokenCreate, "ann"))
+        .await
+        .unwrap();
+    store
+        .create_session(
+            session,
+            "ann",
+            "10.0.0.1",
+            100,
+            &entry(Action::SessionLogin, "ann"),
+        )
         .await
         .unwrap();
     assert!(
@@ -572,28 +592,53 @@ pub async fn accounts_sessions_and_tokens<S: Tables + AuditStore>(store: &S) {
         "investigator"
     );
     assert_eq!(verify_audit(store).await, audited);
-    for (who, at) in [("ann", 10), ("ann", 20), ("ann", 30), ("bob", 30)] {
+    for (who, source, at) in [
+        ("ann", "10.0.0.9", 10),
+        ("ann", "10.0.0.9", 20),
+        ("ann", "10.0.0.9", 30),
+        ("ann", "10.0.0.1", 30),
+        ("bob", "10.0.0.9", 30),
+    ] {
         store
-            .record_login_failure(who, at, &entry(Action::SessionLogin, who))
+            .record_login_failure(who, source, at, 0, &entry(Action::SessionLogin, who))
             .await
             .unwrap();
     }
-    assert_eq!(store.login_failures("ann", 20).await.unwrap(), 2);
-    // A session opened clears its user's failed log-ins, in the same transaction.
+    assert_eq!(
+        store.login_failures("ann", "10.0.0.9", 20).await.unwrap(),
+        2
+    );
+    assert_eq!(store.login_failures("ann", "10.0.0.1", 0).await.unwrap(), 1);
+    // A session opened clears its user's failed log-ins from its address, in the same
+    // transaction; those from elsewhere stand.
     store
         .create_session(
             Hash([3; 32]),
             "ann",
+            "10.0.0.1",
             100,
             &entry(Action::SessionLogin, "ann"),
         )
         .await
         .unwrap();
-    assert_eq!(store.login_failures("ann", 0).await.unwrap(), 0);
-    assert_eq!(store.login_failures("bob", 0).await.unwrap(), 1);
+    assert_eq!(store.login_failures("ann", "10.0.0.1", 0).await.unwrap(), 0);
+    assert_eq!(store.login_failures("ann", "10.0.0.9", 0).await.unwrap(), 3);
+    assert_eq!(store.login_failures("bob", "10.0.0.9", 0).await.unwrap(), 1);
+    // Old failures are forgotten as new ones are recorded.
+    store
+        .record_login_failure(
+            "bob",
+            "10.0.0.9",
+            40,
+            25,
+            &entry(Action::SessionLogin, "bob"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures("ann", "10.0.0.9", 0).await.unwrap(), 1);
     assert_eq!(
         verify_audit(store).await,
-        Ok(12),
+        Ok(15),
         "every account change is audited"
     );
 }

@@ -4,6 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use probity_app::{Desk, Secret};
 
 use crate::AppState;
@@ -40,22 +41,28 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Problem;
+    type Rejection = Response;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let found = if let Some(token) = bearer(&parts.headers) {
-            let desk = state.office.token(&Secret(token)).await?;
+        let fail = |e: probity_app::AppError| Problem::from(e).into_response();
+        let token = bearer(&parts.headers);
+        let cookie = cookie_value(&parts.headers, SESSION_COOKIE);
+        let found = if token.is_some() && cookie.is_some() {
+            // Which of the two speaks for the request? Neither: ambiguity is refused.
+            Err("both a session cookie and a token")
+        } else if let Some(token) = token {
+            let desk = state.office.token(&Secret(token)).await.map_err(fail)?;
             desk.map(|desk| CurrentUser {
                 desk,
                 session: None,
             })
             .ok_or("unknown or revoked token")
-        } else if let Some(value) = cookie_value(&parts.headers, SESSION_COOKIE) {
+        } else if let Some(value) = cookie {
             let session = Secret(value);
-            let desk = state.office.session(&session).await?;
+            let desk = state.office.session(&session).await.map_err(fail)?;
             desk.map(|desk| CurrentUser {
                 desk,
                 session: Some(session),
@@ -65,15 +72,28 @@ impl FromRequestParts<AppState> for CurrentUser {
             Err("no credentials")
         };
         match found {
-            Ok(user) => Ok(user),
+            Ok(user) => {
+                if let Some(wait) = state.limits.user(&user.desk.principal().username) {
+                    let route = crate::limits::route(&parts.extensions).to_string();
+                    state
+                        .office
+                        .refuse_too_many(&route, "one user")
+                        .await
+                        .map_err(fail)?;
+                    let api = parts.uri.path().starts_with("/api/");
+                    return Err(crate::limits::too_many(wait, api));
+                }
+                Ok(user)
+            }
             Err(why) => {
-                // Every refused attempt is recorded, signed in or not.
-                let path = parts
-                    .extensions
-                    .get::<axum::extract::OriginalUri>()
-                    .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
-                state.office.refuse_unauthenticated(&path, why).await?;
-                Err(Problem::unauthenticated())
+                // Every refused attempt is counted in the trail, under the route's pattern.
+                let route = crate::limits::route(&parts.extensions).to_string();
+                state
+                    .office
+                    .refuse_unauthenticated(&route, why)
+                    .await
+                    .map_err(fail)?;
+                Err(Problem::unauthenticated().into_response())
             }
         }
     }

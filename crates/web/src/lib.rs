@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 mod harden;
+pub mod limits;
 pub mod ui;
 
 use std::net::SocketAddr;
@@ -30,6 +31,26 @@ pub struct AppState {
     pub office: Office,
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
+    pub limits: std::sync::Arc<limits::Limits>,
+}
+
+impl AppState {
+    /// A server's state with the default rate limits.
+    pub fn new(office: Office, secure_cookies: bool) -> AppState {
+        AppState::with_limits(office, secure_cookies, limits::LimitSettings::default())
+    }
+
+    pub fn with_limits(
+        office: Office,
+        secure_cookies: bool,
+        settings: limits::LimitSettings,
+    ) -> AppState {
+        AppState {
+            office,
+            secure_cookies,
+            limits: limits::Limits::new(settings),
+        }
+    }
 }
 
 /// Every route of the internal listener.
@@ -61,13 +82,26 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .fallback(ui::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::by_address,
+        ))
         .layer(axum::middleware::from_fn(harden::harden))
         .layer(
-            // Method, path and status only: bodies, queries and headers may carry personal data.
+            // Method, route and status only: bodies, queries, headers and the path itself (a
+            // service number, a reference) may carry personal data, so the route's pattern is
+            // logged in its place.
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("(no route)", |p| p.as_str());
+                    tracing::info_span!("request", method = %req.method(), route)
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )

@@ -32,12 +32,32 @@ async fn the_logs_of_a_full_journey_name_no_party() {
         .init();
     let app = harness::TestApp::new().await;
     harness::drive_over_http(&app).await;
+    let token = app
+        .user(
+            "reader",
+            probity_domain::access::StaffRole::DecisionMaker,
+            None,
+        )
+        .await;
+    app.get("/api/v1/subjects/gloucestershire/GL9911/history", &token)
+        .await;
+    app.get("/no/such/page/GL9912", &token).await;
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(
         logs.contains("/api/v1/cases"),
         "the journey was logged: {} bytes",
         logs.len()
     );
+    assert!(
+        logs.contains("/api/v1/subjects/{force}/{service_number}/history"),
+        "routes are logged by their pattern"
+    );
+    for identifier in ["GL9911", "GL9912", "2020/134541", "2020%2F134541"] {
+        assert!(
+            !logs.contains(identifier),
+            "{identifier} appears in the logs"
+        );
+    }
     for name in [
         "Rowan Ashby",
         "Daniel Morrow",

@@ -135,20 +135,29 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReadParams {
+    /// Why you read it: case work, review, correspondence, publication, disclosure,
+    /// oversight or audit (recorded in the audit trail).
     purpose: Option<String>,
 }
 
-fn purpose(headers: &HeaderMap, param: Option<String>) -> String {
-    param
-        .or_else(|| {
-            headers
-                .get("probity-purpose")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
-        .map(|p| p.trim().chars().take(120).collect::<String>())
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| DEFAULT_PURPOSE.to_string())
+/// The purpose of a read, from the query or the `Probity-Purpose` header: one of the fixed
+/// list (`access::READ_PURPOSES`), never free text.
+fn purpose(headers: &HeaderMap, param: Option<String>) -> Result<&'static str, Problem> {
+    let given = match param {
+        Some(p) => Some(p),
+        None => match headers.get("probity-purpose") {
+            Some(v) => Some(
+                v.to_str()
+                    .map_err(|_| Problem::bad_request("the purpose is not text"))?
+                    .to_string(),
+            ),
+            None => None,
+        },
+    };
+    match given.filter(|p| !p.trim().is_empty()) {
+        None => Ok(DEFAULT_PURPOSE),
+        Some(p) => probity_domain::access::read_purpose(&p).map_err(Problem::bad_request),
+    }
 }
 
 /// `GET /api/v1/cases/{reference}`: the case file. The read is audited with its purpose.
@@ -162,7 +171,7 @@ pub async fn show(
     let r = reference(&raw)?;
     let file = user
         .desk
-        .case_file(&r, &purpose(&headers, p.purpose))
+        .case_file(&r, purpose(&headers, p.purpose)?)
         .await?;
     Ok((
         [(

@@ -42,11 +42,16 @@ impl Me {
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LogIn, responses((status = 200, description = "Signed in; the session cookie is set", body = Me), (status = 401, description = "Wrong user name or password", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 429, description = "Too many failed log-ins", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")))]
 pub async fn log_in(
     State(state): State<AppState>,
+    extensions: axum::http::Extensions,
     ApiJson(body): ApiJson<LogIn>,
 ) -> ApiResult<Response> {
+    if let Err(refused) = crate::limits::check_login(&state, &extensions).await {
+        return Ok(refused);
+    }
+    let source = crate::limits::source(&extensions).to_string();
     let (secret, desk) = state
         .office
-        .log_in(body.username.trim(), &body.password)
+        .log_in(body.username.trim(), &body.password, &source)
         .await?;
     let mut response = (StatusCode::OK, axum::Json(Me::of(desk.principal()))).into_response();
     response.headers_mut().insert(

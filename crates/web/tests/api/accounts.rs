@@ -115,6 +115,7 @@ async fn wrong_passwords_are_throttled_and_unknown_users_look_the_same() {
 async fn disabling_a_user_ends_their_tokens_and_a_password_change_needs_the_current_one() {
     let app = TestApp::new().await;
     let token = app.user("cat", StaffRole::DecisionMaker, None).await;
+    let spare = app.admin.create_token("cat", "spare").await.unwrap().0;
     assert_eq!(app.get("/api/v1/session", &token).await.status, 200);
     let bad = app
         .post(
@@ -140,6 +141,13 @@ async fn disabling_a_user_ends_their_tokens_and_a_password_change_needs_the_curr
         )
         .await;
     assert_eq!(ok.status, 204, "{}", ok.body);
+    assert_eq!(
+        app.get("/api/v1/session", &token).await.status,
+        401,
+        "a new password revokes the old tokens"
+    );
+    let token = app.admin.create_token("cat", "after").await.unwrap().0;
+    assert_eq!(app.get("/api/v1/session", &spare).await.status, 401);
     app.admin.disable_user("cat").await.unwrap();
     assert_eq!(
         app.get("/api/v1/session", &token).await.status,

@@ -74,10 +74,35 @@ impl TestApp {
         dir: tempfile::TempDir,
         schema: Option<(String, String)>,
     ) -> TestApp {
-        let router = probity_web::router(probity_web::AppState {
-            office: office.clone(),
-            secure_cookies: false,
-        });
+        TestApp::limited(office, backend, dir, schema, Default::default()).await
+    }
+
+    /// On SQLite, with these rate limits and refusals counted for `window`.
+    pub async fn with_limits(
+        settings: probity_web::limits::LimitSettings,
+        window: std::time::Duration,
+    ) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("p.db").display());
+        let office = Office::open(&url)
+            .await
+            .unwrap()
+            .counting_refusals_for(window);
+        TestApp::limited(office, "sqlite", dir, None, settings).await
+    }
+
+    async fn limited(
+        office: Office,
+        backend: &'static str,
+        dir: tempfile::TempDir,
+        schema: Option<(String, String)>,
+        settings: probity_web::limits::LimitSettings,
+    ) -> TestApp {
+        let router = probity_web::router(probity_web::AppState::with_limits(
+            office.clone(),
+            false,
+            settings,
+        ));
         let admin = console(&office, StaffRole::Administrator).await;
         TestApp {
             office,
@@ -156,7 +181,26 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Reply {
+        self.send_from(None, method, path, &[], token, body).await
+    }
+
+    /// A request from `from` (the server's view of the peer), with extra headers.
+    pub async fn send_from(
+        &self,
+        from: Option<std::net::SocketAddr>,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
         let mut req = Request::builder().method(method).uri(path);
+        if let Some(addr) = from {
+            req = req.extension(axum::extract::ConnectInfo(addr));
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }

@@ -7,6 +7,7 @@ mod bad_input;
 mod journeys;
 mod openapi;
 mod pages;
+mod traffic;
 
 mod harness;
 

@@ -24,3 +24,10 @@ ALTER TABLE audit ADD COLUMN wrote TEXT NOT NULL DEFAULT '';
 -- Personal data is written and erased, never edited in place.
 CREATE TRIGGER personal_data_refuse_update BEFORE UPDATE ON personal_data
     FOR EACH ROW EXECUTE FUNCTION refuse_change('personal data');
+
+-- Failed log-ins are counted per account and source address, so that an attacker elsewhere
+-- cannot lock the account's holder out.
+ALTER TABLE login_failures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+DROP INDEX login_failures_by_user;
+CREATE INDEX login_failures_by_user ON login_failures (username, source, at);
+CREATE INDEX login_failures_by_time ON login_failures (at);

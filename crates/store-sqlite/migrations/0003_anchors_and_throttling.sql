@@ -29,3 +29,10 @@ CREATE TRIGGER personal_data_refuse_update BEFORE UPDATE ON personal_data
 BEGIN
     SELECT RAISE(ABORT, 'personal data is erased and added, never edited');
 END;
+
+-- Failed log-ins are counted per account and source address, so that an attacker elsewhere
+-- cannot lock the account's holder out.
+ALTER TABLE login_failures ADD COLUMN source TEXT NOT NULL DEFAULT '';
+DROP INDEX login_failures_by_user;
+CREATE INDEX login_failures_by_user ON login_failures (username, source, at);
+CREATE INDEX login_failures_by_time ON login_failures (at);
