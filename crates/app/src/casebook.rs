@@ -92,6 +92,11 @@ pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
 /// Reads a command from JSON. Personal data given without a salt is sealed here with a fresh
 /// one, so clients never handle salts.
 pub fn command_from_json(mut value: serde_json::Value) -> Result<Command, AppError> {
+    if let Some(at) = control_character(&value, "command") {
+        return Err(AppError::BadInput(format!(
+            "{at} holds a control character (only line breaks and tabs may be sent)"
+        )));
+    }
     if let Some(pd) = value.get_mut("personal_data")
         && pd.is_object()
         && pd.get("salt").is_none()
@@ -102,6 +107,26 @@ pub fn command_from_json(mut value: serde_json::Value) -> Result<Command, AppErr
     }
     serde_json::from_value(value)
         .map_err(|e| AppError::BadInput(format!("the command is not understood: {e}")))
+}
+
+/// Where in `value` a string holds a control character other than a line break or a tab
+/// (a NUL, an escape sequence): such text is refused, never stored.
+fn control_character(value: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .then(|| at.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_character(v, &format!("{at}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .find_map(|(k, v)| control_character(v, &format!("{at}.{k}"))),
+        _ => None,
+    }
 }
 
 /// Fills the salt of personal data from the operating system.

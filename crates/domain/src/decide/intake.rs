@@ -40,6 +40,9 @@ impl Decide for LogMatter {
         not_after(today, "received_on", self.received_on)?;
         let came = self.came_to_attention_on.unwrap_or(self.received_on);
         not_after(today, "came_to_attention_on", came)?;
+        if let Some(incident) = self.incident_on {
+            not_after(today, "incident_on", incident)?;
+        }
         if let Some(incident) = self.incident_on
             && incident > came.max(self.received_on)
         {

@@ -160,7 +160,18 @@ fn is_complainant(case: &Case, id: PartyId) -> bool {
     }
 }
 
+/// The earliest date any record may carry: before it a date is a typing slip (`0000-01-01`,
+/// `1800-01-01`), not history. Imported records of other systems begin long after it.
+pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
+
+/// A date of the past (or today), and not before [`EARLIEST`].
 fn not_after(today: Date, field: &str, date: Date) -> Result<(), Refusal> {
+    if date < EARLIEST {
+        return refuse(
+            Rule::DateOutOfRange,
+            format!("{field} {date} is before {EARLIEST}, the earliest date a record may carry"),
+        );
+    }
     if date > today {
         return refuse(
             Rule::DateOutOfRange,

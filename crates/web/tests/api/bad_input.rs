@@ -24,6 +24,8 @@ async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_not
         ("oversized", json!({"expected_version": 1, "command": {"command": "log_decision", "decision": big, "rationale": "r"}}).to_string(), 413, "at most"),
         ("stale version", json!({"expected_version": 0, "command": {"command": "log_decision", "decision": "d", "rationale": "r"}}).to_string(), 409, "version"),
         ("refused by a rule", json!({"expected_version": 1, "command": {"command": "determine", "findings": []}}).to_string(), 422, "there is no investigation"),
+        ("a NUL in text", json!({"expected_version": 1, "command": {"command": "log_decision", "decision": "\u{0}", "rationale": "r"}}).to_string(), 400, "control character"),
+        ("an escape in text", json!({"expected_version": 1, "command": {"command": "log_decision", "decision": "d", "rationale": "r\u{1b}[31m"}}).to_string(), 400, "command.rationale"),
     ];
     for (what, body, status, words) in cases {
         let reply = app.send("POST", &path, Some(&token), Some(&body)).await;
@@ -58,6 +60,26 @@ async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_not
     assert_eq!(bad_query.status, 400);
     let bad_page = app.get("/api/v1/cases?per_page=100000", &token).await;
     assert_eq!(bad_page.status, 400);
+    // Dates no record can carry open no case.
+    for (received, summary) in [
+        ("0000-01-01", "Rude officer."),
+        ("1800-01-01", "Rude officer."),
+        ("2026-11-01", "\u{0}"),
+    ] {
+        let open = json!({"command": {"command": "log_matter", "reference": "PC/0002/26", "kind": "complaint", "force": "kent", "received_on": received, "summary": summary}});
+        let reply = app.post("/api/v1/cases", &token, &open).await;
+        assert!(
+            matches!(reply.status.as_u16(), 400 | 422),
+            "{received}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{}", seg("PC/0002/26")), &token)
+            .await
+            .status,
+        404
+    );
     let no_route = app.get("/api/v1/nowhere", &token).await;
     assert_eq!(no_route.status, 404);
     assert_eq!(no_route.content_type, "application/problem+json");

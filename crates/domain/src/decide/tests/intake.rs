@@ -18,6 +18,13 @@ fn log_matter_opens_once_and_checks_dates() {
         log_matter(MatterKind::Complaint, tomorrow),
         Rule::DateOutOfRange,
     );
+    for slip in [jiff::civil::date(0, 1, 1), jiff::civil::date(1800, 1, 1)] {
+        g.refused(
+            AA,
+            log_matter(MatterKind::Complaint, slip),
+            Rule::DateOutOfRange,
+        );
+    }
     g.refused(
         LPB,
         log_matter(MatterKind::Complaint, g.day),
