@@ -233,3 +233,44 @@ async fn a_cookie_and_a_token_together_are_refused() {
     assert_eq!(both.status, 401, "{}", both.body);
     assert_eq!(app.get("/api/v1/session", &token).await.status, 200);
 }
+
+/// A client that opens a connection and never finishes its headers loses it after the header
+/// timeout; a well-behaved one on the next connection is served.
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(probity_web::serve_with(
+        listener,
+        probity_web::AppState::new(app.office.clone(), false),
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_millis(300),
+    ));
+    let mut slow = tokio::net::TcpStream::connect(at).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: probity\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection was still open after 5 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut good = tokio::net::TcpStream::connect(at).await.unwrap();
+    good.write_all(b"GET /healthz HTTP/1.1\r\nHost: probity\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    good.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
