@@ -55,7 +55,9 @@ impl Store {
         child.wait_with_output().unwrap()
     }
 
-    /// The server, and the address it listens on once it says so.
+    /// The server, and the address it listens on once it says so. The caller kills and
+    /// reaps it.
+    #[allow(clippy::zombie_processes)]
     fn serve(&self) -> (Child, String) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
             .args(["--database", &self.url, "serve", "--listen", "127.0.0.1:0"])
