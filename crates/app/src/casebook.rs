@@ -101,9 +101,14 @@ pub fn command_from_json(mut value: serde_json::Value) -> Result<Command, AppErr
         && pd.is_object()
         && pd.get("salt").is_none()
     {
-        let data = pd.take();
-        *pd =
-            serde_json::json!({ "data": data, "salt": probity_domain::hex::encode(&fresh_salt()) });
+        let salt = serde_json::Value::String(probity_domain::hex::encode(&fresh_salt()));
+        if pd.get("data").is_some() {
+            // Sealed in form, without a salt: the salt is drawn here.
+            pd["salt"] = salt;
+        } else {
+            let data = pd.take();
+            *pd = serde_json::json!({ "data": data, "salt": salt });
+        }
     }
     serde_json::from_value(value)
         .map_err(|e| AppError::BadInput(format!("the command is not understood: {e}")))

@@ -81,7 +81,12 @@ pub struct Finding {
 /// What the appropriate authority proposes, or the oversight body settles, for one subject
 /// (Sch3 para 27).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "action", content = "form")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "action",
+    content = "form",
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Action {
     Proceedings(Form),
@@ -113,7 +118,12 @@ pub struct Proposal {
 
 /// The oversight body's answer to the appropriate authority's proposals (Sch3 para 27(3)-(4)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "response", content = "proposals")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "response",
+    content = "proposals",
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProposalResponse {
     Agree,
@@ -231,7 +241,12 @@ pub fn required_form(
 
 /// The outcome of an appeal against the outcome of proceedings (PCR regs 45-47).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "outcome", content = "sanction")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "outcome",
+    content = "sanction",
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AppealOutcome {
     Confirmed,
@@ -276,6 +291,7 @@ pub struct ReflectiveReport {
     pub lessons_for_officer: String,
     pub lessons_for_organisation: String,
     /// Months within which the report and its actions are reviewed (at most 12).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
     pub review_period_months: u8,
 }
 

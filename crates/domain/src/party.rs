@@ -138,6 +138,7 @@ pub struct PersonalData {
 
 /// Personal data with the random salt the shell drew for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedPersonalData {
     pub data: PersonalData,

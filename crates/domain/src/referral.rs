@@ -36,7 +36,12 @@ impl MandatoryCriterion {
 
 /// How a matter reached the oversight body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "basis", content = "criterion")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "basis",
+    content = "criterion",
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReferralBasis {
     Mandatory(MandatoryCriterion),
@@ -83,7 +88,12 @@ impl InvestigationMode {
 
 /// The oversight body's decision on a referral (Sch3 paras 5, 14, 15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "decision", content = "mode")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "decision",
+    content = "mode",
+    deny_unknown_fields
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReferralDecision {
     Investigate(InvestigationMode),

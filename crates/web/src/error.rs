@@ -19,6 +19,26 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Text with control characters (which a detail may quote from the request) shown as `�`.
+fn plain(text: String) -> String {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        text.chars()
+            .map(|c| {
+                if c.is_control() && !matches!(c, '\n' | '\t') {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    } else {
+        text
+    }
+}
+
 impl Problem {
     pub fn new(
         status: StatusCode,
@@ -30,7 +50,7 @@ impl Problem {
             status,
             code,
             title: title.into(),
-            detail: detail.into(),
+            detail: plain(detail.into()),
             extra: serde_json::Map::new(),
         }
     }

@@ -53,6 +53,26 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: &'static [Status] = &[
+        Status::New,
+        Status::Logged,
+        Status::HandledOutsideSchedule3,
+        Status::FinalisedOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+        Status::Withdrawn,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Status::New => "new",

@@ -114,7 +114,11 @@ pub async fn list(
         force,
         status,
         category,
-        service_number: p.service_number,
+        service_number: p
+            .service_number
+            .as_deref()
+            .map(crate::api::subjects::service_number)
+            .transpose()?,
         received_from: date_param("received_from", p.received_from)?,
         received_to: date_param("received_to", p.received_to)?,
         team_member: p.mine.then(|| user.desk.principal().username.clone()),
@@ -228,6 +232,16 @@ fn result(reference: &Reference, done: probity_app::Executed) -> CommandResult {
     }
 }
 
+/// A well-formed command sent to the endpoint of another: understood, not done here.
+fn wrong_endpoint(detail: &str) -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "wrong-endpoint",
+        "This command is sent elsewhere",
+        detail,
+    )
+}
+
 /// `POST /api/v1/cases`: log a new matter (`command` must be `log_matter`).
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = OpenRequest, responses((status = 201, description = "The case is open", body = CommandResult), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Not allowed", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 422, description = "Refused by a statutory rule (the problem names it)", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn open(
@@ -236,7 +250,7 @@ pub async fn open(
 ) -> ApiResult<impl IntoResponse> {
     let command = probity_app::command_from_json(body.command)?;
     let Command::LogMatter(LogMatter { reference: r, .. }) = &command else {
-        return Err(Problem::bad_request(
+        return Err(wrong_endpoint(
             "a new case starts with the log_matter command; send other commands to /api/v1/cases/{reference}/commands",
         ));
     };
@@ -255,9 +269,7 @@ pub async fn command(
     let r = reference(&raw)?;
     let command = probity_app::command_from_json(body.command)?;
     if let Command::LogMatter(LogMatter { .. }) = command {
-        return Err(Problem::bad_request(
-            "log a new matter with POST /api/v1/cases",
-        ));
+        return Err(wrong_endpoint("log a new matter with POST /api/v1/cases"));
     }
     let done = user
         .desk

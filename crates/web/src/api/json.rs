@@ -47,9 +47,32 @@ where
                 Problem::bad_request("the body could not be read")
             }
         })?;
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+        let invalid = |e: serde_json::Error| {
             Problem::bad_request(format!("the body is not valid for this request: {e}"))
-        })
+        };
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(invalid)?;
+        whole_numbers(&mut value);
+        serde_json::from_value(value).map(ApiJson).map_err(invalid)
+    }
+}
+
+/// JSON has one kind of number: `3.0` is the integer 3 (as JSON Schema reads it), so a whole
+/// number written with a fraction is read as the integer it is.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer up to it is exact
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 

@@ -62,7 +62,7 @@ pub async fn log_in(
 }
 
 /// `DELETE /api/v1/session`: sign out.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = [])))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Signed out"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn log_out(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     if let Some(session) = &user.session {
         user.desk.log_out(session).await?;

@@ -38,15 +38,17 @@ async fn the_openapi_document_is_served_and_snapshot() {
         .unwrap()
         .iter()
         .map(|v| {
-            let parts = v["allOf"].as_array().unwrap();
-            let payload = parts[0]["$ref"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap();
-            assert!(schemas.get(payload).is_some(), "{payload} has no schema");
-            parts[1]["properties"]["command"]["enum"][0]
+            // One object a command: its tag beside its payload's fields, nothing else.
+            let payload = v["title"].as_str().unwrap();
+            let fields = &schemas[payload]["properties"];
+            if let Some(fields) = fields.as_object() {
+                for field in fields.keys() {
+                    assert!(v["properties"].get(field).is_some(), "{payload}.{field}");
+                }
+            }
+            assert_eq!(v["additionalProperties"], false, "{payload}");
+            assert_eq!(v["required"][0], "command", "{payload}");
+            v["properties"]["command"]["enum"][0]
                 .as_str()
                 .unwrap()
                 .to_string()
@@ -68,5 +70,36 @@ async fn the_openapi_document_is_served_and_snapshot() {
         "{} commands documented",
         commands.len()
     );
+    // Every parameter says the values the server takes.
+    let list = &doc.body["paths"]["/api/v1/cases"]["get"]["parameters"];
+    let param = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["schema"]
+            .clone()
+    };
+    assert_eq!(param("page")["minimum"], 1);
+    assert_eq!(param("per_page")["maximum"], 200);
+    assert!(param("force")["enum"].as_array().unwrap().len() >= 43);
+    assert!(
+        param("category")["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "G2")
+    );
+    // And every operation the answers any may give.
+    for (path, item) in doc.body["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for status in ["400", "429"] {
+                assert!(
+                    op["responses"].get(status).is_some(),
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
     insta::assert_json_snapshot!("openapi", doc.body);
 }
