@@ -943,3 +943,42 @@ async fn a_kept_case_file_never_outlives_a_change() {
         serde_json::to_value(crate::case_file::case_file_of(loaded, &personal)).unwrap()
     );
 }
+
+/// Every command's audit entry names the last event it wrote. A store written before entries
+/// were tied verifies as it did; once entries are tied, events past the last tie were written
+/// by no audited command, and verification says so.
+#[tokio::test]
+async fn events_no_audited_command_wrote_are_found() {
+    let (office, _dir) = office().await;
+    let db = office.book().db();
+    // Written as an older version did: no tie.
+    db.append(&[probity_store::conformance::sample_append(1, 0, 2)], &[])
+        .await
+        .unwrap();
+    let auditor = console(&office, "auditor", StaffRole::Auditor).await;
+    let legacy = office.book().verify_chains(&Default::default()).await;
+    assert!(legacy.is_ok(), "{legacy:?}");
+    drive_reference(&office).await;
+    let (verified, _) = office
+        .book()
+        .verify_chains(&Default::default())
+        .await
+        .unwrap();
+    let trail = trail(&office).await;
+    assert!(trail.len() > 10);
+    // A forger appends a well-linked event with no audit entry.
+    db.append(&[probity_store::conformance::sample_append(1, 2, 1)], &[])
+        .await
+        .unwrap();
+    match auditor.verify().await {
+        Err(AppError::Broken(b)) => {
+            assert_eq!((b.chain, b.position), ("event", verified.events + 1));
+            assert!(
+                b.reason.contains("no audit entry records a command"),
+                "{}",
+                b.reason
+            );
+        }
+        other => panic!("an untied tail was not found: {other:?}"),
+    }
+}
