@@ -76,6 +76,11 @@ impl Office {
         }
     }
 
+    /// Writes the counts of refusals still being counted (before a last checkpoint).
+    pub async fn flush_refusals(&self) -> Result<(), AppError> {
+        self.refusals.close(self.book.db(), None).await
+    }
+
     /// Counts refusals of one kind for `window` before writing their number (60 s unless
     /// told; tests shorten it).
     pub fn counting_refusals_for(mut self, window: std::time::Duration) -> Office {

@@ -824,7 +824,8 @@ async fn serve(
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
     anchor.abort();
-    // The last word before stopping: everything written is covered.
+    // The last word before stopping: everything written, the refusals counted, is covered.
+    office.flush_refusals().await?;
     office.checkpoint_if_moved(&signer).await?;
     office.close().await?;
     println!("Stopped.");

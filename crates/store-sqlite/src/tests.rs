@@ -158,3 +158,18 @@ async fn closing_copies_the_whole_log_into_the_file_even_beside_another_checkpoi
         .unwrap();
     assert_eq!((events, check.as_str()), (39 * 3, "ok"));
 }
+
+/// Every connection commits durably (a commit acknowledged is on disk, power cut or not) and
+/// overwrites what it deletes (an erased name is not left in free pages).
+#[test]
+fn connections_are_durable_and_overwrite_what_they_delete() {
+    let c = rusqlite::Connection::open_in_memory().unwrap();
+    crate::connection::configure(&c).unwrap();
+    let pragma = |name: &str| -> i64 {
+        c.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(pragma("synchronous"), 2, "FULL");
+    assert_eq!(pragma("secure_delete"), 1, "ON");
+    assert_eq!(pragma("foreign_keys"), 1);
+}
