@@ -119,72 +119,13 @@ async fn concurrent_writers_keep_a_gap_free_chain() {
     drop_schema(&url, &schema).await;
 }
 
-/// Appends queued together commit in one transaction, yet each keeps its own outcome: a stale
-/// one is refused alone, with its audit entry, and the rest commit with theirs.
+/// Appends queued together commit in one transaction, yet each keeps its own outcome.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn appends_committed_together_keep_their_own_outcomes() {
     let Some(url) = url() else { return };
     let schema = schema_name();
     let store = PgStore::open_in_schema(&url, &schema).await.unwrap();
-    store
-        .append(&[conformance::sample_append(1, 0, 1)], &[])
-        .await
-        .unwrap();
-    let entry = |case: u32| probity_store::AuditEntry {
-        recorded_at: 1_700_000_000_000_000,
-        actor: "tester".into(),
-        role: "investigator".into(),
-        action: probity_store::Action::CaseCommand(probity_domain::CommandKind::Close),
-        target: format!("case {case}"),
-        outcome: probity_store::Outcome::Allowed,
-        purpose: "case work".into(),
-        detail: String::new(),
-        wrote: None,
-    };
-    let mut tasks = tokio::task::JoinSet::new();
-    for case in 2..42u32 {
-        let store = store.clone();
-        tasks.spawn(async move {
-            let append = if case == 20 {
-                // Case 1 is at version 1: this append expects 0.
-                conformance::sample_append(1, 0, 1)
-            } else {
-                conformance::sample_append(case, 0, 2)
-            };
-            (case, store.append(&[append], &[entry(case)]).await)
-        });
-    }
-    let mut refused = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        match done.unwrap() {
-            (case, Ok(records)) => assert_eq!(records.len(), 2, "case {case}"),
-            (case, Err(e)) => refused.push((case, e)),
-        }
-    }
-    assert!(
-        matches!(
-            refused.as_slice(),
-            [(
-                20,
-                probity_store::StoreError::Conflict {
-                    expected: 0,
-                    actual: 1,
-                    ..
-                }
-            )]
-        ),
-        "{refused:?}"
-    );
-    let log = store.read_log(0, 1000).await.unwrap();
-    assert_eq!(log.len(), 1 + 39 * 2);
-    let mut v = Verifier::default();
-    for (i, r) in log.iter().enumerate() {
-        assert_eq!(r.position, i as i64 + 1);
-        v.check(r).unwrap();
-    }
-    let audit = store.read_audit(0, 1000, None).await.unwrap();
-    assert_eq!(audit.len(), 39);
-    assert!(audit.iter().all(|r| r.entry.target != "case 20"));
+    conformance::appends_together_keep_their_own_outcomes(std::sync::Arc::new(store)).await;
     drop_schema(&url, &schema).await;
 }
 

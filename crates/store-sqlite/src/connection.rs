@@ -22,6 +22,9 @@ use tokio::sync::oneshot;
 const IDLE_READERS: usize = 16;
 /// Entries written in one group commit at most.
 const GROUP_COMMIT: usize = 1024;
+
+/// Changes committed together at most (each in a savepoint of the one transaction).
+const CHANGES_PER_COMMIT: usize = 64;
 /// How long a connection waits for another process's lock before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -136,7 +139,16 @@ enum Job {
     Audit(Vec<AuditEntry>, Reply<Vec<AuditRecord>>),
     /// A write transaction of its own (the closure begins and commits it).
     Run(Box<dyn FnOnce(&mut Connection) + Send>),
+    /// A change run in a savepoint of a transaction shared with the changes queued beside it:
+    /// one commit, and one sync of the log, for the group. It gives back what to answer once
+    /// the group's commit is known.
+    Change(Grouped),
 }
+
+/// Given the group's transaction (or why it could not begin), a change runs and gives back its
+/// answer.
+type Grouped = Box<dyn FnOnce(Result<&rusqlite::Transaction<'_>, &StoreError>) -> Answer + Send>;
+type Answer = Box<dyn FnOnce(Result<(), &StoreError>) + Send>;
 
 /// The one write connection, owned by its own thread.
 #[derive(Clone)]
@@ -163,6 +175,20 @@ impl Writer {
                 while let Some(job) = next.take() {
                     match job {
                         Job::Run(f) => f(&mut c),
+                        Job::Change(first) => {
+                            let mut group = vec![first];
+                            while group.len() < CHANGES_PER_COMMIT {
+                                match incoming.try_recv() {
+                                    Ok(Job::Change(f)) => group.push(f),
+                                    Ok(other) => {
+                                        next = Some(other);
+                                        break;
+                                    }
+                                    Err(_) => break,
+                                }
+                            }
+                            commit_change_group(&mut c, group);
+                        }
                         Job::Audit(entries, reply) => {
                             let mut group = vec![(entries, reply)];
                             let mut count = group[0].0.len();
@@ -208,20 +234,28 @@ impl Writer {
         answer.await.map_err(|_| stopped())?
     }
 
-    /// Runs `f` inside an immediate transaction, committed when `f` succeeds.
+    /// Runs `f` as one change: all of it or none, answered once it is committed. Changes queued
+    /// together share an immediate transaction, each in a savepoint of its own, so a failing
+    /// one is undone alone while the others commit, and the group pays for one sync.
     pub(crate) async fn transaction<T: Send + 'static>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.run(move |c| {
-            let tx = c
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(unavailable)?;
-            let out = f(&tx)?;
-            tx.commit().map_err(unavailable)?;
-            Ok(out)
-        })
-        .await
+        let (reply, answer) = oneshot::channel();
+        let job: Grouped = Box::new(move |tx| {
+            let done = match tx {
+                Ok(tx) => in_savepoint(tx, f),
+                Err(e) => Err(StoreError::Unavailable(e.to_string())),
+            };
+            Box::new(move |committed: Result<(), &StoreError>| {
+                let _ = reply.send(match committed {
+                    Ok(()) => done,
+                    Err(e) => done.and(Err(StoreError::Unavailable(e.to_string()))),
+                });
+            })
+        });
+        self.jobs.send(Job::Change(job)).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Appends audit entries that accompany no other write; callers wait for the commit.
@@ -234,6 +268,45 @@ impl Writer {
             .send(Job::Audit(entries, reply))
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// Runs `f` in a savepoint of `tx`: kept when it succeeds, undone when it fails.
+fn in_savepoint<T>(
+    tx: &rusqlite::Transaction<'_>,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    tx.execute_batch("SAVEPOINT change").map_err(unavailable)?;
+    match f(tx) {
+        Ok(out) => {
+            tx.execute_batch("RELEASE change").map_err(unavailable)?;
+            Ok(out)
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO change; RELEASE change")
+                .map_err(unavailable)?;
+            Err(e)
+        }
+    }
+}
+
+/// Runs a group of changes in one transaction and answers each once it is committed.
+fn commit_change_group(c: &mut Connection, group: Vec<Grouped>) {
+    let tx = match c.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            // Nothing was begun: each change is told so, and none is run.
+            let e = unavailable(e);
+            for job in group {
+                job(Err(&e))(Err(&e));
+            }
+            return;
+        }
+    };
+    let answers: Vec<Answer> = group.into_iter().map(|job| job(Ok(&tx))).collect();
+    let committed = tx.commit().map_err(unavailable);
+    for answer in answers {
+        answer(committed.as_ref().map(|_| ()));
     }
 }
 

@@ -173,3 +173,13 @@ fn connections_are_durable_and_overwrite_what_they_delete() {
     assert_eq!(pragma("secure_delete"), 1, "ON");
     assert_eq!(pragma("foreign_keys"), 1);
 }
+
+/// Changes queued together share a commit (and its sync), each in a savepoint of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_committed_together_keep_their_own_outcomes() {
+    let (store, _dir) = fresh().await;
+    probity_store::conformance::appends_together_keep_their_own_outcomes(std::sync::Arc::new(
+        store,
+    ))
+    .await;
+}

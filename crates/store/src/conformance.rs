@@ -914,3 +914,60 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
     }
     assert!(checked > 200, "{checked} principals checked");
 }
+
+/// Appends queued together commit in one transaction (a group commit), yet each keeps its own
+/// outcome: a stale one is refused alone, with its audit entry, and the rest commit with theirs.
+pub async fn appends_together_keep_their_own_outcomes<S: EventLog + AuditStore + 'static>(
+    store: std::sync::Arc<S>,
+) {
+    store.append(&[sample_append(1, 0, 1)], &[]).await.unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for case in 2..42u32 {
+        let store = std::sync::Arc::clone(&store);
+        tasks.spawn(async move {
+            let append = if case == 20 {
+                // Case 1 is at version 1: this append expects 0.
+                sample_append(1, 0, 1)
+            } else {
+                sample_append(case, 0, 2)
+            };
+            let target = format!("case {case}");
+            let audit = entry(
+                Action::CaseCommand(probity_domain::CommandKind::Close),
+                &target,
+            );
+            (case, store.append(&[append], &[audit]).await)
+        });
+    }
+    let mut refused = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        match done.unwrap() {
+            (case, Ok(records)) => assert_eq!(records.len(), 2, "case {case}"),
+            (case, Err(e)) => refused.push((case, e)),
+        }
+    }
+    assert!(
+        matches!(
+            refused.as_slice(),
+            [(
+                20,
+                StoreError::Conflict {
+                    expected: 0,
+                    actual: 1,
+                    ..
+                }
+            )]
+        ),
+        "{refused:?}"
+    );
+    let log = store.read_log(0, 1000).await.unwrap();
+    assert_eq!(log.len(), 1 + 39 * 2);
+    let mut v = Verifier::default();
+    for (i, r) in log.iter().enumerate() {
+        assert_eq!(r.position, i as i64 + 1);
+        v.check(r).unwrap();
+    }
+    let audit = store.read_audit(0, 1000, None).await.unwrap();
+    assert_eq!(audit.len(), 39);
+    assert!(audit.iter().all(|r| r.entry.target != "case 20"));
+}
