@@ -1,7 +1,7 @@
 //! The PostgreSQL store against the conformance suite. Runs when `TEST_PG_URL` names a database
 //! (CI sets it); otherwise says it was skipped. Each store lives in a schema of its own.
 
-use probity_store::{AuditStore, EventLog, Verifier, conformance};
+use probity_store::{EventLog, Verifier, conformance};
 
 use super::PgStore;
 
