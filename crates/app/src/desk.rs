@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use probity_domain::access::ReadPurpose;
 use probity_domain::access::{self, Access, CaseAccess, Denial, Principal, Visibility};
 use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
@@ -28,7 +29,7 @@ use crate::verification::Verified;
 use probity_store::anchor::Checkpoint;
 
 /// Why a user reads something, recorded with the read when they give no reason of their own.
-pub const DEFAULT_PURPOSE: &str = "case work";
+pub const DEFAULT_PURPOSE: &str = ReadPurpose::CASE_WORK.code();
 const ACCOUNTS: &str = "account management";
 const MAINTENANCE: &str = "maintenance";
 
@@ -270,8 +271,9 @@ impl Desk {
     pub async fn case_file(
         &self,
         reference: &Reference,
-        purpose: &str,
+        purpose: ReadPurpose,
     ) -> Result<Arc<CaseFile>, AppError> {
+        let purpose = purpose.code();
         let target = reference.as_str();
         if let Err(denial) = access::authorize_role(&self.who, Access::ViewCaseFile, today()) {
             return Err(self.deny(Action::CaseRead, target, purpose, denial).await);

@@ -42,6 +42,14 @@ fn pool(dir: &tempfile::TempDir) -> sqlx::SqlitePool {
         .unwrap()
 }
 
+/// The erasure of a party's personal data, its retention ended.
+fn erasure(party: u32) -> Command {
+    Command::ErasePersonalData(ErasePersonalData {
+        party: PartyId(party),
+        reason: "retention period ended".into(),
+    })
+}
+
 fn salts() -> impl FnMut() -> [u8; 16] {
     let mut n = 0u8;
     move || {
@@ -105,7 +113,7 @@ async fn the_reference_case_file_shows_the_published_outcome() {
     drive_reference(&office).await;
     let file = decision_maker(&office)
         .await
-        .case_file(&reference(), "test")
+        .case_file(&reference(), probity_domain::access::ReadPurpose::CASE_WORK)
         .await
         .unwrap();
     let json = serde_json::to_value(&*file).unwrap();
@@ -169,7 +177,11 @@ async fn every_operation_leaves_one_audit_entry() {
     let dm = decision_maker(&office).await;
     let analyst = console(&office, "an.analyst", StaffRole::Analyst).await;
     let root = admin(&office).await;
-    let version = dm.case_file(&r, "test").await.unwrap().version;
+    let version = dm
+        .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+        .await
+        .unwrap()
+        .version;
     let assign = |u: &str| Command::AssignToTeam(AssignToTeam { user: u.into() });
     let unknown = Reference::parse("1999/000001").unwrap();
     let kent = probity_domain::force::Force::parse("kent").unwrap();
@@ -217,19 +229,26 @@ async fn every_operation_leaves_one_audit_entry() {
         "role"
     );
     step!(
-        dm.case_file(&r, "test").await.unwrap(),
+        dm.case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+            .await
+            .unwrap(),
         Action::CaseRead,
         Outcome::Allowed,
         ""
     );
     step!(
-        analyst.case_file(&r, "test").await.unwrap_err(),
+        analyst
+            .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+            .await
+            .unwrap_err(),
         Action::CaseRead,
         Outcome::Denied,
         "role"
     );
     step!(
-        dm.case_file(&unknown, "test").await.unwrap_err(),
+        dm.case_file(&unknown, probity_domain::access::ReadPurpose::CASE_WORK)
+            .await
+            .unwrap_err(),
         Action::CaseRead,
         Outcome::Failed,
         "no such case"
@@ -330,7 +349,11 @@ async fn stale_commands_meet_the_store_s_version_check() {
     let r = reference();
     let dm = decision_maker(&office).await;
     let assign = |u: &str| Command::AssignToTeam(AssignToTeam { user: u.into() });
-    let seen = dm.case_file(&r, "test").await.unwrap().version;
+    let seen = dm
+        .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+        .await
+        .unwrap()
+        .version;
     dm.run(&r, &assign("first.one"), Some(seen)).await.unwrap();
     let stale = dm
         .run(&r, &assign("second.one"), Some(seen))
@@ -349,7 +372,10 @@ async fn stale_commands_meet_the_store_s_version_check() {
         "{broken}"
     );
     assert_eq!(
-        dm.case_file(&r, "test").await.unwrap().version,
+        dm.case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+            .await
+            .unwrap()
+            .version,
         seen + 1,
         "neither changed anything"
     );
@@ -368,7 +394,10 @@ async fn unknown_references_read_as_no_such_case() {
     let refused = dm.run(&unknown, &cmd, None).await.unwrap_err();
     assert!(refused.is_no_such_case(), "{refused}");
     assert!(matches!(refused, AppError::Refused(ref r) if r.rule == Rule::CaseNotOpen));
-    let read = dm.case_file(&unknown, "test").await.unwrap_err();
+    let read = dm
+        .case_file(&unknown, probity_domain::access::ReadPurpose::CASE_WORK)
+        .await
+        .unwrap_err();
     assert!(read.is_no_such_case(), "{read}");
     assert_eq!(office.book().counts().await.unwrap().events, 0);
 }
@@ -404,17 +433,11 @@ async fn erasing_a_party_keeps_the_chain_and_the_record() {
     let (office, dir) = office().await;
     drive_reference(&office).await;
     let dm = decision_maker(&office).await;
-    dm.run(
-        &reference(),
-        &Command::ErasePersonalData(ErasePersonalData {
-            party: PartyId(1),
-            reason: "retention period ended".into(),
-        }),
-        None,
-    )
-    .await
-    .unwrap();
-    let file = dm.case_file(&reference(), "test").await.unwrap();
+    dm.run(&reference(), &erasure(1), None).await.unwrap();
+    let file = dm
+        .case_file(&reference(), probity_domain::access::ReadPurpose::CASE_WORK)
+        .await
+        .unwrap();
     assert_eq!(file.parties[0].name, None);
     assert_eq!(file.parties[1].name.as_deref(), Some("Daniel Morrow"));
     let everything: Vec<String> = sqlx::query_scalar("SELECT payload FROM events")
@@ -459,14 +482,7 @@ async fn an_erased_name_and_its_salt_leave_the_file() {
         .unwrap();
     decision_maker(&office)
         .await
-        .run(
-            &reference(),
-            &Command::ErasePersonalData(ErasePersonalData {
-                party: PartyId(1),
-                reason: "retention period ended".into(),
-            }),
-            None,
-        )
+        .run(&reference(), &erasure(1), None)
         .await
         .unwrap();
     office.close().await.unwrap();
@@ -599,10 +615,7 @@ async fn rebuild_reproduces_every_read_model() {
                 .date(),
             reason: "second opinion".into(),
         }),
-        Command::ErasePersonalData(ErasePersonalData {
-            party: PartyId(4),
-            reason: "retention".into(),
-        }),
+        erasure(4),
     ] {
         dm.run(&r, &command, None).await.unwrap();
     }
@@ -809,14 +822,7 @@ mod moving {
         .unwrap();
         decision_maker(&office)
             .await
-            .run(
-                &reference(),
-                &Command::ErasePersonalData(ErasePersonalData {
-                    party: PartyId(5),
-                    reason: "retention".into(),
-                }),
-                None,
-            )
+            .run(&reference(), &erasure(5), None)
             .await
             .unwrap();
         (office, dir)
@@ -838,7 +844,7 @@ mod moving {
         let a = serde_json::to_value(
             &*decision_maker(from)
                 .await
-                .case_file(&reference(), "t")
+                .case_file(&reference(), probity_domain::access::ReadPurpose::CASE_WORK)
                 .await
                 .unwrap(),
         )
@@ -846,7 +852,7 @@ mod moving {
         let b = serde_json::to_value(
             &*decision_maker(to)
                 .await
-                .case_file(&reference(), "t")
+                .case_file(&reference(), probity_domain::access::ReadPurpose::CASE_WORK)
                 .await
                 .unwrap(),
         )
@@ -905,7 +911,10 @@ async fn a_kept_case_file_never_outlives_a_change() {
     let reader = decision_maker(&here).await;
     // As the API sends it: the file's JSON, rendered once and kept with it.
     let read = || async {
-        let file = reader.case_file(&r, "test").await.unwrap();
+        let file = reader
+            .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+            .await
+            .unwrap();
         let sent: serde_json::Value = serde_json::from_slice(&file.json()).unwrap();
         assert_eq!(sent, serde_json::to_value(&*file).unwrap());
         sent
@@ -914,23 +923,17 @@ async fn a_kept_case_file_never_outlives_a_change() {
     assert_eq!(here.book().recent().len(), 1);
     assert_eq!(read().await, first, "a second read is served the same file");
     assert_eq!(first["parties"][1]["name"], "Daniel Morrow");
-    let erase = |party| {
-        Command::ErasePersonalData(ErasePersonalData {
-            party: PartyId(party),
-            reason: "retention period ended".into(),
-        })
-    };
     // Through another office: this one learns of it from the version.
     decision_maker(&elsewhere)
         .await
-        .run(&r, &erase(2), None)
+        .run(&r, &erasure(2), None)
         .await
         .unwrap();
     let second = read().await;
     assert_eq!(second["version"], first["version"].as_u64().unwrap() + 1);
     assert_eq!(second["parties"][1]["name"], serde_json::Value::Null);
     // Through this one: the kept file is dropped at once, before any read.
-    reader.run(&r, &erase(1), None).await.unwrap();
+    reader.run(&r, &erasure(1), None).await.unwrap();
     assert!(
         here.book().recent().is_empty(),
         "erased data does not linger"

@@ -522,7 +522,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let r = reference(&r)?;
-            let purpose = probity_domain::access::read_purpose(&purpose).map_err(input)?;
+            let purpose = probity_domain::access::ReadPurpose::parse(&purpose).map_err(input)?;
             let office = open(&cli.database).await?;
             let file = at
                 .desk(&office, None, None, None)

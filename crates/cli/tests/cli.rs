@@ -1,6 +1,8 @@
 //! The `probity` binary as a user runs it: real process, real database file.
 
-use std::io::Write;
+mod common;
+use common::text;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -9,26 +11,13 @@ fn probity(db: &Path, args: &[&str]) -> Output {
 }
 
 fn probity_with_input(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-        .arg("--database")
-        .arg(format!("sqlite:{}", db.display()))
-        .args(args)
-        .env_remove("PROBITY_DATABASE_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    let url = format!("sqlite:{}", db.display());
+    common::probity(
+        &url,
+        args,
+        stdin,
+        db.parent().expect("a database file is in a directory"),
+    )
 }
 
 /// The binary on `url`, in the background; its standard error is dropped. Its signing key and
@@ -63,10 +52,6 @@ fn pg(base: &str, sql: &str) {
             .await
             .unwrap();
     });
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 struct Demo {

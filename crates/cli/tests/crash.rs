@@ -4,6 +4,9 @@
 //! models intact. Long, so it runs only when `PROBITY_LONG_TESTS` is set (`.ci/run` sets it);
 //! on SQLite always, on PostgreSQL when `TEST_PG_URL` is set too.
 
+mod common;
+use common::text;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
@@ -18,10 +21,6 @@ fn long_tests() -> bool {
     std::env::var("PROBITY_LONG_TESTS").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 struct Store {
     url: String,
     dir: tempfile::TempDir,
@@ -29,30 +28,7 @@ struct Store {
 
 impl Store {
     fn probity(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-            .args(["--database", &self.url])
-            .args(args)
-            .env_remove("PROBITY_DATABASE_URL")
-            .env("PROBITY_SIGNING_KEY", self.dir.path().join("key"))
-            .env(
-                "PROBITY_CHECKPOINT_DIR",
-                self.dir.path().join("checkpoints"),
-            )
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(input.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
+        common::probity(&self.url, args, stdin, self.dir.path())
     }
 
     /// The server, and the address it listens on once it says so. The caller kills and

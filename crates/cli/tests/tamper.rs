@@ -4,9 +4,12 @@
 //! Every kind runs on SQLite, and on PostgreSQL when `TEST_PG_URL` is set.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-use probity_store::{AuditLink, AuditRecord, EventRecord, Hash};
+mod common;
+use common::text;
+
+use probity_store::{AuditLink, AuditRecord, EventRecord, Hash, Value};
 use sqlx::Row;
 
 #[derive(Clone, Copy, Debug)]
@@ -28,10 +31,6 @@ struct Store {
     /// The server URL and database name, to drop it afterwards (PostgreSQL).
     pg: Option<(String, String)>,
     pool: Pool,
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Store {
@@ -68,15 +67,7 @@ impl Store {
         };
         let out = store.probity(&["demo", "--synthetic", "6"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let (key, exported) = (store.path("keys/checkpoint.key"), store.path("exported"));
-        let out = store.probity(&[
-            "audit",
-            "checkpoint",
-            "--signing-key",
-            key.to_str().unwrap(),
-            "--checkpoint-dir",
-            exported.to_str().unwrap(),
-        ]);
+        let out = store.probity(&["audit", "checkpoint"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         store.pool = match backend {
             Backend::Sqlite => Pool::Sqlite(sqlx::SqlitePool::connect(&store.url).await.unwrap()),
@@ -89,20 +80,14 @@ impl Store {
         self.dir.path().join(name)
     }
 
-    /// Runs the binary on this store (the test's other tasks go on meanwhile).
+    /// Runs the binary on this store (the test's other tasks go on meanwhile). Its key and
+    /// exported checkpoints are in the store's directory (`key`, `checkpoints/`).
     fn probity(&self, args: &[&str]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_probity"));
-        c.args(["--database", &self.url])
-            .args(args)
-            .env_remove("PROBITY_DATABASE_URL")
-            .env_remove("PROBITY_SIGNING_KEY")
-            .env_remove("PROBITY_CHECKPOINT_DIR")
-            .stdin(Stdio::null());
-        tokio::task::block_in_place(|| c.output().expect("the binary runs"))
+        tokio::task::block_in_place(|| common::probity(&self.url, args, None, self.dir.path()))
     }
 
     fn verify(&self) -> Output {
-        let exported = self.path("exported");
+        let exported = self.path("checkpoints");
         self.probity(&[
             "audit",
             "verify",
@@ -210,82 +195,68 @@ impl Store {
         }
     }
 
-    async fn write_event(&self, r: &EventRecord) {
-        let sql = self
-            .sql("UPDATE events SET payload = $1, prev_hash = $2, hash = $3 WHERE position = $4");
-        let sql = sqlx::AssertSqlSafe(sql);
+    /// Runs one statement with its bound values.
+    async fn run(&self, sql: &str, binds: Vec<Value>) {
+        let sql = sqlx::AssertSqlSafe(self.sql(sql));
+        macro_rules! run {
+            ($pool:expr) => {{
+                let mut q = sqlx::query(sql);
+                for v in binds {
+                    q = match v {
+                        Value::Int(i) => q.bind(i),
+                        Value::Text(t) => q.bind(t),
+                        Value::Bytes(b) => q.bind(b),
+                        other => panic!("no such bind here: {other:?}"),
+                    };
+                }
+                q.execute($pool).await.map(drop)
+            }};
+        }
         match &self.pool {
-            Pool::Sqlite(p) => sqlx::query(sql)
-                .bind(&r.payload)
-                .bind(&r.prev_hash.0[..])
-                .bind(&r.hash.0[..])
-                .bind(r.position)
-                .execute(p)
-                .await
-                .map(drop),
-            Pool::Postgres(p) => sqlx::query(sql)
-                .bind(&r.payload)
-                .bind(&r.prev_hash.0[..])
-                .bind(&r.hash.0[..])
-                .bind(r.position)
-                .execute(p)
-                .await
-                .map(drop),
+            Pool::Sqlite(p) => run!(p),
+            Pool::Postgres(p) => run!(p),
         }
         .unwrap();
+    }
+
+    async fn write_event(&self, r: &EventRecord) {
+        let sql = "UPDATE events SET payload = $1, prev_hash = $2, hash = $3 WHERE position = $4";
+        let binds = vec![
+            Value::Text(r.payload.clone()),
+            Value::Bytes(r.prev_hash.0.to_vec()),
+            Value::Bytes(r.hash.0.to_vec()),
+            Value::Int(r.position),
+        ];
+        self.run(sql, binds).await;
     }
 
     async fn insert_event(&self, r: &EventRecord) {
-        let sql = self.sql("INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        let sql = sqlx::AssertSqlSafe(sql);
-        macro_rules! insert {
-            ($pool:expr) => {
-                sqlx::query(sql)
-                    .bind(r.position)
-                    .bind(&r.case_id)
-                    .bind(r.version)
-                    .bind(r.recorded_at)
-                    .bind(&r.actor)
-                    .bind(&r.kind)
-                    .bind(&r.payload)
-                    .bind(&r.prev_hash.0[..])
-                    .bind(&r.hash.0[..])
-                    .execute($pool)
-                    .await
-                    .map(drop)
-            };
-        }
-        match &self.pool {
-            Pool::Sqlite(p) => insert!(p),
-            Pool::Postgres(p) => insert!(p),
-        }
-        .unwrap();
+        let sql = "INSERT INTO events (position, case_id, version, recorded_at, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let binds = vec![
+            Value::Int(r.position),
+            Value::Text(r.case_id.clone()),
+            Value::Int(r.version),
+            Value::Int(r.recorded_at),
+            Value::Text(r.actor.clone()),
+            Value::Text(r.kind.clone()),
+            Value::Text(r.payload.clone()),
+            Value::Bytes(r.prev_hash.0.to_vec()),
+            Value::Bytes(r.hash.0.to_vec()),
+        ];
+        self.run(sql, binds).await;
     }
 
     async fn write_audit(&self, r: &AuditRecord) {
-        let sql = self.sql(
-            "UPDATE audit SET actor = $1, wrote = $2, prev_hash = $3, hash = $4 WHERE seq = $5",
-        );
-        let sql = sqlx::AssertSqlSafe(sql);
-        let wrote = r.entry.wrote_text();
-        macro_rules! update {
-            ($pool:expr) => {
-                sqlx::query(sql)
-                    .bind(&r.entry.actor)
-                    .bind(&wrote)
-                    .bind(&r.prev_hash.0[..])
-                    .bind(&r.hash.0[..])
-                    .bind(r.seq)
-                    .execute($pool)
-                    .await
-                    .map(drop)
-            };
-        }
-        match &self.pool {
-            Pool::Sqlite(p) => update!(p),
-            Pool::Postgres(p) => update!(p),
-        }
-        .unwrap();
+        let sql =
+            "UPDATE audit SET actor = $1, wrote = $2, prev_hash = $3, hash = $4 WHERE seq = $5";
+        let binds = vec![
+            Value::Text(r.entry.actor.clone()),
+            Value::Text(r.entry.wrote_text()),
+            Value::Bytes(r.prev_hash.0.to_vec()),
+            Value::Bytes(r.hash.0.to_vec()),
+            Value::Int(r.seq),
+        ];
+        self.run(sql, binds).await;
     }
 
     /// Recomputes every event link from `from` on, as a forger would after an edit; returns
@@ -503,7 +474,7 @@ async fn tamper(s: &Store, t: Tampering) -> &'static str {
             "is missing from the database"
         }
         Tampering::ForgedExportedCheckpoint => {
-            let dir = s.path("exported");
+            let dir = s.path("checkpoints");
             let file = std::fs::read_dir(&dir)
                 .unwrap()
                 .map(|e| e.unwrap().path())

@@ -216,17 +216,30 @@ pub const READ_PURPOSES: &[(&str, &str)] = &[
     ("audit", "audit or integrity checking"),
 ];
 
-/// The purpose named by `text` (its code, any case), or why it is not one.
-pub fn read_purpose(text: &str) -> Result<&'static str, String> {
-    let wanted = text.trim().to_ascii_lowercase();
-    READ_PURPOSES
-        .iter()
-        .find(|(code, _)| *code == wanted)
-        .map(|(code, _)| *code)
-        .ok_or_else(|| {
-            let codes: Vec<&str> = READ_PURPOSES.iter().map(|(c, _)| *c).collect();
-            format!("the purpose of a read is one of: {}", codes.join(", "))
-        })
+/// A purpose from [`READ_PURPOSES`]: the only kind a case-file read can be given, so no
+/// door can put free text in the trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadPurpose(&'static str);
+
+impl ReadPurpose {
+    pub const CASE_WORK: ReadPurpose = ReadPurpose("case work");
+
+    /// The purpose named by `text` (its code, any case), or why it is not one.
+    pub fn parse(text: &str) -> Result<ReadPurpose, String> {
+        let wanted = text.trim().to_ascii_lowercase();
+        READ_PURPOSES
+            .iter()
+            .find(|(code, _)| *code == wanted)
+            .map(|(code, _)| ReadPurpose(code))
+            .ok_or_else(|| {
+                let codes: Vec<&str> = READ_PURPOSES.iter().map(|(c, _)| *c).collect();
+                format!("the purpose of a read is one of: {}", codes.join(", "))
+            })
+    }
+
+    pub const fn code(self) -> &'static str {
+        self.0
+    }
 }
 
 /// Whether a principal may look a person up by their service number at all, in a history or

@@ -90,29 +90,32 @@ impl Checkpoint {
             .unwrap_or_else(|_| self.at.to_string())
     }
 
-    /// The exported form: one JSON object, hex for bytes.
-    pub fn to_json(&self) -> String {
+    /// The exported form, the one a file, the log and the API all carry.
+    pub fn exported(&self) -> Exported {
         let head = |h: Option<Head>| {
-            h.map(|h| HeadJson {
+            h.map(|h| ExportedHead {
                 position: h.position,
                 hash: h.hash.hex(),
             })
         };
-        serde_json::to_string(&CheckpointJson {
+        Exported {
             at: self.time(),
             at_us: self.at,
             events: head(self.events),
             audit: head(self.audit),
             key: probity_domain::hex::encode(&self.key),
             signature: probity_domain::hex::encode(&self.signature),
-        })
-        .expect("a checkpoint serialises")
+        }
+    }
+
+    /// The exported form as one line of JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.exported()).expect("a checkpoint serialises")
     }
 
     pub fn from_json(text: &str) -> Result<Checkpoint, Unreadable> {
-        let j: CheckpointJson =
-            serde_json::from_str(text).map_err(|e| Unreadable(e.to_string()))?;
-        let head = |h: Option<HeadJson>| {
+        let j: Exported = serde_json::from_str(text).map_err(|e| Unreadable(e.to_string()))?;
+        let head = |h: Option<ExportedHead>| {
             h.map(|h| {
                 Ok(Head {
                     position: h.position,
@@ -191,22 +194,31 @@ fn hex_bytes<const N: usize>(text: &str) -> Result<[u8; N], Unreadable> {
         .ok_or_else(|| Unreadable(format!("'{text}' is not {N} bytes of hex")))
 }
 
-#[derive(Serialize, Deserialize)]
+/// A chain head as exported: its position and link, hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HeadJson {
-    position: i64,
-    hash: String,
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportedHead {
+    pub position: i64,
+    pub hash: String,
 }
 
-#[derive(Serialize, Deserialize)]
+/// A signed checkpoint as exported (files, the log, `GET /api/v1/checkpoints`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CheckpointJson {
-    at: String,
-    at_us: i64,
-    events: Option<HeadJson>,
-    audit: Option<HeadJson>,
-    key: String,
-    signature: String,
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Exported {
+    /// When it was signed (RFC 3339), and the same in Unix microseconds.
+    pub at: String,
+    pub at_us: i64,
+    /// The event log's head (absent while the log is empty).
+    pub events: Option<ExportedHead>,
+    /// The audit trail's head: its sequence number and link.
+    pub audit: Option<ExportedHead>,
+    /// The Ed25519 public key that signed it, hex.
+    pub key: String,
+    /// The signature over `probity-checkpoint/v1`, the time and both heads, hex.
+    pub signature: String,
 }
 
 const CHECKPOINTS: &str =

@@ -2,6 +2,7 @@
 
 use axum::extract::Path;
 use probity_store::AuditRecord;
+use probity_store::anchor::Exported;
 use serde::{Deserialize, Serialize};
 
 use crate::api::cases::reference;
@@ -80,49 +81,11 @@ pub async fn case_audit(
     Ok(axum::Json(records.into_iter().map(audit_view).collect()))
 }
 
-/// A signed checkpoint of both chain heads, as exported.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct CheckpointView {
-    /// When it was signed (RFC 3339) and the same in Unix microseconds.
-    at: String,
-    at_us: i64,
-    /// The event log's head: its position and link (absent while the log is empty).
-    events: Option<HeadView>,
-    /// The audit trail's head: its sequence number and link.
-    audit: Option<HeadView>,
-    /// The Ed25519 public key that signed it, hex.
-    key: String,
-    /// The signature over `probity-checkpoint/v1`, the time and both heads, hex.
-    signature: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct HeadView {
-    position: i64,
-    hash: String,
-}
-
-/// `GET /api/v1/checkpoints`: the signed checkpoints kept in the database, oldest first, for a
-/// monitor to copy somewhere the database's administrators cannot write.
-#[utoipa::path(get, path = "/api/v1/checkpoints", tag = "audit", responses((status = 200, description = "Signed checkpoints, oldest first", body = Vec<CheckpointView>), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Auditors and administrators only", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
-pub async fn checkpoints(user: CurrentUser) -> ApiResult<axum::Json<Vec<CheckpointView>>> {
-    let head = |h: Option<probity_store::Head>| {
-        h.map(|h| HeadView {
-            position: h.position,
-            hash: h.hash.hex(),
-        })
-    };
+/// `GET /api/v1/checkpoints`: the signed checkpoints kept in the database, oldest first, in
+/// the form they are exported in, for a monitor to copy somewhere the database's
+/// administrators cannot write.
+#[utoipa::path(get, path = "/api/v1/checkpoints", tag = "audit", responses((status = 200, description = "Signed checkpoints, oldest first", body = Vec<Exported>), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Auditors and administrators only", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn checkpoints(user: CurrentUser) -> ApiResult<axum::Json<Vec<Exported>>> {
     let all = user.desk.checkpoints().await?;
-    Ok(axum::Json(
-        all.into_iter()
-            .map(|c| CheckpointView {
-                at: c.time(),
-                at_us: c.at,
-                events: head(c.events),
-                audit: head(c.audit),
-                key: probity_domain::hex::encode(&c.key),
-                signature: probity_domain::hex::encode(&c.signature),
-            })
-            .collect(),
-    ))
+    Ok(axum::Json(all.iter().map(|c| c.exported()).collect()))
 }

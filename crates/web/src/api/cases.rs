@@ -3,7 +3,7 @@
 use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use probity_app::DEFAULT_PURPOSE;
+use probity_domain::access::ReadPurpose;
 use probity_domain::command::LogMatter;
 use probity_domain::{Command, Reference};
 use probity_store::{CaseQuery, CaseRow, CategoryFilter};
@@ -146,7 +146,7 @@ pub struct ReadParams {
 
 /// The purpose of a read, from the query or the `Probity-Purpose` header: one of the fixed
 /// list (`access::READ_PURPOSES`), never free text.
-fn purpose(headers: &HeaderMap, param: Option<String>) -> Result<&'static str, Problem> {
+fn purpose(headers: &HeaderMap, param: Option<String>) -> Result<ReadPurpose, Problem> {
     let given = match param {
         Some(p) => Some(p),
         None => match headers.get("probity-purpose") {
@@ -159,8 +159,8 @@ fn purpose(headers: &HeaderMap, param: Option<String>) -> Result<&'static str, P
         },
     };
     match given.filter(|p| !p.trim().is_empty()) {
-        None => Ok(DEFAULT_PURPOSE),
-        Some(p) => probity_domain::access::read_purpose(&p).map_err(Problem::bad_request),
+        None => Ok(ReadPurpose::CASE_WORK),
+        Some(p) => ReadPurpose::parse(&p).map_err(Problem::bad_request),
     }
 }
 

@@ -205,7 +205,10 @@ async fn setup(app: &TestApp) -> Vec<Who> {
 async fn version(app: &TestApp, reference: &str) -> u64 {
     let reader = app.console(StaffRole::DecisionMaker).await;
     let r = Reference::parse(reference).unwrap();
-    match reader.case_file(&r, "test").await {
+    match reader
+        .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+        .await
+    {
         Ok(file) => file.version,
         // Restricted cases are for their team only, at the console too.
         Err(_) => {
@@ -218,7 +221,11 @@ async fn version(app: &TestApp, reference: &str) -> u64 {
                 })
                 .await
                 .unwrap();
-            teamster.case_file(&r, "test").await.unwrap().version
+            teamster
+                .case_file(&r, probity_domain::access::ReadPurpose::CASE_WORK)
+                .await
+                .unwrap()
+                .version
         }
     }
 }

@@ -53,7 +53,7 @@ async fn reference_case_over_http_matches_the_cli(app: &TestApp) {
     let file = cli
         .console(StaffRole::DecisionMaker)
         .await
-        .case_file(&reference, "test")
+        .case_file(&reference, probity_domain::access::ReadPurpose::CASE_WORK)
         .await
         .unwrap();
     let by_cli = serde_json::to_value(&*file).unwrap();
