@@ -117,7 +117,10 @@ pub struct FindingView {
 pub struct EventView {
     pub position: i64,
     pub version: i64,
-    /// RFC 3339, UTC.
+    /// The day it happened in the world (YYYY-MM-DD).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: jiff::civil::Date,
+    /// When it was entered in the record: RFC 3339, UTC.
     pub at: String,
     /// The same moment in England and Wales, for people.
     pub local_time: String,
@@ -236,6 +239,7 @@ pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, Personal
             .map(|(r, e)| EventView {
                 position: r.position,
                 version: r.version,
+                on: e.on(),
                 at: Timestamp::from_microsecond(r.recorded_at)
                     .map(|t| t.to_string())
                     .unwrap_or_default(),

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
 use probity_domain::command::LogMatter;
+use probity_domain::event;
 use probity_domain::party::{PersonalData, SealedPersonalData};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::{changes, project};
@@ -80,8 +81,15 @@ pub struct Executed {
     pub version: u64,
 }
 
+/// The London day of a stored `recorded_at`, with which old event versions are upcast.
+fn recorded_on(recorded_at: i64) -> jiff::civil::Date {
+    jiff::Timestamp::from_microsecond(recorded_at)
+        .map(|t| probity_domain::london().to_datetime(t).date())
+        .unwrap_or(probity_domain::EARLIEST)
+}
+
 pub(crate) fn decode(record: &EventRecord) -> Result<Event, StoreError> {
-    serde_json::from_str(&record.payload).map_err(|e| {
+    event::decode(&record.payload, recorded_on(record.recorded_at)).map_err(|e| {
         StoreError::Corrupt(format!(
             "event at position {} does not decode: {e}",
             record.position
@@ -394,8 +402,8 @@ pub(crate) fn fold_streams(streams: Vec<CaseStream>) -> Result<Vec<(String, Case
         .into_iter()
         .map(|stream| {
             let mut case = Case::default();
-            for (i, payload) in stream.payloads.iter().enumerate() {
-                let e: Event = serde_json::from_str(payload).map_err(|e| {
+            for (i, (payload, at)) in stream.payloads.iter().zip(&stream.recorded_at).enumerate() {
+                let e = event::decode(payload, recorded_on(*at)).map_err(|e| {
                     StoreError::Corrupt(format!(
                         "event {} of case {} does not decode: {e}",
                         i + 1,

@@ -181,6 +181,20 @@ impl Desk {
         command: &Command,
         expected_version: Option<u64>,
     ) -> Result<Executed, AppError> {
+        self.run_on(reference, command, expected_version, None)
+            .await
+    }
+
+    /// Runs a command for an act that happened on `on` (today when `None`): the events carry
+    /// that day, the record the moment of entry. The core refuses a day in the future or
+    /// before the matter was received.
+    pub async fn run_on(
+        &self,
+        reference: &Reference,
+        command: &Command,
+        expected_version: Option<u64>,
+        on: Option<Date>,
+    ) -> Result<Executed, AppError> {
         let action = Action::CaseCommand(command.kind());
         let target = reference.as_str();
         let kind = Access::Command(command.kind());
@@ -208,7 +222,7 @@ impl Desk {
             case: loaded.case,
             expected_version: expected,
         };
-        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body);
+        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body).dated(on);
         let item = Item {
             reference,
             command,
@@ -224,8 +238,9 @@ impl Desk {
         }))
     }
 
-    /// Loads commands in bulk, each with its own actor and time (the demo, an importer), in one
-    /// transaction: all or nothing. Each command is audited as done by this principal.
+    /// Loads commands in bulk, each with its own actor and the day it happened (the demo, an
+    /// importer), in one transaction: all or nothing. Each command is audited as done by this
+    /// principal, and recorded at the moment of entry.
     pub async fn import(
         &self,
         items: &[(Reference, Command, Context)],
@@ -237,9 +252,19 @@ impl Desk {
         let action = Action::CaseCommand(command.kind());
         self.allow(Access::ImportCases, action, reference.as_str(), PURPOSE)
             .await?;
+        let now = Timestamp::now();
+        let contexts: Vec<Context> = items
+            .iter()
+            .map(|(_, _, ctx)| Context {
+                at: now,
+                actor: ctx.actor.clone(),
+                on: Some(ctx.on()),
+            })
+            .collect();
         let batch: Vec<Item<'_>> = items
             .iter()
-            .map(|(reference, command, ctx)| Item {
+            .zip(&contexts)
+            .map(|((reference, command, _), ctx)| Item {
                 reference,
                 command,
                 ctx,

@@ -130,6 +130,9 @@ enum CaseCmd {
         /// Refuse if the case is no longer at this version.
         #[arg(long)]
         expected_version: Option<u64>,
+        /// The day it happened (YYYY-MM-DD), when not today.
+        #[arg(long)]
+        on: Option<jiff::civil::Date>,
         /// Read the command from this file instead of standard input.
         #[arg(long)]
         file: Option<std::path::PathBuf>,
@@ -544,6 +547,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     body,
                     force,
                     expected_version,
+                    on,
                     file,
                 },
         } => {
@@ -568,7 +572,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| input(e.to_string()))?;
             let office = open(&cli.database).await?;
             let desk = at.desk(&office, None, body.map(Body::from), force).await?;
-            let done = desk.run(&r, &command, expected_version).await?;
+            let done = desk.run_on(&r, &command, expected_version, on).await?;
             for rec in &done.records {
                 println!("{} v{} {}", r, rec.version, rec.kind);
             }

@@ -164,12 +164,15 @@ pub fn case_file(f: &CaseFile) -> String {
             let _ = writeln!(s, "  held: {}", f.publication_held_by.join("; "));
         }
     }
-    let _ = writeln!(s, "\nTimeline");
+    let _ = writeln!(
+        s,
+        "\nTimeline (the day it happened; when and by whom it was entered)"
+    );
     for e in &f.events {
         let _ = writeln!(
             s,
-            "  {:>4}  {}  {:<26} {}",
-            e.version, e.local_time, e.actor, e.description
+            "  {:>4}  {}  {}  {:<26} {}",
+            e.version, e.on, e.local_time, e.actor, e.description
         );
     }
     s

@@ -314,6 +314,14 @@ pub fn roles_for_command(command: CommandKind) -> &'static [StaffRole] {
             &[Assessor, Investigator, DecisionMaker]
         }
         C::ErasePersonalData => &[DecisionMaker],
+        C::StartHandling | C::ContactComplainant => &[Assessor, DecisionMaker],
+        C::RecordConductMatter => &[Investigator, DecisionMaker],
+        C::SuspendOfficer | C::LiftOfficerSuspension | C::NotifySanction => &[DecisionMaker],
+        C::SendTimelinessReport => &[Investigator, DecisionMaker],
+        C::DecideOutcome | C::DecideLateReview | C::CloseRecommendation => &[DecisionMaker],
+        C::RecordAssociatedProceedings | C::ConcludeAssociatedProceedings => {
+            &[DecisionMaker, PublicationsOfficer]
+        }
         C::DecideReferral
         | C::ChangeMode
         | C::StartLocalInvestigation

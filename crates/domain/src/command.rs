@@ -77,6 +77,9 @@ commands! {
     DecideReferral = "decide_referral",
     StartLocalInvestigation = "start_local_investigation",
     HandleOtherwiseThanByInvestigation = "handle_otherwise_than_by_investigation",
+    StartHandling = "start_handling",
+    ContactComplainant = "contact_complainant",
+    RecordConductMatter = "record_conduct_matter",
     // The investigation record (decide/investigation.rs).
     ChangeMode = "change_mode",
     SetTermsOfReference = "set_terms_of_reference",
@@ -90,6 +93,9 @@ commands! {
     Suspend = "suspend",
     Resume = "resume",
     SubmitReport = "submit_report",
+    SuspendOfficer = "suspend_officer",
+    LiftOfficerSuspension = "lift_officer_suspension",
+    SendTimelinessReport = "send_timeliness_report",
     // After the report (decide/outcome.rs).
     GiveOpinion = "give_opinion",
     Determine = "determine",
@@ -106,6 +112,7 @@ commands! {
     ProgressReflectivePractice = "progress_reflective_practice",
     AgreeReflectiveReport = "agree_reflective_report",
     RecordLeavingService = "record_leaving_service",
+    NotifySanction = "notify_sanction",
     // Learning, updates, outcome, review, closure and publication (decide/aftercare.rs).
     MakeLearningRecommendation = "make_learning_recommendation",
     RecordLearningResponse = "record_learning_response",
@@ -120,6 +127,11 @@ commands! {
     Withdraw = "withdraw",
     Close = "close",
     Publish = "publish",
+    DecideOutcome = "decide_outcome",
+    DecideLateReview = "decide_late_review",
+    CloseRecommendation = "close_recommendation",
+    RecordAssociatedProceedings = "record_associated_proceedings",
+    ConcludeAssociatedProceedings = "conclude_associated_proceedings",
     // Need-to-know (decide/need_to_know.rs).
     RestrictCase = "restrict_case",
     LiftRestriction = "lift_restriction",
@@ -194,6 +206,10 @@ payloads! {
         pub subjects: Vec<PartyId>,
         pub category: CategoryCode,
         pub description: String,
+        /// The conduct matter it belongs to, when it came to light during the investigation of
+        /// a complaint rather than being part of the complaint.
+        #[serde(default)]
+        pub conduct_matter: Option<u32>,
     }
 
     pub struct HandleOutsideSchedule3 {
@@ -391,18 +407,23 @@ payloads! {
 
     pub struct ApplyForReview {
         pub applicant: PartyId,
-        /// Special circumstances for accepting an application made out of time.
+        /// The special circumstances the applicant gives for applying out of time; the relevant
+        /// review body decides whether to accept it (`decide_late_review`).
         #[serde(default)]
         pub late_reason: Option<String>,
-        /// Days spent forwarding a misdirected application, excluded from the window.
+        /// A misdirected application: where and when it was first received.
         #[serde(default)]
-        pub forwarding_days: u32,
+        pub forwarded: Option<crate::review::Forwarding>,
     }
 
     pub struct ExtendResponsePeriod {
         pub recommendation: RecommendationId,
         #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
         pub until: Date,
+        /// The day the recipient applied for more time; by default the day of the grant.
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        pub applied_on: Option<Date>,
     }
 
     pub struct PublishLearningResponse {
@@ -434,6 +455,82 @@ payloads! {
         pub summary: String,
         #[serde(default)]
         pub tags: Vec<String>,
+    }
+
+    /// Handling begins (Sch3 para 2(6); shared/domain.md §14.3 A: Logged to Assessed).
+    pub struct StartHandling {}
+
+    /// The complainant was contacted and their views on handling sought (Sch3 para 2(6)).
+    pub struct ContactComplainant {
+        pub party: PartyId,
+        #[serde(default = "yes")]
+        pub views_sought: bool,
+    }
+
+    /// A conduct matter that came to light during the investigation of a complaint (Sch3
+    /// paras 10-11); its allegations are added with `conduct_matter` set.
+    pub struct RecordConductMatter {
+        pub summary: String,
+    }
+
+    /// Suspends an officer under PCR 2020 reg 11, apart from any pause of the investigation.
+    pub struct SuspendOfficer {
+        pub subject: PartyId,
+        pub ground: crate::conduct::SuspensionGround,
+        /// Temporary redeployment to alternative duties was considered first.
+        pub redeployment_considered: bool,
+    }
+
+    pub struct LiftOfficerSuspension {
+        pub subject: PartyId,
+    }
+
+    /// A report on an investigation not completed within 12 months, or each 6 months after
+    /// (PCMR 2020 reg 13; PCR 2020 reg 19).
+    pub struct SendTimelinessReport {
+        /// The last day of the period the report covers.
+        #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+        pub period_ending: Date,
+        pub recipients: Vec<crate::matter::TimelinessRecipient>,
+        /// Officers concerned sent a copy (PCR 2020 reg 19, subject to the harm test).
+        #[serde(default)]
+        pub copied_to: Vec<PartyId>,
+        /// What was withheld under the harm test, and why; none when nothing was.
+        #[serde(default)]
+        pub withheld: Option<String>,
+    }
+
+    /// The officer was notified of the sanction: a warning is live from then (PCR 2020 reg 42(4)).
+    pub struct NotifySanction {
+        pub proceedings: ProceedingsId,
+    }
+
+    /// The outcome of a complaint handled otherwise than by investigation.
+    pub struct DecideOutcome {
+        pub outcome: crate::matter::HandlingOutcome,
+        pub rationale: String,
+    }
+
+    /// The relevant review body accepts, or not, an application made out of time.
+    pub struct DecideLateReview {
+        pub accepted: bool,
+        pub rationale: String,
+    }
+
+    /// A learning recommendation's work is done: its response is in and published.
+    pub struct CloseRecommendation {
+        pub recommendation: RecommendationId,
+    }
+
+    /// An inquest, civil claim or other proceedings associated with the matter: publication
+    /// waits for it to end.
+    pub struct RecordAssociatedProceedings {
+        pub kind: crate::matter::AssociatedKind,
+        pub description: String,
+    }
+
+    pub struct ConcludeAssociatedProceedings {
+        pub proceedings: u32,
     }
 
     pub struct RestrictCase {

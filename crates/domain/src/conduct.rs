@@ -210,6 +210,9 @@ pub fn check_sanction(
         return Err(Rule::FormerOfficerSanction);
     }
     match (ctx.form, worst, sanction) {
+        // The outcomes of an accelerated hearing are those for gross misconduct (Part 5).
+        (Form::AcceleratedHearing, _, S::WrittenWarning) => Err(Rule::AcceleratedHearingSanction),
+        (Form::AcceleratedHearing, _, _) => Ok(()),
         (Form::Meeting, _, S::WrittenWarning | S::FinalWrittenWarning) => Ok(()),
         (Form::Meeting, _, _) => Err(Rule::SanctionBeyondMeeting),
         (_, P::GrossMisconduct, S::WrittenWarning) => Err(Rule::WrittenWarningForGrossMisconduct),
@@ -254,6 +257,17 @@ pub enum AppealOutcome {
     Reversed,
 }
 
+/// Why an officer is suspended (PCR 2020 reg 11(2), wording UNVERIFIED): once temporary
+/// redeployment has been considered, the investigation may be prejudiced, or the public
+/// interest requires it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SuspensionGround {
+    InvestigationPrejudiced,
+    PublicInterest,
+}
+
 /// Outcome of a referral to prosecutors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -271,11 +285,20 @@ pub enum CriminalOutcome {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReflectiveStage {
     Referred,
+    /// The officer was told in writing why the matter was referred.
     Notified,
+    /// The officer gave an account within the 5 working days.
     AccountGiven,
+    /// The officer gave no account: the process goes on without one.
+    NoAccountGiven,
     FactFinding,
     Discussion,
     ReportAgreed,
+    /// The reviewer sent the report to the appropriate authority (PCR reg 70).
+    SentToAppropriateAuthority,
+    /// The report and its actions were discussed at the officer's performance and development
+    /// review, within 12 months of the report being agreed.
+    ReviewedAtDevelopmentReview,
     Closed,
     EscalatedToFormal,
 }

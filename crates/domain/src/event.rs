@@ -23,7 +23,8 @@ use crate::matter::{
 };
 use crate::party::{Commitment, PartyRole, Vulnerability};
 use crate::referral::{
-    InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision, Schedule3Ground,
+    HandlingAssessment, InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision,
+    Schedule3Ground,
 };
 use crate::review::{ReviewBody, ReviewRight};
 
@@ -69,6 +70,11 @@ macro_rules! events {
             pub fn fact(&self) -> &dyn Fact {
                 match self { $( Event::$variant(e) => e, )* }
             }
+
+            /// The day it happened in the world.
+            pub fn on(&self) -> Date {
+                match self { $( Event::$variant(e) => e.on(), )* }
+            }
         }
 
         $( impl From<$variant> for Event {
@@ -90,6 +96,9 @@ events! {
     ReferralDecided = "referral_decided",
     LocalInvestigationStarted = "local_investigation_started",
     HandledOtherwiseThanByInvestigation = "handled_otherwise_than_by_investigation",
+    HandlingStarted = "handling_started",
+    ComplainantContacted = "complainant_contacted",
+    ConductMatterRecorded = "conduct_matter_recorded",
     // The investigation record (case/investigation.rs).
     InvestigationModeChanged = "investigation_mode_changed",
     TermsOfReferenceSet = "terms_of_reference_set",
@@ -103,6 +112,9 @@ events! {
     InvestigationSuspended = "investigation_suspended",
     InvestigationResumed = "investigation_resumed",
     ReportSubmitted = "report_submitted",
+    OfficerSuspended = "officer_suspended",
+    OfficerSuspensionLifted = "officer_suspension_lifted",
+    TimelinessReportSent = "timeliness_report_sent",
     // After the report (case/outcome.rs).
     OpinionGiven = "opinion_given",
     CaseDetermined = "case_determined",
@@ -119,6 +131,7 @@ events! {
     ReflectivePracticeProgressed = "reflective_practice_progressed",
     ReflectiveReportAgreed = "reflective_report_agreed",
     SubjectLeftService = "subject_left_service",
+    SanctionNotified = "sanction_notified",
     // Learning, updates, outcome, review, closure and publication (case/aftercare.rs).
     LearningRecommendationMade = "learning_recommendation_made",
     LearningResponseReceived = "learning_response_received",
@@ -133,6 +146,11 @@ events! {
     MatterWithdrawn = "matter_withdrawn",
     CaseClosed = "case_closed",
     SummaryPublished = "summary_published",
+    OutcomeDecided = "outcome_decided",
+    LateApplicationDecided = "late_application_decided",
+    RecommendationClosed = "recommendation_closed",
+    AssociatedProceedingsOpened = "associated_proceedings_opened",
+    AssociatedProceedingsConcluded = "associated_proceedings_concluded",
     // Need-to-know (case/need_to_know.rs).
     CaseRestricted = "case_restricted",
     RestrictionLifted = "restriction_lifted",
@@ -153,43 +171,138 @@ impl Event {
     }
 }
 
-/// Gives each payload the same derives.
+/// Reads a stored event. The log is never rewritten: an event written by an earlier version
+/// of its payload is upcast here as it is read. `recorded_on` is the day it was entered
+/// (London), which is what the dates of those versions meant.
+pub fn decode(payload: &str, recorded_on: Date) -> Result<Event, serde_json::Error> {
+    let first = match serde_json::from_str(payload) {
+        Ok(event) => return Ok(event),
+        Err(e) => e,
+    };
+    let mut value: serde_json::Value = serde_json::from_str(payload)?;
+    if upcast(&mut value, recorded_on) {
+        serde_json::from_value(value)
+    } else {
+        Err(first)
+    }
+}
+
+/// Brings an old payload up to the current version; false when there was nothing to do.
+fn upcast(value: &mut serde_json::Value, recorded_on: Date) -> bool {
+    let Some((name, body)) = value.as_object_mut().and_then(|o| o.iter_mut().next()) else {
+        return false;
+    };
+    let Some(body) = body.as_object_mut() else {
+        return false;
+    };
+    let mut changed = false;
+    // Before 2026-12 these carried no date: they happened the day they were entered.
+    if matches!(
+        name.as_str(),
+        "party_added" | "allegation_added" | "personal_data_erased"
+    ) && !body.contains_key("on")
+    {
+        body.insert("on".into(), serde_json::json!(recorded_on));
+        changed = true;
+    }
+    let on = body
+        .get("on")
+        .and_then(|d| serde_json::from_value::<Date>(d.clone()).ok());
+    match (name.as_str(), on) {
+        // Before 2026-12 the due date was derived in the fold, by the rule of Sch3 para 28B(2).
+        ("learning_recommendation_made", Some(made)) if !body.contains_key("response_due") => {
+            let due = crate::case::recommendation_response_due(made);
+            body.insert("response_due".into(), serde_json::json!(due));
+            changed = true;
+        }
+        // Before 2026-12 the application date was not kept: the grant date stands for it.
+        ("response_period_extended", Some(granted)) if !body.contains_key("applied_on") => {
+            body.insert("applied_on".into(), serde_json::json!(granted));
+            changed = true;
+        }
+        // Before 2026-12 a misdirected application kept only its days in forwarding.
+        ("review_applied", Some(applied)) if body.contains_key("forwarding_days") => {
+            let days = body
+                .remove("forwarding_days")
+                .and_then(|d| d.as_i64())
+                .unwrap_or(0);
+            if days > 0 && !body.contains_key("forwarded") {
+                let first = applied
+                    .checked_sub(jiff::Span::new().days(days))
+                    .unwrap_or(applied);
+                body.insert(
+                    "forwarded".into(),
+                    serde_json::json!({ "first_received_on": first }),
+                );
+            }
+            changed = true;
+        }
+        _ => {}
+    }
+    changed
+}
+
+/// Gives each payload the same derives, and its date: every payload but [`MatterLogged`] has
+/// an `on`, the day the act happened in the world (not the day it was entered).
 macro_rules! payloads {
     ($( $(#[$meta:meta])* pub struct $name:ident { $($body:tt)* } )*) => {
         $(
             $(#[$meta])*
             #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+            #[serde(deny_unknown_fields)]
             pub struct $name { $($body)* }
+
+            impl Dated for $name {
+                fn on(&self) -> Date {
+                    self.on
+                }
+            }
         )*
     };
 }
 
-payloads! {
-    pub struct MatterLogged {
-        pub reference: Reference,
-        pub kind: MatterKind,
-        pub force: Force,
-        pub appropriate_authority: AppropriateAuthority,
-        pub received_on: Date,
-        pub came_to_attention_on: Date,
-        pub incident_on: Option<Date>,
-        pub incident_location: Option<String>,
-        pub summary: String,
-        pub classification: Classification,
-        pub complainant_wants_recording: bool,
-        pub death_or_serious_injury: bool,
-    }
+/// The day an event happened in the world.
+pub trait Dated {
+    fn on(&self) -> Date;
+}
 
+/// The matter is dated by its receipt.
+impl Dated for MatterLogged {
+    fn on(&self) -> Date {
+        self.received_on
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatterLogged {
+    pub reference: Reference,
+    pub kind: MatterKind,
+    pub force: Force,
+    pub appropriate_authority: AppropriateAuthority,
+    pub received_on: Date,
+    pub came_to_attention_on: Date,
+    pub incident_on: Option<Date>,
+    pub incident_location: Option<String>,
+    pub summary: String,
+    pub classification: Classification,
+    pub complainant_wants_recording: bool,
+    pub death_or_serious_injury: bool,
+}
+
+payloads! {
     pub struct PartyAdded {
         pub party: PartyId,
         pub role: PartyRole,
         pub vulnerabilities: Vec<Vulnerability>,
         pub personal_data: Commitment,
+        pub on: Date,
     }
 
     pub struct PersonalDataErased {
         pub party: PartyId,
         pub reason: String,
+        pub on: Date,
     }
 
     pub struct AllegationAdded {
@@ -197,6 +310,10 @@ payloads! {
         pub subjects: Vec<PartyId>,
         pub category: CategoryCode,
         pub description: String,
+        /// Set when it belongs to a conduct matter found during the investigation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub conduct_matter: Option<u32>,
+        pub on: Date,
     }
 
     pub struct HandledOutsideSchedule3 {
@@ -212,6 +329,10 @@ payloads! {
     pub struct MatterRecorded {
         pub reason: RecordingReason,
         pub grounds: Vec<Schedule3Ground>,
+        /// What the assessor found (absent before 2026-12): it decides referral criteria and
+        /// the relevant review body.
+        #[serde(default)]
+        pub assessment: HandlingAssessment,
         pub on: Date,
     }
 
@@ -407,6 +528,9 @@ payloads! {
         pub recommendation: RecommendationId,
         pub recipient: String,
         pub text: String,
+        /// The last day of the response period, as the rule stood when it was made (Sch3
+        /// para 28B(2)): a replay never re-derives an old deadline.
+        pub response_due: Date,
         pub on: Date,
     }
 
@@ -436,8 +560,11 @@ payloads! {
     pub struct ReviewApplied {
         pub applicant: PartyId,
         pub late_reason: Option<String>,
-        /// Days the application spent with the wrong review body (PCMR reg 29(3)).
-        pub forwarding_days: u32,
+        #[serde(default)]
+        pub forwarded: Option<crate::review::Forwarding>,
+        /// Made out of time: it waits for the relevant review body to accept it.
+        #[serde(default)]
+        pub awaiting_acceptance: bool,
         pub on: Date,
     }
 
@@ -451,6 +578,9 @@ payloads! {
     pub struct ResponsePeriodExtended {
         pub recommendation: RecommendationId,
         pub until: Date,
+        /// The day the recipient applied: within the period (Sch3 para 28B(3)).
+        pub applied_on: Date,
+        /// The day the extension was granted.
         pub on: Date,
     }
 
@@ -479,6 +609,76 @@ payloads! {
     }
 
     pub struct CaseClosed {
+        pub on: Date,
+    }
+
+    pub struct HandlingStarted {
+        pub on: Date,
+    }
+
+    pub struct ComplainantContacted {
+        pub party: PartyId,
+        pub views_sought: bool,
+        pub on: Date,
+    }
+
+    pub struct ConductMatterRecorded {
+        pub matter: u32,
+        pub summary: String,
+        /// The day it came to the appropriate authority's attention.
+        pub on: Date,
+    }
+
+    pub struct OfficerSuspended {
+        pub subject: PartyId,
+        pub ground: crate::conduct::SuspensionGround,
+        pub on: Date,
+    }
+
+    pub struct OfficerSuspensionLifted {
+        pub subject: PartyId,
+        pub on: Date,
+    }
+
+    pub struct TimelinessReportSent {
+        pub period_ending: Date,
+        pub recipients: Vec<crate::matter::TimelinessRecipient>,
+        pub copied_to: Vec<PartyId>,
+        pub withheld: Option<String>,
+        pub on: Date,
+    }
+
+    pub struct SanctionNotified {
+        pub proceedings: ProceedingsId,
+        pub on: Date,
+    }
+
+    pub struct OutcomeDecided {
+        pub outcome: crate::matter::HandlingOutcome,
+        pub rationale: String,
+        pub on: Date,
+    }
+
+    pub struct LateApplicationDecided {
+        pub accepted: bool,
+        pub rationale: String,
+        pub on: Date,
+    }
+
+    pub struct RecommendationClosed {
+        pub recommendation: RecommendationId,
+        pub on: Date,
+    }
+
+    pub struct AssociatedProceedingsOpened {
+        pub proceedings: u32,
+        pub kind: crate::matter::AssociatedKind,
+        pub description: String,
+        pub on: Date,
+    }
+
+    pub struct AssociatedProceedingsConcluded {
+        pub proceedings: u32,
         pub on: Date,
     }
 

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 pub use case::{Case, Status};
 pub use command::{Command, CommandKind};
-pub use decide::{Decision, decide};
+pub use decide::{Decision, EARLIEST, decide};
 pub use event::{Event, EventKind};
 pub use ids::{AllegationId, CaseId, PartyId, ProceedingsId, RecommendationId, Reference};
 pub use rule::{Refusal, Rule};
@@ -87,11 +87,16 @@ pub struct Actor {
     pub body: Body,
 }
 
-/// What a decision may know besides the case: when, and who.
+/// What a decision may know besides the case: when it is, when the act happened, and who.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
+    /// The moment of acting: entry into the record.
     pub at: Timestamp,
     pub actor: Actor,
+    /// The day the act happened in the world, when it is not today (an interview typed up
+    /// later, a case of 2018 being imported). Refused if in the future or before the matter
+    /// was received.
+    pub on: Option<Date>,
 }
 
 impl Context {
@@ -102,7 +107,18 @@ impl Context {
                 id: actor_id.into(),
                 body,
             },
+            on: None,
         }
+    }
+
+    /// The same context, for an act that happened on `on` (today when `None`).
+    pub fn dated(self, on: Option<Date>) -> Self {
+        Context { on, ..self }
+    }
+
+    /// The day the act happened: as given, or today.
+    pub fn on(&self) -> Date {
+        self.on.unwrap_or_else(|| self.today())
     }
 
     /// The civil date in England and Wales at the moment of acting.

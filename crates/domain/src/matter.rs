@@ -13,6 +13,9 @@ pub enum MatterKind {
     ConductMatter,
     /// Death or serious injury matter (Sch3 Part 2A).
     DsiMatter,
+    /// Learning not tied to one case: a thematic or national programme of the oversight body,
+    /// which holds its recommendations (Sch3 para 28A; shared/domain.md §8).
+    LearningProgramme,
 }
 
 impl MatterKind {
@@ -22,6 +25,7 @@ impl MatterKind {
             Self::RecordableConductMatter => "recordable conduct matter",
             Self::ConductMatter => "conduct matter",
             Self::DsiMatter => "DSI matter",
+            Self::LearningProgramme => "thematic or national learning",
         }
     }
 
@@ -31,8 +35,42 @@ impl MatterKind {
             Self::RecordableConductMatter => "recordable_conduct_matter",
             Self::ConductMatter => "conduct_matter",
             Self::DsiMatter => "dsi_matter",
+            Self::LearningProgramme => "learning_programme",
         }
     }
+}
+
+/// The outcome decided for a complaint handled otherwise than by investigation: whether the
+/// service provided was acceptable (Statutory Guidance 2020 ch.3; shared/domain.md §3.2, §14.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum HandlingOutcome {
+    ServiceAcceptable,
+    ServiceNotAcceptable,
+    /// No further action (the set of outcome codes is UNVERIFIED, shared/domain.md §14.2).
+    NoFurtherAction,
+}
+
+/// Proceedings besides misconduct and criminal ones that hold publication back until they end
+/// (shared/domain.md §12: "all associated proceedings").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AssociatedKind {
+    Inquest,
+    CivilClaim,
+    Other,
+}
+
+/// Who a timeliness report goes to (PCMR 2020 reg 13; PCR 2020 reg 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum TimelinessRecipient {
+    LocalPolicingBody,
+    OversightBody,
+    ChiefOfficer,
 }
 
 /// The chief officer, or the local policing body where the chief officer's own conduct is in issue.

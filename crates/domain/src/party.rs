@@ -81,6 +81,11 @@ pub struct SubjectProfile {
     /// Above the rank of chief superintendent: the oversight body reviews (PCMR reg 32(a)).
     #[serde(default)]
     pub senior_officer: bool,
+    /// The chief officer (or the Deputy Commissioner of the Metropolis): the local policing
+    /// body is the appropriate authority (PRA s.29(1)), and a complaint that might justify
+    /// proceedings must be referred (PCMR reg 4(1)(c)).
+    #[serde(default)]
+    pub chief_officer: bool,
     /// Warnings already on the person's record, which decide the forms and sanctions open later.
     #[serde(default)]
     pub prior_sanctions: Vec<PriorSanction>,
@@ -224,6 +229,7 @@ mod tests {
             force: Force::parse("kent").unwrap(),
             former: false,
             senior_officer: false,
+            chief_officer: false,
             prior_sanctions: vec![PriorSanction {
                 sanction: Sanction::FinalWrittenWarning,
                 effective_on: jiff::civil::date(2019, 1, 10),

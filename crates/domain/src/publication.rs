@@ -56,6 +56,15 @@ pub fn pending_proceedings(case: &Case) -> Vec<String> {
             pending.push(format!("{subject}: criminal proceedings are not concluded"));
         }
     }
+    for a in case.associated.values() {
+        if a.concluded_on.is_none() {
+            pending.push(format!(
+                "AP{}: the {} has not concluded",
+                a.id,
+                crate::code_of(&a.kind).replace('_', " ")
+            ));
+        }
+    }
     pending
 }
 

@@ -134,4 +134,17 @@ pub struct HandlingAssessment {
     /// The matter might involve an infringement of Article 2 or 3 ECHR.
     #[serde(default)]
     pub article_2_or_3: bool,
+    /// The conduct alleged would be a serious assault (PCMR reg 4(1)(a)(i), as the Director
+    /// General's guidance determines).
+    #[serde(default)]
+    pub serious_assault: bool,
+    /// The conduct alleged would be a relevant offence: one with a sentence fixed by law, or for
+    /// which an adult without previous convictions could be sentenced to seven years (reg 4(1)(a)(v)).
+    #[serde(default)]
+    pub relevant_offence: bool,
+    /// The matter arises from the same incident as one that meets a mandatory referral criterion
+    /// or involves a death or serious injury (reg 4(1)(b)); the other matter is named in the
+    /// decision log.
+    #[serde(default)]
+    pub same_incident: bool,
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::{Case, Status};
 use crate::matter::{AppropriateAuthority, MatterKind};
 use crate::party::PartyRole;
-use crate::referral::InvestigationMode;
+use crate::referral::{InvestigationMode, ReferralBasis};
 
 /// Which review a complainant may ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,9 +22,23 @@ pub enum ReviewKind {
 /// The relevant review body (PCMR 2020 reg 32).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReviewBody {
     LocalPolicingBody,
     OversightBody,
+}
+
+/// A review application first sent to the wrong body, which forwarded it (PCMR 2020 reg
+/// 29(3); Sch3 paras 31-32): the days it spent being forwarded do not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Forwarding {
+    /// The body that received it first (absent in applications recorded before 2026-12).
+    #[serde(default)]
+    pub first_received_by: Option<ReviewBody>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub first_received_on: Date,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,22 +82,49 @@ pub fn review_right(case: &Case, information_given_on: Date) -> Option<ReviewRig
     })
 }
 
-/// PCMR 2020 reg 32: the oversight body reviews complaints about senior officers, complaints
-/// that were or had to be referred, or were treated as referred, and those where the
-/// appropriate authority is the local policing body; the local policing body reviews the rest.
-pub fn relevant_review_body(case: &Case) -> ReviewBody {
-    let senior = case
-        .parties
-        .values()
-        .any(|p| matches!(&p.role, PartyRole::Subject(s) if s.senior_officer));
-    let referred = case.referral.is_some() || !case.mandatory_referral_criteria().is_empty();
-    let lpb_is_aa = case
+/// Why the oversight body is the relevant review body (PCMR 2020 reg 32(1)): each limb the
+/// case meets, in words. Empty: the local policing body reviews.
+pub fn oversight_review_limbs(case: &Case) -> Vec<&'static str> {
+    let mut limbs = Vec::new();
+    let subject = |f: fn(&crate::party::SubjectProfile) -> bool| {
+        case.parties
+            .values()
+            .any(|p| matches!(&p.role, PartyRole::Subject(s) if f(s)))
+    };
+    if subject(|s| s.senior_officer || s.chief_officer) {
+        limbs.push("(a) it is about a senior officer");
+    }
+    let a = &case.assessment;
+    if a.might_justify_proceedings || a.article_2_or_3 {
+        limbs.push("(b) the appropriate authority could not be satisfied from the complaint alone that the conduct would not justify criminal or disciplinary proceedings, or would not involve an infringement of Article 2 or 3");
+    }
+    let treated = matches!(case.referral, Some((ReferralBasis::TreatedAsReferred, _)));
+    if (case.referral.is_some() && !treated) || !case.mandatory_referral_criteria().is_empty() {
+        limbs.push("(c) it was, or had to be, referred to the oversight body");
+    }
+    if treated {
+        limbs.push("(d) the oversight body treated it as referred");
+    }
+    if a.same_incident {
+        limbs.push("(e) it arises from the same incident as a matter meeting (a) to (d)");
+    }
+    if case
         .matter()
-        .is_some_and(|m| m.appropriate_authority == AppropriateAuthority::LocalPolicingBody);
-    if senior || referred || lpb_is_aa {
-        ReviewBody::OversightBody
-    } else {
+        .is_some_and(|m| m.appropriate_authority == AppropriateAuthority::LocalPolicingBody)
+    {
+        limbs.push("the local policing body is the appropriate authority");
+    }
+    limbs
+}
+
+/// PCMR 2020 reg 32: the oversight body reviews when any limb of reg 32(1) is met (any part of
+/// the complaint meeting one is enough, limb (f)), or the local policing body is the
+/// appropriate authority; the local policing body reviews the rest.
+pub fn relevant_review_body(case: &Case) -> ReviewBody {
+    if oversight_review_limbs(case).is_empty() {
         ReviewBody::LocalPolicingBody
+    } else {
+        ReviewBody::OversightBody
     }
 }
 

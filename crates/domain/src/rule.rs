@@ -63,6 +63,22 @@ rules! {
         "only a complaint can take this step";
     MandatoryReferral => "mandatory-referral", "Sch3 para 4(1); PCMR 2020 reg 4",
         "the matter meets a mandatory referral criterion and must be referred first";
+    CriterionNotMet => "criterion-not-met", "Sch3 para 4(1); PCMR 2020 reg 4",
+        "the matter does not meet that mandatory referral criterion: refer it voluntarily, or record the assessment that meets it";
+    ChiefOfficerAuthority => "chief-officer-authority", "PRA 2002 s.29(1) (appropriate authority); PCMR 2020 reg 10",
+        "a complaint or matter about a chief officer is for the local policing body, and a DSI matter involving one is never investigated locally";
+    NotAComplainant => "not-a-complainant", "Sch3 para 2(6)",
+        "the party is not the complainant";
+    ConductMatterUnknown => "conduct-matter-unknown", "Sch3 paras 10-11 (recording of conduct matters)",
+        "no such conduct matter on this case";
+    TimelinessRecipients => "timeliness-recipients", "PCMR 2020 reg 13; PCR 2020 reg 19",
+        "a timeliness report goes to the bodies the regulations name for this form of investigation";
+    SuspensionConditions => "suspension-conditions", "PCR 2020 reg 11 (wording UNVERIFIED)",
+        "an officer is suspended only after temporary redeployment was considered, and once at a time";
+    SanctionNotNotified => "sanction-not-notified", "PCR 2020 reg 42(4)",
+        "only a sanction imposed and not yet notified can be notified";
+    LateApplication => "late-application", "PCMR 2020 reg 29 (acceptance of a late application: UNVERIFIED)",
+        "there is no late review application awaiting the relevant review body's decision";
     SameMode => "same-mode", "PCMR 2020 reg 15", "the investigation already has that form";
     SeverityForm => "severity-form", "PCMR 2020 reg 16; PCR 2020 reg 23",
         "gross misconduct, or misconduct with a live final written warning, goes to a hearing";
@@ -84,6 +100,10 @@ rules! {
         "a determination must give a finding for every subject on every allegation, once";
     ProposalIncomplete => "proposal-incomplete", "Sch3 paras 24(6), 27",
         "proposals must cover, once, each subject with a case to answer";
+    GrossMisconductToHearing => "gross-misconduct-to-hearing", "PCR 2020 reg 23 (as its 2008-2015 predecessors: a case to answer for gross misconduct is referred to a misconduct hearing); Part 6 (reflective practice is for practice requiring improvement)",
+        "a case to answer for gross misconduct goes to a misconduct hearing or an accelerated hearing";
+    AcceleratedHearingSanction => "accelerated-hearing-sanction", "PCR 2020 Part 5 (outcomes of an accelerated misconduct hearing; shared/domain.md §7)",
+        "an accelerated misconduct hearing imposes a final written warning, reduction in rank or dismissal, never a written warning";
     ProceedingsWithoutCaseToAnswer => "proceedings-without-case-to-answer", "PCR 2020 reg 23",
         "misconduct proceedings need a case to answer";
     ProceedingsForm => "proceedings-form", "PCR 2020 reg 23(2); PCR 2020 Part 5",

@@ -279,8 +279,9 @@ impl EventLog for PgStore {
     ) -> Result<Vec<CaseStream>, StoreError> {
         // One row per case, joined in the database: far fewer rows cross the driver than one per event.
         // The separator, U+001E, never occurs raw in JSON text.
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT case_id, string_agg(payload, chr(30) ORDER BY version) FROM events
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT case_id, string_agg(payload, chr(30) ORDER BY version),
+                    string_agg(recorded_at::text, ',' ORDER BY version) FROM events
              WHERE case_id > $1 GROUP BY case_id ORDER BY case_id LIMIT $2",
         )
         .bind(after_case_id)
@@ -288,13 +289,23 @@ impl EventLog for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(unavailable)?;
-        Ok(rows
-            .into_iter()
-            .map(|(case_id, joined)| CaseStream {
-                case_id,
-                payloads: joined.split('\u{1e}').map(str::to_string).collect(),
+        rows.into_iter()
+            .map(|(case_id, joined, recorded_at)| {
+                let recorded_at = recorded_at
+                    .split(',')
+                    .map(|t| {
+                        t.parse().map_err(|_| {
+                            StoreError::Corrupt(format!("case {case_id}: recorded_at '{t}'"))
+                        })
+                    })
+                    .collect::<Result<Vec<i64>, _>>()?;
+                Ok(CaseStream {
+                    payloads: joined.split('\u{1e}').map(str::to_string).collect(),
+                    case_id,
+                    recorded_at,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn head(&self) -> Result<Option<Head>, StoreError> {

@@ -316,7 +316,7 @@ impl EventLog for SqliteStore {
                 let mut streams: Vec<CaseStream> = Vec::new();
                 let mut s = c
                     .prepare_cached(
-                        "SELECT case_id, payload FROM events
+                        "SELECT case_id, payload, recorded_at FROM events
                          WHERE case_id IN (SELECT DISTINCT case_id FROM events WHERE case_id > ?1 ORDER BY case_id LIMIT ?2)
                          ORDER BY case_id, version",
                     )
@@ -325,11 +325,16 @@ impl EventLog for SqliteStore {
                 while let Some(row) = rows.next().map_err(unavailable)? {
                     let case_id = row.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(unavailable)?;
                     let payload: String = row.get(1).map_err(unavailable)?;
+                    let recorded_at: i64 = row.get(2).map_err(unavailable)?;
                     match streams.last_mut() {
-                        Some(last) if last.case_id == case_id => last.payloads.push(payload),
+                        Some(last) if last.case_id == case_id => {
+                            last.payloads.push(payload);
+                            last.recorded_at.push(recorded_at);
+                        }
                         _ => streams.push(CaseStream {
                             case_id: case_id.to_string(),
                             payloads: vec![payload],
+                            recorded_at: vec![recorded_at],
                         }),
                     }
                 }

@@ -90,6 +90,9 @@ pub type CaseFileData = (Vec<EventRecord>, Vec<(PartyId, PersonalData)>);
 pub struct CaseStream {
     pub case_id: String,
     pub payloads: Vec<String>,
+    /// When each was entered (microseconds since the epoch), beside its payload: old event
+    /// versions are upcast with it.
+    pub recorded_at: Vec<i64>,
 }
 
 /// The last link of the chain.

@@ -3,9 +3,11 @@
 
 use super::{Case, LearningRecommendation, Publication, Review, Status, words};
 use crate::event::{
-    CaseClosed, Fact, LearningRecommendationMade, LearningResponsePublished,
-    LearningResponseReceived, MatterWithdrawn, NoLearningIdentified, OutcomeNotified, PartyUpdated,
-    ReinvestigationOrdered, ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
+    AssociatedProceedingsConcluded, AssociatedProceedingsOpened, CaseClosed, Fact,
+    LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
+    LearningResponseReceived, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
+    OutcomeNotified, PartyUpdated, RecommendationClosed, ReinvestigationOrdered,
+    ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
 };
 
 impl Fact for LearningRecommendationMade {
@@ -17,10 +19,12 @@ impl Fact for LearningRecommendationMade {
                 recipient: self.recipient.clone(),
                 text: self.text.clone(),
                 made_on: self.on,
-                response_due: super::recommendation_response_due(self.on),
+                response_due: self.response_due,
                 extended: false,
                 response: None,
                 response_published_on: None,
+                extension_applied_on: None,
+                closed_on: None,
             },
         );
     }
@@ -90,9 +94,16 @@ impl Fact for ReviewApplied {
             applicant: self.applicant,
             applied_on: self.on,
             late_reason: self.late_reason.clone(),
+            forwarded: self.forwarded,
+            awaiting_acceptance: self.awaiting_acceptance,
+            late_decision: None,
             decision: None,
+            decided_by: None,
         });
-        case.status = Status::UnderReview;
+        // A late application waits for the relevant review body to accept it.
+        if !self.awaiting_acceptance {
+            case.status = Status::UnderReview;
+        }
     }
 
     fn describe(&self) -> String {
@@ -105,6 +116,7 @@ impl Fact for ResponsePeriodExtended {
         if let Some(r) = case.recommendations.get_mut(&self.recommendation) {
             r.response_due = self.until;
             r.extended = true;
+            r.extension_applied_on = Some(self.applied_on);
         }
     }
 
@@ -129,6 +141,7 @@ impl Fact for ReviewDecided {
     fn apply(&self, case: &mut Case) {
         if let Some(r) = case.reviews.last_mut() {
             r.decision = Some((self.upheld, self.on));
+            r.decided_by = Some(self.by);
         }
         case.status = match (self.upheld, self.reinvestigation) {
             (false, _) => Status::Closed,
@@ -196,5 +209,78 @@ impl Fact for SummaryPublished {
 
     fn describe(&self) -> String {
         format!("summary published: {}", self.title)
+    }
+}
+
+impl Fact for OutcomeDecided {
+    fn apply(&self, case: &mut Case) {
+        case.handling_outcome = Some((self.outcome, self.on));
+    }
+
+    fn describe(&self) -> String {
+        format!("outcome decided: {}", words(&self.outcome))
+    }
+}
+
+impl Fact for LateApplicationDecided {
+    fn apply(&self, case: &mut Case) {
+        if let Some(r) = case.reviews.last_mut() {
+            r.late_decision = Some((self.accepted, self.on));
+            r.awaiting_acceptance = false;
+        }
+        if self.accepted {
+            case.status = Status::UnderReview;
+        }
+    }
+
+    fn describe(&self) -> String {
+        if self.accepted {
+            "late review application accepted".into()
+        } else {
+            "late review application not accepted".into()
+        }
+    }
+}
+
+impl Fact for RecommendationClosed {
+    fn apply(&self, case: &mut Case) {
+        if let Some(r) = case.recommendations.get_mut(&self.recommendation) {
+            r.closed_on = Some(self.on);
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("learning recommendation {} closed", self.recommendation)
+    }
+}
+
+impl Fact for AssociatedProceedingsOpened {
+    fn apply(&self, case: &mut Case) {
+        case.associated.insert(
+            self.proceedings,
+            super::AssociatedProceedings {
+                id: self.proceedings,
+                kind: self.kind,
+                description: self.description.clone(),
+                opened_on: self.on,
+                concluded_on: None,
+            },
+        );
+    }
+
+    fn describe(&self) -> String {
+        format!("{} recorded (AP{})", words(&self.kind), self.proceedings)
+    }
+}
+
+impl Fact for AssociatedProceedingsConcluded {
+    fn apply(&self, case: &mut Case) {
+        if let Some(p) = case.associated.get_mut(&self.proceedings) {
+            p.concluded_on = Some(self.on);
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("associated proceedings AP{} concluded", self.proceedings)
     }
 }

@@ -3,9 +3,10 @@
 
 use super::{Allegation, Case, Party, Status, words};
 use crate::event::{
-    AllegationAdded, Fact, FinalisedOutsideSchedule3, HandledOtherwiseThanByInvestigation,
-    HandledOutsideSchedule3, LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded,
-    PersonalDataErased, ReferralDecided, Referred,
+    AllegationAdded, ComplainantContacted, ConductMatterRecorded, Fact, FinalisedOutsideSchedule3,
+    HandledOtherwiseThanByInvestigation, HandledOutsideSchedule3, HandlingStarted,
+    LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded, PersonalDataErased,
+    ReferralDecided, Referred,
 };
 use crate::ids::PartyId;
 use crate::referral::{InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision};
@@ -61,6 +62,8 @@ impl Fact for AllegationAdded {
                 subjects: self.subjects.clone(),
                 category: self.category,
                 description: self.description.clone(),
+                conduct_matter: self.conduct_matter,
+                added_on: self.on,
             },
         );
     }
@@ -99,6 +102,8 @@ impl Fact for FinalisedOutsideSchedule3 {
 impl Fact for MatterRecorded {
     fn apply(&self, case: &mut Case) {
         case.recorded = Some((self.reason, self.on));
+        case.assessment = self.assessment;
+        case.recording_grounds = self.grounds.clone();
         case.status = Status::Recorded;
     }
 
@@ -180,4 +185,53 @@ fn list(ids: &[PartyId]) -> String {
         .map(|p| p.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+impl Fact for HandlingStarted {
+    fn apply(&self, case: &mut Case) {
+        case.handling_started_on.get_or_insert(self.on);
+        if case.status == Status::Logged {
+            case.status = Status::Assessed;
+        }
+    }
+
+    fn describe(&self) -> String {
+        "handling started".into()
+    }
+}
+
+impl Fact for ComplainantContacted {
+    fn apply(&self, case: &mut Case) {
+        case.contacts.push((self.party, self.views_sought, self.on));
+    }
+
+    fn describe(&self) -> String {
+        if self.views_sought {
+            format!(
+                "{} contacted and their views on handling sought",
+                self.party
+            )
+        } else {
+            format!("{} contacted", self.party)
+        }
+    }
+}
+
+impl Fact for ConductMatterRecorded {
+    fn apply(&self, case: &mut Case) {
+        case.conduct_matters.insert(
+            self.matter,
+            super::ConductMatter {
+                summary: self.summary.clone(),
+                came_to_attention_on: self.on,
+            },
+        );
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "conduct matter CM{} recorded, found during the investigation",
+            self.matter
+        )
+    }
 }

@@ -7,7 +7,8 @@ use super::{
 use crate::event::{
     CustodyTransferred, DecisionLogged, EvidenceExhibited, Fact, InterviewRecorded,
     InvestigationModeChanged, InvestigationResumed, InvestigationSuspended, NoticeServed,
-    ReportSubmitted, SeverityAssessed, TermsOfReferenceSet, WitnessAccountTaken,
+    OfficerSuspended, OfficerSuspensionLifted, ReportSubmitted, SeverityAssessed,
+    TermsOfReferenceSet, TimelinessReportSent, WitnessAccountTaken,
 };
 
 impl Fact for InvestigationModeChanged {
@@ -222,5 +223,59 @@ impl Fact for ReportSubmitted {
 
     fn describe(&self) -> String {
         "investigation report submitted".into()
+    }
+}
+
+impl Fact for OfficerSuspended {
+    fn apply(&self, case: &mut Case) {
+        case.officer_suspensions
+            .entry(self.subject)
+            .or_default()
+            .push(super::OfficerSuspension {
+                ground: self.ground,
+                from: self.on,
+                until: None,
+            });
+    }
+
+    fn describe(&self) -> String {
+        format!("{} suspended ({})", self.subject, words(&self.ground))
+    }
+}
+
+impl Fact for OfficerSuspensionLifted {
+    fn apply(&self, case: &mut Case) {
+        if let Some(s) = case
+            .officer_suspensions
+            .get_mut(&self.subject)
+            .and_then(|v| v.last_mut())
+        {
+            s.until = Some(self.on);
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("suspension of {} lifted", self.subject)
+    }
+}
+
+impl Fact for TimelinessReportSent {
+    fn apply(&self, case: &mut Case) {
+        case.timeliness_reports.push(super::TimelinessReport {
+            period_ending: self.period_ending,
+            recipients: self.recipients.clone(),
+            copied_to: self.copied_to.clone(),
+            withheld: self.withheld.clone(),
+            sent_on: self.on,
+        });
+    }
+
+    fn describe(&self) -> String {
+        let to: Vec<_> = self.recipients.iter().map(words).collect();
+        format!(
+            "timeliness report for the period ending {} sent to the {}",
+            self.period_ending,
+            to.join(" and the ")
+        )
     }
 }

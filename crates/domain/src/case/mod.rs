@@ -24,7 +24,10 @@ use crate::event::Event;
 use crate::ids::{AllegationId, PartyId, ProceedingsId, RecommendationId};
 use crate::matter::{Acceptance, RestrictionReason, UpdateKind};
 use crate::party::{Commitment, PartyRole, SubjectProfile, Vulnerability};
-use crate::referral::{InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis};
+use crate::referral::{
+    HandlingAssessment, InvestigationMode, MandatoryCriterion, RecordingReason, ReferralBasis,
+    Schedule3Ground,
+};
 use crate::review::ReviewRight;
 
 /// Where a case stands (shared/domain.md §14.3 A).
@@ -35,6 +38,8 @@ pub enum Status {
     #[default]
     New,
     Logged,
+    /// Handling has started: the complainant contacted and their views sought (Sch3 para 2(6)).
+    Assessed,
     HandledOutsideSchedule3,
     FinalisedOutsideSchedule3,
     Recorded,
@@ -56,6 +61,7 @@ impl Status {
     pub const ALL: &'static [Status] = &[
         Status::New,
         Status::Logged,
+        Status::Assessed,
         Status::HandledOutsideSchedule3,
         Status::FinalisedOutsideSchedule3,
         Status::Recorded,
@@ -77,6 +83,7 @@ impl Status {
         match self {
             Status::New => "new",
             Status::Logged => "logged",
+            Status::Assessed => "assessed",
             Status::HandledOutsideSchedule3 => "handled_outside_schedule3",
             Status::FinalisedOutsideSchedule3 => "finalised_outside_schedule3",
             Status::Recorded => "recorded",
@@ -130,6 +137,45 @@ pub struct Allegation {
     pub subjects: Vec<PartyId>,
     pub category: CategoryCode,
     pub description: String,
+    /// The conduct matter it belongs to, if it came to light during the investigation.
+    pub conduct_matter: Option<u32>,
+    pub added_on: Date,
+}
+
+/// A conduct matter that came to light during the investigation of a complaint (Sch3 paras
+/// 10-11): it has its own date, from which its own 12-month period runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConductMatter {
+    pub summary: String,
+    pub came_to_attention_on: Date,
+}
+
+/// A report on the time an investigation is taking (PCMR 2020 reg 13; PCR 2020 reg 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelinessReport {
+    pub period_ending: Date,
+    pub recipients: Vec<crate::matter::TimelinessRecipient>,
+    pub copied_to: Vec<PartyId>,
+    pub withheld: Option<String>,
+    pub sent_on: Date,
+}
+
+/// An officer's suspension under PCR 2020 reg 11.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficerSuspension {
+    pub ground: crate::conduct::SuspensionGround,
+    pub from: Date,
+    pub until: Option<Date>,
+}
+
+/// An inquest, civil claim or other proceedings associated with the matter (§12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssociatedProceedings {
+    pub id: u32,
+    pub kind: crate::matter::AssociatedKind,
+    pub description: String,
+    pub opened_on: Date,
+    pub concluded_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -242,6 +288,8 @@ pub struct Proceedings {
     pub findings: Vec<(AllegationId, ProvenFinding)>,
     pub sanction: Option<Sanction>,
     pub concluded_on: Option<Date>,
+    /// The officer was notified of the sanction: from then it takes effect (PCR 2020 reg 42(4)).
+    pub sanction_notified_on: Option<Date>,
     pub appeal_lodged_on: Option<Date>,
     pub appeal: Option<(AppealOutcome, Date)>,
 }
@@ -287,6 +335,9 @@ pub struct LearningRecommendation {
     pub extended: bool,
     pub response: Option<(Acceptance, String, Date)>,
     pub response_published_on: Option<Date>,
+    /// The day an extension was applied for, when one was.
+    pub extension_applied_on: Option<Date>,
+    pub closed_on: Option<Date>,
 }
 
 /// The last day of the 56-day response period beginning with `made_on` (Sch3 para 28B(2)).
@@ -301,7 +352,12 @@ pub struct Review {
     pub applicant: PartyId,
     pub applied_on: Date,
     pub late_reason: Option<String>,
+    pub forwarded: Option<crate::review::Forwarding>,
+    /// Out of time and awaiting the relevant review body; `Some` once it decided.
+    pub awaiting_acceptance: bool,
+    pub late_decision: Option<(bool, Date)>,
     pub decision: Option<(bool, Date)>,
+    pub decided_by: Option<crate::review::ReviewBody>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -320,14 +376,30 @@ pub struct Case {
     matter: Option<Matter>,
     pub parties: BTreeMap<PartyId, Party>,
     pub allegations: BTreeMap<AllegationId, Allegation>,
+    /// The start of handling (Sch3 para 2(6)), and each contact seeking the complainant's views.
+    pub handling_started_on: Option<Date>,
+    pub contacts: Vec<(PartyId, bool, Date)>,
+    pub conduct_matters: BTreeMap<u32, ConductMatter>,
     pub outside_schedule3_on: Option<Date>,
     pub recorded: Option<(RecordingReason, Date)>,
+    /// What the assessor found at recording (Sch3 para 2(6B); PCMR regs 4, 32).
+    pub assessment: HandlingAssessment,
+    /// The grounds on which it had to be handled under Schedule 3, as found at recording.
+    pub recording_grounds: Vec<Schedule3Ground>,
     pub referral: Option<(ReferralBasis, Date)>,
     pub referral_decided_on: Option<Date>,
     /// The current (latest) investigation.
     pub investigation: Option<Investigation>,
     pub earlier_investigations: Vec<Investigation>,
     pub handled_otherwise_on: Option<Date>,
+    /// The outcome decided for a complaint handled otherwise than by investigation.
+    pub handling_outcome: Option<(crate::matter::HandlingOutcome, Date)>,
+    pub timeliness_reports: Vec<TimelinessReport>,
+    pub officer_suspensions: BTreeMap<PartyId, Vec<OfficerSuspension>>,
+    /// Subjects referred to the unsatisfactory performance procedures, and when (PCR reg 23;
+    /// Sch3 para 27(3A)).
+    pub performance: BTreeMap<PartyId, Date>,
+    pub associated: BTreeMap<u32, AssociatedProceedings>,
     /// The decision log, including decisions not to act.
     pub decisions: Vec<LoggedDecision>,
     pub proceedings: BTreeMap<ProceedingsId, Proceedings>,
@@ -390,7 +462,8 @@ impl Case {
         pairs
     }
 
-    /// The mandatory referral criteria the case meets on its face.
+    /// The mandatory referral criteria the case meets (Sch3 para 4(1); PCMR reg 4(1)): from the
+    /// allegations' categories, the matter, its subjects and the assessment at recording.
     pub fn mandatory_referral_criteria(&self) -> Vec<MandatoryCriterion> {
         let mut out: Vec<_> = self
             .allegations
@@ -403,6 +476,36 @@ impl Case {
             .is_some_and(|m| m.death_or_serious_injury)
         {
             out.push(MandatoryCriterion::DeathOrSeriousInjury);
+        }
+        let a = &self.assessment;
+        if a.serious_assault {
+            out.push(MandatoryCriterion::SeriousAssault);
+        }
+        if a.relevant_offence {
+            out.push(MandatoryCriterion::RelevantOffence);
+        }
+        if a.same_incident {
+            out.push(MandatoryCriterion::SameIncident);
+        }
+        // Discriminatory behaviour aggravating conduct that might justify proceedings (iv).
+        let discriminatory = self
+            .allegations
+            .values()
+            .any(|x| x.category.info().code.starts_with('F'));
+        if discriminatory && a.might_justify_proceedings {
+            out.push(MandatoryCriterion::DiscriminationAggravated);
+        }
+        // A complaint about a chief officer that the authority cannot be satisfied would not
+        // justify proceedings (reg 4(1)(c)).
+        let about_chief = self
+            .subjects()
+            .any(|p| p.subject_profile().is_some_and(|s| s.chief_officer));
+        let complaint = self
+            .matter
+            .as_ref()
+            .is_some_and(|m| m.kind == crate::matter::MatterKind::Complaint);
+        if about_chief && complaint && a.might_justify_proceedings {
+            out.push(MandatoryCriterion::ChiefOfficer);
         }
         out.sort();
         out.dedup();
@@ -444,6 +547,9 @@ impl Case {
         i.proposal = ProposalStage::Settled;
         for p in proposals {
             i.settled.insert(p.subject, p.action);
+            if p.action == Action::UnsatisfactoryPerformance {
+                self.performance.entry(p.subject).or_insert(on);
+            }
         }
         self.status = Status::ActionsInProgress;
         let rprp: Vec<_> = proposals

@@ -3,12 +3,14 @@
 //! prosecutors and leaving the service.
 
 use super::{Case, CriminalReferral, Proceedings, ProposalStage, Status, merge, words};
-use crate::conduct::{Action, AppealOutcome, ProposalResponse, ProvenFinding, ReflectiveStage};
+use crate::conduct::{
+    Action, AppealOutcome, FurtherAction, ProposalResponse, ProvenFinding, ReflectiveStage,
+};
 use crate::event::{
     ActionProposed, AppealDetermined, AppealLodged, BarredListReferred, CaseDetermined,
     CriminalProceedingsConcluded, Fact, OpinionGiven, ProceedingsArranged, ProceedingsConcluded,
     ProposalAnswered, RecommendationOnProceedingsAnswered, ReferredToProsecutors,
-    ReflectivePracticeProgressed, ReflectiveReportAgreed, SubjectLeftService,
+    ReflectivePracticeProgressed, ReflectiveReportAgreed, SanctionNotified, SubjectLeftService,
 };
 use crate::party::PartyRole;
 
@@ -39,6 +41,21 @@ impl Fact for CaseDetermined {
             for f in &self.findings {
                 i.determinations
                     .insert((f.subject, f.allegation), f.clone());
+            }
+        }
+        // No case to answer with a route to follow (PCR reg 23): the route starts here.
+        for f in &self.findings {
+            if f.case_to_answer.is_case_to_answer() {
+                continue;
+            }
+            match f.further_action {
+                FurtherAction::ReflectivePractice => {
+                    case.refer_to_reflective_practice(f.subject, self.on)
+                }
+                FurtherAction::UnsatisfactoryPerformance => {
+                    case.performance.entry(f.subject).or_insert(self.on);
+                }
+                FurtherAction::None => {}
             }
         }
         case.status = Status::Determined;
@@ -171,6 +188,7 @@ impl Fact for ProceedingsArranged {
                 findings: Vec::new(),
                 sanction: None,
                 concluded_on: None,
+                sanction_notified_on: None,
                 appeal_lodged_on: None,
                 appeal: None,
             },
@@ -312,6 +330,21 @@ impl Fact for SubjectLeftService {
             } else {
                 ""
             }
+        )
+    }
+}
+
+impl Fact for SanctionNotified {
+    fn apply(&self, case: &mut Case) {
+        if let Some(p) = case.proceedings.get_mut(&self.proceedings) {
+            p.sanction_notified_on = Some(self.on);
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "the sanction of {} notified to the officer",
+            self.proceedings
         )
     }
 }

@@ -4,13 +4,17 @@
 use super::{Decide, Decision, by, is_complainant, not_terminal, party, stage, text};
 use crate::case::{Case, LearningRecommendation, ProposalStage, Status};
 use crate::command::{
-    ApplyForReview, Close, DecideReview, ExtendResponsePeriod, MakeLearningRecommendation,
-    NotifyOutcome, OrderReinvestigation, Publish, PublishLearningResponse, RecordLearningResponse,
-    RecordNoLearning, UpdateParty, Withdraw,
+    ApplyForReview, Close, CloseRecommendation, ConcludeAssociatedProceedings, DecideLateReview,
+    DecideOutcome, DecideReview, ExtendResponsePeriod, MakeLearningRecommendation, NotifyOutcome,
+    OrderReinvestigation, Publish, PublishLearningResponse, RecordAssociatedProceedings,
+    RecordLearningResponse, RecordNoLearning, UpdateParty, Withdraw,
 };
+use crate::conduct::Action;
 use crate::event::{
-    CaseClosed, LearningRecommendationMade, LearningResponsePublished, LearningResponseReceived,
-    MatterWithdrawn, NoLearningIdentified, OutcomeNotified, PartyUpdated, ReinvestigationOrdered,
+    AssociatedProceedingsConcluded, AssociatedProceedingsOpened, CaseClosed,
+    LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
+    LearningResponseReceived, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
+    OutcomeNotified, PartyUpdated, RecommendationClosed, ReinvestigationOrdered,
     ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
 };
 use crate::ids::RecommendationId;
@@ -31,26 +35,66 @@ impl Decide for MakeLearningRecommendation {
         if case.status == Status::Withdrawn {
             return refuse(Rule::WrongStage, "the matter was withdrawn");
         }
-        let reported = case
-            .investigation
-            .as_ref()
-            .is_some_and(|i| i.report_on.is_some());
-        let reviewed = case.reviews.iter().any(|r| r.decision.is_some());
-        if !reported && !reviewed {
-            return refuse(
-                Rule::RecommendationTooEarly,
-                "there is no report or review determination yet",
-            );
-        }
+        learning_may_follow(case)?;
         text("recipient", &self.recipient)?;
         text("recommendation", &self.text)?;
+        let on = ctx.on();
         Decision::one(LearningRecommendationMade {
             recommendation: RecommendationId(case.recommendations.len() as u32 + 1),
             recipient: self.recipient.trim().to_string(),
             text: self.text.trim().to_string(),
-            on: ctx.today(),
+            response_due: crate::case::recommendation_response_due(on),
+            on,
         })
     }
+}
+
+/// Sch3 para 28A(1): the Director General may recommend once a report on a directed or
+/// independent investigation (or on a DSI matter) is in, or on a review the oversight body
+/// determined; a local investigation's report gives it no such power.
+fn learning_may_follow(case: &Case) -> Result<(), Refusal> {
+    // A thematic or national programme holds recommendations of no one case.
+    if case
+        .matter()
+        .is_some_and(|m| m.kind == MatterKind::LearningProgramme)
+    {
+        return Ok(());
+    }
+    let dsi = case
+        .matter()
+        .is_some_and(|m| m.kind == MatterKind::DsiMatter);
+    let covered = |i: &crate::case::Investigation| {
+        i.report_on.is_some()
+            && (dsi
+                || matches!(
+                    i.mode,
+                    InvestigationMode::Directed | InvestigationMode::Independent
+                ))
+    };
+    let reported = case
+        .investigation
+        .iter()
+        .chain(&case.earlier_investigations)
+        .any(covered);
+    let reviewed = case
+        .reviews
+        .iter()
+        .any(|r| r.decision.is_some() && r.decided_by == Some(ReviewBody::OversightBody));
+    if reported || reviewed {
+        return Ok(());
+    }
+    let local = case
+        .investigation
+        .as_ref()
+        .is_some_and(|i| i.report_on.is_some() && i.mode == InvestigationMode::Local);
+    refuse(
+        Rule::RecommendationTooEarly,
+        if local {
+            "a local investigation's report is not one that para 28A covers"
+        } else {
+            "there is no directed or independent investigation report, or review determination by the oversight body, yet"
+        },
+    )
 }
 
 impl Decide for RecordLearningResponse {
@@ -68,7 +112,7 @@ impl Decide for RecordLearningResponse {
             recommendation: *recommendation,
             accepted: self.accepted,
             narrative: self.narrative.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -76,7 +120,8 @@ impl Decide for RecordLearningResponse {
 impl Decide for ExtendResponsePeriod {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let (recommendation, until) = (&self.recommendation, &self.until);
-        let today = ctx.today();
+        let on = ctx.on();
+        let applied_on = self.applied_on.unwrap_or(on);
         by(ctx, OVERSIGHT, "extend the response period")?;
         let r = learning_recommendation(case, *recommendation)?;
         if r.response.is_some() {
@@ -85,12 +130,21 @@ impl Decide for ExtendResponsePeriod {
                 format!("{recommendation} was answered already"),
             );
         }
-        // The application must come within the period (para 28B(3)).
-        if today > r.response_due || *until <= r.response_due {
+        if applied_on > on || applied_on < r.made_on {
             return refuse(
                 Rule::DateOutOfRange,
                 format!(
-                    "the period ends {}; an extension is granted within it, to a later date",
+                    "the application of {applied_on} must fall between the recommendation ({}) and the grant ({on})",
+                    r.made_on
+                ),
+            );
+        }
+        // The application, not the grant, must come within the period (para 28B(3)).
+        if applied_on > r.response_due || *until <= r.response_due {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!(
+                    "the period ends {}; an extension is applied for within it, to a later date",
                     r.response_due
                 ),
             );
@@ -98,7 +152,8 @@ impl Decide for ExtendResponsePeriod {
         Decision::one(ResponsePeriodExtended {
             recommendation: *recommendation,
             until: *until,
-            on: today,
+            applied_on,
+            on,
         })
     }
 }
@@ -120,7 +175,7 @@ impl Decide for PublishLearningResponse {
         }
         Decision::one(LearningResponsePublished {
             recommendation: *recommendation,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -128,16 +183,7 @@ impl Decide for PublishLearningResponse {
 impl Decide for RecordNoLearning {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         by(ctx, OVERSIGHT, "record that no learning was identified")?;
-        let reported = case
-            .investigation
-            .as_ref()
-            .is_some_and(|i| i.report_on.is_some());
-        if !reported {
-            return refuse(
-                Rule::RecommendationTooEarly,
-                "learning is considered once the report is in",
-            );
-        }
+        learning_may_follow(case)?;
         if !case.recommendations.is_empty() || case.no_learning_on.is_some() {
             return refuse(
                 Rule::WrongStage,
@@ -147,7 +193,7 @@ impl Decide for RecordNoLearning {
         text("rationale", &self.rationale)?;
         Decision::one(NoLearningIdentified {
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -172,14 +218,14 @@ impl Decide for UpdateParty {
         Decision::one(PartyUpdated {
             party: *p,
             kind: self.kind,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
 
 impl Decide for NotifyOutcome {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.today();
+        let today = ctx.on();
         by(ctx, EITHER, "notify the outcome")?;
         stage(
             case,
@@ -206,6 +252,18 @@ impl Decide for NotifyOutcome {
                 );
             }
         }
+        if case.status == Status::HandledOtherwise && case.handling_outcome.is_none() {
+            return refuse(
+                Rule::OutcomeNotReady,
+                "decide the outcome of the handling first (decide_outcome)",
+            );
+        }
+        // The outcome includes that of the agreed proceedings (PCMR reg 34; §14.3 A: "all
+        // actions concluded"): it waits for them.
+        let open = unconcluded_proceedings(case);
+        if !open.is_empty() {
+            return refuse(Rule::OutcomeNotReady, open.join("; "));
+        }
         Decision::one(OutcomeNotified {
             review_right: review_right(case, today),
             on: today,
@@ -215,7 +273,7 @@ impl Decide for NotifyOutcome {
 
 impl Decide for ApplyForReview {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.today();
+        let on = ctx.on();
         let applicant = &self.applicant;
         if case
             .matter()
@@ -231,6 +289,12 @@ impl Decide for ApplyForReview {
             );
         }
         stage(case, &[Status::OutcomeNotified], "apply for a review")?;
+        if case.reviews.last().is_some_and(|r| r.awaiting_acceptance) {
+            return refuse(
+                Rule::WrongStage,
+                "a late application already awaits the relevant review body",
+            );
+        }
         let Some(right) = case.review_right else {
             let why = match case.investigation.as_ref().map(|i| i.mode) {
                 Some(m) => format!("a {m:?} investigation gives no right of review"),
@@ -238,35 +302,85 @@ impl Decide for ApplyForReview {
             };
             return refuse(Rule::NoReviewRight, why);
         };
-        let late = self
+        let late_reason = self
             .late_reason
             .as_ref()
             .map(|r| r.trim().to_string())
             .filter(|r| !r.is_empty());
-        if self.forwarding_days > 90 {
-            return refuse(
-                Rule::DateOutOfRange,
-                "forwarding between review bodies takes days, not months",
-            );
-        }
-        let deadline = right
-            .deadline
-            .checked_add(jiff::Span::new().days(i64::from(self.forwarding_days)))
-            .expect("bounded above");
-        if today > deadline && late.is_none() {
+        // The days a misdirected application spent being forwarded do not count (reg 29(3)):
+        // it is in time if it first arrived in time.
+        let arrived = match self.forwarded {
+            Some(f) => {
+                if f.first_received_on > on || f.first_received_on < right.information_given_on {
+                    return refuse(
+                        Rule::DateOutOfRange,
+                        format!(
+                            "it was first received on {}, which must fall between the review information ({}) and its arrival ({on})",
+                            f.first_received_on, right.information_given_on
+                        ),
+                    );
+                }
+                if f.first_received_by == Some(right.body) {
+                    return refuse(
+                        Rule::WrongBody,
+                        "it was first sent to the relevant review body: nothing was forwarded",
+                    );
+                }
+                f.first_received_on
+            }
+            None => on,
+        };
+        let late = arrived > right.deadline;
+        if late && late_reason.is_none() {
             return refuse(
                 Rule::ReviewOutOfTime,
                 format!(
-                    "the window closed on {deadline}; record special circumstances to accept it late"
+                    "the window closed on {}; give the special circumstances for the relevant review body to decide",
+                    right.deadline
                 ),
             );
         }
         Decision::one(ReviewApplied {
             applicant: *applicant,
-            late_reason: late.filter(|_| today > deadline),
-            forwarding_days: self.forwarding_days,
-            on: today,
+            late_reason: late_reason.filter(|_| late),
+            forwarded: self.forwarded,
+            awaiting_acceptance: late,
+            on,
         })
+    }
+}
+
+impl Decide for DecideLateReview {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        if !case.reviews.last().is_some_and(|r| r.awaiting_acceptance) {
+            return refuse(
+                Rule::LateApplication,
+                "no late application awaits a decision",
+            );
+        }
+        by(
+            ctx,
+            &[relevant_body(case)],
+            "decide on a late application (the relevant review body, PCMR reg 32)",
+        )?;
+        text("rationale", &self.rationale)?;
+        Decision::one(LateApplicationDecided {
+            accepted: self.accepted,
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.on(),
+        })
+    }
+}
+
+/// The body that decides the review of this case.
+fn relevant_body(case: &Case) -> Body {
+    match case
+        .review_right
+        .map(|r| r.body)
+        .unwrap_or(ReviewBody::OversightBody)
+    {
+        ReviewBody::LocalPolicingBody => Body::LocalPolicingBody,
+        ReviewBody::OversightBody => Body::OversightBody,
     }
 }
 
@@ -277,10 +391,7 @@ impl Decide for DecideReview {
             .review_right
             .map(|r| r.body)
             .unwrap_or(ReviewBody::OversightBody);
-        let needed = match body {
-            ReviewBody::LocalPolicingBody => Body::LocalPolicingBody,
-            ReviewBody::OversightBody => Body::OversightBody,
-        };
+        let needed = relevant_body(case);
         by(
             ctx,
             &[needed],
@@ -308,7 +419,7 @@ impl Decide for DecideReview {
                 .filter(|r| !r.is_empty())
                 .collect(),
             reinvestigation: self.reinvestigation,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -342,7 +453,7 @@ impl Decide for OrderReinvestigation {
         Decision::one(ReinvestigationOrdered {
             mode: self.mode,
             reason: self.reason.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -359,16 +470,22 @@ impl Decide for Withdraw {
         by(ctx, EITHER, "record a withdrawal")?;
         Decision::one(MatterWithdrawn {
             continue_as_conduct_matter: self.continue_as_conduct_matter,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
 
 impl Decide for Close {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.today();
+        let today = ctx.on();
         by(ctx, EITHER, "close the case")?;
         stage(case, &[Status::OutcomeNotified], "close the case")?;
+        if case.reviews.last().is_some_and(|r| r.awaiting_acceptance) {
+            return refuse(
+                Rule::LateApplication,
+                "a late review application awaits the relevant review body's decision",
+            );
+        }
         if let Some(right) = case.review_right
             && today <= right.deadline
         {
@@ -413,9 +530,27 @@ impl Decide for Publish {
             title: self.title.trim().to_string(),
             summary: self.summary.trim().to_string(),
             tags,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
+}
+
+/// The agreed misconduct proceedings that have not concluded, in words.
+fn unconcluded_proceedings(case: &Case) -> Vec<String> {
+    let Some(inv) = case.investigation.as_ref() else {
+        return Vec::new();
+    };
+    inv.settled
+        .iter()
+        .filter(|(_, a)| matches!(a, Action::Proceedings(_)))
+        .filter(|(s, _)| {
+            !case
+                .proceedings
+                .values()
+                .any(|p| p.subject == **s && p.concluded_on.is_some())
+        })
+        .map(|(s, a)| format!("{s}: the {} has not concluded", a.label()))
+        .collect()
 }
 
 fn learning_recommendation(
@@ -428,4 +563,92 @@ fn learning_recommendation(
             format!("no recommendation {id}"),
         )
     })
+}
+
+impl Decide for DecideOutcome {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(
+            ctx,
+            &[Body::AppropriateAuthority],
+            "decide the outcome of the handling",
+        )?;
+        stage(
+            case,
+            &[Status::HandledOtherwise],
+            "decide the outcome of the handling",
+        )?;
+        if case.handling_outcome.is_some() {
+            return refuse(Rule::WrongStage, "the outcome has already been decided");
+        }
+        text("rationale", &self.rationale)?;
+        Decision::one(OutcomeDecided {
+            outcome: self.outcome,
+            rationale: self.rationale.trim().to_string(),
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for CloseRecommendation {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, OVERSIGHT, "close a learning recommendation")?;
+        let r = learning_recommendation(case, self.recommendation)?;
+        if r.response.is_none() || r.response_published_on.is_none() {
+            return refuse(
+                Rule::ResponseNotReceived,
+                format!(
+                    "{} closes once its response is received and published",
+                    self.recommendation
+                ),
+            );
+        }
+        if r.closed_on.is_some() {
+            return refuse(
+                Rule::WrongStage,
+                format!("{} is closed", self.recommendation),
+            );
+        }
+        Decision::one(RecommendationClosed {
+            recommendation: self.recommendation,
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for RecordAssociatedProceedings {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, EITHER, "record associated proceedings")?;
+        text("description", &self.description)?;
+        if case.publication.is_some() {
+            return refuse(Rule::AlreadyPublished, "the summary is already published");
+        }
+        Decision::one(AssociatedProceedingsOpened {
+            proceedings: case.associated.len() as u32 + 1,
+            kind: self.kind,
+            description: self.description.trim().to_string(),
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for ConcludeAssociatedProceedings {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, EITHER, "record the end of associated proceedings")?;
+        let Some(p) = case.associated.get(&self.proceedings) else {
+            return refuse(
+                Rule::UnknownProceedings,
+                format!("no associated proceedings AP{}", self.proceedings),
+            );
+        };
+        if let Some(on) = p.concluded_on {
+            return refuse(
+                Rule::ProceedingsConcluded,
+                format!("AP{} concluded on {on}", self.proceedings),
+            );
+        }
+        Decision::one(AssociatedProceedingsConcluded {
+            proceedings: self.proceedings,
+            on: ctx.on(),
+        })
+    }
 }

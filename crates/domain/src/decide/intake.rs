@@ -3,19 +3,23 @@
 use super::{Decide, Decision, by, not_after, not_terminal, party, stage, text};
 use crate::case::{Case, Status};
 use crate::command::{
-    AddAllegation, AddParty, DecideReferral, ErasePersonalData, FinaliseOutsideSchedule3,
-    HandleOtherwiseThanByInvestigation, HandleOutsideSchedule3, LogMatter, RecordMatter, Refer,
-    StartLocalInvestigation,
+    AddAllegation, AddParty, ContactComplainant, DecideReferral, ErasePersonalData,
+    FinaliseOutsideSchedule3, HandleOtherwiseThanByInvestigation, HandleOutsideSchedule3,
+    LogMatter, RecordConductMatter, RecordMatter, Refer, StartHandling, StartLocalInvestigation,
 };
 use crate::event::{
-    AllegationAdded, FinalisedOutsideSchedule3, HandledOtherwiseThanByInvestigation,
-    HandledOutsideSchedule3, LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded,
-    PersonalDataErased, ReferralDecided, Referred,
+    AllegationAdded, ComplainantContacted, ConductMatterRecorded, FinalisedOutsideSchedule3,
+    HandledOtherwiseThanByInvestigation, HandledOutsideSchedule3, HandlingStarted,
+    LocalInvestigationStarted, MatterLogged, MatterRecorded, PartyAdded, PersonalDataErased,
+    ReferralDecided, Referred,
 };
 use crate::ids::{AllegationId, PartyId};
-use crate::matter::MatterKind;
+use crate::matter::{AppropriateAuthority, MatterKind};
 use crate::party::PartyRole;
-use crate::referral::{HandlingAssessment, RecordingReason, ReferralBasis, Schedule3Ground};
+use crate::referral::{
+    HandlingAssessment, InvestigationMode, RecordingReason, ReferralBasis, ReferralDecision,
+    Schedule3Ground,
+};
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
@@ -50,6 +54,13 @@ impl Decide for LogMatter {
                 Rule::DateOutOfRange,
                 format!("the incident on {incident} is after the matter came to attention"),
             );
+        }
+        if self.kind == MatterKind::LearningProgramme {
+            by(
+                ctx,
+                &[Body::OversightBody],
+                "open a thematic or national learning programme",
+            )?;
         }
         if self.complainant_wants_recording && self.kind != MatterKind::Complaint {
             return refuse(
@@ -101,6 +112,17 @@ impl Decide for AddParty {
             }
             _ => {}
         }
+        if let PartyRole::Subject(profile) = &self.role
+            && profile.chief_officer
+            && case
+                .matter()
+                .is_some_and(|m| m.appropriate_authority != AppropriateAuthority::LocalPolicingBody)
+        {
+            return refuse(
+                Rule::ChiefOfficerAuthority,
+                "the appropriate authority for a chief officer is the local policing body: log the matter with that authority",
+            );
+        }
         let personal_data = &self.personal_data;
         if personal_data.data.name.trim().is_empty() {
             return refuse(
@@ -128,6 +150,7 @@ impl Decide for AddParty {
                     role: self.role.clone(),
                     vulnerabilities,
                     personal_data: personal_data.commitment(),
+                    on: ctx.on(),
                 }
                 .into(),
             ],
@@ -138,7 +161,7 @@ impl Decide for AddParty {
 }
 
 impl Decide for ErasePersonalData {
-    fn decide(&self, case: &Case, _ctx: &Context) -> Result<Decision, Refusal> {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         text("reason", &self.reason)?;
         if party(case, self.party)?.erased {
             return refuse(
@@ -151,6 +174,7 @@ impl Decide for ErasePersonalData {
                 PersonalDataErased {
                     party: self.party,
                     reason: self.reason.trim().to_string(),
+                    on: ctx.on(),
                 }
                 .into(),
             ],
@@ -161,7 +185,7 @@ impl Decide for ErasePersonalData {
 }
 
 impl Decide for AddAllegation {
-    fn decide(&self, case: &Case, _ctx: &Context) -> Result<Decision, Refusal> {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         if case
             .investigation
             .as_ref()
@@ -176,6 +200,7 @@ impl Decide for AddAllegation {
             case,
             &[
                 Status::Logged,
+                Status::Assessed,
                 Status::HandledOutsideSchedule3,
                 Status::Recorded,
                 Status::Referred,
@@ -187,6 +212,14 @@ impl Decide for AddAllegation {
             "add an allegation",
         )?;
         text("description", &self.description)?;
+        if let Some(m) = self.conduct_matter
+            && !case.conduct_matters.contains_key(&m)
+        {
+            return refuse(
+                Rule::ConductMatterUnknown,
+                format!("CM{m} has not been recorded on this case"),
+            );
+        }
         let mut seen = Vec::new();
         for s in &self.subjects {
             super::subject(case, *s)?;
@@ -201,6 +234,8 @@ impl Decide for AddAllegation {
             subjects: seen,
             category: self.category,
             description: self.description.trim().to_string(),
+            conduct_matter: self.conduct_matter,
+            on: ctx.on(),
         })
     }
 }
@@ -226,7 +261,9 @@ pub(crate) fn schedule3_grounds(
     if assessment.article_2_or_3 {
         grounds.push(Schedule3Ground::Article2Or3);
     }
-    if !case.mandatory_referral_criteria().is_empty() {
+    let mut assessed = case.clone();
+    assessed.assessment = *assessment;
+    if !assessed.mandatory_referral_criteria().is_empty() {
         grounds.push(Schedule3Ground::MandatoryReferral);
     }
     grounds
@@ -249,6 +286,23 @@ fn must_refer_first(case: &Case) -> Result<(), Refusal> {
 
 const AA: &[Body] = &[Body::AppropriateAuthority];
 
+/// PCMR reg 10: a DSI matter involving a chief officer must be investigated, and not locally.
+pub(crate) fn no_local_dsi_of_chief_officer(case: &Case) -> Result<(), Refusal> {
+    let dsi = case
+        .matter()
+        .is_some_and(|m| m.kind == MatterKind::DsiMatter);
+    let chief = case
+        .subjects()
+        .any(|p| p.subject_profile().is_some_and(|s| s.chief_officer));
+    if dsi && chief {
+        return refuse(
+            Rule::ChiefOfficerAuthority,
+            "a DSI matter involving a chief officer is investigated by or under the direction of the oversight body",
+        );
+    }
+    Ok(())
+}
+
 impl Decide for HandleOutsideSchedule3 {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         if case.matter().map(|m| m.kind) != Some(MatterKind::Complaint) {
@@ -259,7 +313,7 @@ impl Decide for HandleOutsideSchedule3 {
         }
         stage(
             case,
-            &[Status::Logged],
+            &[Status::Logged, Status::Assessed],
             "handle the complaint outside Schedule 3",
         )?;
         by(ctx, AA, "decide how a complaint is handled")?;
@@ -270,7 +324,7 @@ impl Decide for HandleOutsideSchedule3 {
         }
         Decision::one(HandledOutsideSchedule3 {
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -285,16 +339,23 @@ impl Decide for FinaliseOutsideSchedule3 {
         by(ctx, AA, "finalise handling outside Schedule 3")?;
         Decision::one(FinalisedOutsideSchedule3 {
             outcome: self.outcome,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
 
 impl Decide for RecordMatter {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        // The complainant may ask for recording at any time, also after handling outside
+        // Schedule 3 was finalised (para 2(6A)).
         stage(
             case,
-            &[Status::Logged, Status::HandledOutsideSchedule3],
+            &[
+                Status::Logged,
+                Status::Assessed,
+                Status::HandledOutsideSchedule3,
+                Status::FinalisedOutsideSchedule3,
+            ],
             "record the matter",
         )?;
         by(
@@ -304,7 +365,11 @@ impl Decide for RecordMatter {
         )?;
         let grounds = schedule3_grounds(case, &self.assessment);
         let m = case.matter().expect("checked open");
-        let reason = if case.status == Status::HandledOutsideSchedule3 {
+        let informal = matches!(
+            case.status,
+            Status::HandledOutsideSchedule3 | Status::FinalisedOutsideSchedule3
+        );
+        let reason = if informal {
             RecordingReason::DissatisfiedWithHandlingOutsideSchedule3
         } else if m.complainant_wants_recording {
             RecordingReason::ComplainantWish
@@ -316,7 +381,8 @@ impl Decide for RecordMatter {
         Decision::one(MatterRecorded {
             reason,
             grounds,
-            on: ctx.today(),
+            assessment: self.assessment,
+            on: ctx.on(),
         })
     }
 }
@@ -347,6 +413,7 @@ impl Decide for Refer {
                     case,
                     &[
                         Status::Logged,
+                        Status::Assessed,
                         Status::HandledOutsideSchedule3,
                         Status::Recorded,
                         Status::ReturnedToAppropriateAuthority,
@@ -354,6 +421,25 @@ impl Decide for Refer {
                     ],
                     "call in the matter",
                 )?;
+            }
+        }
+        if let ReferralBasis::Mandatory(criterion) = self.basis {
+            let met = case.mandatory_referral_criteria();
+            if !met.contains(&criterion) {
+                let met: Vec<_> = met.iter().map(|c| crate::code_of(c)).collect();
+                return refuse(
+                    Rule::CriterionNotMet,
+                    format!(
+                        "{} ({}) is not met; the case meets: {}",
+                        crate::code_of(&criterion),
+                        criterion.basis(),
+                        if met.is_empty() {
+                            "none".to_string()
+                        } else {
+                            met.join(", ")
+                        }
+                    ),
+                );
             }
         }
         if case.status == Status::ReturnedToAppropriateAuthority
@@ -370,7 +456,7 @@ impl Decide for Refer {
         }
         Decision::one(Referred {
             basis: self.basis,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -384,10 +470,13 @@ impl Decide for DecideReferral {
             "decide whether and how a referred matter is investigated",
         )?;
         text("rationale", &self.rationale)?;
+        if self.decision == ReferralDecision::Investigate(InvestigationMode::Local) {
+            no_local_dsi_of_chief_officer(case)?;
+        }
         Decision::one(ReferralDecided {
             decision: self.decision,
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -403,7 +492,8 @@ impl Decide for StartLocalInvestigation {
         if case.status == Status::Recorded {
             must_refer_first(case)?;
         }
-        Decision::one(LocalInvestigationStarted { on: ctx.today() })
+        no_local_dsi_of_chief_officer(case)?;
+        Decision::one(LocalInvestigationStarted { on: ctx.on() })
     }
 }
 
@@ -431,7 +521,82 @@ impl Decide for HandleOtherwiseThanByInvestigation {
         }
         Decision::one(HandledOtherwiseThanByInvestigation {
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for StartHandling {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, AA, "start handling")?;
+        stage(case, &[Status::Logged], "start handling")?;
+        Decision::one(HandlingStarted { on: ctx.on() })
+    }
+}
+
+impl Decide for ContactComplainant {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(
+            ctx,
+            &[Body::AppropriateAuthority, Body::LocalPolicingBody],
+            "contact the complainant",
+        )?;
+        not_terminal(case, "contact the complainant")?;
+        if !super::is_complainant(case, self.party) {
+            party(case, self.party)?;
+            return refuse(
+                Rule::NotAComplainant,
+                format!(
+                    "{} is not the complainant or their representative",
+                    self.party
+                ),
+            );
+        }
+        let on = ctx.on();
+        let mut events = Vec::new();
+        // Contacting the complainant and seeking their views is the start of handling.
+        if self.views_sought && case.handling_started_on.is_none() && case.status == Status::Logged
+        {
+            events.push(HandlingStarted { on }.into());
+        }
+        events.push(
+            ComplainantContacted {
+                party: self.party,
+                views_sought: self.views_sought,
+                on,
+            }
+            .into(),
+        );
+        Ok(Decision {
+            events,
+            ..Decision::default()
+        })
+    }
+}
+
+impl Decide for RecordConductMatter {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        if case.matter().map(|m| m.kind) != Some(MatterKind::Complaint) {
+            return refuse(
+                Rule::OnlyComplaints,
+                "a conduct matter found during an investigation is recorded beside a complaint; a matter of its own is logged as one",
+            );
+        }
+        stage(
+            case,
+            &[Status::UnderInvestigation, Status::Suspended],
+            "record a conduct matter found during the investigation",
+        )?;
+        by(
+            ctx,
+            &[Body::AppropriateAuthority, Body::OversightBody],
+            "record a conduct matter",
+        )?;
+        text("summary", &self.summary)?;
+        Decision::one(ConductMatterRecorded {
+            matter: case.conduct_matters.len() as u32 + 1,
+            summary: self.summary.trim().to_string(),
+            on: ctx.on(),
         })
     }
 }

@@ -4,14 +4,16 @@
 use super::{Decide, Decision, by, investigation, not_terminal, party, stage, subject, text};
 use crate::case::{Case, Investigation, Status};
 use crate::command::{
-    AssessSeverity, ChangeMode, ExhibitEvidence, LogDecision, RecordInterview, Resume, ServeNotice,
-    SetTermsOfReference, SubmitReport, Suspend, TakeWitnessAccount, TransferCustody,
+    AssessSeverity, ChangeMode, ExhibitEvidence, LiftOfficerSuspension, LogDecision,
+    RecordInterview, Resume, SendTimelinessReport, ServeNotice, SetTermsOfReference, SubmitReport,
+    Suspend, SuspendOfficer, TakeWitnessAccount, TransferCustody,
 };
 use crate::conduct::{CaseToAnswer, Form, Severity, required_form};
 use crate::event::{
     CustodyTransferred, DecisionLogged, EvidenceExhibited, InterviewRecorded,
     InvestigationModeChanged, InvestigationResumed, InvestigationSuspended, NoticeServed,
-    ReportSubmitted, SeverityAssessed, TermsOfReferenceSet, WitnessAccountTaken,
+    OfficerSuspended, OfficerSuspensionLifted, ReportSubmitted, SeverityAssessed,
+    TermsOfReferenceSet, TimelinessReportSent, WitnessAccountTaken,
 };
 use crate::referral::InvestigationMode;
 use crate::rule::{Refusal, Rule, refuse};
@@ -48,7 +50,7 @@ impl Decide for LogDecision {
             decision: self.decision.trim().to_string(),
             rationale: self.rationale.trim().to_string(),
             acted: self.acted,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -78,7 +80,7 @@ impl Decide for TransferCustody {
             from: self.from.trim().to_string(),
             to: self.to.trim().to_string(),
             purpose: self.purpose.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -96,11 +98,14 @@ impl Decide for ChangeMode {
         if inv.mode == self.to {
             return refuse(Rule::SameMode, format!("it is already {:?}", self.to));
         }
+        if self.to == crate::referral::InvestigationMode::Local {
+            super::intake::no_local_dsi_of_chief_officer(case)?;
+        }
         Decision::one(InvestigationModeChanged {
             from: inv.mode,
             to: self.to,
             reason: self.reason.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -112,7 +117,7 @@ impl Decide for SetTermsOfReference {
         Decision::one(TermsOfReferenceSet {
             version: inv.terms_of_reference.len() as u32 + 1,
             text: self.text.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -120,7 +125,7 @@ impl Decide for SetTermsOfReference {
 impl Decide for AssessSeverity {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let inv = current(case)?;
-        let today = ctx.today();
+        let today = ctx.on();
         let s = &self.subject;
         stage(case, OPEN, "assess severity")?;
         // The Director General makes the assessment in directed and independent cases (reg 16).
@@ -188,7 +193,7 @@ impl Decide for ServeNotice {
             subject: *s,
             severity: sev.severity,
             likely_form: sev.likely_form,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -210,7 +215,7 @@ impl Decide for RecordInterview {
             party: *p,
             under_caution: self.under_caution,
             summary: self.summary.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -243,7 +248,7 @@ impl Decide for ExhibitEvidence {
             description: self.description.trim().to_string(),
             sha256,
             custodian: self.custodian.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -256,7 +261,7 @@ impl Decide for TakeWitnessAccount {
         Decision::one(WitnessAccountTaken {
             party: self.party,
             summary: self.summary.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -273,7 +278,7 @@ impl Decide for Suspend {
         text("reason", &self.reason)?;
         Decision::one(InvestigationSuspended {
             reason: self.reason.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -287,7 +292,7 @@ impl Decide for Resume {
             &[inv.mode.investigating_body(), Body::OversightBody],
             "resume an investigation",
         )?;
-        Decision::one(InvestigationResumed { on: ctx.today() })
+        Decision::one(InvestigationResumed { on: ctx.on() })
     }
 }
 
@@ -303,7 +308,118 @@ impl Decide for SubmitReport {
         }
         Decision::one(ReportSubmitted {
             summary: self.summary.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for SuspendOfficer {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, &[Body::AppropriateAuthority], "suspend an officer")?;
+        not_terminal(case, "suspend an officer")?;
+        subject(case, self.subject)?;
+        if !self.redeployment_considered {
+            return refuse(
+                Rule::SuspensionConditions,
+                "consider temporary redeployment to alternative duties first",
+            );
+        }
+        if suspended(case, self.subject) {
+            return refuse(
+                Rule::SuspensionConditions,
+                format!("{} is already suspended", self.subject),
+            );
+        }
+        Decision::one(OfficerSuspended {
+            subject: self.subject,
+            ground: self.ground,
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for LiftOfficerSuspension {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(
+            ctx,
+            &[Body::AppropriateAuthority],
+            "lift an officer's suspension",
+        )?;
+        subject(case, self.subject)?;
+        if !suspended(case, self.subject) {
+            return refuse(
+                Rule::SuspensionConditions,
+                format!("{} is not suspended", self.subject),
+            );
+        }
+        Decision::one(OfficerSuspensionLifted {
+            subject: self.subject,
+            on: ctx.on(),
+        })
+    }
+}
+
+fn suspended(case: &Case, subject: crate::ids::PartyId) -> bool {
+    case.officer_suspensions
+        .get(&subject)
+        .and_then(|v| v.last())
+        .is_some_and(|s| s.until.is_none())
+}
+
+impl Decide for SendTimelinessReport {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        use crate::matter::TimelinessRecipient as R;
+        let inv = investigation(case, "report on timeliness")?;
+        stage(case, OPEN, "report on the time the investigation is taking")?;
+        // Local: the appropriate authority reports; directed and independent: the oversight body.
+        let (body, needed) = match inv.mode {
+            InvestigationMode::Local => (Body::AppropriateAuthority, R::OversightBody),
+            InvestigationMode::Directed | InvestigationMode::Independent => {
+                (Body::OversightBody, R::LocalPolicingBody)
+            }
+        };
+        by(
+            ctx,
+            &[body],
+            "send this timeliness report (PCMR 2020 reg 13)",
+        )?;
+        let mut recipients = self.recipients.clone();
+        recipients.sort();
+        recipients.dedup();
+        if !recipients.contains(&needed) {
+            return refuse(
+                Rule::TimelinessRecipients,
+                format!(
+                    "a {:?} investigation's report goes to the {}",
+                    inv.mode,
+                    crate::code_of(&needed).replace('_', " ")
+                ),
+            );
+        }
+        let on = ctx.on();
+        if self.period_ending > on || self.period_ending < inv.started_on {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!(
+                    "the period reported on ends between the start of the investigation ({}) and the day of the report ({on})",
+                    inv.started_on
+                ),
+            );
+        }
+        for s in &self.copied_to {
+            subject(case, *s)?;
+        }
+        let withheld = self
+            .withheld
+            .as_ref()
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty());
+        Decision::one(TimelinessReportSent {
+            period_ending: self.period_ending,
+            recipients,
+            copied_to: self.copied_to.clone(),
+            withheld,
+            on,
         })
     }
 }

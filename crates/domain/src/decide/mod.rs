@@ -43,7 +43,26 @@ pub(crate) trait Decide {
 
 /// Checks `command` against `case` and, if every rule holds, returns what it yields.
 pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
-    if let Command::LogMatter(_) = command {
+    // The day the act happened: never in the future, never before the matter was received.
+    let (on, today) = (ctx.on(), ctx.today());
+    if on > today || on < EARLIEST {
+        return refuse(
+            Rule::DateOutOfRange,
+            format!(
+                "it cannot have happened on {on}: today is {today}, and no record begins before {EARLIEST}"
+            ),
+        );
+    }
+    if let Command::LogMatter(log) = command {
+        if on < log.received_on {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!(
+                    "a matter received on {} cannot be logged on {on}",
+                    log.received_on
+                ),
+            );
+        }
         return command.rule().decide(case, ctx);
     }
     let Some(matter) = case.matter() else {
@@ -52,17 +71,43 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
             "no matter has been logged under this reference",
         );
     };
-    let today = ctx.today();
-    if today < matter.received_on {
+    if matter.kind == crate::matter::MatterKind::LearningProgramme && !programme_step(command) {
+        return refuse(
+            Rule::WrongStage,
+            format!(
+                "a thematic or national learning programme holds recommendations only; it cannot {}",
+                command.name().replace('_', " ")
+            ),
+        );
+    }
+    if on < matter.received_on {
         return refuse(
             Rule::DateOutOfRange,
             format!(
-                "{today} is before the matter was received on {}",
+                "{on} is before the matter was received on {}",
                 matter.received_on
             ),
         );
     }
     command.rule().decide(case, ctx)
+}
+
+/// The steps a learning programme takes: its recommendations and who may see it.
+fn programme_step(command: &Command) -> bool {
+    use crate::command::CommandKind as K;
+    matches!(
+        command.kind(),
+        K::MakeLearningRecommendation
+            | K::RecordLearningResponse
+            | K::ExtendResponsePeriod
+            | K::PublishLearningResponse
+            | K::CloseRecommendation
+            | K::RestrictCase
+            | K::LiftRestriction
+            | K::AssignToTeam
+            | K::RemoveFromTeam
+            | K::GrantAccess
+    )
 }
 
 // ---- helpers shared by the stages ----

@@ -19,7 +19,7 @@ fn user(name: &str) -> Result<String, Refusal> {
 
 impl Decide for RestrictCase {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.today();
+        let today = ctx.on();
         text("explanation", &self.explanation)?;
         if case.restriction.is_some() {
             return refuse(Rule::TeamChange, "the case is already restricted");
@@ -57,7 +57,7 @@ impl Decide for LiftRestriction {
         }
         Decision::one(RestrictionLifted {
             explanation: self.explanation.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -70,7 +70,7 @@ impl Decide for AssignToTeam {
         }
         Decision::one(TeamMemberAssigned {
             user: u,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -89,7 +89,7 @@ impl Decide for RemoveFromTeam {
         }
         Decision::one(TeamMemberRemoved {
             user: u,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -116,7 +116,7 @@ impl Decide for GrantAccess {
             user: u,
             until,
             reason: self.reason.trim().to_string(),
-            on: today,
+            on: ctx.on(),
         })
     }
 }

@@ -9,7 +9,7 @@ use crate::case::{Case, Investigation, ProposalStage, Status};
 use crate::command::{
     AgreeReflectiveReport, AnswerProposal, AnswerRecommendation, ArrangeProceedings,
     ConcludeCriminalProceedings, ConcludeProceedings, Determine, DetermineAppeal, GiveOpinion,
-    LodgeAppeal, ProgressReflectivePractice, ProposeAction, RecordLeavingService,
+    LodgeAppeal, NotifySanction, ProgressReflectivePractice, ProposeAction, RecordLeavingService,
     ReferToBarredList, ReferToProsecutors,
 };
 use crate::conduct::{
@@ -20,7 +20,7 @@ use crate::event::{
     ActionProposed, AppealDetermined, AppealLodged, BarredListReferred, CaseDetermined,
     CriminalProceedingsConcluded, OpinionGiven, ProceedingsArranged, ProceedingsConcluded,
     ProposalAnswered, RecommendationOnProceedingsAnswered, ReferredToProsecutors,
-    ReflectivePracticeProgressed, ReflectiveReportAgreed, SubjectLeftService,
+    ReflectivePracticeProgressed, ReflectiveReportAgreed, SanctionNotified, SubjectLeftService,
 };
 use crate::ids::{PartyId, ProceedingsId};
 use crate::referral::InvestigationMode;
@@ -37,6 +37,15 @@ const AFTER_REPORT: &[Status] = &[
 ];
 
 const AA: &[Body] = &[Body::AppropriateAuthority];
+
+/// Agreed proceedings run until they conclude. The outcome waits for them (aftercare.rs), but
+/// logs written before that rule may hold a notified outcome with proceedings still to hold:
+/// they can still conclude, so that every case can reach publication.
+const PROCEEDINGS_STAGES: &[Status] = &[
+    Status::ActionsInProgress,
+    Status::OutcomeNotified,
+    Status::UnderReview,
+];
 
 impl Decide for GiveOpinion {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
@@ -60,7 +69,7 @@ impl Decide for GiveOpinion {
         check_pair(case, &self.finding)?;
         Decision::one(OpinionGiven {
             finding: tidy(&self.finding),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -106,7 +115,7 @@ impl Decide for Determine {
         Decision::one(CaseDetermined {
             by: ctx.actor.body,
             findings: self.findings.iter().map(tidy).collect(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -127,7 +136,7 @@ impl Decide for ReferToProsecutors {
         }
         Decision::one(ReferredToProsecutors {
             subject: *s,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -150,7 +159,7 @@ impl Decide for ConcludeCriminalProceedings {
         Decision::one(CriminalProceedingsConcluded {
             subject: *s,
             outcome: self.outcome,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -169,7 +178,7 @@ impl Decide for ProposeAction {
             proposals: sorted(&self.proposals),
             rationale: self.rationale.trim().to_string(),
             settled: inv.mode == InvestigationMode::Local,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -200,7 +209,7 @@ impl Decide for AnswerProposal {
         Decision::one(ProposalAnswered {
             response,
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -219,7 +228,7 @@ impl Decide for AnswerRecommendation {
         Decision::one(RecommendationOnProceedingsAnswered {
             accepted: self.accepted,
             rationale: self.rationale.trim().to_string(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -228,7 +237,7 @@ impl Decide for ArrangeProceedings {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let (s, form) = (&self.subject, &self.form);
         let inv = investigation(case, "arrange proceedings")?;
-        stage(case, &[Status::ActionsInProgress], "arrange proceedings")?;
+        stage(case, PROCEEDINGS_STAGES, "arrange proceedings")?;
         by(ctx, AA, "arrange misconduct proceedings")?;
         subject(case, *s)?;
         match inv.settled.get(s) {
@@ -293,9 +302,9 @@ impl Decide for ArrangeProceedings {
 
 impl Decide for ConcludeProceedings {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.today();
+        let today = ctx.on();
         let proceedings = &self.proceedings;
-        stage(case, &[Status::ActionsInProgress], "conclude proceedings")?;
+        stage(case, PROCEEDINGS_STAGES, "conclude proceedings")?;
         by(ctx, AA, "record the outcome of proceedings")?;
         let p = proceedings_of(case, *proceedings)?;
         if p.concluded_on.is_some() {
@@ -357,7 +366,7 @@ impl Decide for LodgeAppeal {
         }
         Decision::one(AppealLodged {
             proceedings: *proceedings,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -389,7 +398,7 @@ impl Decide for DetermineAppeal {
         Decision::one(AppealDetermined {
             proceedings: *proceedings,
             outcome: self.outcome,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -415,7 +424,7 @@ impl Decide for ReferToBarredList {
         }
         Decision::one(BarredListReferred {
             subject: *s,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -446,7 +455,7 @@ impl Decide for RecordLeavingService {
         Decision::one(SubjectLeftService {
             subject: *s,
             advisory_list: investigated || proceedings_open,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -462,18 +471,21 @@ impl Decide for ProgressReflectivePractice {
             );
         };
         let from = r.stage;
+        use ReflectiveStage as S;
         let ok = match next {
-            _ if matches!(
+            _ if matches!(from, S::Closed | S::EscalatedToFormal) => false,
+            S::EscalatedToFormal => true,
+            // The report is agreed with its own command; the referral opens the process.
+            S::ReportAgreed | S::Referred => false,
+            // An account, or none, follows the notice: one or the other (PCR 2020 Part 6).
+            S::AccountGiven | S::NoAccountGiven => from == S::Notified,
+            S::SentToAppropriateAuthority => from == S::ReportAgreed,
+            S::ReviewedAtDevelopmentReview => from == S::SentToAppropriateAuthority,
+            S::Closed => matches!(
                 from,
-                ReflectiveStage::Closed | ReflectiveStage::EscalatedToFormal
-            ) =>
-            {
-                false
-            }
-            ReflectiveStage::EscalatedToFormal => true,
-            ReflectiveStage::Closed => from == ReflectiveStage::ReportAgreed,
-            ReflectiveStage::ReportAgreed | ReflectiveStage::Referred => false,
-            n => *n > from && from < ReflectiveStage::ReportAgreed,
+                S::SentToAppropriateAuthority | S::ReviewedAtDevelopmentReview
+            ),
+            n => *n > from && from < S::ReportAgreed,
         };
         if !ok {
             return refuse(
@@ -484,7 +496,7 @@ impl Decide for ProgressReflectivePractice {
         Decision::one(ReflectivePracticeProgressed {
             subject: *s,
             stage: *next,
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -515,7 +527,7 @@ impl Decide for AgreeReflectiveReport {
         Decision::one(ReflectiveReportAgreed {
             subject: *s,
             report: self.report.clone(),
-            on: ctx.today(),
+            on: ctx.on(),
         })
     }
 }
@@ -602,6 +614,16 @@ fn check_proposals(
             .get(&p.subject)
             .copied()
             .unwrap_or(CaseToAnswer::NoCaseToAnswer);
+        if cta == CaseToAnswer::GrossMisconduct && !matches!(p.action, Action::Proceedings(_)) {
+            return refuse(
+                Rule::GrossMisconductToHearing,
+                format!(
+                    "{} has a case to answer for gross misconduct, so not {}",
+                    p.subject,
+                    p.action.label()
+                ),
+            );
+        }
         if let Action::Proceedings(form) = p.action {
             if !cta.is_case_to_answer() {
                 return refuse(
@@ -609,10 +631,7 @@ fn check_proposals(
                     format!("{} has no case to answer", p.subject),
                 );
             }
-            let live = inv
-                .severity
-                .get(&p.subject)
-                .is_some_and(|s| s.live_final_written_warning);
+            let live = live_final_written_warning(case, inv, p.subject);
             let required = required_form(cta, live).expect("a case to answer has a form");
             let ok = form == required
                 || (cta == CaseToAnswer::GrossMisconduct && form == Form::AcceleratedHearing);
@@ -640,6 +659,31 @@ fn check_proposals(
     Ok(())
 }
 
+/// Whether a final written warning was live at the severity assessment (PCR 2020 reg 23):
+/// as recorded then, or from the subject's record at the assessment, or failing one at the
+/// determination. A safeguard never defaults to its permissive side: no assessment does not
+/// mean no warning.
+fn live_final_written_warning(case: &Case, inv: &Investigation, subject: PartyId) -> bool {
+    let assessed = inv.severity.get(&subject);
+    if assessed.is_some_and(|s| s.live_final_written_warning) {
+        return true;
+    }
+    let at = assessed
+        .map(|s| s.assessed_on)
+        .or(inv.determined.map(|(_, on)| on))
+        .or(inv.report_on);
+    let profile = case.parties.get(&subject).and_then(|p| p.subject_profile());
+    match (profile, at) {
+        (Some(p), Some(at)) => p.live_final_written_warning(at),
+        // With no date to hold the record against, any final written warning counts.
+        (Some(p), None) => p
+            .prior_sanctions
+            .iter()
+            .any(|s| s.sanction == crate::conduct::Sanction::FinalWrittenWarning),
+        (None, _) => false,
+    }
+}
+
 fn sanction_context(
     case: &Case,
     subject: PartyId,
@@ -649,8 +693,7 @@ fn sanction_context(
     let live = case
         .investigation
         .as_ref()
-        .and_then(|i| i.severity.get(&subject))
-        .is_some_and(|s| s.live_final_written_warning);
+        .is_some_and(|i| live_final_written_warning(case, i, subject));
     let former = case
         .parties
         .get(&subject)
@@ -661,5 +704,35 @@ fn sanction_context(
         live_final_written_warning: live,
         unconnected_incidents: unconnected,
         former_officer: former,
+    }
+}
+
+impl Decide for NotifySanction {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        by(ctx, AA, "record that a sanction was notified")?;
+        let p = proceedings_of(case, self.proceedings)?;
+        let (Some(concluded), Some(_)) = (p.concluded_on, p.sanction) else {
+            return refuse(
+                Rule::SanctionNotNotified,
+                format!("{} imposed no sanction", self.proceedings),
+            );
+        };
+        if p.sanction_notified_on.is_some() {
+            return refuse(
+                Rule::SanctionNotNotified,
+                format!("{} was notified already", self.proceedings),
+            );
+        }
+        let on = ctx.on();
+        if on < concluded {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!("the sanction was imposed on {concluded}"),
+            );
+        }
+        Decision::one(SanctionNotified {
+            proceedings: self.proceedings,
+            on,
+        })
     }
 }

@@ -42,9 +42,40 @@ pub fn morning(day: Date) -> Timestamp {
 struct Script<'a> {
     steps: Vec<Step>,
     salt: &'a mut dyn FnMut() -> [u8; 16],
+    /// Steps due on a day, written before the first step dated after it (the duties that recur
+    /// through a case, such as progress updates).
+    scheduled: Vec<(Date, Actor, Command)>,
 }
 
 impl Script<'_> {
+    fn new(salt: &mut dyn FnMut() -> [u8; 16]) -> Script<'_> {
+        Script {
+            steps: Vec::new(),
+            salt,
+            scheduled: Vec::new(),
+        }
+    }
+
+    fn schedule(&mut self, on: Date, actor: &Actor, command: Command) {
+        self.scheduled.push((on, actor.clone(), command));
+        self.scheduled.sort_by_key(|(d, _, _)| *d);
+    }
+
+    /// Writes the scheduled steps due before `day` (all of them with `None`).
+    fn flush(&mut self, day: Option<Date>) {
+        while let Some((due, _, _)) = self.scheduled.first()
+            && day.is_none_or(|d| *due < d)
+        {
+            let (due, actor, command) = self.scheduled.remove(0);
+            self.write(due, &actor, command, None);
+        }
+    }
+
+    fn finish(mut self) -> Vec<Step> {
+        self.flush(None);
+        self.steps
+    }
+
     fn ok(&mut self, on: Date, actor: &Actor, command: Command) {
         self.push(on, actor, command, None);
     }
@@ -54,10 +85,16 @@ impl Script<'_> {
     }
 
     fn push(&mut self, on: Date, actor: &Actor, command: Command, refused_by: Option<Rule>) {
+        self.flush(Some(on));
+        self.write(on, actor, command, refused_by);
+    }
+
+    fn write(&mut self, on: Date, actor: &Actor, command: Command, refused_by: Option<Rule>) {
         self.steps.push(Step {
             context: Context {
                 at: morning(on),
                 actor: actor.clone(),
+                on: None,
             },
             command,
             refused_by,
@@ -108,6 +145,7 @@ fn officer(force: Force, rank: &str, number: &str) -> PartyRole {
         force,
         former: false,
         senior_officer: false,
+        chief_officer: false,
         prior_sanctions: Vec::new(),
     })
 }

@@ -42,15 +42,29 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         iopc_dm: actor("oversight.decision-maker", Body::OversightBody),
         iopc_pub: actor("oversight.publications", Body::OversightBody),
     };
-    let mut s = Script {
-        steps: Vec::new(),
-        salt,
-    };
+    let mut s = Script::new(salt);
+    // The complainant is kept informed at least every four weeks from the start of handling
+    // until the outcome (PCMR 2020 reg 34); the seed is silent on the letters, so these are
+    // plausible: the oversight body writes, as it investigates.
+    let mut day = date(2020, 5, 4);
+    while day < date(2022, 3, 1) {
+        s.schedule(
+            day,
+            &c.iopc_inv,
+            Command::UpdateParty(UpdateParty {
+                party: PartyId(1),
+                kind: UpdateKind::Progress,
+            }),
+        );
+        day = day
+            .checked_add(jiff::Span::new().days(28))
+            .expect("in range");
+    }
     intake(&mut s, &c);
     let opinions = investigation(&mut s, &c);
     determination(&mut s, &c, opinions);
     aftercare(&mut s, &c);
-    s.steps
+    s.finish()
 }
 
 /// The complaint as received, its parties and allegations, recording and the mandatory referral (April 2020).
@@ -97,17 +111,20 @@ fn intake(s: &mut Script<'_>, c: &Cast) {
         "Ellis Tanner",
         vec![],
     );
-    s.party(
+    s.party(d0, &c.psd, PartyRole::Witness, "Jordan Pike", vec![]);
+    // The call-back the same day: the complainant was contacted and her views sought, and
+    // handling began (Sch3 para 2(6)).
+    s.ok(
         d0,
         &c.psd,
-        PartyRole::AffectedPerson,
-        "Casey Fenwick",
-        vec![Vulnerability::VictimOfCrime],
+        Command::ContactComplainant(ContactComplainant {
+            party: PartyId(1),
+            views_sought: true,
+        }),
     );
-    s.party(d0, &c.psd, PartyRole::Witness, "Jordan Pike", vec![]);
     let both = vec![PartyId(2), PartyId(3)];
-    s.ok(d0, &c.psd, Command::AddAllegation(AddAllegation { subjects: both.clone(), category: code("G2"), description: "The officers abused their positions for a sexual purpose in their dealings with the complainant.".into() }));
-    s.ok(d0, &c.psd, Command::AddAllegation(AddAllegation { subjects: both.clone(), category: code("G4"), description: "The officers used the complainant as an unofficial informant to obtain intelligence, taking advantage of her vulnerabilities and placing her at risk.".into() }));
+    s.ok(d0, &c.psd, Command::AddAllegation(AddAllegation { subjects: both.clone(), category: code("G2"), description: "The officers abused their positions for a sexual purpose in their dealings with the complainant.".into(), conduct_matter: None }));
+    s.ok(d0, &c.psd, Command::AddAllegation(AddAllegation { subjects: both.clone(), category: code("G4"), description: "The officers used the complainant as an unofficial informant to obtain intelligence, taking advantage of her vulnerabilities and placing her at risk.".into(), conduct_matter: None }));
     s.ok(
         d0,
         &c.psd,
@@ -117,18 +134,9 @@ fn intake(s: &mut Script<'_>, c: &Cast) {
             description:
                 "The officers asked the complainant to destroy evidence of their contact with her."
                     .into(),
+            conduct_matter: None,
         }),
     );
-    s.ok(
-        d0,
-        &c.psd,
-        Command::AddAllegation(AddAllegation {
-            subjects: vec![PartyId(2)],
-            category: code("G4"),
-            description: "The officer used a second woman as an unofficial informant.".into(),
-        }),
-    );
-
     // Mistake: abuse of position for a sexual purpose cannot be handled informally.
     s.refused(
         d0,
@@ -147,6 +155,7 @@ fn intake(s: &mut Script<'_>, c: &Cast) {
             assessment: HandlingAssessment {
                 might_justify_proceedings: true,
                 article_2_or_3: false,
+                ..HandlingAssessment::default()
             },
         }),
     );
@@ -189,7 +198,7 @@ fn intake(s: &mut Script<'_>, c: &Cast) {
 /// The independent investigation: terms of reference, severity, notices, evidence, interviews, the report and the investigator's opinions (April 2020 to March 2021). Returns the opinions, which the decision maker adopts.
 fn investigation(s: &mut Script<'_>, c: &Cast) -> Vec<Finding> {
     let d3 = date(2020, 4, 14);
-    s.ok(d3, &c.iopc_inv, Command::SetTermsOfReference(SetTermsOfReference { text: "To investigate the officers' contact with the complainant and a second woman between March and April 2020; whether they abused their positions for a sexual purpose or to obtain intelligence; and whether they asked for evidence to be destroyed.".into() }));
+    s.ok(d3, &c.iopc_inv, Command::SetTermsOfReference(SetTermsOfReference { text: "To investigate the officers' contact with the complainant between March and April 2020; whether they abused their positions for a sexual purpose or to obtain intelligence; and whether they asked for evidence to be destroyed.".into() }));
     s.ok(d3, &c.iopc_inv, Command::LogDecision(LogDecision { decision: "Not to seek the suspension of either officer".into(), rationale: "Both officers were moved to roles without contact with the public; the force's risk assessment was reviewed and found adequate.".into(), acted: false }));
     let d4 = date(2020, 4, 20);
     for subject in [2, 3] {
@@ -250,20 +259,38 @@ fn investigation(s: &mut Script<'_>, c: &Cast) -> Vec<Finding> {
             summary: "Account of the injured party about the officers' visits and messages.".into(),
         }),
     );
+    // The first officer's phone showed that he had also used a second woman as an informant:
+    // a conduct matter of its own, which came to attention that day (Sch3 paras 10-11).
+    let d5a = date(2020, 5, 11);
     s.ok(
-        d5,
-        &c.psd,
-        Command::UpdateParty(UpdateParty {
-            party: PartyId(1),
-            kind: UpdateKind::Progress,
+        d5a,
+        &c.iopc_inv,
+        Command::RecordConductMatter(RecordConductMatter {
+            summary: "The examination of the first officer's phone indicated that he had used a second woman as an unofficial informant.".into(),
+        }),
+    );
+    s.party(
+        d5a,
+        &c.iopc_inv,
+        PartyRole::AffectedPerson,
+        "Casey Fenwick",
+        vec![Vulnerability::VictimOfCrime],
+    );
+    s.ok(
+        d5a,
+        &c.iopc_inv,
+        Command::AddAllegation(AddAllegation {
+            subjects: vec![PartyId(2)],
+            category: code("G4"),
+            description: "The officer used a second woman as an unofficial informant.".into(),
+            conduct_matter: Some(1),
         }),
     );
     s.ok(
-        date(2020, 5, 12),
+        d5a,
         &c.iopc_inv,
-        Command::TakeWitnessAccount(TakeWitnessAccount {
-            party: PartyId(4),
-            summary: "Account of the second woman about being asked for information.".into(),
+        Command::SetTermsOfReference(SetTermsOfReference {
+            text: "To investigate, in addition, the first officer's contact with a second woman, and whether he used her as an unofficial informant.".into(),
         }),
     );
     s.ok(
@@ -271,15 +298,15 @@ fn investigation(s: &mut Script<'_>, c: &Cast) -> Vec<Finding> {
         &c.iopc_inv,
         Command::TakeWitnessAccount(TakeWitnessAccount {
             party: PartyId(5),
-            summary: "Account of a neighbour who saw the officers' visits.".into(),
+            summary: "Account of the second woman about being asked for information.".into(),
         }),
     );
     s.ok(
-        date(2020, 6, 1),
+        date(2020, 5, 12),
         &c.iopc_inv,
-        Command::UpdateParty(UpdateParty {
-            party: PartyId(1),
-            kind: UpdateKind::Progress,
+        Command::TakeWitnessAccount(TakeWitnessAccount {
+            party: PartyId(4),
+            summary: "Account of a neighbour who saw the officers' visits.".into(),
         }),
     );
     s.ok(date(2020, 7, 2), &c.iopc_inv, Command::RecordInterview(RecordInterview { party: PartyId(2), under_caution: false, summary: "Misconduct interview; the officer gave a prepared statement and answered questions.".into() }));
@@ -437,9 +464,9 @@ fn aftercare(s: &mut Script<'_>, c: &Cast) {
         d10,
         &c.iopc_assess,
         Command::ApplyForReview(ApplyForReview {
-            applicant: PartyId(5),
+            applicant: PartyId(4),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
         Rule::ReviewApplicantNotComplainant,
     );
@@ -449,7 +476,7 @@ fn aftercare(s: &mut Script<'_>, c: &Cast) {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
         Rule::NoReviewRight,
     );

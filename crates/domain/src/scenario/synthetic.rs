@@ -107,6 +107,8 @@ struct Synthetic<'a> {
     force: Force,
     depth: Depth,
     serious: bool,
+    /// The category of the first allegation, which decides the referral.
+    first_category: &'static str,
     day: Date,
     psd: crate::Actor,
     oversight: crate::Actor,
@@ -130,14 +132,12 @@ pub fn synthetic_case(n: u32, salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         .expect("in range");
     let mut g = Synthetic {
         n,
-        s: Script {
-            steps: Vec::new(),
-            salt,
-        },
+        s: Script::new(salt),
         rng,
         force,
         depth,
         serious,
+        first_category: "",
         day,
         psd: actor("psd.caseworker", Body::AppropriateAuthority),
         oversight: actor("oversight.caseworker", Body::OversightBody),
@@ -148,7 +148,7 @@ pub fn synthetic_case(n: u32, salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         meeting: false,
     };
     let _ = g.script();
-    g.s.steps
+    g.s.finish()
 }
 
 impl Synthetic<'_> {
@@ -244,12 +244,16 @@ impl Synthetic<'_> {
             } else {
                 *self.rng.pick(&COMMON)
             };
+            if i == 0 {
+                self.first_category = c;
+            }
             self.act(
                 Who::Force,
                 Command::AddAllegation(AddAllegation {
                     subjects: self.subjects.clone(),
                     category: code(c),
                     description: format!("Allegation {} of synthetic case {n} ({c}).", i + 1),
+                    conduct_matter: None,
                 }),
             );
         }
@@ -261,6 +265,15 @@ impl Synthetic<'_> {
         if depth == Depth::Logged {
             return None;
         }
+        // The complainant is contacted and their views sought: handling starts (Sch3 para 2(6)).
+        self.wait(3);
+        self.act(
+            Who::Force,
+            Command::ContactComplainant(ContactComplainant {
+                party: PartyId(1),
+                views_sought: true,
+            }),
+        );
         if depth == Depth::OutsideSchedule3 && !self.serious {
             self.wait(10);
             self.act(
@@ -283,9 +296,11 @@ impl Synthetic<'_> {
         self.act(
             Who::Force,
             Command::RecordMatter(RecordMatter {
+                // Serious matters might justify proceedings; the others were recorded at the
+                // complainant's wish (and so the local policing body reviews them).
                 assessment: HandlingAssessment {
-                    might_justify_proceedings: true,
-                    article_2_or_3: false,
+                    might_justify_proceedings: self.serious,
+                    ..HandlingAssessment::default()
                 },
             }),
         );
@@ -303,7 +318,11 @@ impl Synthetic<'_> {
         self.act(
             Who::Force,
             Command::Refer(Refer {
-                basis: ReferralBasis::Mandatory(MandatoryCriterion::SeriousCorruption),
+                basis: match self.first_category {
+                    "G2" | "G3" => ReferralBasis::Mandatory(MandatoryCriterion::SeriousCorruption),
+                    "J1" => ReferralBasis::Mandatory(MandatoryCriterion::SeriousSexualOffence),
+                    _ => ReferralBasis::Voluntary,
+                },
             }),
         );
         if depth == Depth::Referred {
@@ -349,7 +368,15 @@ impl Synthetic<'_> {
                 Command::ServeNotice(ServeNotice { subject: sub }),
             );
         }
-        self.wait(60);
+        self.wait(25);
+        self.act(
+            Who::Force,
+            Command::UpdateParty(UpdateParty {
+                party: PartyId(1),
+                kind: UpdateKind::Progress,
+            }),
+        );
+        self.wait(25);
         self.act(
             Who::Investigator,
             Command::TakeWitnessAccount(TakeWitnessAccount {
@@ -493,6 +520,15 @@ impl Synthetic<'_> {
                         unconnected_incidents: false,
                     }),
                 );
+                if proven {
+                    self.wait(3);
+                    self.act(
+                        Who::Force,
+                        Command::NotifySanction(NotifySanction {
+                            proceedings: ProceedingsId(i as u32 + 1),
+                        }),
+                    );
+                }
             }
         }
         self.wait(5);

@@ -191,6 +191,11 @@ pub async fn show(
 pub struct CommandRequest {
     /// The version of the case the command was prepared against.
     expected_version: u64,
+    /// The day the act happened, when not today: never in the future, never before the matter
+    /// was received.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    on: Option<jiff::civil::Date>,
     #[schema(value_type = probity_domain::Command)]
     command: serde_json::Value,
 }
@@ -273,7 +278,7 @@ pub async fn command(
     }
     let done = user
         .desk
-        .run(&r, &command, Some(body.expected_version))
+        .run_on(&r, &command, Some(body.expected_version), body.on)
         .await?;
     Ok(axum::Json(result(&r, done)))
 }

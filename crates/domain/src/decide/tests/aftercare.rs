@@ -1,6 +1,7 @@
 //! Prosecutors and the publication gate, learning, updates, the outcome and its review, re-investigation, withdrawal.
 
 use super::*;
+use crate::review::{Forwarding, ReviewBody};
 
 #[test]
 fn prosecutors_and_publication_gate() {
@@ -143,7 +144,7 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(2),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
         Rule::ReviewApplicantNotComplainant,
     );
@@ -154,7 +155,7 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
         Rule::ReviewOutOfTime,
     );
@@ -163,9 +164,19 @@ fn review_only_by_the_complainant_in_time_and_decided_by_the_right_body() {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: Some("in hospital".into()),
-            forwarding_days: 0,
+            forwarded: None,
         }),
     );
+    // Late: it waits for the relevant review body, which alone may accept it.
+    assert_eq!(g.status(), Status::OutcomeNotified);
+    g.refused(AA, Command::Close(Close {}), Rule::LateApplication);
+    let accept = Command::DecideLateReview(DecideLateReview {
+        accepted: true,
+        rationale: "a hospital stay is a special circumstance".into(),
+    });
+    g.refused(IOPC, accept.clone(), Rule::WrongBody);
+    g.ok(LPB, accept.clone());
+    g.refused(LPB, accept, Rule::LateApplication);
     assert_eq!(g.status(), Status::UnderReview);
     g.refused(
         IOPC,
@@ -208,7 +219,7 @@ fn review_not_upheld_closes_and_window_expiry_allows_closure() {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
     );
     g.ok(
@@ -256,7 +267,7 @@ fn referred_cases_are_reviewed_by_the_oversight_body_and_may_be_reinvestigated()
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
     );
     g.ok(
@@ -282,7 +293,32 @@ fn handled_otherwise_gives_para_6a_review() {
             rationale: "proportionate".into(),
         }),
     );
+    // The outcome is decided before it is notified.
+    g.refused(
+        AA,
+        Command::NotifyOutcome(NotifyOutcome {}),
+        Rule::OutcomeNotReady,
+    );
+    g.ok(
+        AA,
+        Command::DecideOutcome(DecideOutcome {
+            outcome: HandlingOutcome::ServiceNotAcceptable,
+            rationale: "the call was not returned".into(),
+        }),
+    );
+    g.refused(
+        AA,
+        Command::DecideOutcome(DecideOutcome {
+            outcome: HandlingOutcome::ServiceAcceptable,
+            rationale: "second thoughts".into(),
+        }),
+        Rule::WrongStage,
+    );
     g.ok(AA, Command::NotifyOutcome(NotifyOutcome {}));
+    assert_eq!(
+        g.case.handling_outcome.map(|(o, _)| o),
+        Some(HandlingOutcome::ServiceNotAcceptable)
+    );
     assert_eq!(
         g.case.review_right.unwrap().kind,
         ReviewKind::OtherwiseThanInvestigation
@@ -384,6 +420,7 @@ fn response_periods_extend_within_time_and_responses_are_published_once() {
         Command::ExtendResponsePeriod(ExtendResponsePeriod {
             recommendation: RecommendationId(1),
             until: date(2024, 1, 1),
+            applied_on: None,
         }),
         Rule::WrongBody,
     );
@@ -392,6 +429,7 @@ fn response_periods_extend_within_time_and_responses_are_published_once() {
         Command::ExtendResponsePeriod(ExtendResponsePeriod {
             recommendation: RecommendationId(1),
             until: due,
+            applied_on: None,
         }),
         Rule::DateOutOfRange,
     );
@@ -401,6 +439,7 @@ fn response_periods_extend_within_time_and_responses_are_published_once() {
         Command::ExtendResponsePeriod(ExtendResponsePeriod {
             recommendation: RecommendationId(1),
             until: later,
+            applied_on: None,
         }),
     );
     assert_eq!(
@@ -434,12 +473,39 @@ fn response_periods_extend_within_time_and_responses_are_published_once() {
 fn time_spent_forwarding_a_misdirected_review_is_excluded() {
     let mut g = outcome_notified_locally();
     g.after(33);
+    assert_eq!(
+        g.case.review_right.unwrap().body,
+        ReviewBody::LocalPolicingBody
+    );
+    let first_received = |days_ago: i64| {
+        Some(Forwarding {
+            first_received_by: Some(ReviewBody::OversightBody),
+            first_received_on: g.day.checked_sub(jiff::Span::new().days(days_ago)).unwrap(),
+        })
+    };
+    // Information given on day 0: the window closed on day 28. First received on day 30.
+    let late = first_received(3);
+    let in_time = first_received(5);
+    // Sent first to the body that reviews: nothing was forwarded.
+    let wrong = Some(Forwarding {
+        first_received_by: Some(ReviewBody::LocalPolicingBody),
+        ..in_time.unwrap()
+    });
     g.refused(
         AA,
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 3,
+            forwarded: wrong,
+        }),
+        Rule::WrongBody,
+    );
+    g.refused(
+        AA,
+        Command::ApplyForReview(ApplyForReview {
+            applicant: PartyId(1),
+            late_reason: None,
+            forwarded: late,
         }),
         Rule::ReviewOutOfTime,
     );
@@ -448,8 +514,10 @@ fn time_spent_forwarding_a_misdirected_review_is_excluded() {
         Command::ApplyForReview(ApplyForReview {
             applicant: PartyId(1),
             late_reason: None,
-            forwarding_days: 5,
+            forwarded: in_time,
         }),
     );
     assert!(g.case.reviews[0].late_reason.is_none());
+    assert_eq!(g.case.reviews[0].forwarded, in_time);
+    assert_eq!(g.case.status, Status::UnderReview);
 }

@@ -108,6 +108,7 @@ fn allegations_name_subjects_only() {
             subjects: vec![PartyId(1)],
             category: CategoryCode::parse("A1").unwrap(),
             description: "x".into(),
+            conduct_matter: None,
         }),
         Rule::NotASubject,
     );
@@ -117,6 +118,7 @@ fn allegations_name_subjects_only() {
             subjects: vec![PartyId(9)],
             category: CategoryCode::parse("A1").unwrap(),
             description: "x".into(),
+            conduct_matter: None,
         }),
         Rule::UnknownParty,
     );
@@ -126,6 +128,7 @@ fn allegations_name_subjects_only() {
             subjects: vec![PartyId(2), PartyId(2)],
             category: CategoryCode::parse("A1").unwrap(),
             description: "x".into(),
+            conduct_matter: None,
         }),
         Rule::NotASubject,
     );
@@ -148,6 +151,7 @@ fn outside_schedule3_only_when_no_ground_applies() {
             assessment: HandlingAssessment {
                 might_justify_proceedings: true,
                 article_2_or_3: false,
+                ..HandlingAssessment::default()
             },
             rationale: "r".into(),
         }),

@@ -3,6 +3,7 @@
 //! the rules; this one holds the harness they share.
 
 mod aftercare;
+mod fidelity;
 mod intake;
 mod investigation;
 mod need_to_know;
@@ -39,7 +40,10 @@ fn salts() -> impl FnMut() -> [u8; 16] {
 struct Given {
     case: Case,
     log: Vec<Event>,
+    /// Today, for the commands that follow.
     day: Date,
+    /// The day the next acts happened, when not today.
+    on: Option<Date>,
     salt: u8,
 }
 
@@ -53,12 +57,13 @@ impl Given {
             case: Case::default(),
             log: Vec::new(),
             day: date(2023, 3, 1),
+            on: None,
             salt: 0,
         }
     }
 
     fn ctx(&self, body: Body) -> Context {
-        Context::new(morning(self.day), format!("{body:?}"), body)
+        Context::new(morning(self.day), format!("{body:?}"), body).dated(self.on)
     }
 
     fn try_(&mut self, body: Body, command: Command) -> Result<Vec<Event>, crate::Refusal> {
@@ -150,6 +155,7 @@ impl Given {
                 subjects: subjects.iter().map(|s| PartyId(*s)).collect(),
                 category: CategoryCode::parse(code).unwrap(),
                 description: format!("allegation {code}"),
+                conduct_matter: None,
             }),
         )
     }
@@ -168,22 +174,20 @@ impl Given {
         )
     }
 
-    /// Complaint, complainant P1, officer P2 with one allegation A1 of `code`, recorded.
+    /// Complaint, complainant P1, officer P2 with one allegation A1 of `code`, recorded at the
+    /// complainant's wish: the authority is satisfied it would not justify proceedings, so the
+    /// local policing body reviews unless something else makes it the oversight body.
     fn recorded(code: &str) -> Given {
+        Given::recorded_with(code, HandlingAssessment::default())
+    }
+
+    fn recorded_with(code: &str, assessment: HandlingAssessment) -> Given {
         let mut g = Given::new();
         g.log_complaint(MatterKind::Complaint)
             .add_complainant()
             .add_officer(profile())
             .allege(&[2], code);
-        g.ok(
-            AA,
-            Command::RecordMatter(RecordMatter {
-                assessment: HandlingAssessment {
-                    might_justify_proceedings: true,
-                    article_2_or_3: false,
-                },
-            }),
-        );
+        g.ok(AA, Command::RecordMatter(RecordMatter { assessment }));
         g
     }
 
@@ -259,6 +263,7 @@ fn profile() -> SubjectProfile {
         force: Force::parse("kent").unwrap(),
         former: false,
         senior_officer: false,
+        chief_officer: false,
         prior_sanctions: vec![],
     }
 }

@@ -43,6 +43,7 @@ fn opinions_need_a_report_and_determinations_must_be_complete() {
             subjects: vec![],
             category: CategoryCode::parse("A1").unwrap(),
             description: "late".into(),
+            conduct_matter: None,
         }),
         Rule::AllegationsFixed,
     );
@@ -471,13 +472,27 @@ fn reflective_practice_moves_forward_and_its_report_is_complete() {
             report: complete,
         }),
     );
-    g.ok(
-        AA,
+    let step = |stage| {
         Command::ProgressReflectivePractice(ProgressReflectivePractice {
             subject: PartyId(2),
-            stage: ReflectiveStage::Closed,
-        }),
+            stage,
+        })
+    };
+    // The reviewer sends the report to the authority before the process can close (reg 70),
+    // and the development review follows the sending.
+    g.refused(
+        AA,
+        step(ReflectiveStage::Closed),
+        Rule::ReflectiveStageOrder,
     );
+    g.refused(
+        AA,
+        step(ReflectiveStage::ReviewedAtDevelopmentReview),
+        Rule::ReflectiveStageOrder,
+    );
+    g.ok(AA, step(ReflectiveStage::SentToAppropriateAuthority));
+    g.ok(AA, step(ReflectiveStage::ReviewedAtDevelopmentReview));
+    g.ok(AA, step(ReflectiveStage::Closed));
     g.refused(
         AA,
         Command::ProgressReflectivePractice(ProgressReflectivePractice {

@@ -51,7 +51,7 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
             })
             .collect::<Vec<_>>()
     };
-    match pick % 44 {
+    match pick % 56 {
         0 => log_matter(
             if a.is_multiple_of(5) {
                 MatterKind::ConductMatter
@@ -86,11 +86,13 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
             subjects: vec![subject],
             category: CategoryCode::parse(["A1", "B6", "G2", "J2"][usize::from(b % 4)]).unwrap(),
             description: "d".into(),
+            conduct_matter: None,
         }),
         5 => Command::HandleOutsideSchedule3(HandleOutsideSchedule3 {
             assessment: HandlingAssessment {
                 might_justify_proceedings: a.is_multiple_of(2),
                 article_2_or_3: false,
+                ..HandlingAssessment::default()
             },
             rationale: "r".into(),
         }),
@@ -207,7 +209,7 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
         33 => Command::ApplyForReview(ApplyForReview {
             applicant: party,
             late_reason: None,
-            forwarding_days: 0,
+            forwarded: None,
         }),
         34 => Command::DecideReview(DecideReview {
             upheld: a.is_multiple_of(2),
@@ -238,12 +240,185 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
         42 => Command::ExtendResponsePeriod(ExtendResponsePeriod {
             recommendation: RecommendationId(1),
             until: date(2027, 1, 1),
+            applied_on: None,
+        }),
+        44 => Command::StartHandling(StartHandling {}),
+        45 => Command::ContactComplainant(ContactComplainant {
+            party,
+            views_sought: true,
+        }),
+        46 => Command::DecideOutcome(DecideOutcome {
+            outcome: HandlingOutcome::ServiceAcceptable,
+            rationale: "r".into(),
+        }),
+        47 => Command::ApplyForReview(ApplyForReview {
+            applicant: party,
+            late_reason: Some("late".into()),
+            forwarded: None,
+        }),
+        48 => Command::DecideLateReview(DecideLateReview {
+            accepted: a.is_multiple_of(2),
+            rationale: "r".into(),
+        }),
+        49 => Command::RecordAssociatedProceedings(RecordAssociatedProceedings {
+            kind: AssociatedKind::Inquest,
+            description: "the inquest".into(),
+        }),
+        50 => {
+            Command::ConcludeAssociatedProceedings(ConcludeAssociatedProceedings { proceedings: 1 })
+        }
+        51 => Command::NotifySanction(NotifySanction {
+            proceedings: ProceedingsId(1),
+        }),
+        52 => Command::SuspendOfficer(SuspendOfficer {
+            subject,
+            ground: SuspensionGround::PublicInterest,
+            redeployment_considered: true,
+        }),
+        53 => Command::RecordConductMatter(RecordConductMatter {
+            summary: "found on the phone".into(),
+        }),
+        54 => Command::AddAllegation(AddAllegation {
+            subjects: vec![subject],
+            category: CategoryCode::parse("K1").unwrap(),
+            description: "d".into(),
+            conduct_matter: Some(1),
         }),
         _ => Command::OrderReinvestigation(OrderReinvestigation {
             mode: InvestigationMode::Independent,
             reason: "r".into(),
         }),
     }
+}
+
+/// The commands that bring every associated proceeding to its end, for the case as it stands.
+fn completions(case: &Case) -> Vec<Command> {
+    let mut out = Vec::new();
+    if let Some(inv) = &case.investigation {
+        let mut worst: std::collections::BTreeMap<PartyId, CaseToAnswer> = Default::default();
+        for f in inv.determinations.values() {
+            let w = worst
+                .entry(f.subject)
+                .or_insert(CaseToAnswer::NoCaseToAnswer);
+            if f.case_to_answer == CaseToAnswer::GrossMisconduct
+                || (f.case_to_answer == CaseToAnswer::Misconduct
+                    && *w == CaseToAnswer::NoCaseToAnswer)
+            {
+                *w = f.case_to_answer;
+            }
+        }
+        let proposals: Vec<_> = worst
+            .iter()
+            .filter(|(_, c)| c.is_case_to_answer())
+            .map(|(s, c)| Proposal {
+                subject: *s,
+                action: if *c == CaseToAnswer::GrossMisconduct {
+                    Action::Proceedings(Form::Hearing)
+                } else {
+                    Action::NoAction
+                },
+            })
+            .collect();
+        out.push(Command::ProposeAction(ProposeAction {
+            proposals,
+            rationale: "r".into(),
+        }));
+        out.push(Command::AnswerProposal(AnswerProposal {
+            response: ProposalResponse::Agree,
+            rationale: "r".into(),
+        }));
+        out.push(Command::AnswerRecommendation(AnswerRecommendation {
+            accepted: true,
+            rationale: "r".into(),
+        }));
+        for (s, action) in &inv.settled {
+            if let Action::Proceedings(form) = action {
+                let allegations = inv
+                    .determinations
+                    .iter()
+                    .filter(|((d, _), f)| d == s && f.case_to_answer.is_case_to_answer())
+                    .map(|((_, a), _)| *a)
+                    .collect();
+                out.push(Command::ArrangeProceedings(ArrangeProceedings {
+                    subject: *s,
+                    form: *form,
+                    allegations,
+                    on: case.matter().unwrap().received_on,
+                }));
+            }
+        }
+    }
+    for p in case.proceedings.values() {
+        out.push(Command::ConcludeProceedings(ConcludeProceedings {
+            proceedings: p.id,
+            findings: p
+                .allegations
+                .iter()
+                .map(|a| (*a, ProvenFinding::NotProven))
+                .collect(),
+            sanction: None,
+            unconnected_incidents: false,
+        }));
+        out.push(Command::DetermineAppeal(DetermineAppeal {
+            proceedings: p.id,
+            outcome: AppealOutcome::Confirmed,
+        }));
+    }
+    for s in case.criminal.keys() {
+        out.push(Command::ConcludeCriminalProceedings(
+            ConcludeCriminalProceedings {
+                subject: *s,
+                outcome: CriminalOutcome::Acquitted,
+            },
+        ));
+    }
+    for id in case.associated.keys() {
+        out.push(Command::ConcludeAssociatedProceedings(
+            ConcludeAssociatedProceedings { proceedings: *id },
+        ));
+    }
+    out.push(Command::NotifyOutcome(NotifyOutcome {}));
+    out
+}
+
+/// From any state with a determined investigation, recording every proceeding complete makes
+/// publication possible: no order of accepted commands can deadlock it.
+fn publication_stays_reachable(case: &Case, day: Date) -> Result<(), TestCaseError> {
+    let mut case = case.clone();
+    if case.status.is_terminal() || case.status == Status::Withdrawn {
+        return Ok(());
+    }
+    for _ in 0..12 {
+        let mut moved = false;
+        for command in completions(&case) {
+            for body in Body::ALL {
+                if let Ok(d) = decide(&case, &command, &Context::new(morning(day), "f", body)) {
+                    for e in d.events {
+                        case.apply(&e);
+                    }
+                    moved = true;
+                    break;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    let determined = case
+        .investigation
+        .as_ref()
+        .is_some_and(|i| i.determined.is_some());
+    if determined {
+        let pending = crate::publication::pending_proceedings(&case);
+        prop_assert!(
+            pending.is_empty(),
+            "publication held for good: {:?} at {:?}",
+            pending,
+            case.status
+        );
+    }
+    Ok(())
 }
 
 fn check_invariants(case: &Case, log: &[Event]) -> Result<(), TestCaseError> {
@@ -389,6 +564,7 @@ proptest! {
                 Err(_) => prop_assert_eq!(&case, &before),
             }
             check_invariants(&case, &log)?;
+            publication_stays_reachable(&case, day)?;
         }
         // Replaying the log gives the same state.
         prop_assert_eq!(Case::replay(&log), case);
