@@ -7,7 +7,7 @@ use std::collections::btree_map::Entry;
 
 use probity_domain::command::LogMatter;
 use probity_domain::event;
-use probity_domain::party::{PersonalData, SealedPersonalData};
+use probity_domain::party::{PersonalData, SealedPersonalData, SubjectRecord};
 use probity_domain::{Case, CaseId, Command, Context, Event, PartyId, Reference, Refusal, decide};
 use probity_store::projection::{changes, project};
 use probity_store::{
@@ -235,6 +235,57 @@ impl Casebook {
         let case_id = CaseId::for_reference(reference);
         let records = self.db.read_case(case_id).await?;
         Ok(Loaded::fold(case_id, records)?)
+    }
+
+    /// What the rest of the record holds about the subjects `command` concerns on `case`: their
+    /// warnings in other cases, found by force and service number. Read only for the commands
+    /// whose rules depend on a person's record (a live final written warning, PCR 2020 reg 23).
+    pub(crate) async fn subject_records(
+        &self,
+        reference: &Reference,
+        case: &Case,
+        command: &Command,
+    ) -> Result<Vec<SubjectRecord>, AppError> {
+        use probity_domain::CommandKind as K;
+        use probity_domain::party::PartyRole;
+        let mut people: Vec<(probity_domain::force::Force, String)> = match command.kind() {
+            K::AddParty
+            | K::AssessSeverity
+            | K::ProposeAction
+            | K::AnswerProposal
+            | K::ConcludeProceedings
+            | K::DetermineAppeal => case
+                .subjects()
+                .filter_map(|p| p.subject_profile())
+                .filter_map(|s| Some((s.force, s.service_number.clone()?)))
+                .collect(),
+            _ => return Ok(Vec::new()),
+        };
+        if let Command::AddParty(add) = command
+            && let PartyRole::Subject(s) = &add.role
+        {
+            people.extend(s.service_number.clone().map(|n| (s.force, n)));
+        }
+        people.sort_by(|a, b| (a.0.code(), &a.1).cmp(&(b.0.code(), &b.1)));
+        people.dedup();
+        let mut records = Vec::new();
+        for (force, number) in people {
+            let mut sanctions = Vec::new();
+            for (other, party) in query::subject_cases(&*self.db, force, &number).await? {
+                if &other == reference {
+                    continue;
+                }
+                sanctions.extend(self.load(&other).await?.case.sanctions_on_record(party));
+            }
+            if !sanctions.is_empty() {
+                records.push(SubjectRecord {
+                    force,
+                    service_number: number,
+                    sanctions,
+                });
+            }
+        }
+        Ok(records)
     }
 
     /// The stored case with its parties' personal data, read in one trip: what a case file needs.

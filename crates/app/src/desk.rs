@@ -218,11 +218,17 @@ impl Desk {
             return Err(self.deny(action, target, DEFAULT_PURPOSE, denial).await);
         }
         let expected = expected_version.unwrap_or(loaded.case.version);
+        let records = self
+            .book
+            .subject_records(reference, &loaded.case, command)
+            .await?;
         let basis = Basis {
             case: loaded.case,
             expected_version: expected,
         };
-        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body).dated(on);
+        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body)
+            .dated(on)
+            .with_records(records);
         let item = Item {
             reference,
             command,
@@ -259,6 +265,7 @@ impl Desk {
                 at: now,
                 actor: ctx.actor.clone(),
                 on: Some(ctx.on()),
+                records: ctx.records.clone(),
             })
             .collect();
         let batch: Vec<Item<'_>> = items

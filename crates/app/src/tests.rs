@@ -990,3 +990,318 @@ async fn events_no_audited_command_wrote_are_found() {
         other => panic!("an untied tail was not found: {other:?}"),
     }
 }
+
+/// A database written by the release before events carried the day they happened (4a368b3,
+/// its demo with 40 synthetic cases and a few later commands) still verifies, reads and takes
+/// new commands: the log is never rewritten, old event versions are upcast as they are read.
+#[tokio::test]
+async fn a_database_of_the_previous_release_still_reads() {
+    use probity_domain::access::ReadPurpose;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/release-4a368b3.db"
+        ),
+        &path,
+    )
+    .unwrap();
+    let office = Office::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    let auditor = console(&office, "auditor", StaffRole::Auditor).await;
+    let verified = auditor.verify().await.unwrap();
+    assert_eq!((verified.events, verified.cases), (705, 41));
+
+    let dm = decision_maker(&office).await;
+    let file = dm
+        .case_file(&reference(), ReadPurpose::CASE_WORK)
+        .await
+        .unwrap();
+    let json = serde_json::to_value(&*file).unwrap();
+    let events = json["events"].as_array().unwrap();
+    // Parties and allegations had no date: they take the day they were entered, which the
+    // old demo set to the scripted day.
+    let added: Vec<_> = events
+        .iter()
+        .filter(|e| e["kind"] == "party_added" || e["kind"] == "allegation_added")
+        .map(|e| e["on"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(added.len(), 9);
+    assert!(added.iter().all(|d| d == "2020-04-06"), "{added:?}");
+    let erased = events
+        .iter()
+        .find(|e| e["kind"] == "personal_data_erased")
+        .unwrap();
+    assert_eq!(
+        erased["on"], "2026-12-02",
+        "erased at the console on that day"
+    );
+
+    // A forwarded application kept only its days; a recommendation's due date was derived.
+    let review = Reference::parse("SYN/2022/00006").unwrap();
+    let loaded = office.book().load(&review).await.unwrap();
+    let applied = loaded.case.reviews.last().unwrap();
+    assert_eq!(
+        applied.forwarded.map(|f| f.first_received_on),
+        Some(jiff::civil::date(2026, 11, 29))
+    );
+    assert_eq!(loaded.case.status, probity_domain::Status::UnderReview);
+    let learning = Reference::parse("SYN/2022/00040").unwrap();
+    let loaded = office.book().load(&learning).await.unwrap();
+    let r = &loaded.case.recommendations[&probity_domain::RecommendationId(1)];
+    assert_eq!(r.made_on, jiff::civil::date(2026, 12, 2));
+    assert_eq!(r.extension_applied_on, Some(jiff::civil::date(2026, 12, 2)));
+    assert_eq!(r.response_due, jiff::civil::date(2027, 3, 31));
+
+    // New commands continue the old chain, and everything still verifies.
+    dm.run(
+        &reference(),
+        &Command::AssignToTeam(AssignToTeam {
+            user: "oversight.investigator".into(),
+        }),
+        Some(52),
+    )
+    .await
+    .unwrap();
+    let again = auditor.verify().await.unwrap();
+    assert_eq!(again.events, 706);
+}
+
+/// The same officer (force and service number) in two cases: the final written warning of the
+/// first is on their record in the second, so misconduct there goes to a hearing, without
+/// anyone typing the warning in (PCR 2020 reg 23).
+#[tokio::test]
+async fn a_warning_in_one_case_is_on_the_officers_record_in_the_next() {
+    use probity_domain::conduct::{Action, CaseToAnswer, Form, Proposal, ProvenFinding, Sanction};
+    use probity_domain::force::Force;
+    use probity_domain::matter::{AppropriateAuthority, Classification, MatterKind};
+    use probity_domain::party::{ComplainantBasis, SubjectKind, SubjectProfile};
+    let (office, _dir) = office().await;
+    let psd = office
+        .console(Console {
+            actor: "psd.dm".into(),
+            role: Some(StaffRole::DecisionMaker),
+            body: Some(Body::AppropriateAuthority),
+            force: Some(Force::parse("kent").unwrap()),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    let inv = office
+        .console(Console {
+            actor: "psd.investigator".into(),
+            role: Some(StaffRole::Investigator),
+            body: Some(Body::AppropriateAuthority),
+            force: Some(Force::parse("kent").unwrap()),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    let desk = |c: &Command| {
+        if matches!(c, Command::SubmitReport(_)) {
+            &inv
+        } else {
+            &psd
+        }
+    };
+    let officer = || SubjectProfile {
+        kind: SubjectKind::Officer,
+        rank: Some("Police Constable".into()),
+        service_number: Some("KE4410".into()),
+        force: Force::parse("kent").unwrap(),
+        former: false,
+        senior_officer: false,
+        chief_officer: false,
+        prior_sanctions: vec![],
+    };
+    let mut salt = salts();
+    let mut sealed = |name: &str| {
+        SealedPersonalData::new(
+            PersonalData {
+                name: name.into(),
+                contact: None,
+                date_of_birth: None,
+                address: None,
+            },
+            salt(),
+        )
+    };
+    let on = |d: &str| Some(d.parse::<jiff::civil::Date>().unwrap());
+    // Case one: a misconduct meeting gives a final written warning, notified on 2 May 2025.
+    let first = Reference::parse("PC/0001/25").unwrap();
+    let steps: Vec<(&str, Command)> = vec![
+        (
+            "2025-01-06",
+            Command::LogMatter(LogMatter {
+                reference: first.clone(),
+                kind: MatterKind::Complaint,
+                force: Force::parse("kent").unwrap(),
+                appropriate_authority: AppropriateAuthority::ChiefOfficer,
+                received_on: "2025-01-06".parse().unwrap(),
+                came_to_attention_on: None,
+                incident_on: None,
+                incident_location: None,
+                summary: "A complaint.".into(),
+                classification: Classification::OfficialSensitive,
+                complainant_wants_recording: false,
+                death_or_serious_injury: false,
+            }),
+        ),
+        (
+            "2025-01-06",
+            Command::AddParty(AddParty {
+                role: PartyRole::Complainant {
+                    basis: ComplainantBasis::DirectedAt,
+                },
+                vulnerabilities: vec![],
+                personal_data: sealed("Pat Doe"),
+            }),
+        ),
+        (
+            "2025-01-06",
+            Command::AddParty(AddParty {
+                role: PartyRole::Subject(officer()),
+                vulnerabilities: vec![],
+                personal_data: sealed("Officer One"),
+            }),
+        ),
+        (
+            "2025-01-06",
+            Command::AddAllegation(AddAllegation {
+                subjects: vec![PartyId(2)],
+                category: probity_domain::category::CategoryCode::parse("H1").unwrap(),
+                description: "Rude to the complainant.".into(),
+                conduct_matter: None,
+            }),
+        ),
+        (
+            "2025-01-08",
+            Command::RecordMatter(RecordMatter {
+                assessment: Default::default(),
+            }),
+        ),
+        (
+            "2025-01-08",
+            Command::StartLocalInvestigation(StartLocalInvestigation {}),
+        ),
+        (
+            "2025-03-03",
+            Command::SubmitReport(SubmitReport {
+                summary: "Report.".into(),
+            }),
+        ),
+        (
+            "2025-03-10",
+            Command::Determine(Determine {
+                findings: vec![probity_domain::conduct::Finding {
+                    subject: PartyId(2),
+                    allegation: probity_domain::AllegationId(1),
+                    case_to_answer: CaseToAnswer::Misconduct,
+                    performance_unsatisfactory: false,
+                    further_action: probity_domain::conduct::FurtherAction::None,
+                    rationale: "proved".into(),
+                }],
+            }),
+        ),
+        (
+            "2025-03-12",
+            Command::ProposeAction(ProposeAction {
+                proposals: vec![Proposal {
+                    subject: PartyId(2),
+                    action: Action::Proceedings(Form::Meeting),
+                }],
+                rationale: "A meeting.".into(),
+            }),
+        ),
+        (
+            "2025-03-20",
+            Command::ArrangeProceedings(ArrangeProceedings {
+                subject: PartyId(2),
+                form: Form::Meeting,
+                allegations: vec![probity_domain::AllegationId(1)],
+                on: "2025-04-28".parse().unwrap(),
+            }),
+        ),
+        (
+            "2025-04-28",
+            Command::ConcludeProceedings(ConcludeProceedings {
+                proceedings: probity_domain::ProceedingsId(1),
+                findings: vec![(probity_domain::AllegationId(1), ProvenFinding::Misconduct)],
+                sanction: Some(Sanction::FinalWrittenWarning),
+                unconnected_incidents: false,
+            }),
+        ),
+        (
+            "2025-05-02",
+            Command::NotifySanction(NotifySanction {
+                proceedings: probity_domain::ProceedingsId(1),
+            }),
+        ),
+    ];
+    for (day, command) in &steps {
+        desk(command)
+            .run_on(&first, command, None, on(day))
+            .await
+            .unwrap();
+    }
+    // Case two, a year later: the officer is added with no warning typed in.
+    let second = Reference::parse("PC/0090/26").unwrap();
+    let Command::LogMatter(mut log) = steps[0].1.clone() else {
+        unreachable!()
+    };
+    log.reference = second.clone();
+    log.received_on = "2026-03-02".parse().unwrap();
+    psd.run_on(&second, &Command::LogMatter(log), None, on("2026-03-02"))
+        .await
+        .unwrap();
+    for (day, command) in &steps[1..8] {
+        let day = day
+            .replace("2025-01", "2026-03")
+            .replace("2025-03", "2026-05");
+        desk(command)
+            .run_on(&second, command, None, on(&day))
+            .await
+            .unwrap();
+    }
+    let loaded = office.book().load(&second).await.unwrap();
+    let profile = loaded.case.parties[&PartyId(2)]
+        .subject_profile()
+        .unwrap()
+        .clone();
+    assert_eq!(profile.prior_sanctions.len(), 1, "{profile:?}");
+    assert_eq!(
+        profile.prior_sanctions[0].effective_on,
+        "2025-05-02".parse::<jiff::civil::Date>().unwrap()
+    );
+    assert_eq!(
+        profile.prior_sanctions[0].expires_on,
+        "2027-05-02".parse::<jiff::civil::Date>().unwrap()
+    );
+    let meeting = Command::ProposeAction(ProposeAction {
+        proposals: vec![Proposal {
+            subject: PartyId(2),
+            action: Action::Proceedings(Form::Meeting),
+        }],
+        rationale: "A meeting.".into(),
+    });
+    let refused = psd
+        .run_on(&second, &meeting, None, on("2026-05-12"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, AppError::Refused(r) if r.rule == Rule::ProceedingsForm),
+        "{refused}"
+    );
+    let hearing = Command::ProposeAction(ProposeAction {
+        proposals: vec![Proposal {
+            subject: PartyId(2),
+            action: Action::Proceedings(Form::Hearing),
+        }],
+        rationale: "A hearing: a final written warning is live.".into(),
+    });
+    psd.run_on(&second, &hearing, None, on("2026-05-12"))
+        .await
+        .unwrap();
+}

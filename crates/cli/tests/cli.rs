@@ -253,6 +253,107 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
     assert!(shown.contains("Sam Example"), "{shown}");
 }
 
+/// A case received in 2018 and closed in 2019, entered at the console with `--on`: the case file
+/// shows its own dates; a day in the future is refused and changes nothing.
+#[test]
+fn a_historical_case_is_entered_with_its_own_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("probity.db");
+    let clerk = [
+        "--actor",
+        "clerk",
+        "--as",
+        "decision-maker",
+        "--body",
+        "appropriate-authority",
+        "--force",
+        "kent",
+    ];
+    let steps = [
+        (
+            "2018-02-13",
+            r#"{"command":"log_matter","reference":"PC/0042/18","kind":"complaint","force":"kent","received_on":"2018-02-12","summary":"A complaint about the handling of a burglary report."}"#,
+        ),
+        (
+            "2018-02-13",
+            r#"{"command":"add_party","role":{"role":"complainant","basis":"directed_at"},"personal_data":{"name":"Sam Example"}}"#,
+        ),
+        (
+            "2018-02-13",
+            r#"{"command":"add_party","role":{"role":"subject","kind":"officer","force":"kent","service_number":"KE7001"},"personal_data":{"name":"Alex Officer"}}"#,
+        ),
+        (
+            "2018-02-13",
+            r#"{"command":"add_allegation","subjects":[2],"category":"A3","description":"The report was not followed up."}"#,
+        ),
+        (
+            "2018-02-14",
+            r#"{"command":"contact_complainant","party":1}"#,
+        ),
+        ("2018-02-20", r#"{"command":"record_matter"}"#),
+        (
+            "2018-03-01",
+            r#"{"command":"handle_otherwise_than_by_investigation","rationale":"An explanation and an apology are proportionate."}"#,
+        ),
+        (
+            "2018-12-10",
+            r#"{"command":"decide_outcome","outcome":"service_not_acceptable","rationale":"The report should have been followed up."}"#,
+        ),
+        ("2018-12-12", r#"{"command":"notify_outcome"}"#),
+        ("2019-01-14", r#"{"command":"close"}"#),
+    ];
+    for (on, json) in steps {
+        let args = [&clerk[..], &["--on", on]].concat();
+        let out = apply(&db, "PC/0042/18", &args, json);
+        assert!(out.status.success(), "{json}: {}", text(&out.stderr));
+    }
+    let future = [&clerk[..], &["--on", "2099-01-01"]].concat();
+    let refused = apply(
+        &db,
+        "PC/0042/18",
+        &future,
+        r#"{"command":"assign_to_team","user":"clerk"}"#,
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        text(&refused.stderr).contains("date-out-of-range"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let shown = probity(
+        &db,
+        &[
+            "case",
+            "show",
+            "PC/0042/18",
+            "--as",
+            "decision-maker",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let file: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(file["status"], "closed");
+    assert_eq!(file["version"], 11, "the refused command added nothing");
+    let days: Vec<_> = file["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["on"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(days[0], "2018-02-12");
+    assert_eq!(days[10], "2019-01-14");
+    let text_form = text(
+        &probity(
+            &db,
+            &["case", "show", "PC/0042/18", "--as", "decision-maker"],
+        )
+        .stdout,
+    );
+    assert!(text_form.contains("2018-12-12"), "{text_form}");
+}
+
 /// The audit trail as [actor, role, action, target, outcome, detail], read straight from the file.
 fn audit_rows(db: &Path) -> Vec<[String; 6]> {
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -176,6 +176,19 @@ impl Sanction {
     }
 }
 
+/// The last day a warning is live, counted from the day it took effect (its notification,
+/// PCR 2020 reg 42(4)): 18 months for a written warning, 2 years for a final written warning
+/// (shared/domain.md §7; the exact regulation UNVERIFIED, and a hearing may set a longer final
+/// written warning). Other sanctions have no live period.
+pub fn live_until(sanction: Sanction, effective: jiff::civil::Date) -> Option<jiff::civil::Date> {
+    let months = match sanction {
+        Sanction::WrittenWarning => 18,
+        Sanction::FinalWrittenWarning => 24,
+        _ => return None,
+    };
+    effective.checked_add(jiff::Span::new().months(months)).ok()
+}
+
 /// The facts about a subject that decide which sanctions are open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SanctionContext {

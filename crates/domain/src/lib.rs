@@ -97,6 +97,9 @@ pub struct Context {
     /// later, a case of 2018 being imported). Refused if in the future or before the matter
     /// was received.
     pub on: Option<Date>,
+    /// The record of the case's subjects elsewhere (their sanctions in other cases), as the
+    /// shell found it: the safeguards that depend on a person's record read it here.
+    pub records: Vec<party::SubjectRecord>,
 }
 
 impl Context {
@@ -108,7 +111,13 @@ impl Context {
                 body,
             },
             on: None,
+            records: Vec::new(),
         }
+    }
+
+    /// The same context, knowing the subjects' records elsewhere.
+    pub fn with_records(self, records: Vec<party::SubjectRecord>) -> Self {
+        Context { records, ..self }
     }
 
     /// The same context, for an act that happened on `on` (today when `None`).

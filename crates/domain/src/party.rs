@@ -102,7 +102,38 @@ pub struct PriorSanction {
     pub expires_on: Date,
 }
 
+/// What the rest of the record holds about one person serving with the police, found by the
+/// shell from the other cases naming them (by force and service number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectRecord {
+    pub force: Force,
+    pub service_number: String,
+    pub sanctions: Vec<PriorSanction>,
+}
+
 impl SubjectProfile {
+    /// This profile with the sanctions the rest of the record holds for the same person.
+    pub fn with_record(&self, records: &[SubjectRecord]) -> SubjectProfile {
+        let mut profile = self.clone();
+        let Some(number) = &self.service_number else {
+            return profile;
+        };
+        for r in records
+            .iter()
+            .filter(|r| r.force == self.force && &r.service_number == number)
+        {
+            for s in &r.sanctions {
+                if !profile.prior_sanctions.contains(s) {
+                    profile.prior_sanctions.push(*s);
+                }
+            }
+        }
+        profile
+            .prior_sanctions
+            .sort_by_key(|s| (s.effective_on, s.expires_on));
+        profile
+    }
+
     /// A final written warning in force on `on` (PCR 2020 reg 42; live period 2 years from a meeting).
     pub fn live_final_written_warning(&self, on: Date) -> bool {
         self.prior_sanctions.iter().any(|p| {

@@ -8,7 +8,7 @@ use probity_domain::access::Visibility;
 use probity_domain::category::CategoryCode;
 use probity_domain::conduct::CaseToAnswer;
 use probity_domain::force::Force;
-use probity_domain::{AllegationId, CaseId, PartyId, Status};
+use probity_domain::{AllegationId, CaseId, PartyId, Reference, Status};
 
 use crate::projection::{AllegationRow, CaseRow, READ_MODELS};
 use crate::read_model::{ColumnType, ColumnValue, Row, Rows, Value};
@@ -403,6 +403,39 @@ pub async fn subject_history<S: Tables + ?Sized>(
     rows.into_iter()
         .flatten()
         .map(SubjectHistoryRow::from_row)
+        .collect()
+}
+
+/// Every case that names this person as a subject, and their party there, whoever may see
+/// it: for the statutory safeguards that depend on the person's record (a live final written
+/// warning, PCR 2020 reg 23), never shown to a user as a list.
+pub async fn subject_cases<S: Tables + ?Sized>(
+    store: &S,
+    force: Force,
+    service_number: &str,
+) -> Result<Vec<(Reference, PartyId)>, StoreError> {
+    let mut q = Sql::new(
+        "SELECT c.reference, su.party FROM subjects su JOIN cases c ON c.case_id = su.case_id
+         WHERE su.force = "
+            .to_string(),
+    );
+    q.bind(force.to_value())
+        .push(" AND su.service_number = ")
+        .bind(Value::Text(service_number.to_string()))
+        .push(" ORDER BY c.reference, su.party");
+    let rows = store
+        .query(&[q.query(vec![ColumnType::Text, ColumnType::Int])])
+        .await?;
+    rows.into_iter()
+        .flatten()
+        .map(|row| {
+            let mut row = row.into_iter();
+            let reference = Reference::from_value(row.next().unwrap_or(Value::Null))
+                .map_err(|e| corrupt("subjects", e))?;
+            let party = PartyId::from_value(row.next().unwrap_or(Value::Null))
+                .map_err(|e| corrupt("subjects", e))?;
+            Ok((reference, party))
+        })
         .collect()
 }
 

@@ -185,7 +185,11 @@ impl Fact for WitnessAccountTaken {
 impl Fact for InvestigationSuspended {
     fn apply(&self, case: &mut Case) {
         if let Some(i) = case.investigation.as_mut() {
-            i.suspensions.push((self.on, None));
+            i.suspensions.push(super::Pause {
+                from: self.on,
+                until: None,
+                reason: self.reason.clone(),
+            });
         }
         case.status = Status::Suspended;
     }
@@ -202,7 +206,7 @@ impl Fact for InvestigationResumed {
             .as_mut()
             .and_then(|i| i.suspensions.last_mut())
         {
-            last.1 = Some(self.on);
+            last.until = Some(self.on);
         }
         case.status = Status::UnderInvestigation;
     }

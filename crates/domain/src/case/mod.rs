@@ -232,6 +232,14 @@ pub enum ProposalStage {
     Settled,
 }
 
+/// A pause of an investigation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pause {
+    pub from: Date,
+    pub until: Option<Date>,
+    pub reason: String,
+}
+
 /// One investigation. A re-investigation starts a new one; the old stays on the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Investigation {
@@ -244,7 +252,9 @@ pub struct Investigation {
     pub interviews: Vec<Interview>,
     pub exhibits: BTreeMap<String, Exhibit>,
     pub accounts: Vec<(PartyId, Date)>,
-    pub suspensions: Vec<(Date, Option<Date>)>,
+    /// Pauses of the investigation (pending criminal proceedings, PCMR 2020 reg 41): from,
+    /// until, and why.
+    pub suspensions: Vec<Pause>,
     pub report_on: Option<Date>,
     pub report_summary: Option<String>,
     pub opinions: BTreeMap<(PartyId, AllegationId), Finding>,
@@ -510,6 +520,26 @@ impl Case {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The warnings this case put on a subject's record, with their live periods: the final
+    /// sanction after any appeal, live from its notification (or, not yet notified, from the
+    /// conclusion of the proceedings).
+    pub fn sanctions_on_record(&self, subject: PartyId) -> Vec<crate::party::PriorSanction> {
+        self.proceedings
+            .values()
+            .filter(|p| p.subject == subject)
+            .filter_map(|p| {
+                let sanction = p.final_sanction()?;
+                let effective = p.sanction_notified_on.or(p.concluded_on)?;
+                let expires_on = crate::conduct::live_until(sanction, effective)?;
+                Some(crate::party::PriorSanction {
+                    sanction,
+                    effective_on: effective,
+                    expires_on,
+                })
+            })
+            .collect()
     }
 
     /// Whether any allegation is of sexual misconduct (a reason to restrict access).

@@ -140,6 +140,11 @@ impl Decide for AddParty {
             not_after(ctx.today(), "date_of_birth", dob)?;
         }
         let id = PartyId(case.parties.len() as u32 + 1);
+        // A subject's profile takes the sanctions their record holds elsewhere.
+        let role = match &self.role {
+            PartyRole::Subject(profile) => PartyRole::Subject(profile.with_record(&ctx.records)),
+            other => other.clone(),
+        };
         let mut vulnerabilities = self.vulnerabilities.clone();
         vulnerabilities.sort();
         vulnerabilities.dedup();
@@ -147,7 +152,7 @@ impl Decide for AddParty {
             events: vec![
                 PartyAdded {
                     party: id,
-                    role: self.role.clone(),
+                    role,
                     vulnerabilities,
                     personal_data: personal_data.commitment(),
                     on: ctx.on(),

@@ -142,7 +142,10 @@ impl Decide for AssessSeverity {
                 format!("{s} is named on no allegation"),
             );
         }
-        let live = profile.live_final_written_warning(today);
+        // The person's whole record: this case's profile and what other cases hold.
+        let live = profile
+            .with_record(&ctx.records)
+            .live_final_written_warning(today);
         let cta = match self.severity {
             Severity::Misconduct => CaseToAnswer::Misconduct,
             Severity::GrossMisconduct => CaseToAnswer::GrossMisconduct,

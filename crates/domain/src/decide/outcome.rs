@@ -173,7 +173,7 @@ impl Decide for ProposeAction {
         if inv.proposal != ProposalStage::None {
             return refuse(Rule::WrongStage, "proposals have already been made");
         }
-        check_proposals(case, inv, &self.proposals, true)?;
+        check_proposals(case, ctx, inv, &self.proposals, true)?;
         Decision::one(ActionProposed {
             proposals: sorted(&self.proposals),
             rationale: self.rationale.trim().to_string(),
@@ -199,7 +199,7 @@ impl Decide for AnswerProposal {
             );
         }
         if let ProposalResponse::Recommend(p) | ProposalResponse::Direct(p) = &self.response {
-            check_proposals(case, inv, p, false)?;
+            check_proposals(case, ctx, inv, p, false)?;
         }
         let response = match &self.response {
             ProposalResponse::Recommend(p) => ProposalResponse::Recommend(sorted(p)),
@@ -333,7 +333,7 @@ impl Decide for ConcludeProceedings {
         }
         let worst = worst_finding(found.values().copied());
         check_sanction(
-            sanction_context(case, p.subject, p.form, self.unconnected_incidents),
+            sanction_context(case, ctx, p.subject, p.form, self.unconnected_incidents),
             worst,
             self.sanction,
         )
@@ -384,16 +384,17 @@ impl Decide for DetermineAppeal {
         }
         if let AppealOutcome::Substituted(s) = self.outcome {
             let worst = worst_finding(p.findings.iter().map(|(_, f)| *f));
-            check_sanction(sanction_context(case, p.subject, p.form, false), worst, s).map_err(
-                |rule| {
-                    Refusal::new(
-                        rule,
-                        format!(
-                            "the appeal body can substitute only what {proceedings} could impose"
-                        ),
-                    )
-                },
-            )?;
+            check_sanction(
+                sanction_context(case, ctx, p.subject, p.form, false),
+                worst,
+                s,
+            )
+            .map_err(|rule| {
+                Refusal::new(
+                    rule,
+                    format!("the appeal body can substitute only what {proceedings} could impose"),
+                )
+            })?;
         }
         Decision::one(AppealDetermined {
             proceedings: *proceedings,
@@ -596,6 +597,7 @@ fn worst_finding(found: impl Iterator<Item = ProvenFinding>) -> ProvenFinding {
 /// with a case to answer (the authority's own proposals); otherwise they may amend some.
 fn check_proposals(
     case: &Case,
+    ctx: &Context,
     inv: &Investigation,
     proposals: &[Proposal],
     complete: bool,
@@ -631,7 +633,7 @@ fn check_proposals(
                     format!("{} has no case to answer", p.subject),
                 );
             }
-            let live = live_final_written_warning(case, inv, p.subject);
+            let live = live_final_written_warning(case, ctx, inv, p.subject);
             let required = required_form(cta, live).expect("a case to answer has a form");
             let ok = form == required
                 || (cta == CaseToAnswer::GrossMisconduct && form == Form::AcceleratedHearing);
@@ -663,7 +665,12 @@ fn check_proposals(
 /// as recorded then, or from the subject's record at the assessment, or failing one at the
 /// determination. A safeguard never defaults to its permissive side: no assessment does not
 /// mean no warning.
-fn live_final_written_warning(case: &Case, inv: &Investigation, subject: PartyId) -> bool {
+fn live_final_written_warning(
+    case: &Case,
+    ctx: &Context,
+    inv: &Investigation,
+    subject: PartyId,
+) -> bool {
     let assessed = inv.severity.get(&subject);
     if assessed.is_some_and(|s| s.live_final_written_warning) {
         return true;
@@ -672,8 +679,12 @@ fn live_final_written_warning(case: &Case, inv: &Investigation, subject: PartyId
         .map(|s| s.assessed_on)
         .or(inv.determined.map(|(_, on)| on))
         .or(inv.report_on);
-    let profile = case.parties.get(&subject).and_then(|p| p.subject_profile());
-    match (profile, at) {
+    let profile = case
+        .parties
+        .get(&subject)
+        .and_then(|p| p.subject_profile())
+        .map(|p| p.with_record(&ctx.records));
+    match (profile.as_ref(), at) {
         (Some(p), Some(at)) => p.live_final_written_warning(at),
         // With no date to hold the record against, any final written warning counts.
         (Some(p), None) => p
@@ -686,6 +697,7 @@ fn live_final_written_warning(case: &Case, inv: &Investigation, subject: PartyId
 
 fn sanction_context(
     case: &Case,
+    ctx: &Context,
     subject: PartyId,
     form: Form,
     unconnected: bool,
@@ -693,7 +705,7 @@ fn sanction_context(
     let live = case
         .investigation
         .as_ref()
-        .is_some_and(|i| live_final_written_warning(case, i, subject));
+        .is_some_and(|i| live_final_written_warning(case, ctx, i, subject));
     let former = case
         .parties
         .get(&subject)

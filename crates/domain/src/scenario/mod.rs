@@ -95,6 +95,7 @@ impl Script<'_> {
                 at: morning(on),
                 actor: actor.clone(),
                 on: None,
+                records: Vec::new(),
             },
             command,
             refused_by,

@@ -203,6 +203,10 @@ pub struct CommandRequest {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenRequest {
+    /// The day the matter was logged, when not today: on or after it was received.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    on: Option<jiff::civil::Date>,
     #[schema(value_type = probity_domain::Command)]
     command: serde_json::Value,
 }
@@ -260,7 +264,7 @@ pub async fn open(
         ));
     };
     let r = r.clone();
-    let done = user.desk.run(&r, &command, None).await?;
+    let done = user.desk.run_on(&r, &command, None, body.on).await?;
     Ok((StatusCode::CREATED, axum::Json(result(&r, done))))
 }
 

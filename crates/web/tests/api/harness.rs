@@ -305,14 +305,20 @@ pub async fn drive_over_http(app: &TestApp) -> Value {
     for step in scenario::reference_case(&mut salts()) {
         let token = &tokens[&step.context.actor.id];
         let command = serde_json::to_value(&step.command).unwrap();
+        // Each step on the day it happened.
+        let on = step.context.on();
         let reply = if let Command::LogMatter(LogMatter { .. }) = step.command {
-            app.post("/api/v1/cases", token, &json!({ "command": command }))
-                .await
+            app.post(
+                "/api/v1/cases",
+                token,
+                &json!({ "on": on, "command": command }),
+            )
+            .await
         } else {
             app.post(
                 &path,
                 token,
-                &json!({ "expected_version": version, "command": command }),
+                &json!({ "expected_version": version, "on": on, "command": command }),
             )
             .await
         };

@@ -15,6 +15,12 @@ fn essentials(file: &Value) -> Value {
         .iter()
         .map(|e| e["kind"].clone())
         .collect();
+    let days: Vec<_> = file["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["on"].clone())
+        .collect();
     json!({
         "reference": file["reference"],
         "status": file["status"],
@@ -28,6 +34,7 @@ fn essentials(file: &Value) -> Value {
         "title": file["publication"]["title"],
         "tags": file["publication"]["tags"],
         "kinds": kinds,
+        "days": days,
     })
 }
 
@@ -65,6 +72,104 @@ async fn reference_case_over_http_matches_the_cli(app: &TestApp) {
     );
     assert_eq!(over_http["status"], "closed");
     assert_eq!(over_http["findings"].as_array().unwrap().len(), 7);
+    let first = &over_http["events"][0];
+    assert_eq!(first["on"], "2020-04-06");
+}
+
+/// A case received in 2018 and closed in 2019, entered now with its own dates: the case file
+/// shows them, and a day in the future is refused by a rule.
+#[tokio::test]
+async fn a_historical_case_keeps_its_own_dates() {
+    let app = TestApp::new().await;
+    let token = app
+        .user("psd.caseworker", StaffRole::DecisionMaker, Some("kent"))
+        .await;
+    let reference = "PC/0042/18";
+    let log = json!({
+        "on": "2018-02-13",
+        "command": {
+            "command": "log_matter", "reference": reference, "kind": "complaint",
+            "force": "kent", "received_on": "2018-02-12",
+            "summary": "A complaint about the handling of a burglary report."
+        }
+    });
+    let reply = app.post("/api/v1/cases", &token, &log).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+    let path = format!("/api/v1/cases/{}/commands", seg(reference));
+    let mut version = reply.body["version"].as_u64().unwrap();
+    let mut send = async |on: &str, command: Value| {
+        let body = json!({ "expected_version": version, "on": on, "command": command });
+        let reply = app.post(&path, &token, &body).await;
+        if reply.status.is_success() {
+            version = reply.body["version"].as_u64().unwrap();
+        }
+        reply
+    };
+    let steps = [
+        (
+            "2018-02-13",
+            json!({"command": "add_party", "role": {"role": "complainant", "basis": "directed_at"}, "personal_data": {"name": "Sam Example"}}),
+        ),
+        (
+            "2018-02-13",
+            json!({"command": "add_party", "role": {"role": "subject", "kind": "officer", "force": "kent", "service_number": "KE7001"}, "personal_data": {"name": "Alex Officer"}}),
+        ),
+        (
+            "2018-02-13",
+            json!({"command": "add_allegation", "subjects": [2], "category": "A3", "description": "The report was not followed up."}),
+        ),
+        (
+            "2018-02-14",
+            json!({"command": "contact_complainant", "party": 1}),
+        ),
+        ("2018-02-20", json!({"command": "record_matter"})),
+        (
+            "2018-03-01",
+            json!({"command": "handle_otherwise_than_by_investigation", "rationale": "An explanation and an apology are proportionate."}),
+        ),
+        (
+            "2018-12-10",
+            json!({"command": "decide_outcome", "outcome": "service_not_acceptable", "rationale": "The report should have been followed up."}),
+        ),
+        ("2018-12-12", json!({"command": "notify_outcome"})),
+        ("2019-01-14", json!({"command": "close"})),
+    ];
+    for (on, command) in steps {
+        let reply = send(on, command.clone()).await;
+        assert!(reply.status.is_success(), "{command}: {}", reply.body);
+    }
+    // A day in the future, and a day before the matter was received, are refused.
+    for on in ["2099-01-01", "2018-02-11"] {
+        let reply = send(
+            on,
+            json!({"command": "assign_to_team", "user": "psd.caseworker"}),
+        )
+        .await;
+        assert_eq!(reply.status, 422, "{on}: {}", reply.body);
+        assert_eq!(reply.body["rule"], "date-out-of-range");
+    }
+    let file = app
+        .get(&format!("/api/v1/cases/{}", seg(reference)), &token)
+        .await
+        .body;
+    assert_eq!(file["status"], "closed");
+    let days: Vec<_> = file["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["on"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        days.first(),
+        Some(&"2018-02-12"),
+        "the matter is dated by its receipt"
+    );
+    assert_eq!(days.last(), Some(&"2019-01-14"));
+    assert!(
+        days.iter()
+            .all(|d| d.starts_with("2018") || d.starts_with("2019"))
+    );
+    assert_eq!(file["review_right"]["deadline"], "2019-01-09");
 }
 
 #[tokio::test]

@@ -47,7 +47,8 @@ fn investigation_mode_changes_and_suspension() {
     let inv = g.case.investigation.as_ref().unwrap();
     assert_eq!(inv.mode, InvestigationMode::Directed);
     assert_eq!(inv.suspensions.len(), 1);
-    assert!(inv.suspensions[0].1.is_some());
+    assert!(inv.suspensions[0].until.is_some());
+    assert!(!inv.suspensions[0].reason.is_empty());
     // Directed: the authority investigates now.
     g.refused(
         IOPC,
