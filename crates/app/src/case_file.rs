@@ -33,6 +33,21 @@ pub struct CaseFile {
     pub incident_on: Option<String>,
     pub summary: String,
     pub mode_of_investigation: Option<String>,
+    /// The start of handling and the first contact with the complainant (Sch3 para 2(6)).
+    pub handling_started_on: Option<String>,
+    pub first_contact_on: Option<String>,
+    /// The outcome decided for a complaint handled otherwise than by investigation.
+    pub handling_outcome: Option<String>,
+    /// The mandatory referral criteria the case meets, and why the oversight body would review
+    /// it (PCMR regs 4, 32).
+    pub mandatory_referral_criteria: Vec<String>,
+    pub review_body_reasons: Vec<String>,
+    /// Conduct matters that came to light during the investigation, each with its own date.
+    pub conduct_matters: Vec<ConductMatterView>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub timeliness_reports: Vec<probity_domain::case::TimelinessReport>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub associated_proceedings: Vec<probity_domain::case::AssociatedProceedings>,
     pub parties: Vec<PartyView>,
     pub subjects: Vec<SubjectView>,
     pub allegations: Vec<AllegationView>,
@@ -88,6 +103,22 @@ pub struct SubjectView {
     pub service_number: Option<String>,
     pub force: String,
     pub former: bool,
+    /// Warnings on the person's record, typed in or found in other cases.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub prior_sanctions: Vec<probity_domain::party::PriorSanction>,
+    /// Suspensions under PCR 2020 reg 11.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub suspensions: Vec<probity_domain::case::OfficerSuspension>,
+    /// Referred to the unsatisfactory performance procedures, on that day.
+    pub performance_referred_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConductMatterView {
+    pub conduct_matter: String,
+    pub summary: String,
+    pub came_to_attention_on: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +129,9 @@ pub struct AllegationView {
     pub category_name: String,
     pub description: String,
     pub subjects: Vec<String>,
+    /// The conduct matter it belongs to (`CM1`), if it came to light during the investigation.
+    pub conduct_matter: Option<String>,
+    pub added_on: String,
 }
 
 /// One subject on one allegation.
@@ -170,6 +204,31 @@ pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, Personal
         incident_on: matter.incident_on.map(|d| d.to_string()),
         summary: matter.summary.clone(),
         mode_of_investigation: inv.map(|i| code_of(&i.mode)),
+        handling_started_on: case.handling_started_on.map(|d| d.to_string()),
+        first_contact_on: case.contacts.first().map(|(_, _, d)| d.to_string()),
+        handling_outcome: case
+            .handling_outcome
+            .map(|(o, _)| code_of(&o).replace('_', " ")),
+        mandatory_referral_criteria: case
+            .mandatory_referral_criteria()
+            .iter()
+            .map(|c| format!("{} ({})", code_of(c).replace('_', " "), c.basis()))
+            .collect(),
+        review_body_reasons: probity_domain::review::oversight_review_limbs(case)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        conduct_matters: case
+            .conduct_matters
+            .iter()
+            .map(|(id, m)| ConductMatterView {
+                conduct_matter: format!("CM{id}"),
+                summary: m.summary.clone(),
+                came_to_attention_on: m.came_to_attention_on.to_string(),
+            })
+            .collect(),
+        timeliness_reports: case.timeliness_reports.clone(),
+        associated_proceedings: case.associated.values().cloned().collect(),
         parties: case
             .parties
             .values()
@@ -186,6 +245,13 @@ pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, Personal
                     service_number: s.service_number.clone(),
                     force: s.force.name().to_string(),
                     former: s.former,
+                    prior_sanctions: s.prior_sanctions.clone(),
+                    suspensions: case
+                        .officer_suspensions
+                        .get(&p.id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    performance_referred_on: case.performance.get(&p.id).map(|d| d.to_string()),
                 })
             })
             .collect(),
@@ -198,6 +264,8 @@ pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, Personal
                 category_name: a.category.info().name.to_string(),
                 description: a.description.clone(),
                 subjects: a.subjects.iter().map(|s| s.to_string()).collect(),
+                conduct_matter: a.conduct_matter.map(|m| format!("CM{m}")),
+                added_on: a.added_on.to_string(),
             })
             .collect(),
         findings: case

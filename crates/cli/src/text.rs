@@ -35,8 +35,35 @@ pub fn case_file(f: &CaseFile) -> String {
             .map(|d| format!("; incident {d}"))
             .unwrap_or_default()
     );
+    if let Some(d) = &f.handling_started_on {
+        let _ = writeln!(
+            s,
+            "Handling started {d}{}",
+            f.first_contact_on
+                .as_ref()
+                .map(|c| format!("; complainant first contacted {c}"))
+                .unwrap_or_default()
+        );
+    }
+    if !f.mandatory_referral_criteria.is_empty() {
+        let _ = writeln!(
+            s,
+            "Mandatory referral: {}",
+            f.mandatory_referral_criteria.join("; ")
+        );
+    }
     if let Some(m) = &f.mode_of_investigation {
         let _ = writeln!(s, "Investigation: {m}");
+    }
+    if let Some(o) = &f.handling_outcome {
+        let _ = writeln!(s, "Outcome of the handling: {o}");
+    }
+    for m in &f.conduct_matters {
+        let _ = writeln!(
+            s,
+            "Conduct matter {} (came to attention {}): {}",
+            m.conduct_matter, m.came_to_attention_on, m.summary
+        );
     }
     let _ = writeln!(s, "\n{}\n", f.summary);
     let _ = writeln!(s, "Parties");
@@ -65,6 +92,24 @@ pub fn case_file(f: &CaseFile) -> String {
             sub.service_number.as_deref().unwrap_or("no number"),
             if sub.former { ", former officer" } else { "" }
         );
+        for w in &sub.prior_sanctions {
+            let _ = writeln!(
+                s,
+                "       on record: {} from {} to {}",
+                w.sanction.label(),
+                w.effective_on,
+                w.expires_on
+            );
+        }
+        for x in &sub.suspensions {
+            let _ = writeln!(
+                s,
+                "       suspended from {} ({}){}",
+                x.from,
+                words(&x.ground),
+                x.until.map(|u| format!(" until {u}")).unwrap_or_default()
+            );
+        }
     }
     let _ = writeln!(s, "\nAllegations");
     for a in &f.allegations {
@@ -81,6 +126,9 @@ pub fn case_file(f: &CaseFile) -> String {
             }
         );
         let _ = writeln!(s, "       {}", a.description);
+        if let Some(m) = &a.conduct_matter {
+            let _ = writeln!(s, "       part of {m}, added {}", a.added_on);
+        }
     }
     let _ = writeln!(s, "\nFindings (subject x allegation)");
     let _ = writeln!(
