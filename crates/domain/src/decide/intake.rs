@@ -431,7 +431,7 @@ impl Decide for Refer {
         if let ReferralBasis::Mandatory(criterion) = self.basis {
             let met = case.mandatory_referral_criteria();
             if !met.contains(&criterion) {
-                let met: Vec<_> = met.iter().map(|c| crate::code_of(c)).collect();
+                let met: Vec<_> = met.iter().map(crate::code_of).collect();
                 return refuse(
                     Rule::CriterionNotMet,
                     format!(
