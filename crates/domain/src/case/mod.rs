@@ -475,6 +475,14 @@ impl Case {
     /// The mandatory referral criteria the case meets (Sch3 para 4(1); PCMR reg 4(1)): from the
     /// allegations' categories, the matter, its subjects and the assessment at recording.
     pub fn mandatory_referral_criteria(&self) -> Vec<MandatoryCriterion> {
+        self.mandatory_referral_criteria_with(&self.assessment)
+    }
+
+    /// The criteria the case would meet on assessment `a` (before it is recorded).
+    pub fn mandatory_referral_criteria_with(
+        &self,
+        a: &HandlingAssessment,
+    ) -> Vec<MandatoryCriterion> {
         let mut out: Vec<_> = self
             .allegations
             .values()
@@ -487,7 +495,6 @@ impl Case {
         {
             out.push(MandatoryCriterion::DeathOrSeriousInjury);
         }
-        let a = &self.assessment;
         if a.serious_assault {
             out.push(MandatoryCriterion::SeriousAssault);
         }

@@ -266,9 +266,7 @@ pub(crate) fn schedule3_grounds(
     if assessment.article_2_or_3 {
         grounds.push(Schedule3Ground::Article2Or3);
     }
-    let mut assessed = case.clone();
-    assessed.assessment = *assessment;
-    if !assessed.mandatory_referral_criteria().is_empty() {
+    if !case.mandatory_referral_criteria_with(assessment).is_empty() {
         grounds.push(Schedule3Ground::MandatoryReferral);
     }
     grounds
