@@ -8,6 +8,7 @@
 //! Architecture invariant: no I/O, no clock, no randomness, no async, no SQL, no HTTP.
 
 pub mod access;
+pub mod calendar;
 pub mod case;
 pub mod category;
 pub mod command;
