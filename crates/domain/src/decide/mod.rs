@@ -45,12 +45,16 @@ pub(crate) trait Decide {
 pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision, Refusal> {
     // The day the act happened: never in the future, never before the matter was received.
     let (on, today) = (ctx.on(), ctx.today());
-    if on > today || on < EARLIEST {
+    if on > today {
         return refuse(
             Rule::DateOutOfRange,
-            format!(
-                "it cannot have happened on {on}: today is {today}, and no record begins before {EARLIEST}"
-            ),
+            format!("{on} is in the future (today is {today})"),
+        );
+    }
+    if on < EARLIEST {
+        return refuse(
+            Rule::DateOutOfRange,
+            format!("{on} is before {EARLIEST}, the earliest date a record may carry"),
         );
     }
     if let Command::LogMatter(log) = command {
