@@ -225,7 +225,7 @@ impl Decide for UpdateParty {
 
 impl Decide for NotifyOutcome {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.on();
+        let on = ctx.on();
         by(ctx, EITHER, "notify the outcome")?;
         stage(
             case,
@@ -265,8 +265,8 @@ impl Decide for NotifyOutcome {
             return refuse(Rule::OutcomeNotReady, open.join("; "));
         }
         Decision::one(OutcomeNotified {
-            review_right: review_right(case, today),
-            on: today,
+            review_right: review_right(case, on),
+            on,
         })
     }
 }
@@ -477,7 +477,7 @@ impl Decide for Withdraw {
 
 impl Decide for Close {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.on();
+        let on = ctx.on();
         by(ctx, EITHER, "close the case")?;
         stage(case, &[Status::OutcomeNotified], "close the case")?;
         if case.reviews.last().is_some_and(|r| r.awaiting_acceptance) {
@@ -487,14 +487,14 @@ impl Decide for Close {
             );
         }
         if let Some(right) = case.review_right
-            && today <= right.deadline
+            && on <= right.deadline
         {
             return refuse(
                 Rule::ReviewWindowOpen,
                 format!("the complainant may apply until {}", right.deadline),
             );
         }
-        Decision::one(CaseClosed { on: today })
+        Decision::one(CaseClosed { on })
     }
 }
 

@@ -125,7 +125,7 @@ impl Decide for SetTermsOfReference {
 impl Decide for AssessSeverity {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let inv = current(case)?;
-        let today = ctx.on();
+        let on = ctx.on();
         let s = &self.subject;
         stage(case, OPEN, "assess severity")?;
         // The Director General makes the assessment in directed and independent cases (reg 16).
@@ -145,7 +145,7 @@ impl Decide for AssessSeverity {
         // The person's whole record: this case's profile and what other cases hold.
         let live = profile
             .with_record(&ctx.records)
-            .live_final_written_warning(today);
+            .live_final_written_warning(on);
         let cta = match self.severity {
             Severity::Misconduct => CaseToAnswer::Misconduct,
             Severity::GrossMisconduct => CaseToAnswer::GrossMisconduct,
@@ -176,7 +176,7 @@ impl Decide for AssessSeverity {
             by: ctx.actor.body,
             revision: inv.severity.contains_key(s),
             rationale: self.rationale.trim().to_string(),
-            on: today,
+            on,
         })
     }
 }

@@ -19,7 +19,7 @@ fn user(name: &str) -> Result<String, Refusal> {
 
 impl Decide for RestrictCase {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.on();
+        let on = ctx.on();
         text("explanation", &self.explanation)?;
         if case.restriction.is_some() {
             return refuse(Rule::TeamChange, "the case is already restricted");
@@ -28,7 +28,7 @@ impl Decide for RestrictCase {
             CaseRestricted {
                 reason: self.reason,
                 explanation: self.explanation.trim().to_string(),
-                on: today,
+                on,
             }
             .into(),
         ];
@@ -37,7 +37,7 @@ impl Decide for RestrictCase {
             events.push(
                 TeamMemberAssigned {
                     user: ctx.actor.id.clone(),
-                    on: today,
+                    on,
                 }
                 .into(),
             );

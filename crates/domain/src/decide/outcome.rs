@@ -302,7 +302,7 @@ impl Decide for ArrangeProceedings {
 
 impl Decide for ConcludeProceedings {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let today = ctx.on();
+        let on = ctx.on();
         let proceedings = &self.proceedings;
         stage(case, PROCEEDINGS_STAGES, "conclude proceedings")?;
         by(ctx, AA, "record the outcome of proceedings")?;
@@ -312,7 +312,7 @@ impl Decide for ConcludeProceedings {
                 Rule::ProceedingsConcluded,
                 format!(
                     "{proceedings} concluded on {}",
-                    p.concluded_on.unwrap_or(today)
+                    p.concluded_on.unwrap_or(on)
                 ),
             );
         }
@@ -348,7 +348,7 @@ impl Decide for ConcludeProceedings {
             findings: found.into_iter().collect(),
             sanction: self.sanction,
             unconnected_incidents: self.unconnected_incidents,
-            on: today,
+            on,
         })
     }
 }
