@@ -332,6 +332,10 @@ fn completions(case: &Case) -> Vec<Command> {
             rationale: "r".into(),
         }));
         for (s, action) in &inv.settled {
+            // Proceedings are arranged once for each subject they were settled for.
+            if case.proceedings.values().any(|p| p.subject == *s) {
+                continue;
+            }
             if let Action::Proceedings(form) = action {
                 let allegations = inv
                     .determinations
