@@ -31,23 +31,9 @@ pub fn pending_proceedings(case: &Case) -> Vec<String> {
                 .to_string(),
         );
     }
-    for (subject, action) in &inv.settled {
-        if let Action::Proceedings(_) = action
-            && !case.proceedings.values().any(|p| p.subject == *subject)
-        {
-            pending.push(format!(
-                "{subject}: the {} has not been held",
-                action.label()
-            ));
-        }
-    }
+    pending.extend(misconduct_proceedings_open(case));
     for p in case.proceedings.values() {
-        if p.concluded_on.is_none() {
-            pending.push(format!(
-                "{}: proceedings against {} have not concluded",
-                p.id, p.subject
-            ));
-        } else if !p.is_complete() {
+        if p.concluded_on.is_some() && !p.is_complete() {
             pending.push(format!("{}: an appeal by {} is pending", p.id, p.subject));
         }
     }
@@ -66,6 +52,33 @@ pub fn pending_proceedings(case: &Case) -> Vec<String> {
         }
     }
     pending
+}
+
+/// The agreed misconduct proceedings not yet held or not yet concluded, in words: what both the
+/// outcome (PCMR reg 34) and publication wait for.
+pub fn misconduct_proceedings_open(case: &Case) -> Vec<String> {
+    let mut open = Vec::new();
+    if let Some(inv) = case.investigation.as_ref() {
+        for (subject, action) in &inv.settled {
+            if let Action::Proceedings(_) = action
+                && !case.proceedings.values().any(|p| p.subject == *subject)
+            {
+                open.push(format!(
+                    "{subject}: the {} has not been held",
+                    action.label()
+                ));
+            }
+        }
+    }
+    for p in case.proceedings.values() {
+        if p.concluded_on.is_none() {
+            open.push(format!(
+                "{}: proceedings against {} have not concluded",
+                p.id, p.subject
+            ));
+        }
+    }
+    open
 }
 
 /// True when nothing holds publication back.

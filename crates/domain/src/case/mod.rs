@@ -514,9 +514,7 @@ impl Case {
         }
         // A complaint about a chief officer that the authority cannot be satisfied would not
         // justify proceedings (reg 4(1)(c)).
-        let about_chief = self
-            .subjects()
-            .any(|p| p.subject_profile().is_some_and(|s| s.chief_officer));
+        let about_chief = self.about_chief_officer();
         let complaint = self
             .matter
             .as_ref()
@@ -547,6 +545,12 @@ impl Case {
                 })
             })
             .collect()
+    }
+
+    /// Whether a subject is the chief officer (or the Deputy Commissioner of the Metropolis).
+    pub fn about_chief_officer(&self) -> bool {
+        self.subjects()
+            .any(|p| p.subject_profile().is_some_and(|s| s.chief_officer))
     }
 
     /// Whether any allegation is of sexual misconduct (a reason to restrict access).

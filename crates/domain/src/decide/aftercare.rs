@@ -9,7 +9,6 @@ use crate::command::{
     OrderReinvestigation, Publish, PublishLearningResponse, RecordAssociatedProceedings,
     RecordLearningResponse, RecordNoLearning, UpdateParty, Withdraw,
 };
-use crate::conduct::Action;
 use crate::event::{
     AssociatedProceedingsConcluded, AssociatedProceedingsOpened, CaseClosed,
     LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
@@ -20,7 +19,7 @@ use crate::event::{
 use crate::ids::RecommendationId;
 use crate::matter::MatterKind;
 use crate::party::PartyRole;
-use crate::publication::pending_proceedings;
+use crate::publication::{misconduct_proceedings_open, pending_proceedings};
 use crate::referral::InvestigationMode;
 use crate::review::{ReviewBody, review_right};
 use crate::rule::{Refusal, Rule, refuse};
@@ -260,7 +259,7 @@ impl Decide for NotifyOutcome {
         }
         // The outcome includes that of the agreed proceedings (PCMR reg 34; §14.3 A: "all
         // actions concluded"): it waits for them.
-        let open = unconcluded_proceedings(case);
+        let open = misconduct_proceedings_open(case);
         if !open.is_empty() {
             return refuse(Rule::OutcomeNotReady, open.join("; "));
         }
@@ -533,24 +532,6 @@ impl Decide for Publish {
             on: ctx.on(),
         })
     }
-}
-
-/// The agreed misconduct proceedings that have not concluded, in words.
-fn unconcluded_proceedings(case: &Case) -> Vec<String> {
-    let Some(inv) = case.investigation.as_ref() else {
-        return Vec::new();
-    };
-    inv.settled
-        .iter()
-        .filter(|(_, a)| matches!(a, Action::Proceedings(_)))
-        .filter(|(s, _)| {
-            !case
-                .proceedings
-                .values()
-                .any(|p| p.subject == **s && p.concluded_on.is_some())
-        })
-        .map(|(s, a)| format!("{s}: the {} has not concluded", a.label()))
-        .collect()
 }
 
 fn learning_recommendation(

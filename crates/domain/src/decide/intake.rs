@@ -294,10 +294,7 @@ pub(crate) fn no_local_dsi_of_chief_officer(case: &Case) -> Result<(), Refusal> 
     let dsi = case
         .matter()
         .is_some_and(|m| m.kind == MatterKind::DsiMatter);
-    let chief = case
-        .subjects()
-        .any(|p| p.subject_profile().is_some_and(|s| s.chief_officer));
-    if dsi && chief {
+    if dsi && case.about_chief_officer() {
         return refuse(
             Rule::ChiefOfficerAuthority,
             "a DSI matter involving a chief officer is investigated by or under the direction of the oversight body",
