@@ -31,6 +31,8 @@ pub enum CalendarError {
     Outside { date: Date, first: Date, last: Date },
     #[error("the bank-holiday data is not in the GOV.UK format: {0}")]
     BadData(String),
+    #[error("the end of a period ({end}) is before its start ({start})")]
+    EndBeforeStart { start: Date, end: Date },
 }
 
 #[derive(Deserialize)]
@@ -150,10 +152,17 @@ impl Calendar {
         Ok(date)
     }
 
-    /// The working days after `from`, up to and including `to` (0 when `to` is not after `from`).
+    /// The working days after `from`, up to and including `to`; an error when `to` is before
+    /// `from`, since such a period is a mistake, not zero days.
     pub fn working_days_between(&self, from: Date, to: Date) -> Result<u32, CalendarError> {
         self.check(from)?;
         self.check(to)?;
+        if to < from {
+            return Err(CalendarError::EndBeforeStart {
+                start: from,
+                end: to,
+            });
+        }
         let mut count = 0;
         let mut date = from;
         while date < to {
@@ -303,6 +312,7 @@ mod tests {
             let at = cal.add_working_days(day, n).unwrap();
             prop_assert!(cal.is_working_day(at).unwrap(), "lands on a working day");
             prop_assert_eq!(cal.working_days_between(day, at).unwrap(), n, "counting back gives n");
+            prop_assert_eq!(cal.working_days_between(at, day), Err(CalendarError::EndBeforeStart { start: at, end: day }), "an end before a start is refused");
             let (lo, hi) = (n.min(m), n.max(m));
             prop_assert!(cal.add_working_days(day, lo).unwrap() <= cal.add_working_days(day, hi).unwrap(), "monotonic");
             if lo < hi {

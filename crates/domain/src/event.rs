@@ -209,6 +209,12 @@ fn upcast(value: &mut serde_json::Value, recorded_on: Date) -> bool {
         .get("on")
         .and_then(|d| serde_json::from_value::<Date>(d.clone()).ok());
     match (name.as_str(), on) {
+        // Before 2026-12 the day of the notice was not kept: it was given the day the
+        // proceedings were entered, and never after the day they were arranged for.
+        ("proceedings_arranged", Some(held)) if !body.contains_key("notice_on") => {
+            body.insert("notice_on".into(), serde_json::json!(recorded_on.min(held)));
+            changed = true;
+        }
         // Before 2026-12 the due date was derived in the fold, by the rule of Sch3 para 28B(2).
         ("learning_recommendation_made", Some(made)) if !body.contains_key("response_due") => {
             let due = crate::case::recommendation_response_due(made);
@@ -485,6 +491,10 @@ payloads! {
         pub subject: PartyId,
         pub form: Form,
         pub allegations: Vec<AllegationId>,
+        /// The day the officer was given notice of the referral to proceedings (PCR 2020
+        /// regs 30, 51): the day they were arranged. The notice periods run from it.
+        pub notice_on: Date,
+        /// The day the meeting or hearing is arranged for.
         pub on: Date,
     }
 

@@ -11,6 +11,7 @@ pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod category;
+pub mod clock;
 pub mod command;
 pub mod conduct;
 mod decide;

@@ -262,6 +262,8 @@ pub struct Investigation {
     pub determinations: BTreeMap<(PartyId, AllegationId), Finding>,
     pub proposal: ProposalStage,
     pub settled: BTreeMap<PartyId, Action>,
+    /// The day the action to follow was settled (Sch3 para 27).
+    pub settled_on: Option<Date>,
 }
 
 impl Investigation {
@@ -284,6 +286,7 @@ impl Investigation {
             determinations: BTreeMap::new(),
             proposal: ProposalStage::None,
             settled: BTreeMap::new(),
+            settled_on: None,
         }
     }
 }
@@ -294,6 +297,8 @@ pub struct Proceedings {
     pub subject: PartyId,
     pub form: Form,
     pub allegations: Vec<AllegationId>,
+    /// The day the officer was given notice of them.
+    pub notice_on: Date,
     pub arranged_for: Date,
     pub findings: Vec<(AllegationId, ProvenFinding)>,
     pub sanction: Option<Sanction>,
@@ -415,9 +420,10 @@ pub struct Case {
     pub proceedings: BTreeMap<ProceedingsId, Proceedings>,
     pub reflective_practice: BTreeMap<PartyId, ReflectivePractice>,
     pub criminal: BTreeMap<PartyId, CriminalReferral>,
-    pub barred_list: Vec<PartyId>,
-    /// Subjects who left the service while under investigation (Police Act 1996 s.88H).
-    pub advisory_list: Vec<PartyId>,
+    /// Subjects referred to the barred list, and when.
+    pub barred_list: BTreeMap<PartyId, Date>,
+    /// Subjects who left the service while under investigation (Police Act 1996 s.88H), and when.
+    pub advisory_list: BTreeMap<PartyId, Date>,
     pub recommendations: BTreeMap<RecommendationId, LearningRecommendation>,
     pub no_learning_on: Option<Date>,
     pub updates: Vec<(PartyId, UpdateKind, Date)>,
@@ -586,6 +592,7 @@ impl Case {
             return;
         };
         i.proposal = ProposalStage::Settled;
+        i.settled_on = Some(on);
         for p in proposals {
             i.settled.insert(p.subject, p.action);
             if p.action == Action::UnsatisfactoryPerformance {

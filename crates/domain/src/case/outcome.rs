@@ -184,6 +184,7 @@ impl Fact for ProceedingsArranged {
                 subject: self.subject,
                 form: self.form,
                 allegations: self.allegations.clone(),
+                notice_on: self.notice_on,
                 arranged_for: self.on,
                 findings: Vec::new(),
                 sanction: None,
@@ -270,7 +271,7 @@ impl Fact for AppealDetermined {
 
 impl Fact for BarredListReferred {
     fn apply(&self, case: &mut Case) {
-        case.barred_list.push(self.subject);
+        case.barred_list.entry(self.subject).or_insert(self.on);
     }
 
     fn describe(&self) -> String {
@@ -317,7 +318,7 @@ impl Fact for SubjectLeftService {
             profile.former = true;
         }
         if self.advisory_list {
-            case.advisory_list.push(self.subject);
+            case.advisory_list.entry(self.subject).or_insert(self.on);
         }
     }
 

@@ -231,4 +231,4 @@ fn not_after(today: Date, field: &str, date: Date) -> Result<(), Refusal> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -290,11 +290,22 @@ impl Decide for ArrangeProceedings {
                 "proceedings cannot precede the matter",
             );
         }
+        if self.on < ctx.on() {
+            return refuse(
+                Rule::DateOutOfRange,
+                format!(
+                    "the notice of the proceedings ({}) cannot come after the day they are arranged for ({})",
+                    ctx.on(),
+                    self.on
+                ),
+            );
+        }
         Decision::one(ProceedingsArranged {
             proceedings: ProceedingsId(case.proceedings.len() as u32 + 1),
             subject: *s,
             form: *form,
             allegations: list,
+            notice_on: ctx.on(),
             on: self.on,
         })
     }
@@ -420,7 +431,7 @@ impl Decide for ReferToBarredList {
                 format!("{s} has no final dismissal"),
             );
         }
-        if case.barred_list.contains(s) {
+        if case.barred_list.contains_key(s) {
             return refuse(Rule::WrongStage, format!("{s} is already referred"));
         }
         Decision::one(BarredListReferred {

@@ -917,6 +917,19 @@ fn events_of_the_previous_release_are_upcast_when_read() {
         Some(date(2025, 5, 3))
     );
     assert!(!r.awaiting_acceptance);
+    // Proceedings without the day of their notice: it was the day they were entered, and
+    // never after the day arranged for.
+    let arranged = |held: &str| {
+        let json = format!(
+            r#"{{"proceedings_arranged":{{"proceedings":1,"subject":2,"form":"meeting","allegations":[1],"on":"{held}"}}}}"#
+        );
+        let Event::ProceedingsArranged(p) = crate::event::decode(&json, recorded).unwrap() else {
+            panic!("proceedings");
+        };
+        p.notice_on
+    };
+    assert_eq!(arranged("2025-06-01"), recorded);
+    assert_eq!(arranged("2025-04-01"), date(2025, 4, 1));
     // Something that was never an event is still an error.
     assert!(crate::event::decode(r#"{"case_shredded":{}}"#, recorded).is_err());
 }

@@ -28,7 +28,7 @@ use crate::rule::Rule;
 use crate::scenario::morning;
 use crate::{Body, Context, decide};
 
-fn salts() -> impl FnMut() -> [u8; 16] {
+pub(crate) fn salts() -> impl FnMut() -> [u8; 16] {
     let mut n = 0u8;
     move || {
         n = n.wrapping_add(1);
@@ -37,22 +37,22 @@ fn salts() -> impl FnMut() -> [u8; 16] {
 }
 
 /// A case driven step by step, keeping its log.
-struct Given {
-    case: Case,
-    log: Vec<Event>,
+pub(crate) struct Given {
+    pub(crate) case: Case,
+    pub(crate) log: Vec<Event>,
     /// Today, for the commands that follow.
-    day: Date,
+    pub(crate) day: Date,
     /// The day the next acts happened, when not today.
-    on: Option<Date>,
-    salt: u8,
+    pub(crate) on: Option<Date>,
+    pub(crate) salt: u8,
 }
 
-const AA: Body = Body::AppropriateAuthority;
-const IOPC: Body = Body::OversightBody;
-const LPB: Body = Body::LocalPolicingBody;
+pub(crate) const AA: Body = Body::AppropriateAuthority;
+pub(crate) const IOPC: Body = Body::OversightBody;
+pub(crate) const LPB: Body = Body::LocalPolicingBody;
 
 impl Given {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Given {
             case: Case::default(),
             log: Vec::new(),
@@ -62,11 +62,15 @@ impl Given {
         }
     }
 
-    fn ctx(&self, body: Body) -> Context {
+    pub(crate) fn ctx(&self, body: Body) -> Context {
         Context::new(morning(self.day), format!("{body:?}"), body).dated(self.on)
     }
 
-    fn try_(&mut self, body: Body, command: Command) -> Result<Vec<Event>, crate::Refusal> {
+    pub(crate) fn try_(
+        &mut self,
+        body: Body,
+        command: Command,
+    ) -> Result<Vec<Event>, crate::Refusal> {
         let d = decide(&self.case, &command, &self.ctx(body))?;
         for e in &d.events {
             self.case.apply(e);
@@ -76,7 +80,7 @@ impl Given {
     }
 
     #[track_caller]
-    fn ok(&mut self, body: Body, command: Command) -> &mut Self {
+    pub(crate) fn ok(&mut self, body: Body, command: Command) -> &mut Self {
         if let Err(r) = self.try_(body, command.clone()) {
             panic!("{command:?} by {body:?} was refused: {r}");
         }
@@ -85,7 +89,7 @@ impl Given {
 
     /// Asserts the refusal names `rule` and that nothing changed.
     #[track_caller]
-    fn refused(&mut self, body: Body, command: Command, rule: Rule) -> &mut Self {
+    pub(crate) fn refused(&mut self, body: Body, command: Command, rule: Rule) -> &mut Self {
         let before = self.case.clone();
         match self.try_(body, command.clone()) {
             Ok(_) => panic!("{command:?} by {body:?} was accepted; expected {rule:?}"),
@@ -95,16 +99,16 @@ impl Given {
         self
     }
 
-    fn after(&mut self, days: i64) -> &mut Self {
+    pub(crate) fn after(&mut self, days: i64) -> &mut Self {
         self.day = self.day.checked_add(jiff::Span::new().days(days)).unwrap();
         self
     }
 
-    fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         self.case.status
     }
 
-    fn sealed(&mut self, name: &str) -> SealedPersonalData {
+    pub(crate) fn sealed(&mut self, name: &str) -> SealedPersonalData {
         self.salt += 1;
         SealedPersonalData::new(
             PersonalData {
@@ -117,12 +121,12 @@ impl Given {
         )
     }
 
-    fn log_complaint(&mut self, kind: MatterKind) -> &mut Self {
+    pub(crate) fn log_complaint(&mut self, kind: MatterKind) -> &mut Self {
         let day = self.day;
         self.ok(AA, log_matter(kind, day))
     }
 
-    fn add_complainant(&mut self) -> &mut Self {
+    pub(crate) fn add_complainant(&mut self) -> &mut Self {
         let personal_data = self.sealed("Pat Doe");
         self.ok(
             AA,
@@ -136,7 +140,7 @@ impl Given {
         )
     }
 
-    fn add_officer(&mut self, profile: SubjectProfile) -> &mut Self {
+    pub(crate) fn add_officer(&mut self, profile: SubjectProfile) -> &mut Self {
         let personal_data = self.sealed("Officer Name");
         self.ok(
             AA,
@@ -148,7 +152,7 @@ impl Given {
         )
     }
 
-    fn allege(&mut self, subjects: &[u32], code: &str) -> &mut Self {
+    pub(crate) fn allege(&mut self, subjects: &[u32], code: &str) -> &mut Self {
         self.ok(
             AA,
             Command::AddAllegation(AddAllegation {
@@ -161,7 +165,7 @@ impl Given {
     }
 
     /// Records the matter as it stands and starts a local investigation.
-    fn record_and_investigate_locally(&mut self) -> &mut Self {
+    pub(crate) fn record_and_investigate_locally(&mut self) -> &mut Self {
         self.ok(
             AA,
             Command::RecordMatter(RecordMatter {
@@ -177,11 +181,11 @@ impl Given {
     /// Complaint, complainant P1, officer P2 with one allegation A1 of `code`, recorded at the
     /// complainant's wish: the authority is satisfied it would not justify proceedings, so the
     /// local policing body reviews unless something else makes it the oversight body.
-    fn recorded(code: &str) -> Given {
+    pub(crate) fn recorded(code: &str) -> Given {
         Given::recorded_with(code, HandlingAssessment::default())
     }
 
-    fn recorded_with(code: &str, assessment: HandlingAssessment) -> Given {
+    pub(crate) fn recorded_with(code: &str, assessment: HandlingAssessment) -> Given {
         let mut g = Given::new();
         g.log_complaint(MatterKind::Complaint)
             .add_complainant()
@@ -192,7 +196,7 @@ impl Given {
     }
 
     /// A local investigation into P2 on A1 with severity and notice done.
-    fn investigating_locally() -> Given {
+    pub(crate) fn investigating_locally() -> Given {
         let mut g = Given::recorded("B6");
         g.ok(
             AA,
@@ -209,7 +213,7 @@ impl Given {
     }
 
     /// An independent investigation into P2 on A1 (G2: mandatory referral).
-    fn investigating_independently() -> Given {
+    pub(crate) fn investigating_independently() -> Given {
         let mut g = Given::recorded("G2");
         g.ok(
             AA,
@@ -234,7 +238,7 @@ impl Given {
         g
     }
 
-    fn reported(mut self, body: Body) -> Given {
+    pub(crate) fn reported(mut self, body: Body) -> Given {
         self.after(30).ok(
             body,
             Command::SubmitReport(SubmitReport {
@@ -244,7 +248,7 @@ impl Given {
         self
     }
 
-    fn determined(mut self, body: Body, cta: CaseToAnswer) -> Given {
+    pub(crate) fn determined(mut self, body: Body, cta: CaseToAnswer) -> Given {
         self.ok(
             body,
             Command::Determine(Determine {
@@ -255,7 +259,7 @@ impl Given {
     }
 }
 
-fn profile() -> SubjectProfile {
+pub(crate) fn profile() -> SubjectProfile {
     SubjectProfile {
         kind: SubjectKind::Officer,
         rank: Some("Police Constable".into()),
@@ -268,7 +272,7 @@ fn profile() -> SubjectProfile {
     }
 }
 
-fn log_matter(kind: MatterKind, day: Date) -> Command {
+pub(crate) fn log_matter(kind: MatterKind, day: Date) -> Command {
     Command::LogMatter(LogMatter {
         reference: Reference::parse("PC/0001/23").unwrap(),
         kind,
@@ -285,7 +289,7 @@ fn log_matter(kind: MatterKind, day: Date) -> Command {
     })
 }
 
-fn severity(subject: u32, severity: Severity, likely_form: Form) -> Command {
+pub(crate) fn severity(subject: u32, severity: Severity, likely_form: Form) -> Command {
     Command::AssessSeverity(AssessSeverity {
         subject: PartyId(subject),
         severity,
@@ -294,11 +298,11 @@ fn severity(subject: u32, severity: Severity, likely_form: Form) -> Command {
     })
 }
 
-fn finding(subject: u32, allegation: u32, cta: CaseToAnswer) -> Finding {
+pub(crate) fn finding(subject: u32, allegation: u32, cta: CaseToAnswer) -> Finding {
     crate::scenario::finding(subject, allegation, cta, "because")
 }
 
-fn propose(subject: u32, action: Action) -> Command {
+pub(crate) fn propose(subject: u32, action: Action) -> Command {
     Command::ProposeAction(ProposeAction {
         proposals: vec![Proposal {
             subject: PartyId(subject),

