@@ -64,6 +64,11 @@ pub struct CaseFile {
     pub publication: Option<Publication>,
     /// Why publication is held back; empty when all associated proceedings are complete.
     pub publication_held_by: Vec<String>,
+    /// The day the clocks below were read on.
+    pub clocks_on: String,
+    /// Every statutory clock of the case (shared/domain.md §14.4), one entry per party,
+    /// recommendation, proceedings or period it counts for; not applicable ones say why.
+    pub clocks: Vec<ClockView>,
     pub events: Vec<EventView>,
     /// Its JSON, rendered on first use: a kept file is read many times, and serialising a
     /// long timeline on every read cost a fifth of the API's read throughput.
@@ -164,6 +169,60 @@ pub struct EventView {
     pub hash: String,
 }
 
+/// One statutory clock: when it started, when it is due, where it stands, what satisfied it,
+/// and the provision and counting convention behind it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClockView {
+    pub name: String,
+    pub title: String,
+    /// `case`, or the party, recommendation, proceedings or conduct matter it counts for.
+    pub about: String,
+    pub period: u32,
+    pub start: Option<String>,
+    /// The earliest day the duty may be done, where there is one.
+    pub not_before: Option<String>,
+    pub due: Option<String>,
+    /// running, paused, met, met_late, missed, expired, not_applicable or uncounted.
+    pub state: String,
+    /// The event that satisfied it, and its day.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub satisfied_by: Option<probity_domain::clock::Satisfaction>,
+    /// duty, window or period.
+    pub nature: String,
+    pub owner: Option<String>,
+    pub paused_days: u32,
+    pub note: Option<String>,
+    pub basis: String,
+    pub counting: String,
+    /// Set where the figure is not verified against the regulations.
+    pub unverified: Option<String>,
+}
+
+impl ClockView {
+    pub fn of(c: &probity_domain::clock::Clock) -> ClockView {
+        let info = c.info();
+        ClockView {
+            name: c.name.code().to_string(),
+            title: info.title.to_string(),
+            about: c.about.to_string(),
+            period: c.period,
+            start: c.start.map(|d| d.to_string()),
+            not_before: c.not_before.map(|d| d.to_string()),
+            due: c.due.map(|d| d.to_string()),
+            state: c.state.code().to_string(),
+            satisfied_by: c.satisfied_by,
+            nature: probity_domain::code_of(&info.nature),
+            owner: c.owner.map(|b| probity_domain::code_of(&b)),
+            paused_days: c.paused_days,
+            note: c.note.clone(),
+            basis: info.basis.to_string(),
+            counting: info.counting.to_string(),
+            unverified: info.unverified.map(str::to_string),
+        }
+    }
+}
+
 /// One subject's reflective practice: where it stands and how it got there.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReflectivePracticeView {
@@ -173,7 +232,11 @@ pub struct ReflectivePracticeView {
 }
 
 /// The case file of a loaded case, with its parties' personal data.
-pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, PersonalData>) -> CaseFile {
+pub(crate) fn case_file_of(
+    loaded: Loaded,
+    personal: &BTreeMap<PartyId, PersonalData>,
+    today: Date,
+) -> CaseFile {
     let case = &loaded.case;
     let matter = case.matter().expect("a loaded case is open");
     let names: BTreeMap<_, _> = case
@@ -300,6 +363,11 @@ pub(crate) fn case_file_of(loaded: Loaded, personal: &BTreeMap<PartyId, Personal
         review_right: case.review_right,
         publication: case.publication.clone(),
         publication_held_by: pending_proceedings(case),
+        clocks_on: today.to_string(),
+        clocks: probity_domain::clock::clocks(case, today, &probity_store::projection::calendar())
+            .iter()
+            .map(ClockView::of)
+            .collect(),
         events: loaded
             .records
             .iter()

@@ -9,13 +9,14 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use probity_domain::access::ReadPurpose;
 use probity_domain::access::{self, Access, CaseAccess, Denial, Principal, Visibility};
+use probity_domain::calendar::Calendar;
 use probity_domain::command::LogMatter;
 use probity_domain::force::Force;
 use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::AccountStore;
 use probity_store::{
-    Action, AuditEntry, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, Page, StoreError,
-    SubjectHistoryRow, UserRecord, query,
+    Action, AuditEntry, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, OverdueLine, Page,
+    StoreError, SubjectHistoryRow, UserRecord, WorkPage, WorkQuery, query,
 };
 
 use crate::accounts::{
@@ -50,7 +51,7 @@ pub struct Desk {
     door: Door,
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     london().to_datetime(Timestamp::now()).date()
 }
 
@@ -95,6 +96,17 @@ impl Desk {
             detail: detail.to_string(),
             wrote: None,
         }
+    }
+
+    /// The entry for filling read models a migration added.
+    pub(crate) fn maintenance_entry(&self, models: &str) -> AuditEntry {
+        self.entry(
+            Action::ReadModelsRebuild,
+            "-",
+            Outcome::Allowed,
+            MAINTENANCE,
+            &format!("filled {models}"),
+        )
     }
 
     /// Records an entry that accompanies no change.
@@ -312,7 +324,7 @@ impl Desk {
         }
         let case_id = CaseId::for_reference(reference);
         let current = query::case_version(&**self.book.db(), case_id).await?;
-        let kept = current.and_then(|version| self.book.recent().get(case_id, version));
+        let kept = current.and_then(|version| self.book.recent().get(case_id, version, today()));
         let file = match (current, kept) {
             (_, Some(kept)) => kept,
             (Some(_), None) => self.build_file(case_id, reference).await?,
@@ -345,10 +357,12 @@ impl Desk {
         reference: &Reference,
     ) -> Result<Arc<BuiltFile>, AppError> {
         let (loaded, personal) = self.book.load_with_personal_data(reference).await?;
+        let day = today();
         let built = Arc::new(BuiltFile {
             version: loaded.case.version,
+            day,
             access: CaseAccess::of(&loaded.case),
-            file: Arc::new(case_file_of(loaded, &personal)),
+            file: Arc::new(case_file_of(loaded, &personal, day)),
         });
         self.book.recent().keep(case_id, Arc::clone(&built));
         Ok(built)
@@ -444,6 +458,105 @@ impl Desk {
         )
         .await?;
         Ok(records)
+    }
+
+    // ---- work queues
+
+    /// The duties of the cases this principal may see that are theirs (their cases) or their
+    /// body's (their team's), next due first, overdue counted on today. `query.body` and
+    /// `query.today` are set here from the principal and the clock.
+    pub async fn work(&self, query: &WorkQuery) -> Result<(Date, WorkPage), AppError> {
+        let viewer = match viewer(&self.who) {
+            Ok(v) => v,
+            Err(denial) => {
+                return Err(self
+                    .deny(Action::WorkRead, "-", DEFAULT_PURPOSE, denial)
+                    .await);
+            }
+        };
+        let query = WorkQuery {
+            body: self.who.body,
+            today: viewer.today,
+            ..query.clone()
+        };
+        let page = query::work(&**self.book.db(), &viewer, &query).await?;
+        let detail = format!(
+            "{} of {}, {} overdue",
+            page.items.len(),
+            page.total,
+            page.overdue
+        );
+        self.record(
+            Action::WorkRead,
+            "-",
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &detail,
+        )
+        .await?;
+        Ok((viewer.today, page))
+    }
+
+    /// Duties overdue today per force, team and clock, in the cases this principal may see.
+    pub async fn overdue_report(&self) -> Result<(Date, Vec<OverdueLine>), AppError> {
+        let viewer = match viewer(&self.who) {
+            Ok(v) => v,
+            Err(denial) => {
+                return Err(self
+                    .deny(Action::OverdueReport, "-", DEFAULT_PURPOSE, denial)
+                    .await);
+            }
+        };
+        let lines = query::overdue_report(&**self.book.db(), &viewer, viewer.today).await?;
+        let total: i64 = lines.iter().map(|l| l.overdue + l.uncounted).sum();
+        self.record(
+            Action::OverdueReport,
+            "-",
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &format!("{} lines, {total} duties", lines.len()),
+        )
+        .await?;
+        Ok((viewer.today, lines))
+    }
+
+    /// Imports newer bank-holiday data (GOV.UK's `bank-holidays.json`): kept in the store, used
+    /// by this process at once and by every server at its next start, and the duties are
+    /// counted again with it. Data that leaves a gap after the years held is refused.
+    pub async fn import_holidays(&self, json: &str) -> Result<(Date, Date), AppError> {
+        self.allow(Access::Maintain, Action::HolidaysImport, "-", MAINTENANCE)
+            .await?;
+        let run = async {
+            let newer =
+                Calendar::from_govuk_json(json).map_err(|e| AppError::BadInput(e.to_string()))?;
+            let held = probity_store::holidays::calendar(&**self.book.db()).await?;
+            let extended = held
+                .extended(&newer)
+                .map_err(|e| AppError::BadInput(e.to_string()))?;
+            let covers = newer.covers();
+            let entry = self.entry(
+                Action::HolidaysImport,
+                "-",
+                Outcome::Allowed,
+                MAINTENANCE,
+                &format!("{} to {}", covers.0, covers.1),
+            );
+            probity_store::holidays::import(
+                &**self.book.db(),
+                json,
+                &newer,
+                Timestamp::now().as_microsecond(),
+                &entry,
+            )
+            .await?;
+            probity_store::projection::set_calendar(extended);
+            Ok(covers)
+        };
+        let covers = self
+            .failed(Action::HolidaysImport, "-", MAINTENANCE, run.await)
+            .await?;
+        self.rebuild().await?;
+        Ok(covers)
     }
 
     // ---- integrity and maintenance

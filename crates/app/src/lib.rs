@@ -24,7 +24,7 @@ mod verification;
 pub use accounts::{MIN_PASSWORD_CHARS, NewUser, SESSION_HOURS, Secret};
 pub use anchors::{Anchors, Signer};
 pub use case_file::{
-    AllegationView, CaseFile, EventView, FindingView, PartyView, ReflectivePracticeView,
+    AllegationView, CaseFile, ClockView, EventView, FindingView, PartyView, ReflectivePracticeView,
     SubjectView,
 };
 pub use casebook::{AppError, Executed, command_from_json};

@@ -51,14 +51,35 @@ pub struct Console {
 impl Office {
     /// Opens the store at `url` (`sqlite:PATH` or `postgres://...`), creating it if needed.
     pub async fn open(url: &str) -> Result<Office, AppError> {
-        Ok(Office::over(crate::db::connect(url).await?))
+        Office::over(crate::db::connect(url).await?).ready().await
     }
 
     /// A PostgreSQL store in a schema of its own in the database at `url` (tests, benchmarks).
     pub async fn open_in_schema(url: &str, schema: &str) -> Result<Office, AppError> {
-        Ok(Office::over(
-            crate::db::postgres_in_schema(url, schema).await?,
-        ))
+        Office::over(crate::db::postgres_in_schema(url, schema).await?)
+            .ready()
+            .await
+    }
+
+    /// Counts working days with the bank holidays the store holds, and fills the read models
+    /// a migration added (once, audited as a rebuild by `system`).
+    async fn ready(self) -> Result<Office, AppError> {
+        let db = self.book.db();
+        probity_store::projection::set_calendar(probity_store::holidays::calendar(&**db).await?);
+        let pending = probity_store::holidays::pending_rebuilds(&**db).await?;
+        if !pending.is_empty() {
+            let system = Principal {
+                username: "system".into(),
+                role: StaffRole::Administrator,
+                body: Body::OversightBody,
+                force: None,
+            };
+            let desk = self.desk(system, Door::Console);
+            desk.rebuild().await?;
+            probity_store::holidays::rebuilt(&**db, &desk.maintenance_entry(&pending.join(", ")))
+                .await?;
+        }
+        Ok(self)
     }
 
     /// Finishes with the store cleanly (after a server stops, or before copying its file),

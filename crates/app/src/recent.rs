@@ -23,6 +23,8 @@ pub const CAPACITY: usize = 4096;
 #[derive(Debug)]
 pub struct BuiltFile<F = CaseFile> {
     pub version: u64,
+    /// The day its clocks were read on: a file built yesterday shows yesterday's clocks.
+    pub day: jiff::civil::Date,
     pub access: CaseAccess,
     pub file: Arc<F>,
 }
@@ -41,12 +43,17 @@ impl<F> Default for RecentFiles<F> {
 }
 
 impl<F> RecentFiles<F> {
-    /// The file of `case_id` if it was built at `version`.
-    pub fn get(&self, case_id: CaseId, version: u64) -> Option<Arc<BuiltFile<F>>> {
+    /// The file of `case_id` if it was built at `version` on `day`.
+    pub fn get(
+        &self,
+        case_id: CaseId,
+        version: u64,
+        day: jiff::civil::Date,
+    ) -> Option<Arc<BuiltFile<F>>> {
         let files = self.files.lock().ok()?;
         files
             .get(&case_id)
-            .filter(|f| f.version == version)
+            .filter(|f| f.version == version && f.day == day)
             .cloned()
     }
 
@@ -93,6 +100,8 @@ mod tests {
     use super::*;
     use probity_domain::Reference;
 
+    const DAY: jiff::civil::Date = jiff::civil::date(2026, 12, 2);
+
     fn id(n: usize) -> CaseId {
         CaseId::for_reference(&Reference::parse(&format!("T/{n}")).unwrap())
     }
@@ -100,6 +109,7 @@ mod tests {
     fn file(version: u64) -> Arc<BuiltFile<String>> {
         Arc::new(BuiltFile {
             version,
+            day: DAY,
             access: CaseAccess::default(),
             file: Arc::new(format!("file at version {version}")),
         })
@@ -109,9 +119,9 @@ mod tests {
     fn a_file_serves_only_its_own_version() {
         let recent = RecentFiles::<String>::default();
         recent.keep(id(1), file(3));
-        assert!(recent.get(id(1), 3).is_some());
-        assert!(recent.get(id(1), 4).is_none(), "the case has moved on");
-        assert!(recent.get(id(2), 3).is_none());
+        assert!(recent.get(id(1), 3, DAY).is_some());
+        assert!(recent.get(id(1), 4, DAY).is_none(), "the case has moved on");
+        assert!(recent.get(id(2), 3, DAY).is_none());
     }
 
     #[test]
@@ -119,9 +129,9 @@ mod tests {
         let recent = RecentFiles::<String>::default();
         recent.keep(id(1), file(5));
         recent.keep(id(1), file(4));
-        assert!(recent.get(id(1), 5).is_some());
+        assert!(recent.get(id(1), 5, DAY).is_some());
         recent.keep(id(1), file(6));
-        assert!(recent.get(id(1), 6).is_some());
+        assert!(recent.get(id(1), 6, DAY).is_some());
     }
 
     #[test]
@@ -132,10 +142,10 @@ mod tests {
         }
         assert_eq!(recent.len(), CAPACITY);
         let kept = (0..CAPACITY + 10)
-            .find(|n| recent.get(id(*n), 1).is_some())
+            .find(|n| recent.get(id(*n), 1, DAY).is_some())
             .unwrap();
         recent.forget([id(kept)]);
-        assert!(recent.get(id(kept), 1).is_none());
+        assert!(recent.get(id(kept), 1, DAY).is_none());
         assert_eq!(recent.len(), CAPACITY - 1);
     }
 }

@@ -948,7 +948,12 @@ async fn a_kept_case_file_never_outlives_a_change() {
     let (loaded, personal) = here.book().load_with_personal_data(&r).await.unwrap();
     assert_eq!(
         third,
-        serde_json::to_value(crate::case_file::case_file_of(loaded, &personal)).unwrap()
+        serde_json::to_value(crate::case_file::case_file_of(
+            loaded,
+            &personal,
+            crate::desk::today()
+        ))
+        .unwrap()
     );
 }
 
@@ -1013,6 +1018,25 @@ async fn a_database_of_the_previous_release_still_reads() {
     let auditor = console(&office, "auditor", StaffRole::Auditor).await;
     let verified = auditor.verify().await.unwrap();
     assert_eq!((verified.events, verified.cases), (705, 41));
+    // The due-date read model came after that release: opening filled it, once.
+    let counts = auditor.counts().await.unwrap();
+    assert!(counts.duties > 0, "{counts:?}");
+    let rebuilds = |records: &[probity_store::AuditRecord]| {
+        records
+            .iter()
+            .filter(|r| r.entry.action == probity_store::Action::ReadModelsRebuild)
+            .count()
+    };
+    let trail = auditor.audit_trail(0, 1000, None).await.unwrap();
+    let first = rebuilds(&trail);
+    assert!(first >= 1);
+    drop(office);
+    let office = Office::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    let auditor = console(&office, "auditor", StaffRole::Auditor).await;
+    let trail = auditor.audit_trail(0, 1000, None).await.unwrap();
+    assert_eq!(rebuilds(&trail), first, "a second opening rebuilds nothing");
 
     let dm = decision_maker(&office).await;
     let file = dm

@@ -100,6 +100,37 @@ enum Cmd {
         #[arg(long)]
         to: String,
     },
+    /// Bank holidays: import newer GOV.UK data (https://www.gov.uk/bank-holidays.json).
+    Holidays {
+        #[command(subcommand)]
+        action: HolidaysCmd,
+    },
+    /// Your duties and your team's, next due first, from the statutory clocks.
+    Work {
+        /// mine (cases whose team includes you), team (your body's duties) or all.
+        #[arg(long, value_enum, default_value_t = ScopeArg::All)]
+        scope: ScopeArg,
+        /// Only this clock (e.g. progress_update).
+        #[arg(long)]
+        clock: Option<String>,
+        /// Only this force's cases (and, with --body appropriate-authority, the force you work for).
+        #[arg(long)]
+        force: Option<String>,
+        /// Only duties overdue today.
+        #[arg(long)]
+        overdue: bool,
+        /// The body you work for (defaults to your account's, else the oversight body): its
+        /// duties are your team's.
+        #[arg(long, value_enum)]
+        body: Option<BodyArg>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Reports over the cases you may see.
+    Report {
+        #[command(subcommand)]
+        action: ReportCmd,
+    },
     /// List the national allegation category codes.
     Categories,
     /// List the police forces and their codes.
@@ -160,6 +191,29 @@ enum UserCmd {
     Disable { username: String },
     /// List the accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum HolidaysCmd {
+    /// Add bank holidays for years after the data held (GOV.UK's JSON format); the duties are
+    /// counted again with them.
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// Duties overdue today, per force, team and clock.
+    Overdue {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScopeArg {
+    Mine,
+    Team,
+    All,
 }
 
 #[derive(Subcommand)]
@@ -498,6 +552,78 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     s.name,
                     if s.verified { "" } else { " (code inferred)" }
                 );
+            }
+        }
+        Cmd::Holidays {
+            action: HolidaysCmd::Import { file },
+        } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| input(format!("cannot read {}: {e}", file.display())))?;
+            let office = open(&cli.database).await?;
+            let (from, to) = at.admin(&office).await?.import_holidays(&json).await?;
+            println!(
+                "imported the bank holidays of England and Wales for {from} to {to}; the duties were counted again"
+            );
+        }
+        Cmd::Work {
+            scope,
+            clock,
+            force,
+            overdue,
+            body,
+            format,
+        } => {
+            let clock = clock
+                .map(|c| {
+                    probity_domain::clock::ClockName::parse(c.trim())
+                        .ok_or_else(|| input(format!("'{c}' is not a clock")))
+                })
+                .transpose()?;
+            let force = force
+                .map(|f| Force::parse(&f))
+                .transpose()
+                .map_err(|e| input(e.to_string()))?;
+            let office = open(&cli.database).await?;
+            // Force staff work for their force: the filter is also who they are.
+            let staff_force = match body {
+                Some(BodyArg::AppropriateAuthority | BodyArg::LocalPolicingBody) => force,
+                _ => None,
+            };
+            let desk = at
+                .desk(&office, None, body.map(Body::from), staff_force)
+                .await?;
+            let query = probity_store::WorkQuery {
+                scope: match scope {
+                    ScopeArg::Mine => probity_store::WorkScope::Mine,
+                    ScopeArg::Team => probity_store::WorkScope::Team,
+                    ScopeArg::All => probity_store::WorkScope::All,
+                },
+                body: desk.principal().body,
+                clock,
+                force,
+                overdue_only: overdue,
+                today: jiff::civil::Date::MIN,
+                offset: 0,
+                limit: 1000,
+            };
+            let (today, page) = desk.work(&query).await?;
+            match format {
+                Format::Text => print!("{}", text::work(today, &page)),
+                Format::Json => println!("{}", text::work_json(today, &page)),
+            }
+        }
+        Cmd::Report {
+            action: ReportCmd::Overdue { format },
+        } => {
+            let office = open(&cli.database).await?;
+            let (today, lines) = at
+                .desk(&office, None, None, None)
+                .await?
+                .overdue_report()
+                .await?;
+            match format {
+                Format::Text => print!("{}", text::overdue(today, &lines)),
+                Format::Json => println!("{}", text::overdue_json(today, &lines)),
             }
         }
         Cmd::Forces => {

@@ -2,8 +2,10 @@
 
 use std::fmt::Write as _;
 
+use jiff::civil::Date;
 use probity_app::CaseFile;
 use probity_domain::code_of;
+use probity_store::{OverdueLine, WorkPage};
 
 fn words<T: serde::Serialize>(v: &T) -> String {
     code_of(v).replace('_', " ")
@@ -212,6 +214,34 @@ pub fn case_file(f: &CaseFile) -> String {
             let _ = writeln!(s, "  held: {}", f.publication_held_by.join("; "));
         }
     }
+    let _ = writeln!(s, "\nClocks on {}", f.clocks_on);
+    let mut not_applicable = 0;
+    for c in &f.clocks {
+        if c.state == "not_applicable" {
+            not_applicable += 1;
+            continue;
+        }
+        let period = if c.period > 1 {
+            format!(" #{}", c.period)
+        } else {
+            String::new()
+        };
+        let done = c
+            .satisfied_by
+            .map(|s| format!("; {} {}", s.event.replace('_', " "), s.on))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "  {:<9} {:<44} {:<5} due {}{done}",
+            c.state.replace('_', " "),
+            format!("{}{period}", c.title),
+            c.about,
+            c.due.as_deref().unwrap_or("(cannot be counted)"),
+        );
+    }
+    if not_applicable > 0 {
+        let _ = writeln!(s, "  ({not_applicable} clocks do not apply)");
+    }
     let _ = writeln!(
         s,
         "\nTimeline (the day it happened; when and by whom it was entered)"
@@ -224,4 +254,111 @@ pub fn case_file(f: &CaseFile) -> String {
         );
     }
     s
+}
+
+/// A work queue for a terminal: next due first, overdue marked.
+pub fn work(today: Date, page: &WorkPage) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} duties on {today}, {} overdue",
+        page.total, page.overdue
+    );
+    for w in &page.items {
+        let due = w
+            .due
+            .map_or("(cannot be counted)".to_string(), |d| d.to_string());
+        let flag = match w.due {
+            _ if w.paused => "paused".to_string(),
+            None => "check".to_string(),
+            Some(d) if d < today => format!("{} days over", (today - d).get_days()),
+            Some(_) => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "  {due:<12} {flag:<15} {:<14} {:<44} {:<5} {}{}",
+            w.reference.as_str(),
+            w.clock.info().title,
+            w.about,
+            w.force.code(),
+            if w.mine { "  (yours)" } else { "" }
+        );
+    }
+    s
+}
+
+pub fn work_json(today: Date, page: &WorkPage) -> String {
+    let items: Vec<_> = page
+        .items
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "reference": w.reference.as_str(),
+                "force": w.force.code(),
+                "clock": w.clock.code(),
+                "title": w.clock.info().title,
+                "about": w.about,
+                "period": w.period,
+                "due": w.due,
+                "overdue": !w.paused && w.due.is_none_or(|d| d < today),
+                "paused": w.paused,
+                "owner": probity_domain::code_of(&w.owner),
+                "mine": w.mine,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "today": today,
+        "total": page.total,
+        "overdue": page.overdue,
+        "items": items,
+    }))
+    .expect("a work queue serialises")
+}
+
+/// The overdue report for a terminal: one line per force, team and clock.
+pub fn overdue(today: Date, lines: &[OverdueLine]) -> String {
+    let mut s = String::new();
+    let total: i64 = lines.iter().map(|l| l.overdue + l.uncounted).sum();
+    let _ = writeln!(s, "Overdue duties on {today}: {total}");
+    let _ = writeln!(
+        s,
+        "  {:<20} {:<22} {:<44} {:>7} {:>12}",
+        "force", "team", "duty", "overdue", "oldest due"
+    );
+    for l in lines {
+        let _ = writeln!(
+            s,
+            "  {:<20} {:<22} {:<44} {:>7} {:>12}{}",
+            l.force.code(),
+            probity_domain::code_of(&l.owner).replace('_', " "),
+            l.clock.info().title,
+            l.overdue,
+            l.oldest_due.map(|d| d.to_string()).unwrap_or_default(),
+            if l.uncounted > 0 {
+                format!("  ({} cannot be counted)", l.uncounted)
+            } else {
+                String::new()
+            }
+        );
+    }
+    s
+}
+
+pub fn overdue_json(today: Date, lines: &[OverdueLine]) -> String {
+    let lines: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "force": l.force.code(),
+                "owner": probity_domain::code_of(&l.owner),
+                "clock": l.clock.code(),
+                "overdue": l.overdue,
+                "oldest_due": l.oldest_due,
+                "uncounted": l.uncounted,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "today": today, "lines": lines }))
+        .expect("a report serialises")
 }

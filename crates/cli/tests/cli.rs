@@ -860,3 +860,158 @@ fn the_demo_case_file_is_the_same_on_both_backends() {
     admin(format!("DROP DATABASE {name}"));
     assert_eq!(a, b);
 }
+
+#[test]
+fn clocks_work_queues_the_overdue_report_and_newer_bank_holidays() {
+    let d = demo("12");
+    // The reference case met every clock that applies to it.
+    let shown = probity(
+        &d.db,
+        &[
+            "case",
+            "show",
+            "2020/134541",
+            "--as",
+            "decision-maker",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(shown.status.success(), "{}", text(&shown.stderr));
+    let file: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let clocks = file["clocks"].as_array().unwrap();
+    assert!(
+        clocks.len() > 17,
+        "every clock, and every period of those that repeat"
+    );
+    for c in clocks {
+        assert!(c["state"] == "met" || c["state"] == "not_applicable", "{c}");
+        for key in ["name", "start", "due", "state", "satisfied_by", "basis"] {
+            assert!(c.get(key).is_some(), "{key} in {c}");
+        }
+    }
+    let text_form = text(
+        &probity(
+            &d.db,
+            &["case", "show", "2020/134541", "--as", "decision-maker"],
+        )
+        .stdout,
+    );
+    assert!(text_form.contains("Clocks on"), "{text_form}");
+    assert!(text_form.contains("Notify the outcome"), "{text_form}");
+
+    // The synthetic cases of the demo stopped part way years ago: their duties are overdue.
+    let report = probity(
+        &d.db,
+        &[
+            "report",
+            "overdue",
+            "--as",
+            "decision-maker",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let lines = report["lines"].as_array().unwrap();
+    assert!(!lines.is_empty(), "{report}");
+    // A decision maker of Kent's appropriate authority: its team's duties are the authority's.
+    let overdue: i64 = lines
+        .iter()
+        .filter(|l| l["owner"] == "appropriate_authority" && l["force"] == "kent")
+        .map(|l| l["overdue"].as_i64().unwrap())
+        .sum();
+    assert!(overdue > 0, "{report}");
+    let work = probity(
+        &d.db,
+        &[
+            "work",
+            "--as",
+            "decision-maker",
+            "--body",
+            "appropriate-authority",
+            "--force",
+            "kent",
+            "--overdue",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(work.status.success(), "{}", text(&work.stderr));
+    let work: serde_json::Value = serde_json::from_slice(&work.stdout).unwrap();
+    assert_eq!(
+        work["total"].as_i64().unwrap(),
+        overdue,
+        "the queue and the report agree"
+    );
+    assert!(
+        work["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["overdue"] == true && i["owner"] == "appropriate_authority")
+    );
+    let text_form = text(&probity(&d.db, &["report", "overdue", "--as", "decision-maker"]).stdout);
+    assert!(text_form.starts_with("Overdue duties on "), "{text_form}");
+
+    // Newer bank holidays: a file that is not GOV.UK's format, or that leaves a gap, is
+    // refused and changes nothing; the next year is kept for every later process.
+    let year = |y: u32, days: &[&str]| {
+        let events: Vec<_> = days
+            .iter()
+            .map(|d| serde_json::json!({"title": "Bank holiday", "date": format!("{y}-{d}"), "notes": "", "bunting": true}))
+            .collect();
+        serde_json::json!({"england-and-wales": {"division": "england-and-wales", "events": events}})
+            .to_string()
+    };
+    let write = |name: &str, body: &str| {
+        let path = d.db.parent().unwrap().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.display().to_string()
+    };
+    let bad = write("bad.json", r#"{"scotland": {}}"#);
+    let out = probity(&d.db, &["holidays", "import", &bad]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("GOV.UK format"),
+        "{}",
+        text(&out.stderr)
+    );
+    let gap = write("2031.json", &year(2031, &["01-01", "12-25"]));
+    let out = probity(&d.db, &["holidays", "import", &gap]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("gap"), "{}", text(&out.stderr));
+    let next = write(
+        "2029.json",
+        &year(
+            2029,
+            &[
+                "01-01", "03-30", "04-02", "05-07", "05-28", "08-27", "12-25", "12-26",
+            ],
+        ),
+    );
+    let out = probity(&d.db, &["holidays", "import", &next]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2029-01-01 to 2029-12-31"),
+        "{}",
+        text(&out.stdout)
+    );
+    // 2029 is now held: 2030 meets it, 2031 still leaves a gap.
+    let out = probity(&d.db, &["holidays", "import", &gap]);
+    assert_eq!(out.status.code(), Some(1));
+    let then = write("2030.json", &year(2030, &["01-01", "12-25"]));
+    let out = probity(&d.db, &["holidays", "import", &then]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let trail = audit_rows(&d.db);
+    let imports: Vec<_> = trail.iter().filter(|r| r[2] == "holidays.import").collect();
+    assert_eq!(
+        imports.iter().map(|r| r[4].as_str()).collect::<Vec<_>>(),
+        ["failed", "failed", "allowed", "failed", "allowed"],
+        "{imports:?}"
+    );
+    // The record still verifies: the duties recounted are what the log derives.
+    let verified = probity(&d.db, &["audit", "verify"]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+}

@@ -47,6 +47,12 @@ pub enum Action {
     CheckpointSign,
     /// The signed checkpoints read.
     CheckpointsRead,
+    /// Newer bank-holiday data imported.
+    HolidaysImport,
+    /// A work queue of duties coming due and overdue.
+    WorkRead,
+    /// The report of overdue duties per force and team.
+    OverdueReport,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -69,6 +75,9 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::RequestLimited, "request.limited"),
     (Action::CheckpointSign, "audit.checkpoint"),
     (Action::CheckpointsRead, "audit.checkpoints"),
+    (Action::HolidaysImport, "holidays.import"),
+    (Action::WorkRead, "work.read"),
+    (Action::OverdueReport, "report.overdue"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";

@@ -12,13 +12,16 @@ use probity_domain::matter::MatterKind;
 use probity_domain::party::{PersonalData, SealedPersonalData, SubjectKind};
 use probity_domain::{AllegationId, CaseId, CommandKind, PartyId, Reference, Status};
 
-use crate::projection::{AccessRow, AllegationRow, CaseRow, FindingRow, READ_MODELS, SubjectRow};
+use crate::projection::{
+    AccessRow, AllegationRow, CaseRow, DutyRow, FindingRow, READ_MODELS, SubjectRow,
+};
 use crate::query::{self, CaseQuery, CategoryFilter, Query};
 use crate::read_model::{Rows, TableRows};
 use crate::{
     AccountStore, Action, Append, AuditEntry, AuditStore, EventLog, Hash, NewEvent, Outcome,
     PersonalDataStore, ReadModels, Statement, Store, StoreError, Tables, UserRecord, Verifier,
 };
+use probity_domain::clock::ClockName;
 
 fn reference(n: u32) -> Reference {
     Reference::parse(&format!("CONF/{n}")).expect("valid")
@@ -40,6 +43,7 @@ pub struct Sample {
     pub allegations: Vec<AllegationRow>,
     pub findings: Vec<FindingRow>,
     pub access: Vec<AccessRow>,
+    pub duties: Vec<DutyRow>,
 }
 
 impl Sample {
@@ -83,6 +87,15 @@ impl Sample {
                 outcome: "under investigation".into(),
             }],
             access: Vec::new(),
+            duties: vec![DutyRow {
+                case_id: id,
+                clock: ClockName::ProgressUpdate,
+                about: "P1".into(),
+                period: 1,
+                due: Some(date(2023, 1, 30)),
+                owner: probity_domain::Body::AppropriateAuthority,
+                paused: false,
+            }],
         }
     }
 
@@ -102,6 +115,7 @@ impl Sample {
             of(id, &self.allegations),
             of(id, &self.findings),
             of(id, &self.access),
+            of(id, &self.duties),
         ]
     }
 
@@ -357,6 +371,15 @@ pub async fn every_read_model_is_written_and_read_back_as_declared<S: EventLog +
     sample.case.restricted = true;
     sample.subjects[0].rank = None;
     sample.findings[0].determination = Some(CaseToAnswer::GrossMisconduct);
+    sample.duties.push(DutyRow {
+        case_id: case_id(1),
+        clock: ClockName::AcceleratedHearing,
+        about: "H1".into(),
+        period: 1,
+        due: None,
+        owner: probity_domain::Body::OversightBody,
+        paused: true,
+    });
     sample.access = vec![
         AccessRow {
             case_id: case_id(1),

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod batch;
 pub mod chain;
 pub mod conformance;
+pub mod holidays;
 pub mod integrity;
 mod packed;
 pub mod projection;
@@ -31,7 +32,10 @@ pub use chain::{
     BrokenLink, EventLink, EventRecord, Expected, Hash, Link, LogPage, Verifier, Witness,
 };
 pub use projection::{CaseRow, FindingRow};
-pub use query::{CaseQuery, CategoryFilter, Counts, Page, Query, Statement, SubjectHistoryRow};
+pub use query::{
+    CaseQuery, CategoryFilter, Counts, OverdueLine, Page, Query, Statement, SubjectHistoryRow,
+    WorkItem, WorkPage, WorkQuery, WorkScope,
+};
 pub use read_model::{Row, TableRows, Value};
 
 /// An event ready to store: its kind, canonical JSON, who recorded it and when.

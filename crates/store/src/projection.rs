@@ -3,9 +3,12 @@
 //! change them, and rebuildable from the log at any time.
 
 use jiff::civil::Date;
+use probity_domain::Body;
 use probity_domain::access::CaseAccess;
+use probity_domain::calendar::Calendar;
 use probity_domain::case::{Case, ProposalStage};
 use probity_domain::category::CategoryCode;
+use probity_domain::clock::{ClockName, ClockState, open_duties};
 use probity_domain::conduct::{Action, CaseToAnswer, FurtherAction};
 use probity_domain::force::Force;
 use probity_domain::matter::MatterKind;
@@ -71,6 +74,25 @@ read_model! {
 }
 
 read_model! {
+    /// A duty of the case still to be done and its due day, for work queues and the overdue
+    /// report. Derived on the case's own latest day (`clock::open_duties`), so a rebuild gives
+    /// the same rows; whether one is overdue is its due day against today, compared in the
+    /// query, so no query counts a clock.
+    pub struct DutyRow in "duties" {
+        pub case_id: CaseId,
+        pub clock: ClockName,
+        /// What it counts for: `case`, a party (`P1`), a recommendation, proceedings, a
+        /// conduct matter.
+        pub about: String,
+        pub period: u64,
+        /// None when the due day is beyond the bank-holiday data.
+        pub due: Option<Date>,
+        pub owner: Body,
+        pub paused: bool,
+    }
+}
+
+read_model! {
     /// Who may see a restricted case: team members (no end) and grant holders (their last day).
     pub struct AccessRow in "case_access" {
         pub case_id: CaseId,
@@ -101,7 +123,44 @@ pub static READ_MODELS: &[ReadModel] = &[
         table: &AccessRow::TABLE,
         rows: rows_of::<AccessRow>,
     },
+    ReadModel {
+        table: &DutyRow::TABLE,
+        rows: rows_of::<DutyRow>,
+    },
 ];
+
+/// The working-day calendar the duties are counted with: the bundled one, extended by the
+/// bank-holiday data imported into the store (`set_calendar`, at open and after an import).
+static CALENDAR: std::sync::LazyLock<std::sync::RwLock<std::sync::Arc<Calendar>>> =
+    std::sync::LazyLock::new(|| {
+        std::sync::RwLock::new(std::sync::Arc::new(Calendar::england_and_wales().clone()))
+    });
+
+pub fn calendar() -> std::sync::Arc<Calendar> {
+    CALENDAR.read().expect("the calendar lock").clone()
+}
+
+/// Replaces the calendar the duties are counted with.
+pub fn set_calendar(calendar: Calendar) {
+    *CALENDAR.write().expect("the calendar lock") = std::sync::Arc::new(calendar);
+}
+
+impl Derive for DutyRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        open_duties(case, &calendar())
+            .into_iter()
+            .map(|c| DutyRow {
+                case_id,
+                clock: c.name,
+                about: c.about.to_string(),
+                period: u64::from(c.period),
+                due: c.due,
+                owner: c.owner.unwrap_or(Body::AppropriateAuthority),
+                paused: c.state == ClockState::Paused,
+            })
+            .collect()
+    }
+}
 
 impl Derive for CaseRow {
     fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
@@ -344,13 +403,24 @@ mod tests {
         assert_eq!(round_trip::<AllegationRow>(id, &case), 4);
         assert_eq!(round_trip::<FindingRow>(id, &case), 7);
         round_trip::<AccessRow>(id, &case);
+        assert_eq!(round_trip::<DutyRow>(id, &case), 0, "every duty was done");
         assert!(
             changes(id, &case, &case).is_empty(),
             "nothing changed, nothing to write"
         );
         assert_eq!(
             changes(id, &Case::default(), &case).len(),
-            READ_MODELS.len() - usize::from(case.team.is_empty() && case.grants.is_empty())
+            READ_MODELS.len() - usize::from(case.team.is_empty() && case.grants.is_empty()) - 1
         );
+        // A case part way through has duties to do.
+        let mut case = Case::default();
+        for step in scenario::synthetic_case(7, &mut salt) {
+            if let Ok(d) = probity_domain::decide(&case, &step.command, &step.context) {
+                for e in &d.events {
+                    case.apply(e);
+                }
+            }
+        }
+        assert!(round_trip::<DutyRow>(id, &case) > 0);
     }
 }

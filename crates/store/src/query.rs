@@ -302,6 +302,7 @@ pub struct Counts {
     pub allegations: i64,
     pub findings: i64,
     pub access: i64,
+    pub duties: i64,
 }
 
 impl Counts {
@@ -326,6 +327,7 @@ impl Counts {
             allegations: at(AllegationRow::TABLE.name),
             findings: at("findings"),
             access: at("case_access"),
+            duties: at("duties"),
         })
     }
 }
@@ -491,4 +493,213 @@ mod tests {
         assert!(CategoryFilter::parse("Z").is_err());
         assert!(CategoryFilter::parse("Z9").is_err());
     }
+}
+
+/// Whose duties a work queue lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WorkScope {
+    /// The cases whose team includes the viewer.
+    Mine,
+    /// The duties the viewer's body must do, in the cases the viewer may see.
+    Team,
+    /// Both.
+    #[default]
+    All,
+}
+
+/// Filters for a work queue. Every filter narrows what the viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkQuery {
+    pub scope: WorkScope,
+    /// The viewer's body: the team whose duties `Team` lists.
+    pub body: probity_domain::Body,
+    pub clock: Option<probity_domain::clock::ClockName>,
+    pub force: Option<Force>,
+    pub overdue_only: bool,
+    /// The day overdue is judged on.
+    pub today: Date,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// One duty in a work queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    pub reference: Reference,
+    pub force: Force,
+    pub status: Status,
+    pub clock: probity_domain::clock::ClockName,
+    pub about: String,
+    pub period: u64,
+    pub due: Option<Date>,
+    pub owner: probity_domain::Body,
+    pub paused: bool,
+    /// The viewer is on the case's team.
+    pub mine: bool,
+}
+
+fn work_filters(q: &mut Sql, viewer: &Visibility, query: &WorkQuery) {
+    q.push(" FROM duties d JOIN cases c ON c.case_id = d.case_id WHERE");
+    visible(q, viewer);
+    let mine = |q: &mut Sql| {
+        q.push("EXISTS (SELECT 1 FROM case_access t WHERE t.case_id = c.case_id AND t.until IS NULL AND t.username = ")
+            .bind(Value::Text(viewer.username.clone()))
+            .push(")");
+    };
+    match query.scope {
+        WorkScope::Mine => {
+            q.push(" AND ");
+            mine(q);
+        }
+        WorkScope::Team => {
+            q.push(" AND d.owner = ").bind(query.body.to_value());
+        }
+        WorkScope::All => {
+            q.push(" AND (d.owner = ")
+                .bind(query.body.to_value())
+                .push(" OR ");
+            mine(q);
+            q.push(")");
+        }
+    }
+    if let Some(clock) = query.clock {
+        q.push(" AND d.clock = ").bind(clock.to_value());
+    }
+    if let Some(force) = query.force {
+        q.push(" AND c.force = ").bind(force.to_value());
+    }
+    if query.overdue_only {
+        q.push(" AND (d.due IS NULL OR d.due < ")
+            .bind(query.today.to_value())
+            .push(") AND NOT d.paused");
+    }
+}
+
+/// The count of duties that match, how many of them are overdue, and one page of them, next
+/// due first (those that cannot be counted before all).
+fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
+    // PostgreSQL sums integers as numeric: cast back, which SQLite reads the same.
+    let mut count =
+        Sql::new("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN (d.due IS NULL OR d.due < ");
+    count
+        .bind(query.today.to_value())
+        .push(") AND NOT d.paused THEN 1 ELSE 0 END), 0) AS BIGINT)");
+    work_filters(&mut count, viewer, query);
+    let mut page = Sql::new(
+        "SELECT c.reference, c.force, c.status, d.clock, d.about, d.period, d.due, d.owner, d.paused, ",
+    );
+    page.push("CASE WHEN EXISTS (SELECT 1 FROM case_access m WHERE m.case_id = c.case_id AND m.until IS NULL AND m.username = ")
+        .bind(Value::Text(viewer.username.clone()))
+        .push(") THEN TRUE ELSE FALSE END");
+    work_filters(&mut page, viewer, query);
+    page.push(" ORDER BY CASE WHEN d.due IS NULL THEN 0 ELSE 1 END, d.due, c.reference, d.clock, d.about, d.period LIMIT ")
+        .bind(Value::Int(query.limit))
+        .push(" OFFSET ")
+        .bind(Value::Int(query.offset));
+    use ColumnType::{Bool, Int, Text};
+    [
+        count.query(vec![Int, Int]),
+        page.query(vec![
+            Text, Text, Text, Text, Text, Int, Text, Text, Bool, Bool,
+        ]),
+    ]
+}
+
+/// A page of a work queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkPage {
+    pub items: Vec<WorkItem>,
+    pub total: i64,
+    pub overdue: i64,
+}
+
+pub async fn work<S: Tables + ?Sized>(
+    store: &S,
+    viewer: &Visibility,
+    query: &WorkQuery,
+) -> Result<WorkPage, StoreError> {
+    let mut results = store.query(&work_query(viewer, query)).await?.into_iter();
+    let counts: Vec<i64> = results
+        .next()
+        .and_then(|rows| rows.into_iter().next())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| i64::from_value(v).map_err(|e| corrupt("a count", e)))
+        .collect::<Result<_, _>>()?;
+    let items = results
+        .next()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| {
+            let mut v = row.into_iter();
+            let mut next = || v.next().unwrap_or(Value::Null);
+            let bad = |e| corrupt("a work item", e);
+            Ok(WorkItem {
+                reference: Reference::from_value(next()).map_err(bad)?,
+                force: Force::from_value(next()).map_err(bad)?,
+                status: Status::from_value(next()).map_err(bad)?,
+                clock: ColumnValue::from_value(next()).map_err(bad)?,
+                about: String::from_value(next()).map_err(bad)?,
+                period: u64::from_value(next()).map_err(bad)?,
+                due: Option::<Date>::from_value(next()).map_err(bad)?,
+                owner: ColumnValue::from_value(next()).map_err(bad)?,
+                paused: bool::from_value(next()).map_err(bad)?,
+                mine: bool::from_value(next()).map_err(bad)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(WorkPage {
+        items,
+        total: counts.first().copied().unwrap_or(0),
+        overdue: counts.get(1).copied().unwrap_or(0),
+    })
+}
+
+/// One line of the overdue report: a force, the body whose duty it is, and a clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueLine {
+    pub force: Force,
+    pub owner: probity_domain::Body,
+    pub clock: probity_domain::clock::ClockName,
+    pub overdue: i64,
+    /// The longest overdue: its due day.
+    pub oldest_due: Option<Date>,
+    /// Duties whose due day is beyond the bank-holiday data.
+    pub uncounted: i64,
+}
+
+/// Duties overdue on `today` (and those that cannot be counted) per force, team and clock, in
+/// the cases `viewer` may see. Paused duties are not overdue.
+pub async fn overdue_report<S: Tables + ?Sized>(
+    store: &S,
+    viewer: &Visibility,
+    today: Date,
+) -> Result<Vec<OverdueLine>, StoreError> {
+    let mut q = Sql::new(
+        "SELECT c.force, d.owner, d.clock, CAST(COALESCE(SUM(CASE WHEN d.due IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT), MIN(d.due), CAST(COALESCE(SUM(CASE WHEN d.due IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) FROM duties d JOIN cases c ON c.case_id = d.case_id WHERE",
+    );
+    visible(&mut q, viewer);
+    q.push(" AND NOT d.paused AND (d.due IS NULL OR d.due < ")
+        .bind(today.to_value())
+        .push(") GROUP BY c.force, d.owner, d.clock ORDER BY c.force, d.owner, d.clock");
+    use ColumnType::{Int, Text};
+    let rows = store
+        .query(&[q.query(vec![Text, Text, Text, Int, Text, Int])])
+        .await?;
+    rows.into_iter()
+        .flatten()
+        .map(|row| {
+            let mut v = row.into_iter();
+            let mut next = || v.next().unwrap_or(Value::Null);
+            let bad = |e| corrupt("an overdue line", e);
+            Ok(OverdueLine {
+                force: Force::from_value(next()).map_err(bad)?,
+                owner: ColumnValue::from_value(next()).map_err(bad)?,
+                clock: ColumnValue::from_value(next()).map_err(bad)?,
+                overdue: i64::from_value(next()).map_err(bad)?,
+                oldest_due: Option::<Date>::from_value(next()).map_err(bad)?,
+                uncounted: i64::from_value(next()).map_err(bad)?,
+            })
+        })
+        .collect()
 }

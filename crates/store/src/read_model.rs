@@ -5,7 +5,9 @@
 //! migrations.
 
 use jiff::civil::Date;
+use probity_domain::Body;
 use probity_domain::category::CategoryCode;
+use probity_domain::clock::ClockName;
 use probity_domain::conduct::CaseToAnswer;
 use probity_domain::force::Force;
 use probity_domain::matter::MatterKind;
@@ -190,6 +192,8 @@ text_columns! {
     InvestigationMode => |v| probity_domain::code_of(v), |s| by_code(s);
     SubjectKind => |v| probity_domain::code_of(v), |s| by_code(s);
     CaseToAnswer => |v| probity_domain::code_of(v), |s| by_code(s);
+    Body => |v| probity_domain::code_of(v), |s| by_code(s);
+    ClockName => |v| v.code().to_string(), |s| ClockName::parse(&s).ok_or(format!("'{s}' is not a clock"));
 }
 
 /// Local ids are stored as their number.

@@ -54,7 +54,7 @@ impl AppState {
 
 /// Every route of the internal listener.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, cases, openapi, session, subjects};
+    use api::{audit, cases, openapi, session, subjects, work};
     let api = Router::new()
         .route(
             "/session",
@@ -71,6 +71,8 @@ pub fn router(state: AppState) -> Router {
             "/subjects/{force}/{service_number}/history",
             get(subjects::subject_history),
         )
+        .route("/work", get(work::work))
+        .route("/reports/overdue", get(work::overdue))
         .route("/audit", get(audit::audit))
         .route("/checkpoints", get(audit::checkpoints))
         .route("/openapi.json", get(openapi::document))

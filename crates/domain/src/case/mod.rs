@@ -437,6 +437,9 @@ pub struct Case {
     pub restriction: Option<(RestrictionReason, Date)>,
     pub team: Vec<String>,
     pub grants: Vec<Grant>,
+    /// The latest day any act of the case happened (a hearing arranged counts from its
+    /// notice): the day its clocks are read on when no other day is given.
+    pub latest_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -569,6 +572,11 @@ impl Case {
     /// Folds one more event into the state.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
+        let day = match event {
+            Event::ProceedingsArranged(p) => p.notice_on,
+            e => e.on(),
+        };
+        self.latest_on = Some(self.latest_on.map_or(day, |d| d.max(day)));
         event.fact().apply(self);
     }
 

@@ -403,6 +403,23 @@ pub fn clocks(case: &Case, today: Date, calendar: &Calendar) -> Vec<Clock> {
     out
 }
 
+/// The duties of the case still to be done, read on the case's own latest day
+/// ([`Case::latest_on`]), so the same events always give the same list: what the due-date read
+/// model holds. Whether one is overdue is its due day against the day asked, which needs no
+/// clock to be counted again. Of a repeating duty (a timeliness report each 6 months) only
+/// the earliest period not done is listed: the next appears when it is done.
+pub fn open_duties(case: &Case, calendar: &Calendar) -> Vec<Clock> {
+    let Some(day) = case.latest_on else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    clocks(case, day, calendar)
+        .into_iter()
+        .filter(Clock::is_open_duty)
+        .filter(|c| seen.insert((c.name, c.about)))
+        .collect()
+}
+
 /// One clock of the case: an error when it does not apply, or when its due day cannot be
 /// counted with the calendar's data.
 pub fn clock(

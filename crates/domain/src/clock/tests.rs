@@ -869,3 +869,40 @@ fn an_empty_case_has_no_clocks_and_says_why() {
             .all(|c| c.note.as_deref() == Some("nothing has been logged"))
     );
 }
+
+#[test]
+fn the_open_duties_are_the_same_whatever_day_the_case_was_last_touched() {
+    let mut g = Given::investigating_locally();
+    let timeliness = |case: &Case| {
+        open_duties(case, cal())
+            .into_iter()
+            .filter(|c| c.name == ClockName::InvestigationTimeliness)
+            .map(|c| (c.period, c.due))
+            .collect::<Vec<_>>()
+    };
+    let first = timeliness(&g.case);
+    assert_eq!(first, [(1, Some(date(2024, 3, 15)))]);
+    // Two years on, three periods have ended: the earliest not reported on is the duty.
+    g.day = date(2025, 6, 1);
+    g.ok(
+        AA,
+        Command::LogDecision(LogDecision {
+            decision: "interview the witness".into(),
+            rationale: "needed".into(),
+            acted: true,
+        }),
+    );
+    assert_eq!(timeliness(&g.case), first);
+    assert_eq!(
+        clock(&g.case, ClockName::InvestigationTimeliness, g.day, cal())
+            .unwrap()
+            .len(),
+        4,
+        "the full list has every period to the one running"
+    );
+    // Every open duty is one the full list has open.
+    let all = clocks(&g.case, g.day, cal());
+    for d in open_duties(&g.case, cal()) {
+        assert!(all.contains(&d), "{d:?}");
+    }
+}

@@ -6,3 +6,4 @@ pub mod json;
 pub mod openapi;
 pub mod session;
 pub mod subjects;
+pub mod work;

@@ -4,12 +4,13 @@
 use probity_domain::Status;
 use probity_domain::access::READ_PURPOSES;
 use probity_domain::category::SUBCATEGORIES;
+use probity_domain::clock::ClockName;
 use probity_domain::force::FORCES;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{audit, cases, session, subjects};
+use crate::api::{audit, cases, session, subjects, work};
 use crate::auth;
 
 /// An RFC 9457 problem document. Rule refusals add `rule` and `basis`; stale versions add
@@ -55,6 +56,8 @@ impl Modify for Security {
         session::log_out,
         session::change_password,
         cases::list,
+        work::work,
+        work::overdue,
         cases::open,
         cases::show,
         cases::command,
@@ -69,6 +72,7 @@ impl Modify for Security {
         (name = "session", description = "Signing in and out"),
         (name = "cases", description = "Case files and the commands that change them"),
         (name = "subjects", description = "People complained about, across cases"),
+        (name = "work", description = "Work queues and overdue duties, from the statutory clocks"),
         (name = "audit", description = "The audit trail"),
     )
 )]
@@ -175,6 +179,30 @@ const MAX_EXACT: i64 = (1 << 53) - 1;
 /// Text without control characters, line breaks and tabs apart.
 const PLAIN_TEXT: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
 
+/// Every clock: its name, what it measures, its basis and how it is counted, and where the
+/// figure is not verified against the regulations, what is not.
+fn clock_descriptions() -> String {
+    let mut text =
+        String::from("Only this clock. The clocks, their basis and how each is counted:\n");
+    for name in ClockName::ALL {
+        let i = name.info();
+        let mut counting = i.counting.chars();
+        let first = counting.next().map(|c| c.to_uppercase().to_string());
+        text.push_str(&format!(
+            "\n- `{}`: {} ({}). {}{}.",
+            name.code(),
+            i.title,
+            i.basis,
+            first.unwrap_or_default(),
+            counting.as_str()
+        ));
+        if let Some(u) = i.unverified {
+            text.push_str(&format!(" UNVERIFIED: {u}."));
+        }
+    }
+    text
+}
+
 /// The values each parameter may take, as the handlers check them.
 fn constrain(doc: &mut Value) {
     let forces: Vec<&str> = FORCES.iter().map(|f| f.code).collect();
@@ -187,6 +215,7 @@ fn constrain(doc: &mut Value) {
             categories.push(letter);
         }
     }
+    let clocks: Vec<&str> = ClockName::ALL.iter().map(|c| c.code()).collect();
     let reference = json!({"type": "string", "pattern": REFERENCE_PATTERN});
     let constraint = |name: &str| -> Option<Value> {
         Some(match name {
@@ -207,6 +236,8 @@ fn constrain(doc: &mut Value) {
             "per_page" => {
                 json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": 200})
             }
+            "clock" => json!({"type": "string", "enum": clocks}),
+            "scope" => json!({"type": "string", "enum": ["mine", "team", "all"]}),
             "after" => json!({"type": "integer", "format": "int64", "minimum": 0}),
             "limit" => json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": 1000}),
             _ => return None,
@@ -219,6 +250,9 @@ fn constrain(doc: &mut Value) {
         for p in parameters.into_iter().flatten() {
             if let Some(schema) = p["name"].as_str().and_then(constraint) {
                 p["schema"] = schema;
+            }
+            if p["name"] == "clock" {
+                p["description"] = json!(clock_descriptions());
             }
         }
     }

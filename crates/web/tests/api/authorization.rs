@@ -336,8 +336,12 @@ async fn matrix_holds(app: TestApp) {
 
         // Lists and counts show exactly the cases the matrix lets this user list.
         let listed = app.get("/api/v1/cases?per_page=200", &who.token).await;
+        let work = app.get("/api/v1/work?per_page=200", &who.token).await;
+        let overdue = app.get("/api/v1/reports/overdue", &who.token).await;
         if !allowed.list {
             assert_eq!(listed.status, 403, "{} lists", who.name);
+            assert_eq!(work.status, 403, "{} reads a work queue", who.name);
+            assert_eq!(overdue.status, 403, "{} reads the overdue report", who.name);
         } else {
             let seen: BTreeSet<String> = listed.body["items"]
                 .as_array()
@@ -369,6 +373,18 @@ async fn matrix_holds(app: TestApp) {
                 "{} counts restricted cases",
                 who.name
             );
+            // A work queue and the overdue report hold only cases the user may list.
+            assert_eq!(work.status, 200, "{} reads a work queue", who.name);
+            for item in work.body["items"].as_array().unwrap() {
+                let r = item["reference"].as_str().unwrap();
+                assert!(want.contains(r), "{} sees a duty of {r}", who.name);
+            }
+            assert_eq!(overdue.status, 200, "{} reads the overdue report", who.name);
+            if let Some(force) = who.force {
+                for line in overdue.body["lines"].as_array().unwrap() {
+                    assert_eq!(line["force"], force, "{}: another force's duties", who.name);
+                }
+            }
         }
 
         let history = app

@@ -8,6 +8,7 @@ mod journeys;
 mod openapi;
 mod pages;
 mod traffic;
+mod work;
 
 mod harness;
 
