@@ -384,8 +384,16 @@ impl Casebook {
                 continue;
             }
             versions.push(p.case.version);
+            let statements = probity_store::outbox::notices(
+                *case_id,
+                &p.reference,
+                &p.before,
+                &p.case,
+                jiff::Timestamp::now(),
+            );
             appends.push(Append {
                 case_id: *case_id,
+                statements,
                 reference: p.reference,
                 expected_version: p.expected_version,
                 events: p.events,

@@ -88,6 +88,7 @@ pub(crate) async fn migrate_store(
                         personal_data,
                         erase: Vec::new(),
                         read_models: Vec::new(),
+                        statements: Vec::new(),
                         // The audit trail is copied as it is, ties and all.
                         written_by: Vec::new(),
                     });

@@ -109,6 +109,16 @@ impl Office {
         self
     }
 
+    /// The delivery worker of this server's outbox.
+    pub fn postman(&self, config: crate::mail::MailConfig) -> crate::mail::Postman {
+        crate::mail::Postman::new(Arc::clone(&self.book), config)
+    }
+
+    /// How many notices wait, were sent and were cancelled. Not audited: counts only.
+    pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), AppError> {
+        Ok(probity_store::outbox::counts(&**self.book.db()).await?)
+    }
+
     pub(crate) fn book(&self) -> &Arc<Casebook> {
         &self.book
     }

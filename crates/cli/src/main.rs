@@ -62,6 +62,8 @@ enum Cmd {
         anchoring: Anchoring,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Fill an empty database with the reference case 2020/134541 and synthetic cases.
     Demo {
@@ -266,6 +268,45 @@ enum AuditCmd {
     Keygen { path: std::path::PathBuf },
 }
 
+/// Where notices of duties coming due and overdue go.
+#[derive(clap::Args, Clone)]
+struct MailArgs {
+    /// Send notices through this mail server (smtp://host:port, a relay without TLS); without
+    /// it they are written to --mailbox.
+    #[arg(long, env = "PROBITY_SMTP")]
+    smtp: Option<String>,
+    /// The folder notices are written to when no --smtp is given.
+    #[arg(long, env = "PROBITY_MAILBOX", default_value = "mailbox")]
+    mailbox: std::path::PathBuf,
+    /// The sender's address.
+    #[arg(long, env = "PROBITY_MAIL_FROM", default_value = "probity@localhost")]
+    mail_from: String,
+    /// A user's address is their user name at this domain.
+    #[arg(long, env = "PROBITY_MAIL_DOMAIN", default_value = "localhost")]
+    mail_domain: String,
+    /// Seconds between rounds of delivery.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    outbox_every: u64,
+    /// Seconds a claimed notice is held before another server may send it.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    outbox_lease: u64,
+}
+
+impl MailArgs {
+    fn config(&self) -> Result<probity_app::MailConfig, Failure> {
+        let delivery = match &self.smtp {
+            Some(url) => probity_app::Delivery::smtp(url)?,
+            None => probity_app::Delivery::Mailbox(self.mailbox.clone()),
+        };
+        Ok(probity_app::MailConfig {
+            from: self.mail_from.clone(),
+            domain: self.mail_domain.clone(),
+            lease: std::time::Duration::from_secs(self.outbox_lease),
+            ..probity_app::MailConfig::new(delivery)
+        })
+    }
+}
+
 /// How often one address or one user may call.
 #[derive(clap::Args, Clone)]
 struct LimitArgs {
@@ -324,6 +365,14 @@ struct Defaults {
     anchoring: Anchoring,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    mail: MailArgs,
+}
+
+impl MailArgs {
+    fn parse_defaults() -> MailArgs {
+        Defaults::parse_from(["probity"]).mail
+    }
 }
 
 impl LimitArgs {
@@ -501,6 +550,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             demo: true,
             anchoring: Anchoring::parse_defaults(),
             limits: LimitArgs::parse_defaults(),
+            mail: MailArgs::parse_defaults(),
         },
     };
     match command {
@@ -510,6 +560,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             demo,
             anchoring,
             limits,
+            mail,
         } => {
             serve(
                 &cli.database,
@@ -519,6 +570,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 demo,
                 &anchoring,
                 &limits,
+                &mail,
             )
             .await?
         }
@@ -879,6 +931,8 @@ fn parse_command(text: &str) -> Result<Command, Failure> {
     Ok(probity_app::command_from_json(value)?)
 }
 
+// The server's settings, each a group of flags of its own.
+#[allow(clippy::too_many_arguments)]
 async fn serve(
     database: &str,
     at: &At,
@@ -887,7 +941,9 @@ async fn serve(
     with_demo: bool,
     anchoring: &Anchoring,
     limits: &LimitArgs,
+    mail: &MailArgs,
 ) -> Result<(), Failure> {
+    let mail_config = mail.config()?;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -939,6 +995,23 @@ async fn serve(
             }
         })
     };
+    let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+    let postman = {
+        let postman = office.postman(mail_config.clone());
+        let every = std::time::Duration::from_secs(mail.outbox_every);
+        tokio::spawn(async move { postman.run(every, stopped).await })
+    };
+    match &mail_config.delivery {
+        probity_app::Delivery::Smtp { host, port } => println!(
+            "Sending notices of duties coming due and overdue through {host}:{port} every {} s.",
+            mail.outbox_every
+        ),
+        probity_app::Delivery::Mailbox(dir) => println!(
+            "Writing notices of duties coming due and overdue to {}/ every {} s (give --smtp to send them).",
+            dir.display(),
+            mail.outbox_every
+        ),
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| input(format!("cannot listen on {listen}: {e}")))?;
@@ -954,6 +1027,8 @@ async fn serve(
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
     anchor.abort();
+    let _ = stop_mail.send(true);
+    let _ = postman.await;
     // The last word before stopping: everything written, the refusals counted, is covered.
     office.flush_refusals().await?;
     office.checkpoint_if_moved(&signer).await?;

@@ -27,3 +27,28 @@ CREATE TABLE holiday_data (
     covers_to   TEXT    NOT NULL,
     json        TEXT    NOT NULL
 );
+
+-- Notices of duties coming due and overdue, queued in the transaction of the event that made
+-- the duty, one per recipient, duty and kind (the unique key: never queued twice), delivered
+-- at least once by the delivery worker of any server (a claim is a lease that expires).
+CREATE TABLE outbox (
+    id            BIGSERIAL PRIMARY KEY,
+    case_id       TEXT    NOT NULL,
+    reference     TEXT    NOT NULL,
+    recipient     TEXT    NOT NULL,
+    clock         TEXT    NOT NULL,
+    about         TEXT    NOT NULL,
+    period        BIGINT NOT NULL,
+    kind          TEXT    NOT NULL,
+    due           TEXT,
+    send_after    BIGINT NOT NULL,
+    queued_at     BIGINT NOT NULL,
+    claimed_by    TEXT,
+    claimed_until BIGINT,
+    attempts      BIGINT NOT NULL DEFAULT 0,
+    last_error    TEXT,
+    sent_at       BIGINT,
+    cancelled_at  BIGINT,
+    UNIQUE (recipient, case_id, clock, about, period, kind)
+);
+CREATE INDEX outbox_waiting ON outbox (send_after) WHERE sent_at IS NULL AND cancelled_at IS NULL;

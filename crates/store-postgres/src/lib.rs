@@ -219,6 +219,7 @@ impl PgStore {
                 .map_err(unavailable)?;
         }
         read_models::write(tx, &prepared.read_models).await?;
+        read_models::run_statements(tx, &prepared.statements).await?;
         Ok(prepared.events)
     }
 }

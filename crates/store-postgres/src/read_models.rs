@@ -48,6 +48,24 @@ fn statement(sql: &str, args: PgArguments) -> SqlxQuery<'_, Postgres, PgArgument
 
 /// Puts each case's rows in place of those it had, inside the caller's transaction: one delete
 /// per model for all the cases changed in it, then multi-row inserts.
+/// Runs statements that go with an append, in its transaction.
+pub(crate) async fn run_statements(
+    tx: &mut Transaction<'_, Postgres>,
+    statements: &[&Statement],
+) -> Result<(), StoreError> {
+    for s in statements {
+        let mut args = PgArguments::default();
+        for b in &s.binds {
+            bind(&mut args, b, type_of(b))?;
+        }
+        statement(&s.sql, args)
+            .execute(&mut **tx)
+            .await
+            .map_err(unavailable)?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn write(
     tx: &mut Transaction<'_, Postgres>,
     changes: &[&TableRows],

@@ -261,6 +261,7 @@ impl SqliteStore {
                 .map_err(unavailable)?;
         }
         read_models::write(tx, &prepared.read_models)?;
+        read_models::run_statements(tx, &prepared.statements)?;
         Ok(prepared.events)
     }
 }

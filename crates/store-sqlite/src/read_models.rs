@@ -65,6 +65,19 @@ pub(crate) fn write(tx: &Transaction<'_>, changes: &[&TableRows]) -> Result<(), 
     Ok(())
 }
 
+/// Runs statements that go with an append, in its transaction.
+pub(crate) fn run_statements(
+    tx: &Transaction<'_>,
+    statements: &[&Statement],
+) -> Result<(), StoreError> {
+    for s in statements {
+        tx.prepare_cached(&sqlite(&s.sql))
+            .and_then(|mut p| p.execute(rusqlite::params_from_iter(s.binds.iter().map(Bound))))
+            .map_err(unavailable)?;
+    }
+    Ok(())
+}
+
 fn value(row: &rusqlite::Row<'_>, i: usize, ty: ColumnType) -> Result<Value, StoreError> {
     let v = row.get_ref(i).map_err(unavailable)?;
     Ok(match (v, ty) {

@@ -53,6 +53,8 @@ pub enum Action {
     WorkRead,
     /// The report of overdue duties per force and team.
     OverdueReport,
+    /// A notice of a duty coming due or overdue delivered to a team member.
+    NoticeSent,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -78,6 +80,7 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::HolidaysImport, "holidays.import"),
     (Action::WorkRead, "work.read"),
     (Action::OverdueReport, "report.overdue"),
+    (Action::NoticeSent, "notice.sent"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";

@@ -28,6 +28,8 @@ pub struct Prepared<'a> {
     /// The read-model rows to put in place of each case's rows in each model: a case appended
     /// more than once in the batch keeps its last rows.
     pub read_models: Vec<&'a TableRows>,
+    /// The appends' other statements, in order, after the read models.
+    pub statements: Vec<&'a crate::Statement>,
     /// Each audit entry that wrote events, by its index, and the last event it wrote.
     pub ties: Vec<(usize, Head)>,
 }
@@ -147,6 +149,7 @@ pub fn prepare<'a>(
         personal,
         erase,
         read_models,
+        statements: batch.iter().flat_map(|a| &a.statements).collect(),
         ties,
     })
 }

@@ -160,6 +160,7 @@ fn with_rows(n: u32, expected: u64, count: usize, sample: Sample) -> Append {
         personal_data: Vec::new(),
         erase: Vec::new(),
         read_models: sample.rows(),
+        statements: Vec::new(),
         written_by: Vec::new(),
     }
 }

@@ -18,6 +18,7 @@ pub mod chain;
 pub mod conformance;
 pub mod holidays;
 pub mod integrity;
+pub mod outbox;
 mod packed;
 pub mod projection;
 pub mod query;
@@ -60,6 +61,9 @@ pub struct Append {
     pub erase: Vec<PartyId>,
     /// The case's rows in each read model that these events changed.
     pub read_models: Vec<TableRows>,
+    /// Other rows these events write in the same transaction: the notices of the duties they
+    /// made (`outbox::notices`).
+    pub statements: Vec<Statement>,
     /// Which audit entries of the append wrote these events, in order: each entry's index
     /// in the entries appended with the batch, and how many of the events it wrote. The store
     /// ties each such entry to the last of its events.
