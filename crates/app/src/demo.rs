@@ -2,7 +2,7 @@
 //! loaded by an administrator's desk like any import, and one demo account per role.
 
 use probity_domain::access::StaffRole;
-use probity_domain::command::LogMatter;
+use probity_domain::command::{AssignToTeam, LogMatter};
 use probity_domain::force::Force;
 use probity_domain::scenario::{self, Step};
 use probity_domain::{Command, Reference};
@@ -13,6 +13,10 @@ use crate::desk::Desk;
 
 /// How many synthetic cases `probity demo` adds beside the reference case.
 pub const SYNTHETIC_CASES: u32 = 300;
+
+/// The demo account on the team of every synthetic case: its work queue and its mailbox
+/// show the duties the demo left overdue.
+pub const DEMO_CASEWORKER: &str = "oversight.investigator";
 
 /// Cases written per transaction while loading.
 const CASES_PER_BATCH: usize = 25;
@@ -42,19 +46,28 @@ impl Desk {
             )));
         }
         let mut salt = fresh_salt;
-        let mut scripts = vec![scenario::reference_case(&mut salt)];
-        scripts.extend((1..=synthetic).map(|n| scenario::synthetic_case(n, &mut salt)));
+        // The reference case is as published; each synthetic one gets a team.
+        let mut scripts = vec![(scenario::reference_case(&mut salt), false)];
+        scripts.extend((1..=synthetic).map(|n| (scenario::synthetic_case(n, &mut salt), true)));
         let cases = scripts.len();
         for chunk in scripts.chunks(CASES_PER_BATCH) {
             let items: Vec<_> = chunk
                 .iter()
-                .flat_map(|steps| {
+                .flat_map(|(steps, with_team)| {
                     let reference = reference_of(steps);
+                    let last = steps.last().expect("a script has steps").context.clone();
+                    let team = with_team.then(|| {
+                        let assign = Command::AssignToTeam(AssignToTeam {
+                            user: DEMO_CASEWORKER.into(),
+                        });
+                        (reference.clone(), assign, last)
+                    });
                     steps
                         .iter()
                         // The scripted mistakes belong to the tests, not to the record.
                         .filter(|s| s.refused_by.is_none())
                         .map(move |s| (reference.clone(), s.command.clone(), s.context.clone()))
+                        .chain(team)
                 })
                 .collect();
             self.import(&items).await?;
@@ -71,7 +84,7 @@ impl Desk {
         let accounts = [
             ("oversight.admin", StaffRole::Administrator, None),
             ("oversight.assessor", StaffRole::Assessor, None),
-            ("oversight.investigator", StaffRole::Investigator, None),
+            (DEMO_CASEWORKER, StaffRole::Investigator, None),
             ("oversight.decision-maker", StaffRole::DecisionMaker, None),
             ("glos.liaison", StaffRole::ForceLiaison, Some(force)),
             (

@@ -28,6 +28,7 @@ use crate::casebook::{AppError, Basis, Casebook, Executed, Failure, Item};
 use crate::recent::BuiltFile;
 use crate::verification::Verified;
 use probity_store::anchor::Checkpoint;
+use probity_store::outbox::{self, OutboxCounts};
 
 /// Why a user reads something, recorded with the read when they give no reason of their own.
 pub const DEFAULT_PURPOSE: &str = ReadPurpose::CASE_WORK.code();
@@ -518,6 +519,32 @@ impl Desk {
         )
         .await?;
         Ok((viewer.today, lines))
+    }
+
+    /// How many notices wait to go (now or later), failed, were sent and were cancelled.
+    pub async fn outbox(&self) -> Result<OutboxCounts, AppError> {
+        self.allow(Access::Maintain, Action::OutboxRead, "-", MAINTENANCE)
+            .await?;
+        let now = Timestamp::now().as_microsecond();
+        let counts = self
+            .failed(
+                Action::OutboxRead,
+                "-",
+                MAINTENANCE,
+                outbox::counts(&**self.book.db(), now)
+                    .await
+                    .map_err(AppError::from),
+            )
+            .await?;
+        self.record(
+            Action::OutboxRead,
+            "-",
+            Outcome::Allowed,
+            MAINTENANCE,
+            &format!("{} due, {} later", counts.due, counts.later),
+        )
+        .await?;
+        Ok(counts)
     }
 
     /// Imports newer bank-holiday data (GOV.UK's `bank-holidays.json`): kept in the store, used

@@ -114,11 +114,6 @@ impl Office {
         crate::mail::Postman::new(Arc::clone(&self.book), config)
     }
 
-    /// How many notices wait, were sent and were cancelled. Not audited: counts only.
-    pub async fn outbox_counts(&self) -> Result<(i64, i64, i64), AppError> {
-        Ok(probity_store::outbox::counts(&**self.book.db()).await?)
-    }
-
     pub(crate) fn book(&self) -> &Arc<Casebook> {
         &self.book
     }

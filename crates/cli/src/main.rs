@@ -107,6 +107,11 @@ enum Cmd {
         #[command(subcommand)]
         action: HolidaysCmd,
     },
+    /// The notices of duties coming due and overdue: how many wait, failed, went, were cancelled.
+    Outbox {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Your duties and your team's, next due first, from the statutory clocks.
     Work {
         /// mine (cases whose team includes you), team (your body's duties) or all.
@@ -616,6 +621,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             println!(
                 "imported the bank holidays of England and Wales for {from} to {to}; the duties were counted again"
             );
+        }
+        Cmd::Outbox { format } => {
+            let office = open(&cli.database).await?;
+            let c = at.admin(&office).await?.outbox().await?;
+            match format {
+                Format::Text => println!(
+                    "outbox: {} due now and {} later ({} of these failed before), {} sent, {} cancelled",
+                    c.due, c.later, c.failing, c.sent, c.cancelled
+                ),
+                Format::Json => {
+                    println!("{}", serde_json::to_string(&c).expect("counts serialise"))
+                }
+            }
         }
         Cmd::Work {
             scope,

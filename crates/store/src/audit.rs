@@ -55,6 +55,8 @@ pub enum Action {
     OverdueReport,
     /// A notice of a duty coming due or overdue delivered to a team member.
     NoticeSent,
+    /// The counts of the outbox read.
+    OutboxRead,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -81,6 +83,7 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::WorkRead, "work.read"),
     (Action::OverdueReport, "report.overdue"),
     (Action::NoticeSent, "notice.sent"),
+    (Action::OutboxRead, "outbox.read"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";

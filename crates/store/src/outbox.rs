@@ -253,13 +253,34 @@ pub async fn failed<S: Tables + ?Sized>(
     Ok(())
 }
 
-/// How many notices are waiting, sent and cancelled.
-pub async fn counts<S: Tables + ?Sized>(store: &S) -> Result<(i64, i64, i64), StoreError> {
+/// The state of the outbox at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OutboxCounts {
+    /// Waiting and due to go now (or claimed by a postman that has not finished).
+    pub due: i64,
+    /// Waiting for their day.
+    pub later: i64,
+    /// Of those waiting, how many failed at least once.
+    pub failing: i64,
+    pub sent: i64,
+    pub cancelled: i64,
+}
+
+/// How many notices wait (due now or later), were sent and were cancelled at `now`.
+pub async fn counts<S: Tables + ?Sized>(store: &S, now: i64) -> Result<OutboxCounts, StoreError> {
+    const WAITING: &str = "sent_at IS NULL AND cancelled_at IS NULL";
     let rows = store
         .query(&[Query {
-            sql: "SELECT (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND cancelled_at IS NULL), (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL), (SELECT COUNT(*) FROM outbox WHERE cancelled_at IS NOT NULL)".into(),
-            binds: Vec::new(),
-            columns: vec![ColumnType::Int; 3],
+            sql: format!(
+                "SELECT \
+                 (SELECT COUNT(*) FROM outbox WHERE {WAITING} AND send_after <= $1), \
+                 (SELECT COUNT(*) FROM outbox WHERE {WAITING} AND send_after > $1), \
+                 (SELECT COUNT(*) FROM outbox WHERE {WAITING} AND last_error IS NOT NULL), \
+                 (SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL), \
+                 (SELECT COUNT(*) FROM outbox WHERE cancelled_at IS NOT NULL)"
+            ),
+            binds: vec![Value::Int(now)],
+            columns: vec![ColumnType::Int; 5],
             point: false,
         }])
         .await?;
@@ -271,9 +292,12 @@ pub async fn counts<S: Tables + ?Sized>(store: &S) -> Result<(i64, i64, i64), St
         .into_iter()
         .map(|v| i64::from_value(v).map_err(StoreError::Corrupt))
         .collect::<Result<_, _>>()?;
-    Ok((
-        n.first().copied().unwrap_or(0),
-        n.get(1).copied().unwrap_or(0),
-        n.get(2).copied().unwrap_or(0),
-    ))
+    let at = |i: usize| n.get(i).copied().unwrap_or(0);
+    Ok(OutboxCounts {
+        due: at(0),
+        later: at(1),
+        failing: at(2),
+        sent: at(3),
+        cancelled: at(4),
+    })
 }
