@@ -248,6 +248,22 @@ async fn run(cases: u32, postgres: Option<&str>) {
     }
     let fold_secs = t.elapsed().as_secs_f64();
     assert_eq!(folded.len(), cases as usize);
+    // 4b. Every statutory clock of every folded case, and the open duties the read model keeps
+    //     (what each append computes for its case), beside the fold above.
+    let calendar = probity_domain::calendar::Calendar::england_and_wales();
+    let today = jiff::civil::date(2026, 12, 2);
+    let t = Instant::now();
+    let clock_count: usize = folded
+        .values()
+        .map(|c| probity_domain::clock::clocks(c, today, calendar).len())
+        .sum();
+    let clocks_secs = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let duty_count: usize = folded
+        .values()
+        .map(|c| probity_domain::clock::open_duties(c, calendar).len())
+        .sum();
+    let duties_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let mut folded = std::collections::HashMap::<&str, Case>::new();
     for r in &log {
@@ -353,6 +369,18 @@ async fn run(cases: u32, postgres: Option<&str>) {
     println!(
         "| replay: fold of decoded events | {events} | {fold_secs:.3} | {} |",
         rate(n, fold_secs)
+    );
+    println!(
+        "| clocks: every clock of every case ({clock_count} clocks), events of those cases | {events} | {clocks_secs:.3} | {} |",
+        rate(n, clocks_secs)
+    );
+    println!(
+        "| clocks: cases | {cases} | {clocks_secs:.3} | {} |",
+        rate(cases as f64, clocks_secs)
+    );
+    println!(
+        "| duties: the open duties of every case ({duty_count}, as each append derives them), cases | {cases} | {duties_secs:.3} | {} |",
+        rate(cases as f64, duties_secs)
     );
     println!(
         "| replay: JSON decode + fold | {events} | {decode_secs:.3} | {} |",

@@ -7,10 +7,16 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use probity_domain::PartyId;
 use probity_domain::access::ReadPurpose;
 use probity_domain::access::{self, Access, CaseAccess, Denial, Principal, Visibility};
 use probity_domain::calendar::Calendar;
-use probity_domain::command::LogMatter;
+use probity_domain::command::{CommandKind, LogMatter, SendLetter};
+use probity_domain::letter::{self, Addressee, Letter, LetterRequest};
+use probity_domain::party::PersonalData;
+use std::collections::BTreeMap;
+
+use crate::letters::{PreparedLetter, Recipient};
 use probity_domain::force::Force;
 use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::AccountStore;
@@ -34,6 +40,34 @@ use probity_store::outbox::{self, OutboxCounts};
 pub const DEFAULT_PURPOSE: &str = ReadPurpose::CASE_WORK.code();
 const ACCOUNTS: &str = "account management";
 const MAINTENANCE: &str = "maintenance";
+
+/// A letter with its addressee's name and address, and the command that sends it.
+fn prepared(
+    made: Letter,
+    personal: &BTreeMap<PartyId, PersonalData>,
+    version: u64,
+    sent_on: Option<Date>,
+) -> PreparedLetter {
+    let recipient = match made.to {
+        Addressee::Party(p) => personal.get(&p).map(|d| Recipient {
+            name: d.name.clone(),
+            address: d.address.clone(),
+        }),
+        Addressee::Bodies(_) => None,
+    };
+    let digest = made.digest();
+    PreparedLetter {
+        send: Command::SendLetter(SendLetter {
+            letter: made.request.clone(),
+            digest: digest.clone(),
+        }),
+        letter: made,
+        digest,
+        recipient,
+        version,
+        sent_on,
+    }
+}
 
 /// How a principal came in; the audit trail says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -459,6 +493,110 @@ impl Desk {
         )
         .await?;
         Ok(records)
+    }
+
+    // ---- letters
+
+    /// The letter `request` asks for, made from the case as it stands, dated `on` (today when
+    /// `None`), with the addressee's name and address: to read, print and send (with its
+    /// digest). Those who may send letters may make them; each is audited.
+    pub async fn letter(
+        &self,
+        reference: &Reference,
+        request: &LetterRequest,
+        on: Option<Date>,
+    ) -> Result<PreparedLetter, AppError> {
+        let (loaded, personal) = self.letter_case(reference).await?;
+        let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body).dated(on);
+        let made = letter::compose(&loaded.case, request, &ctx).map_err(AppError::from);
+        let made = self
+            .failed(
+                Action::LetterRead,
+                reference.as_str(),
+                DEFAULT_PURPOSE,
+                made,
+            )
+            .await?;
+        self.letter_read(reference, &made).await?;
+        Ok(prepared(made, &personal, loaded.case.version, None))
+    }
+
+    /// The `n`th letter sent on the case (from 1), made again from the case as it was when it
+    /// was sent and checked against the digest recorded then.
+    pub async fn sent_letter(
+        &self,
+        reference: &Reference,
+        n: usize,
+    ) -> Result<PreparedLetter, AppError> {
+        let (loaded, personal) = self.letter_case(reference).await?;
+        let target = reference.as_str();
+        let run = || {
+            let sent = n
+                .checked_sub(1)
+                .and_then(|i| loaded.case.letters.get(i))
+                .ok_or_else(|| {
+                    AppError::BadInput(format!(
+                        "the case has {} letters sent; there is no letter {n}",
+                        loaded.case.letters.len()
+                    ))
+                })?;
+            let then = probity_domain::Case::replay(
+                &loaded.events[..(sent.made_on_version as usize).min(loaded.events.len())],
+            );
+            let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body)
+                .dated(Some(sent.on));
+            let made = letter::compose(&then, &sent.letter, &ctx)?;
+            if made.digest() != sent.digest {
+                return Err(AppError::Store(StoreError::Corrupt(format!(
+                    "letter {n} made again does not match the digest recorded when it was sent"
+                ))));
+            }
+            Ok((made, sent.on, sent.made_on_version))
+        };
+        let (made, sent_on, version) = self
+            .failed(Action::LetterRead, target, DEFAULT_PURPOSE, run())
+            .await?;
+        self.letter_read(reference, &made).await?;
+        Ok(prepared(made, &personal, version, Some(sent_on)))
+    }
+
+    async fn letter_case(
+        &self,
+        reference: &Reference,
+    ) -> Result<(crate::casebook::Loaded, BTreeMap<PartyId, PersonalData>), AppError> {
+        let target = reference.as_str();
+        let what = Access::Command(CommandKind::SendLetter);
+        if let Err(denial) = access::authorize_role(&self.who, what, today()) {
+            return Err(self
+                .deny(Action::LetterRead, target, DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        let loaded = self.book.load_with_personal_data(reference).await;
+        let (loaded, personal) = self
+            .failed(Action::LetterRead, target, DEFAULT_PURPOSE, loaded)
+            .await?;
+        let case_access = CaseAccess::of(&loaded.case);
+        if let Err(denial) = access::authorize(&self.who, what, Some(&case_access), today()) {
+            return Err(self
+                .deny(Action::LetterRead, target, DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        Ok((loaded, personal))
+    }
+
+    async fn letter_read(&self, reference: &Reference, made: &Letter) -> Result<(), AppError> {
+        let to = match &made.to {
+            Addressee::Party(p) => p.to_string(),
+            Addressee::Bodies(_) => "bodies".into(),
+        };
+        self.record(
+            Action::LetterRead,
+            reference.as_str(),
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &format!("{} to {to}", probity_domain::code_of(&made.kind)),
+        )
+        .await
     }
 
     // ---- work queues

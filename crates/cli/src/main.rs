@@ -156,6 +156,29 @@ enum CaseCmd {
         #[arg(long, default_value = probity_app::DEFAULT_PURPOSE)]
         purpose: String,
     },
+    /// Make a letter or report from the case: the request (JSON, e.g. {"kind":"progress_update","to":1})
+    /// from --file or standard input; with --sent N, the Nth letter sent, made again. Send it
+    /// with `case apply` and the `send` command of --format json.
+    Letter {
+        reference: String,
+        /// The letter sent, from 1, instead of a new one.
+        #[arg(long)]
+        sent: Option<usize>,
+        /// The body you act for (defaults to your account's, else the oversight body).
+        #[arg(long, value_enum)]
+        body: Option<BodyArg>,
+        /// The force you work for, when you act as a force's staff.
+        #[arg(long)]
+        force: Option<String>,
+        /// The day the letter is dated (YYYY-MM-DD), when not today.
+        #[arg(long)]
+        on: Option<jiff::civil::Date>,
+        /// Read the request from this file instead of standard input.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Run one command (JSON, from --file or standard input) on a case, as --actor in --as.
     Apply {
         reference: String,
@@ -310,6 +333,23 @@ impl MailArgs {
             ..probity_app::MailConfig::new(delivery)
         })
     }
+}
+
+/// The text of `file`, or of standard input without one.
+fn read_input(file: Option<&std::path::Path>) -> Result<String, Failure> {
+    let mut text = String::new();
+    match file {
+        Some(path) => {
+            text = std::fs::read_to_string(path)
+                .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
+        }
+        None => {
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| input(format!("cannot read standard input: {e}")))?;
+        }
+    }
+    Ok(text)
 }
 
 /// How often one address or one user may call.
@@ -738,6 +778,49 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Cmd::Case {
             action:
+                CaseCmd::Letter {
+                    reference: r,
+                    sent,
+                    body,
+                    force,
+                    on,
+                    file,
+                    format,
+                },
+        } => {
+            let r = reference(&r)?;
+            let force = force
+                .as_deref()
+                .map(Force::parse)
+                .transpose()
+                .map_err(|e| input(e.to_string()))?;
+            let request = match sent {
+                Some(_) => None,
+                None => {
+                    let text = read_input(file.as_deref())?;
+                    Some(
+                        serde_json::from_str::<probity_domain::letter::LetterRequest>(&text)
+                            .map_err(|e| input(format!("the letter request is not valid: {e}")))?,
+                    )
+                }
+            };
+            let office = open(&cli.database).await?;
+            let desk = at.desk(&office, None, body.map(Body::from), force).await?;
+            let letter = match (sent, request) {
+                (Some(n), _) => desk.sent_letter(&r, n).await?,
+                (None, Some(req)) => desk.letter(&r, &req, on).await?,
+                (None, None) => unreachable!("a request is read unless --sent"),
+            };
+            match format {
+                Format::Text => print!("{}", letter.text()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&letter).expect("letters serialise")
+                ),
+            }
+        }
+        Cmd::Case {
+            action:
                 CaseCmd::Apply {
                     reference: r,
                     body,
@@ -748,18 +831,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let r = reference(&r)?;
-            let mut text = String::new();
-            match &file {
-                Some(path) => {
-                    text = std::fs::read_to_string(path)
-                        .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?;
-                }
-                None => {
-                    std::io::stdin()
-                        .read_to_string(&mut text)
-                        .map_err(|e| input(format!("cannot read standard input: {e}")))?;
-                }
-            }
+            let text = read_input(file.as_deref())?;
             let command = parse_command(&text)?;
             let force = force
                 .as_deref()

@@ -1015,3 +1015,59 @@ fn clocks_work_queues_the_overdue_report_and_newer_bank_holidays() {
     let verified = probity(&d.db, &["audit", "verify"]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
 }
+
+#[test]
+fn letters_are_made_from_the_case_sent_with_their_digest_and_made_again() {
+    let d = demo("3");
+    let letter = |args: &[&str], request: Option<&str>| {
+        let mut all = vec!["case", "letter", "2020/134541", "--as", "decision-maker"];
+        all.extend_from_slice(args);
+        let out = probity_with_input(&d.db, &all, request);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let request = r#"{"kind":"outcome","to":1}"#;
+    let words = letter(&[], Some(request));
+    assert!(
+        words.starts_with("Outcome letter\nReference 2020/134541"),
+        "{words}"
+    );
+    assert!(
+        words.contains("Officer A: case to answer for misconduct; reflective practice"),
+        "{words}"
+    );
+    assert!(words.contains("There is no right of review"), "{words}");
+    assert!(
+        words.contains("reflective practice review process"),
+        "{words}"
+    );
+    // Sent with the command the preview gives, then made again, the same.
+    let json: serde_json::Value =
+        serde_json::from_str(&letter(&["--format", "json"], Some(request))).unwrap();
+    let send = json["send"].to_string();
+    let out = probity_with_input(
+        &d.db,
+        &["case", "apply", "2020/134541", "--as", "decision-maker"],
+        Some(&send),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("letter_sent"),
+        "{}",
+        text(&out.stdout)
+    );
+    let again = letter(&["--sent", "1"], None);
+    assert!(again.contains(json["digest"].as_str().unwrap()), "{again}");
+    // A request that names no letter is a clear error, and nothing is written.
+    let out = probity_with_input(
+        &d.db,
+        &["case", "letter", "2020/134541", "--as", "decision-maker"],
+        Some(r#"{"kind":"postcard"}"#),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("letter request is not valid"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -318,6 +318,9 @@ pub fn roles_for_command(command: CommandKind) -> &'static [StaffRole] {
         C::RecordConductMatter => &[Investigator, DecisionMaker],
         C::SuspendOfficer | C::LiftOfficerSuspension | C::NotifySanction => &[DecisionMaker],
         C::SendTimelinessReport => &[Investigator, DecisionMaker],
+        // A letter does what update_party, notify_outcome or send_timeliness_report does: those
+        // who may run all three.
+        C::SendLetter => &[Investigator, DecisionMaker],
         C::DecideOutcome | C::DecideLateReview | C::CloseRecommendation => &[DecisionMaker],
         C::RecordAssociatedProceedings | C::ConcludeAssociatedProceedings => {
             &[DecisionMaker, PublicationsOfficer]

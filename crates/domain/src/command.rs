@@ -119,6 +119,7 @@ commands! {
     RecordNoLearning = "record_no_learning",
     UpdateParty = "update_party",
     NotifyOutcome = "notify_outcome",
+    SendLetter = "send_letter",
     ApplyForReview = "apply_for_review",
     ExtendResponsePeriod = "extend_response_period",
     PublishLearningResponse = "publish_learning_response",
@@ -404,6 +405,15 @@ payloads! {
     }
 
     pub struct NotifyOutcome {}
+
+    /// Sends a letter or report made from the case (crate::letter): the progress update and
+    /// the outcome letter count as the update they are; a timeliness report is sent as
+    /// send_timeliness_report is. `digest` is that of the letter previewed: a case or a day
+    /// that changed since is refused, so the letter recorded is the letter read.
+    pub struct SendLetter {
+        pub letter: crate::letter::LetterRequest,
+        pub digest: String,
+    }
 
     pub struct ApplyForReview {
         pub applicant: PartyId,

@@ -138,6 +138,7 @@ events! {
     NoLearningIdentified = "no_learning_identified",
     PartyUpdated = "party_updated",
     OutcomeNotified = "outcome_notified",
+    LetterSent = "letter_sent",
     ReviewApplied = "review_applied",
     ResponsePeriodExtended = "response_period_extended",
     LearningResponsePublished = "learning_response_published",
@@ -564,6 +565,14 @@ payloads! {
 
     pub struct OutcomeNotified {
         pub review_right: Option<ReviewRight>,
+        pub on: Date,
+    }
+
+    /// A letter made from the case was sent: the request it was made from (with its
+    /// defaults filled in) and its digest, from which it can be made again and checked.
+    pub struct LetterSent {
+        pub letter: crate::letter::LetterRequest,
+        pub digest: String,
         pub on: Date,
     }
 

@@ -19,6 +19,7 @@ pub mod event;
 pub mod force;
 pub mod hex;
 pub mod ids;
+pub mod letter;
 pub mod matter;
 pub mod party;
 pub mod publication;

@@ -167,6 +167,8 @@ rules! {
         "the case cannot close while the complainant may still apply for a review";
     ProceedingsOpen => "proceedings-open", "oversight body publication policy (shared/domain.md §12)",
         "a summary is published only when all associated proceedings are complete";
+    LetterChanged => "letter-changed", "PCMR 2020 regs 13, 34 (the letter sent is the letter previewed)",
+        "the case or the day changed since the letter was previewed: preview it again and send that";
     AlreadyPublished => "already-published", "oversight body publication policy",
         "the summary has already been published";
 }

@@ -57,6 +57,8 @@ pub enum Action {
     NoticeSent,
     /// The counts of the outbox read.
     OutboxRead,
+    /// A letter made from a case, to preview or print (the sending is the case command).
+    LetterRead,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -84,6 +86,7 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::OverdueReport, "report.overdue"),
     (Action::NoticeSent, "notice.sent"),
     (Action::OutboxRead, "outbox.read"),
+    (Action::LetterRead, "letter.read"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";

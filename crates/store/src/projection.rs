@@ -6,15 +6,15 @@ use jiff::civil::Date;
 use probity_domain::Body;
 use probity_domain::access::CaseAccess;
 use probity_domain::calendar::Calendar;
-use probity_domain::case::{Case, ProposalStage};
+use probity_domain::case::Case;
 use probity_domain::category::CategoryCode;
 use probity_domain::clock::{ClockName, ClockState, open_duties};
-use probity_domain::conduct::{Action, CaseToAnswer, FurtherAction};
+use probity_domain::conduct::CaseToAnswer;
 use probity_domain::force::Force;
 use probity_domain::matter::MatterKind;
 use probity_domain::party::SubjectKind;
 use probity_domain::referral::InvestigationMode;
-use probity_domain::{AllegationId, CaseId, PartyId, Reference, Status, code_of};
+use probity_domain::{AllegationId, CaseId, PartyId, Reference, Status};
 
 use crate::read_model::{Derive, ReadModel, Row, Rows, TableRows, read_model, rows_of};
 
@@ -283,78 +283,7 @@ pub fn changes(case_id: CaseId, before: &Case, after: &Case) -> Vec<TableRows> {
         .collect()
 }
 
-/// The outcome so far for one subject on one allegation, in words.
-pub fn outcome(case: &Case, subject: PartyId, allegation: AllegationId) -> String {
-    let Some(inv) = case.investigation.as_ref() else {
-        return "not investigated".into();
-    };
-    let Some(det) = inv.determinations.get(&(subject, allegation)) else {
-        return if inv.report_on.is_some() {
-            "awaiting determination".into()
-        } else {
-            "under investigation".into()
-        };
-    };
-    if !det.case_to_answer.is_case_to_answer() {
-        return match det.further_action {
-            FurtherAction::None => "no case to answer".into(),
-            FurtherAction::ReflectivePractice => "no case to answer; reflective practice".into(),
-            FurtherAction::UnsatisfactoryPerformance => {
-                "no case to answer; unsatisfactory performance procedures".into()
-            }
-        };
-    }
-    if let Some(p) = case
-        .proceedings
-        .values()
-        .rev()
-        .find(|p| p.subject == subject && p.allegations.contains(&allegation))
-    {
-        return match (
-            p.concluded_on,
-            p.findings.iter().find(|(a, _)| *a == allegation),
-        ) {
-            (Some(_), Some((_, f))) => {
-                let sanction = p
-                    .final_sanction()
-                    .map(|s| s.label())
-                    .unwrap_or("no disciplinary action");
-                let appeal = if p.appeal_lodged_on.is_some() && p.appeal.is_none() {
-                    "; appeal pending"
-                } else {
-                    ""
-                };
-                format!(
-                    "{}: {}; {sanction}{appeal}",
-                    Action::Proceedings(p.form).label(),
-                    code_of(f).replace('_', " ")
-                )
-            }
-            _ => format!("{} pending", Action::Proceedings(p.form).label()),
-        };
-    }
-    match (inv.settled.get(&subject), &inv.proposal) {
-        (Some(Action::ReflectivePractice), _) => {
-            let stage = case
-                .reflective_practice
-                .get(&subject)
-                .map(|r| code_of(&r.stage).replace('_', " "))
-                .unwrap_or_else(|| "referred".into());
-            format!(
-                "{}; reflective practice ({stage})",
-                det.case_to_answer.label()
-            )
-        }
-        (Some(a), _) => format!("{}; {}", det.case_to_answer.label(), a.label()),
-        (None, ProposalStage::Proposed(_) | ProposalStage::Recommended(_)) => {
-            format!(
-                "{}; action proposed, awaiting agreement",
-                det.case_to_answer.label()
-            )
-        }
-        (None, _) => format!("{}; action to be decided", det.case_to_answer.label()),
-    }
-}
+pub use probity_domain::case::outcome;
 
 #[cfg(test)]
 mod tests {

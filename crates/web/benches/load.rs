@@ -1,11 +1,11 @@
-//! Load test of the API on SQLite: case-file reads and a typical write (logging a new matter),
-//! driven by wrk in another process over loopback, at 1, 16 and 64 connections.
+//! Load test of the API on SQLite: case-file reads, the work queue and a typical write (logging
+//! a new matter), driven by wrk in another process over loopback, at 1, 16 and 64 connections.
 //!
 //! Run: `cargo bench -p probity-web --bench load` (needs `wrk`: `apt-get install wrk`).
 //! Options: `--cases N` (default 100000), `--seconds S` per run (default 10), `--postgres URL`
 //! to run on PostgreSQL (the loaded database `probity_load_N` is built once in that server and
 //! each run works on a copy made from it as a template), `--connections 1,16,64` (the default),
-//! `--only read` or `--only write` to run one kind of request.
+//! `--only read`, `--only work` or `--only write` to run one kind of request.
 //! The SQLite database is built once and kept under target/bench-data for later runs.
 
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ fn main() {
                     })
                     .expect("--connections 1,16,64")
             }
-            "--only" => only = Some(args.next().expect("--only read|write")),
+            "--only" => only = Some(args.next().expect("--only read|work|write")),
             _ => {}
         }
     }
@@ -221,6 +221,14 @@ async fn run(
         ),
     )
     .unwrap();
+    let work_lua = dir.join("work.lua");
+    std::fs::write(
+        &work_lua,
+        format!(
+            "request = function()\n  return wrk.format('GET', '/api/v1/work', {{['Authorization'] = 'Bearer {token}'}})\nend\n"
+        ),
+    )
+    .unwrap();
     let write_lua = dir.join("write.lua");
     std::fs::write(
         &write_lua,
@@ -239,6 +247,11 @@ async fn run(
             "read",
             "case-file read (GET /api/v1/cases/{ref}, audited)",
             read_lua,
+        ),
+        (
+            "work",
+            "work queue (GET /api/v1/work, every case's duties, audited)",
+            work_lua,
         ),
         (
             "write",

@@ -54,7 +54,7 @@ impl AppState {
 
 /// Every route of the internal listener.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, cases, openapi, session, subjects, work};
+    use api::{audit, cases, letters, openapi, session, subjects, work};
     let api = Router::new()
         .route(
             "/session",
@@ -67,6 +67,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{reference}", get(cases::show))
         .route("/cases/{reference}/commands", post(cases::command))
         .route("/cases/{reference}/audit", get(audit::case_audit))
+        .route("/cases/{reference}/letters/preview", post(letters::preview))
+        .route("/cases/{reference}/letters/print", get(letters::print))
+        .route("/cases/{reference}/letters/{n}", get(letters::sent))
         .route(
             "/subjects/{force}/{service_number}/history",
             get(subjects::subject_history),

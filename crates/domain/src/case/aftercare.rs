@@ -1,11 +1,11 @@
 //! What the events of learning, keeping people informed, the outcome and its review,
 //! re-investigation, withdrawal, closure and publication do.
 
-use super::{Case, LearningRecommendation, Publication, Review, Status, words};
+use super::{Case, LearningRecommendation, Publication, Review, SentLetter, Status, words};
 use crate::event::{
     AssociatedProceedingsConcluded, AssociatedProceedingsOpened, CaseClosed, Fact,
     LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
-    LearningResponseReceived, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
+    LearningResponseReceived, LetterSent, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
     OutcomeNotified, PartyUpdated, RecommendationClosed, ReinvestigationOrdered,
     ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
 };
@@ -85,6 +85,25 @@ impl Fact for OutcomeNotified {
                 None => "; no right of review".into(),
             }
         )
+    }
+}
+
+impl Fact for LetterSent {
+    fn apply(&self, case: &mut Case) {
+        case.letters.push(SentLetter {
+            letter: self.letter.clone(),
+            digest: self.digest.clone(),
+            on: self.on,
+            made_on_version: case.version - 1,
+        });
+    }
+
+    fn describe(&self) -> String {
+        let kind = self.letter.kind.map_or("letter", |k| k.title());
+        match self.letter.to {
+            Some(p) => format!("{kind} sent to {p}"),
+            None => format!("{kind} sent"),
+        }
     }
 }
 

@@ -8,6 +8,9 @@ mod intake;
 mod investigation;
 mod need_to_know;
 mod outcome;
+mod words;
+
+pub use words::outcome;
 
 use std::collections::BTreeMap;
 
@@ -428,6 +431,8 @@ pub struct Case {
     pub no_learning_on: Option<Date>,
     pub updates: Vec<(PartyId, UpdateKind, Date)>,
     pub outcome_notified_on: Option<Date>,
+    /// The letters and reports sent, in order.
+    pub letters: Vec<SentLetter>,
     pub review_right: Option<ReviewRight>,
     pub reviews: Vec<Review>,
     pub withdrawn_on: Option<Date>,
@@ -440,6 +445,17 @@ pub struct Case {
     /// The latest day any act of the case happened (a hearing arranged counts from its
     /// notice): the day its clocks are read on when no other day is given.
     pub latest_on: Option<Date>,
+}
+
+/// A letter sent: what it was made from, and the version of the case it was made on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SentLetter {
+    pub letter: crate::letter::LetterRequest,
+    pub digest: String,
+    pub on: Date,
+    /// The version of the case it was made from (the letter is the first event of its
+    /// send): replaying that many events and composing again gives the same letter.
+    pub made_on_version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

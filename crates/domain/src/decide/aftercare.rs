@@ -7,17 +7,20 @@ use crate::command::{
     ApplyForReview, Close, CloseRecommendation, ConcludeAssociatedProceedings, DecideLateReview,
     DecideOutcome, DecideReview, ExtendResponsePeriod, MakeLearningRecommendation, NotifyOutcome,
     OrderReinvestigation, Publish, PublishLearningResponse, RecordAssociatedProceedings,
-    RecordLearningResponse, RecordNoLearning, UpdateParty, Withdraw,
+    RecordLearningResponse, RecordNoLearning, SendLetter, SendTimelinessReport, UpdateParty,
+    Withdraw,
 };
+use crate::event::Event;
 use crate::event::{
     AssociatedProceedingsConcluded, AssociatedProceedingsOpened, CaseClosed,
     LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
-    LearningResponseReceived, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
+    LearningResponseReceived, LetterSent, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
     OutcomeNotified, PartyUpdated, RecommendationClosed, ReinvestigationOrdered,
     ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
 };
 use crate::ids::RecommendationId;
 use crate::matter::MatterKind;
+use crate::matter::UpdateKind;
 use crate::party::PartyRole;
 use crate::publication::{misconduct_proceedings_open, pending_proceedings};
 use crate::referral::InvestigationMode;
@@ -266,6 +269,80 @@ impl Decide for NotifyOutcome {
         Decision::one(OutcomeNotified {
             review_right: review_right(case, on),
             on,
+        })
+    }
+}
+
+impl Decide for SendLetter {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        use crate::letter::{LetterKind, compose};
+        let letter = compose(case, &self.letter, ctx)?;
+        if !letter.missing.is_empty() {
+            return refuse(
+                Rule::MissingText,
+                format!("write the {} first", letter.missing.join(", ")),
+            );
+        }
+        if letter.digest() != self.digest.trim() {
+            return refuse(
+                Rule::LetterChanged,
+                format!(
+                    "the letter is now {} (dated {}); preview it again and send that",
+                    letter.digest(),
+                    letter.dated
+                ),
+            );
+        }
+        let on = ctx.on();
+        let mut events: Vec<Event> = vec![
+            LetterSent {
+                letter: letter.request.clone(),
+                digest: letter.digest(),
+                on,
+            }
+            .into(),
+        ];
+        let mut then = |d: Result<Decision, Refusal>| -> Result<(), Refusal> {
+            events.extend(d?.events);
+            Ok(())
+        };
+        let req = &letter.request;
+        match letter.kind {
+            LetterKind::ProgressUpdate => then(
+                UpdateParty {
+                    party: req.to.expect("composed with an addressee"),
+                    kind: UpdateKind::Progress,
+                }
+                .decide(case, ctx),
+            )?,
+            LetterKind::Outcome => {
+                if case.outcome_notified_on.is_none() {
+                    then(NotifyOutcome {}.decide(case, ctx))?;
+                }
+                then(
+                    UpdateParty {
+                        party: req.to.expect("composed with an addressee"),
+                        kind: UpdateKind::Outcome,
+                    }
+                    .decide(case, ctx),
+                )?;
+            }
+            LetterKind::TimelinessReport => then(
+                SendTimelinessReport {
+                    period_ending: req.period_ending.expect("composed with a period"),
+                    recipients: match &letter.to {
+                        crate::letter::Addressee::Bodies(b) => b.clone(),
+                        crate::letter::Addressee::Party(_) => Vec::new(),
+                    },
+                    copied_to: req.copied_to.clone(),
+                    withheld: req.withheld.clone().filter(|w| !w.trim().is_empty()),
+                }
+                .decide(case, ctx),
+            )?,
+        }
+        Ok(Decision {
+            events,
+            ..Decision::default()
         })
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod json;
+pub mod letters;
 pub mod openapi;
 pub mod session;
 pub mod subjects;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{audit, cases, session, subjects, work};
+use crate::api::{audit, cases, letters, session, subjects, work};
 use crate::auth;
 
 /// An RFC 9457 problem document. Rule refusals add `rule` and `basis`; stale versions add
@@ -61,6 +61,9 @@ impl Modify for Security {
         cases::open,
         cases::show,
         cases::command,
+        letters::preview,
+        letters::print,
+        letters::sent,
         subjects::subject_history,
         audit::audit,
         audit::case_audit,
@@ -72,6 +75,7 @@ impl Modify for Security {
         (name = "session", description = "Signing in and out"),
         (name = "cases", description = "Case files and the commands that change them"),
         (name = "subjects", description = "People complained about, across cases"),
+        (name = "letters", description = "Letters and reports made from a case: preview, print, and letters sent made again"),
         (name = "work", description = "Work queues and overdue duties, from the statutory clocks"),
         (name = "audit", description = "The audit trail"),
     )

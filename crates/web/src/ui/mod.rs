@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{PageProblem, Problem};
 
+pub mod letter;
+
 /// Text made safe to place in HTML.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -51,7 +53,10 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#0b0c0
 header{background:#0b0c0c;color:#fff;padding:.75rem 1.5rem}.service{margin:0;font-weight:700}\
 main{max-width:40rem;padding:1.5rem}a{color:#1d70b8}a:focus,.skip:focus{outline:3px solid #fd0;background:#fd0;color:#0b0c0c}\
 .skip{position:absolute;left:-9999px}.skip:focus{position:static;display:block;padding:.5rem}\
-.lead{font-size:1.2rem}code{font-size:1rem}";
+.lead{font-size:1.2rem}code{font-size:1rem}\
+.head{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.head dt{font-weight:700}.head dd{margin:0}\
+.warning{border-left:5px solid #d4351c;padding:.5rem 1rem}.digest{font-size:.8rem;color:#505a5f;word-break:break-all}\
+@media print{header,.skip{display:none}main{max-width:none;padding:0}body{font-size:11pt}}";
 
 /// `GET /`: what this server is and where to go.
 pub async fn home() -> Response {

@@ -5,6 +5,7 @@ mod accounts;
 mod authorization;
 mod bad_input;
 mod journeys;
+mod letters;
 mod openapi;
 mod pages;
 mod traffic;

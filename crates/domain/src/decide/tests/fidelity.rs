@@ -1017,6 +1017,7 @@ fn every_rule_is_refused_by_some_test() {
         include_str!("fidelity.rs"),
         include_str!("intake.rs"),
         include_str!("investigation.rs"),
+        include_str!("letters.rs"),
         include_str!("need_to_know.rs"),
         include_str!("outcome.rs"),
         include_str!("mod.rs"),

@@ -6,6 +6,7 @@ mod aftercare;
 mod fidelity;
 mod intake;
 mod investigation;
+mod letters;
 mod need_to_know;
 mod outcome;
 mod properties;
