@@ -38,6 +38,18 @@ pub enum LetterKind {
 }
 
 impl LetterKind {
+    /// The letter that discharges a duty of this clock, if one does: what a work queue offers
+    /// to draft.
+    pub fn for_clock(clock: crate::clock::ClockName) -> Option<LetterKind> {
+        use crate::clock::ClockName as C;
+        match clock {
+            C::ProgressUpdate => Some(LetterKind::ProgressUpdate),
+            C::OutcomeNotification => Some(LetterKind::Outcome),
+            C::InvestigationTimeliness => Some(LetterKind::TimelinessReport),
+            _ => None,
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             LetterKind::ProgressUpdate => "Progress update",

@@ -50,6 +50,10 @@ pub struct WorkItemView {
     mine: bool,
     /// The provision the duty comes from.
     basis: String,
+    /// The letter that discharges it, drafted from the case on request
+    /// (`/api/v1/cases/{reference}/letters/print?kind=...`): `progress_update` (to `about`),
+    /// `outcome` or `timeliness_report` (of the oldest period unreported).
+    letter: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -86,6 +90,8 @@ fn item(w: WorkItem, today: jiff::civil::Date) -> WorkItemView {
         owner: probity_domain::code_of(&w.owner),
         mine: w.mine,
         basis: info.basis.to_string(),
+        letter: probity_domain::letter::LetterKind::for_clock(w.clock)
+            .map(|k| probity_domain::code_of(&k)),
     }
 }
 

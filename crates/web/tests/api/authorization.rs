@@ -22,6 +22,8 @@ struct Allowed {
     publish: bool,
     history: bool,
     audit: bool,
+    /// Make and send letters (send_letter: investigators and decision makers).
+    letters: bool,
 }
 
 fn matrix(role: StaffRole) -> Allowed {
@@ -33,14 +35,23 @@ fn matrix(role: StaffRole) -> Allowed {
         publish: false,
         history: false,
         audit: false,
+        letters: false,
     };
     match role {
         StaffRole::Administrator => none,
-        StaffRole::Assessor | StaffRole::Investigator => Allowed {
+        StaffRole::Assessor => Allowed {
             view: true,
             list: true,
             log_decision: true,
             history: true,
+            ..none
+        },
+        StaffRole::Investigator => Allowed {
+            view: true,
+            list: true,
+            log_decision: true,
+            history: true,
+            letters: true,
             ..none
         },
         StaffRole::DecisionMaker => Allowed {
@@ -49,6 +60,7 @@ fn matrix(role: StaffRole) -> Allowed {
             log_decision: true,
             determine: true,
             history: true,
+            letters: true,
             ..none
         },
         StaffRole::ForceLiaison => Allowed {
@@ -298,6 +310,25 @@ async fn matrix_holds(app: TestApp) {
                 );
                 checked += 1;
             }
+
+            // The outcome letter to the complainant: the reference case has one; the others
+            // have no party P1, a refusal by the rules once access is granted.
+            let letter = app
+                .get(
+                    &format!("{file}/letters/print?kind=outcome&to=1"),
+                    &who.token,
+                )
+                .await;
+            let ok = if open { 422 } else { 200 };
+            assert_eq!(
+                letter.status.as_u16(),
+                expected(who, case, allowed.letters, false, ok),
+                "{} makes a letter of {}: {}",
+                who.name,
+                case.reference,
+                letter.text
+            );
+            checked += 1;
 
             let audit = app
                 .get(&format!("{file}/audit"), &who.token)

@@ -79,6 +79,22 @@ async fn letters(app: TestApp) {
         assert!(reply.status.is_success(), "{command}: {}", reply.body);
     }
 
+    // The queue offers the letter that discharges each duty.
+    let work = app.get("/api/v1/work", &token).await;
+    let offered: Vec<_> = work.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["clock"].as_str().unwrap(), i["letter"].as_str()))
+        .collect();
+    assert_eq!(
+        offered,
+        [
+            ("progress_update", Some("progress_update")),
+            ("investigation_timeliness", Some("timeliness_report")),
+        ]
+    );
+
     // The progress update: the complainant's own name and address, nobody else's.
     let update = json!({"letter": {"kind": "progress_update", "to": 1}});
     let preview = app.post(&preview_path, &token, &update).await;
