@@ -139,6 +139,12 @@ pub(crate) async fn migrate_store(
         to.db().add_user(u, &entry).await?;
     }
 
+    // Newer bank holidays first: the read models are counted with them.
+    progress("copying the imported bank holidays and the outbox of notices");
+    probity_store::holidays::copy(&**from.db(), &**to.db()).await?;
+    probity_store::projection::set_calendar(probity_store::holidays::calendar(&**to.db()).await?);
+    probity_store::outbox::copy(&**from.db(), &**to.db()).await?;
+
     progress("rebuilding the read models");
     let counts = to.rebuild().await?;
     Ok(Moved {

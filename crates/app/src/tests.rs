@@ -830,6 +830,18 @@ mod moving {
             .run(&reference(), &erasure(5), None)
             .await
             .unwrap();
+        // Bank holidays imported for 2029, and a round of notices delivered.
+        let events: Vec<_> = ["2029-01-01", "2029-12-25"]
+            .iter()
+            .map(|d| serde_json::json!({"title": "Bank holiday", "date": d, "notes": "", "bunting": true}))
+            .collect();
+        let json = serde_json::json!({"england-and-wales": {"division": "england-and-wales", "events": events}});
+        root.import_holidays(&json.to_string()).await.unwrap();
+        let postman = office.postman(crate::MailConfig {
+            batch: 5,
+            ..crate::MailConfig::new(crate::Delivery::Mailbox(dir.path().join("mailbox")))
+        });
+        assert!(postman.deliver_due().await.unwrap().sent > 0);
         (office, dir)
     }
 
@@ -870,6 +882,21 @@ mod moving {
                 .is_ok(),
             "accounts move with their passwords"
         );
+        // The notices move as they stood (sent stays sent), and so do imported bank holidays.
+        let outbox = |o: &Office| {
+            let o = o.clone();
+            async move { admin(&o).await.outbox().await.unwrap() }
+        };
+        let (before, after) = (outbox(from).await, outbox(to).await);
+        assert!(before.sent > 0 && before.due > 0, "{before:?}");
+        assert_eq!(
+            (before.due, before.later, before.sent, before.cancelled),
+            (after.due, after.later, after.sent, after.cancelled)
+        );
+        let held = probity_store::holidays::calendar(&**to.book().db())
+            .await
+            .unwrap();
+        assert_eq!(held.covers().1, jiff::civil::date(2029, 12, 31));
         let again = root.move_store(to, &|_| {}).await.unwrap_err();
         assert!(again.to_string().contains("not empty"), "{again}");
     }
@@ -1328,4 +1355,90 @@ async fn a_warning_in_one_case_is_on_the_officers_record_in_the_next() {
     psd.run_on(&second, &hearing, None, on("2026-05-12"))
         .await
         .unwrap();
+}
+
+/// A work queue reads its parts in due order and counts only up to its cap: pages of it are
+/// slices of the whole, the body's duties and the caseworker's cases are both there once, and
+/// a count that reaches the cap says there are more.
+#[tokio::test]
+async fn work_queues_page_in_due_order_and_count_up_to_their_cap() {
+    use probity_store::{WorkQuery, WorkScope};
+    let (office, _dir) = office().await;
+    admin(&office).await.load_demo(40).await.unwrap();
+    let query = |scope, offset, limit, count_cap| WorkQuery {
+        scope,
+        body: Body::OversightBody,
+        clock: None,
+        force: None,
+        overdue_only: false,
+        today: jiff::civil::Date::MIN,
+        offset,
+        limit,
+        count_cap,
+    };
+    // The demo's caseworker is on every synthetic case's team: all their duties are theirs,
+    // the oversight body's and the authorities' alike.
+    let worker = console(
+        &office,
+        crate::demo::DEMO_CASEWORKER,
+        StaffRole::Investigator,
+    )
+    .await;
+    let (_, mine) = worker
+        .work(&query(WorkScope::Mine, 0, 500, 10_000))
+        .await
+        .unwrap();
+    let (_, all) = worker
+        .work(&query(WorkScope::All, 0, 500, 10_000))
+        .await
+        .unwrap();
+    let (_, team) = worker
+        .work(&query(WorkScope::Team, 0, 500, 10_000))
+        .await
+        .unwrap();
+    assert!(mine.total > 20, "{}", mine.total);
+    assert!(
+        team.total > 0 && team.total < mine.total,
+        "{} {}",
+        team.total,
+        mine.total
+    );
+    assert_eq!(
+        all.total, mine.total,
+        "every body-owned duty here is on a case of theirs"
+    );
+    assert_eq!(all.items.len() as i64, all.total);
+    let mut sorted = all.items.clone();
+    sorted.sort_by_key(|w| (w.due.is_some(), w.due));
+    assert_eq!(
+        all.items.iter().map(|w| w.due).collect::<Vec<_>>(),
+        sorted.iter().map(|w| w.due).collect::<Vec<_>>(),
+        "next due first"
+    );
+    assert!(all.items.iter().all(|w| w.mine));
+    // Pages are slices of the whole.
+    for (offset, limit) in [(0, 5), (3, 7), (all.total - 2, 10)] {
+        let (_, page) = worker
+            .work(&query(WorkScope::All, offset, limit, 10_000))
+            .await
+            .unwrap();
+        let want = &all.items[offset as usize..((offset + limit) as usize).min(all.items.len())];
+        assert_eq!(page.items, want, "offset {offset}, limit {limit}");
+    }
+    // A count that reaches the cap says so, and stops there.
+    let (_, capped) = worker.work(&query(WorkScope::All, 0, 5, 3)).await.unwrap();
+    assert_eq!((capped.total, capped.total_more), (3, true));
+    assert!(!all.total_more);
+    // Someone on no team sees the body's duties only.
+    let (_, dm) = decision_maker(&office)
+        .await
+        .work(&query(WorkScope::All, 0, 500, 10_000))
+        .await
+        .unwrap();
+    assert_eq!(dm.total, team.total);
+    assert!(
+        dm.items
+            .iter()
+            .all(|w| !w.mine && w.owner == Body::OversightBody)
+    );
 }

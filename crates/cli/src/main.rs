@@ -715,6 +715,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 today: jiff::civil::Date::MIN,
                 offset: 0,
                 limit: 1000,
+                count_cap: probity_store::WORK_COUNT_CAP,
             };
             let (today, page) = desk.work(&query).await?;
             match format {

@@ -261,8 +261,11 @@ pub fn work(today: Date, page: &WorkPage) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{} duties on {today}, {} overdue",
-        page.total, page.overdue
+        "{}{} duties on {today}, {}{} overdue",
+        page.total,
+        if page.total_more { " or more" } else { "" },
+        page.overdue,
+        if page.overdue_more { " or more" } else { "" }
     );
     for w in &page.items {
         let due = w
@@ -310,7 +313,9 @@ pub fn work_json(today: Date, page: &WorkPage) -> String {
     serde_json::to_string_pretty(&serde_json::json!({
         "today": today,
         "total": page.total,
+        "total_more": page.total_more,
         "overdue": page.overdue,
+        "overdue_more": page.overdue_more,
         "items": items,
     }))
     .expect("a work queue serialises")

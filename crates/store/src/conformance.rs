@@ -95,6 +95,8 @@ impl Sample {
                 due: Some(date(2023, 1, 30)),
                 owner: probity_domain::Body::AppropriateAuthority,
                 paused: false,
+                force: Force::parse("kent").unwrap(),
+                restricted: false,
             }],
         }
     }
@@ -380,6 +382,8 @@ pub async fn every_read_model_is_written_and_read_back_as_declared<S: EventLog +
         due: None,
         owner: probity_domain::Body::OversightBody,
         paused: true,
+        force: Force::parse("essex").unwrap(),
+        restricted: true,
     });
     sample.access = vec![
         AccessRow {

@@ -94,3 +94,34 @@ pub async fn rebuilt<S: Tables + ?Sized>(store: &S, audit: &AuditEntry) -> Resul
         .await?;
     Ok(())
 }
+
+/// Copies the imported bank-holiday data of `from` into `to` (moving a deployment), in order.
+pub async fn copy<F: Tables + ?Sized, T: Tables + ?Sized>(
+    from: &F,
+    to: &T,
+) -> Result<usize, StoreError> {
+    let rows = from
+        .query(&[Query {
+            sql: "SELECT imported_at, covers_from, covers_to, json FROM holiday_data ORDER BY seq"
+                .into(),
+            binds: Vec::new(),
+            columns: vec![
+                ColumnType::Int,
+                ColumnType::Text,
+                ColumnType::Text,
+                ColumnType::Text,
+            ],
+            point: false,
+        }])
+        .await?;
+    let inserts: Vec<Statement> = rows
+        .into_iter()
+        .flatten()
+        .map(|row| Statement {
+            sql: "INSERT INTO holiday_data (imported_at, covers_from, covers_to, json) VALUES ($1, $2, $3, $4)".into(),
+            binds: row,
+        })
+        .collect();
+    to.execute(&inserts, &[]).await?;
+    Ok(inserts.len())
+}

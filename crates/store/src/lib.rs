@@ -35,7 +35,7 @@ pub use chain::{
 pub use projection::{CaseRow, FindingRow};
 pub use query::{
     CaseQuery, CategoryFilter, Counts, OverdueLine, Page, Query, Statement, SubjectHistoryRow,
-    WorkItem, WorkPage, WorkQuery, WorkScope,
+    WORK_COUNT_CAP, WorkItem, WorkPage, WorkQuery, WorkScope,
 };
 pub use read_model::{Row, TableRows, Value};
 

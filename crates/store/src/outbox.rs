@@ -301,3 +301,50 @@ pub async fn counts<S: Tables + ?Sized>(store: &S, now: i64) -> Result<OutboxCou
         cancelled: at(4),
     })
 }
+
+/// Copies every notice of `from` into `to` (moving a deployment): what was sent stays sent,
+/// what waits still waits, and no claim survives the move. The copies take new ids.
+pub async fn copy<F: Tables + ?Sized, T: Tables + ?Sized>(
+    from: &F,
+    to: &T,
+) -> Result<usize, StoreError> {
+    use ColumnType::{Int, Text};
+    const COLUMNS: &str = "case_id, reference, recipient, clock, about, period, kind, due, send_after, queued_at, attempts, last_error, sent_at, cancelled_at";
+    let mut after = 0i64;
+    let mut copied = 0;
+    loop {
+        let rows = from
+            .query(&[Query {
+                sql: format!(
+                    "SELECT id, {COLUMNS} FROM outbox WHERE id > $1 ORDER BY id LIMIT 5000"
+                ),
+                binds: vec![Value::Int(after)],
+                columns: vec![
+                    Int, Text, Text, Text, Text, Text, Int, Text, Text, Int, Int, Int, Text, Int,
+                    Int,
+                ],
+                point: false,
+            }])
+            .await?;
+        let rows: Vec<Vec<Value>> = rows.into_iter().flatten().collect();
+        let Some(last) = rows.last() else {
+            return Ok(copied);
+        };
+        after = match last.first() {
+            Some(Value::Int(id)) => *id,
+            _ => return Err(StoreError::Corrupt("an outbox row without its id".into())),
+        };
+        let inserts: Vec<Statement> = rows
+            .into_iter()
+            .map(|row| Statement {
+                sql: format!(
+                    // A NULL is bound untyped: the casts keep PostgreSQL from reading it as text.
+                    "INSERT INTO outbox ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS BIGINT), CAST($14 AS BIGINT)) ON CONFLICT DO NOTHING"
+                ),
+                binds: row.into_iter().skip(1).collect(),
+            })
+            .collect();
+        copied += inserts.len();
+        to.execute(&inserts, &[]).await?;
+    }
+}

@@ -89,6 +89,10 @@ read_model! {
         pub due: Option<Date>,
         pub owner: Body,
         pub paused: bool,
+        /// The case's force and whether it is restricted, as in `cases`: a queue filters on
+        /// them in the duties' own index.
+        pub force: Force,
+        pub restricted: bool,
     }
 }
 
@@ -147,6 +151,10 @@ pub fn set_calendar(calendar: Calendar) {
 
 impl Derive for DutyRow {
     fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let Some(matter) = case.matter() else {
+            return Vec::new();
+        };
+        let (force, restricted) = (matter.force, case.restriction.is_some());
         open_duties(case, &calendar())
             .into_iter()
             .map(|c| DutyRow {
@@ -157,6 +165,8 @@ impl Derive for DutyRow {
                 due: c.due,
                 owner: c.owner.unwrap_or(Body::AppropriateAuthority),
                 paused: c.state == ClockState::Paused,
+                force,
+                restricted,
             })
             .collect()
     }

@@ -520,6 +520,8 @@ pub struct WorkQuery {
     pub today: Date,
     pub offset: i64,
     pub limit: i64,
+    /// Counts stop after this many ([`WORK_COUNT_CAP`] unless a test wants fewer).
+    pub count_cap: i64,
 }
 
 /// One duty in a work queue.
@@ -538,61 +540,110 @@ pub struct WorkItem {
     pub mine: bool,
 }
 
-fn work_filters(q: &mut Sql, viewer: &Visibility, query: &WorkQuery) {
-    q.push(" FROM duties d JOIN cases c ON c.case_id = d.case_id WHERE");
-    visible(q, viewer);
-    let mine = |q: &mut Sql| {
-        q.push("EXISTS (SELECT 1 FROM case_access t WHERE t.case_id = c.case_id AND t.until IS NULL AND t.username = ")
-            .bind(Value::Text(viewer.username.clone()))
-            .push(")");
-    };
-    match query.scope {
-        WorkScope::Mine => {
-            q.push(" AND ");
-            mine(q);
-        }
-        WorkScope::Team => {
+/// A work queue counts its duties up to here and then says "this many or more": counting a
+/// whole body's duties on every read would cost more than the page itself.
+pub const WORK_COUNT_CAP: i64 = 1000;
+
+/// One part of a queue: the duties the viewer's body owns, or those of the cases on the
+/// viewer's team (without the body's own when both are listed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Team,
+    Mine { not_team: bool },
+}
+
+fn parts(scope: WorkScope) -> &'static [Part] {
+    match scope {
+        WorkScope::Team => &[Part::Team],
+        WorkScope::Mine => &[Part::Mine { not_team: false }],
+        WorkScope::All => &[Part::Team, Part::Mine { not_team: true }],
+    }
+}
+
+/// ` FROM duties d WHERE ...` for one part: need-to-know and force scoping as `visible` does
+/// for `cases`, on the duties' own columns, so the query reads one index in due order.
+fn part_filters(q: &mut Sql, viewer: &Visibility, query: &WorkQuery, part: Part, overdue: bool) {
+    q.push(" FROM duties d WHERE (NOT d.restricted OR EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = d.case_id AND a.username = ")
+        .bind(Value::Text(viewer.username.clone()))
+        .push(" AND (a.until IS NULL OR a.until >= ")
+        .bind(viewer.today.to_value())
+        .push(")))");
+    if let Some(force) = viewer.force {
+        q.push(" AND d.force = ").bind(force.to_value());
+    }
+    if viewer.publishable_only {
+        q.push(" AND EXISTS (SELECT 1 FROM cases p WHERE p.case_id = d.case_id AND p.publishable)");
+    }
+    match part {
+        Part::Team => {
             q.push(" AND d.owner = ").bind(query.body.to_value());
         }
-        WorkScope::All => {
-            q.push(" AND (d.owner = ")
-                .bind(query.body.to_value())
-                .push(" OR ");
-            mine(q);
-            q.push(")");
+        Part::Mine { not_team } => {
+            q.push(" AND d.case_id IN (SELECT t.case_id FROM case_access t WHERE t.until IS NULL AND t.username = ")
+                .bind(Value::Text(viewer.username.clone()))
+                .push(")");
+            if not_team {
+                q.push(" AND d.owner <> ").bind(query.body.to_value());
+            }
         }
     }
     if let Some(clock) = query.clock {
         q.push(" AND d.clock = ").bind(clock.to_value());
     }
     if let Some(force) = query.force {
-        q.push(" AND c.force = ").bind(force.to_value());
+        q.push(" AND d.force = ").bind(force.to_value());
     }
-    if query.overdue_only {
+    if overdue || query.overdue_only {
         q.push(" AND (d.due IS NULL OR d.due < ")
             .bind(query.today.to_value())
             .push(") AND NOT d.paused");
     }
 }
 
-/// The count of duties that match, how many of them are overdue, and one page of them, next
-/// due first (those that cannot be counted before all).
+const DUE_ORDER: &str = " ORDER BY d.due NULLS FIRST, d.case_id, d.clock, d.about, d.period";
+
+/// The counts of duties that match and of those overdue (each up to the cap and one more),
+/// and one page of them, next due first (those that cannot be counted before all): each part
+/// read in due order from its index, at most as far as the page reaches.
 fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
-    // PostgreSQL sums integers as numeric: cast back, which SQLite reads the same.
-    let mut count =
-        Sql::new("SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN (d.due IS NULL OR d.due < ");
-    count
-        .bind(query.today.to_value())
-        .push(") AND NOT d.paused THEN 1 ELSE 0 END), 0) AS BIGINT)");
-    work_filters(&mut count, viewer, query);
+    let mut count = Sql::new("SELECT ");
+    for (n, overdue) in [false, true].into_iter().enumerate() {
+        if n > 0 {
+            count.push(", ");
+        }
+        for (i, part) in parts(query.scope).iter().enumerate() {
+            if i > 0 {
+                count.push(" + ");
+            }
+            count.push("(SELECT COUNT(*) FROM (SELECT 1");
+            part_filters(&mut count, viewer, query, *part, overdue);
+            count
+                .push(" LIMIT ")
+                .bind(Value::Int(query.count_cap + 1))
+                .push(&format!(") c{n}{i})"));
+        }
+    }
+    let reach = query.offset.saturating_add(query.limit);
     let mut page = Sql::new(
-        "SELECT c.reference, c.force, c.status, d.clock, d.about, d.period, d.due, d.owner, d.paused, ",
+        "SELECT c.reference, c.force, c.status, w.clock, w.about, w.period, w.due, w.owner, w.paused, ",
     );
-    page.push("CASE WHEN EXISTS (SELECT 1 FROM case_access m WHERE m.case_id = c.case_id AND m.until IS NULL AND m.username = ")
+    page.push("CASE WHEN EXISTS (SELECT 1 FROM case_access m WHERE m.case_id = w.case_id AND m.until IS NULL AND m.username = ")
         .bind(Value::Text(viewer.username.clone()))
-        .push(") THEN TRUE ELSE FALSE END");
-    work_filters(&mut page, viewer, query);
-    page.push(" ORDER BY CASE WHEN d.due IS NULL THEN 0 ELSE 1 END, d.due, c.reference, d.clock, d.about, d.period LIMIT ")
+        .push(") THEN TRUE ELSE FALSE END FROM (");
+    for (i, part) in parts(query.scope).iter().enumerate() {
+        if i > 0 {
+            page.push(" UNION ALL ");
+        }
+        page.push(
+            "SELECT * FROM (SELECT d.case_id, d.clock, d.about, d.period, d.due, d.owner, d.paused",
+        );
+        part_filters(&mut page, viewer, query, *part, false);
+        page.push(DUE_ORDER)
+            .push(" LIMIT ")
+            .bind(Value::Int(reach))
+            .push(&format!(") p{i}"));
+    }
+    page.push(") w JOIN cases c ON c.case_id = w.case_id ORDER BY w.due NULLS FIRST, w.case_id, w.clock, w.about, w.period LIMIT ")
         .bind(Value::Int(query.limit))
         .push(" OFFSET ")
         .bind(Value::Int(query.offset));
@@ -609,8 +660,12 @@ fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkPage {
     pub items: Vec<WorkItem>,
+    /// How many match, up to [`WORK_COUNT_CAP`]; `total_more` when there are more.
     pub total: i64,
+    pub total_more: bool,
+    /// How many of them are overdue, up to the cap; `overdue_more` when there are more.
     pub overdue: i64,
+    pub overdue_more: bool,
 }
 
 pub async fn work<S: Tables + ?Sized>(
@@ -648,10 +703,15 @@ pub async fn work<S: Tables + ?Sized>(
             })
         })
         .collect::<Result<_, StoreError>>()?;
+    let capped = |n: i64| (n.min(query.count_cap), n > query.count_cap);
+    let (total, total_more) = capped(counts.first().copied().unwrap_or(0));
+    let (overdue, overdue_more) = capped(counts.get(1).copied().unwrap_or(0));
     Ok(WorkPage {
         items,
-        total: counts.first().copied().unwrap_or(0),
-        overdue: counts.get(1).copied().unwrap_or(0),
+        total,
+        total_more,
+        overdue,
+        overdue_more,
     })
 }
 

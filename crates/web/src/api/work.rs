@@ -61,8 +61,12 @@ pub struct WorkList {
     /// The day overdue is judged on.
     today: String,
     items: Vec<WorkItemView>,
+    /// How many duties match, counted up to 1,000; `total_more` when there are more.
     total: i64,
+    total_more: bool,
+    /// How many of them are overdue, counted up to 1,000; `overdue_more` when there are more.
     overdue: i64,
+    overdue_more: bool,
     page: i64,
     per_page: i64,
 }
@@ -150,13 +154,16 @@ pub async fn work(
         today: jiff::civil::Date::MIN,
         offset: (page - 1) * per_page,
         limit: per_page,
+        count_cap: probity_store::WORK_COUNT_CAP,
     };
     let (today, result) = user.desk.work(&query).await?;
     Ok(axum::Json(WorkList {
         today: today.to_string(),
         items: result.items.into_iter().map(|w| item(w, today)).collect(),
         total: result.total,
+        total_more: result.total_more,
         overdue: result.overdue,
+        overdue_more: result.overdue_more,
         page,
         per_page,
     }))
