@@ -32,6 +32,7 @@ fn background(url: &str, args: &[&str], stdout: Stdio) -> std::process::Child {
         .args(args)
         .env("PROBITY_SIGNING_KEY", anchors.join("checkpoint.key"))
         .env("PROBITY_CHECKPOINT_DIR", anchors.join("checkpoints"))
+        .env("PROBITY_MAILBOX", anchors.join("mailbox"))
         .env("RUST_LOG", "warn")
         .stdout(stdout)
         .stderr(Stdio::null())
@@ -683,11 +684,13 @@ fn two_servers_on_one_postgres_database_lose_nothing_and_accept_nothing_stale() 
         Some(i) => format!("{}/{name}", &base[..i]),
         None => panic!("TEST_PG_URL names no database"),
     };
+    let mailbox = tempfile::tempdir().unwrap();
     let cli = |args: &[&str], input: Option<&str>| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
             .arg("--database")
             .arg(&url)
             .args(args)
+            .env("PROBITY_MAILBOX", mailbox.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -49,6 +49,7 @@ impl Store {
                 "PROBITY_CHECKPOINT_DIR",
                 self.dir.path().join("checkpoints"),
             )
+            .env("PROBITY_MAILBOX", self.dir.path().join("mailbox"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -1,5 +1,6 @@
--- The duties read model carries each case's force and whether it is restricted, so a work
--- queue reads one covering index in due order and counts no more than it shows. Derived rows:
+-- The duties read model carries each case's reference, force, status and whether it is
+-- restricted, so a work queue reads one covering index in due order, joins nothing for the
+-- page it shows, and counts no more than it says. Derived rows:
 -- dropped, made again with the new columns, and refilled by the rebuild that opening runs.
 DROP TABLE duties;
 CREATE TABLE duties (
@@ -10,12 +11,14 @@ CREATE TABLE duties (
     due        TEXT,
     owner      TEXT    NOT NULL,
     paused     INTEGER NOT NULL,
+    reference  TEXT    NOT NULL,
     force      TEXT    NOT NULL,
+    status     TEXT    NOT NULL,
     restricted INTEGER NOT NULL
 );
 CREATE INDEX duties_by_case ON duties (case_id);
 CREATE INDEX duties_by_due ON duties (due, case_id);
-CREATE INDEX duties_by_owner ON duties (owner, due, case_id, clock, about, period, restricted, paused, force);
-CREATE INDEX duties_by_owner_force ON duties (owner, force, due, case_id, clock, about, period, restricted, paused);
+CREATE INDEX duties_by_owner ON duties (owner, due, case_id, clock, about, period, restricted, paused, force, reference, status);
+CREATE INDEX duties_by_owner_force ON duties (owner, force, due, case_id, clock, about, period, restricted, paused, reference, status);
 INSERT INTO read_model_rebuilds (model) SELECT 'duties' WHERE EXISTS (SELECT 1 FROM events)
     ON CONFLICT DO NOTHING;

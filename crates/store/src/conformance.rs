@@ -95,7 +95,9 @@ impl Sample {
                 due: Some(date(2023, 1, 30)),
                 owner: probity_domain::Body::AppropriateAuthority,
                 paused: false,
+                reference: Reference::parse("KE/0001/23").unwrap(),
                 force: Force::parse("kent").unwrap(),
+                status: Status::UnderInvestigation,
                 restricted: false,
             }],
         }
@@ -382,7 +384,9 @@ pub async fn every_read_model_is_written_and_read_back_as_declared<S: EventLog +
         due: None,
         owner: probity_domain::Body::OversightBody,
         paused: true,
+        reference: Reference::parse("ES/0001/23").unwrap(),
         force: Force::parse("essex").unwrap(),
+        status: Status::Suspended,
         restricted: true,
     });
     sample.access = vec![

@@ -89,9 +89,11 @@ read_model! {
         pub due: Option<Date>,
         pub owner: Body,
         pub paused: bool,
-        /// The case's force and whether it is restricted, as in `cases`: a queue filters on
-        /// them in the duties' own index.
+        /// The case's reference, force, status and restriction, as in `cases`: a queue filters
+        /// on them in the duties' own index and shows them without reading `cases`.
+        pub reference: Reference,
         pub force: Force,
+        pub status: Status,
         pub restricted: bool,
     }
 }
@@ -155,6 +157,7 @@ impl Derive for DutyRow {
             return Vec::new();
         };
         let (force, restricted) = (matter.force, case.restriction.is_some());
+        let reference = &matter.reference;
         open_duties(case, &calendar())
             .into_iter()
             .map(|c| DutyRow {
@@ -165,7 +168,9 @@ impl Derive for DutyRow {
                 due: c.due,
                 owner: c.owner.unwrap_or(Body::AppropriateAuthority),
                 paused: c.state == ClockState::Paused,
+                reference: reference.clone(),
                 force,
+                status: case.status,
                 restricted,
             })
             .collect()

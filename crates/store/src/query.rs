@@ -624,26 +624,26 @@ fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
         }
     }
     let reach = query.offset.saturating_add(query.limit);
+    // The page joins nothing: the duties carry what it shows, and "mine" is one lookup of the
+    // viewer's team, not one per row.
     let mut page = Sql::new(
-        "SELECT c.reference, c.force, c.status, w.clock, w.about, w.period, w.due, w.owner, w.paused, ",
+        "SELECT w.reference, w.force, w.status, w.clock, w.about, w.period, w.due, w.owner, w.paused, ",
     );
-    page.push("CASE WHEN EXISTS (SELECT 1 FROM case_access m WHERE m.case_id = w.case_id AND m.until IS NULL AND m.username = ")
+    page.push("CASE WHEN w.case_id IN (SELECT m.case_id FROM case_access m WHERE m.until IS NULL AND m.username = ")
         .bind(Value::Text(viewer.username.clone()))
         .push(") THEN TRUE ELSE FALSE END FROM (");
     for (i, part) in parts(query.scope).iter().enumerate() {
         if i > 0 {
             page.push(" UNION ALL ");
         }
-        page.push(
-            "SELECT * FROM (SELECT d.case_id, d.clock, d.about, d.period, d.due, d.owner, d.paused",
-        );
+        page.push("SELECT * FROM (SELECT d.case_id, d.reference, d.force, d.status, d.clock, d.about, d.period, d.due, d.owner, d.paused");
         part_filters(&mut page, viewer, query, *part, false);
         page.push(DUE_ORDER)
             .push(" LIMIT ")
             .bind(Value::Int(reach))
             .push(&format!(") p{i}"));
     }
-    page.push(") w JOIN cases c ON c.case_id = w.case_id ORDER BY w.due NULLS FIRST, w.case_id, w.clock, w.about, w.period LIMIT ")
+    page.push(") w ORDER BY w.due NULLS FIRST, w.case_id, w.clock, w.about, w.period LIMIT ")
         .bind(Value::Int(query.limit))
         .push(" OFFSET ")
         .bind(Value::Int(query.offset));

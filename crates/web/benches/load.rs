@@ -200,6 +200,23 @@ async fn run(
     .await
     .unwrap();
     let token = book.create_token(&user, "load").await.unwrap().0;
+    // The user is on the team of 50 cases, spread over the whole: a caseworker's load.
+    let team: Vec<_> = references
+        .iter()
+        .step_by((references.len() / 50).max(1))
+        .take(50)
+        .map(|r| {
+            let r = Reference::parse(r).unwrap();
+            let ctx =
+                probity_domain::Context::new(jiff::Timestamp::now(), "bench", Body::OversightBody);
+            (
+                r,
+                Command::AssignToTeam(AssignToTeam { user: user.clone() }),
+                ctx,
+            )
+        })
+        .collect();
+    book.import(&team).await.unwrap();
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -229,6 +246,14 @@ async fn run(
         ),
     )
     .unwrap();
+    let mine_lua = dir.join("mine.lua");
+    std::fs::write(
+        &mine_lua,
+        format!(
+            "request = function()\n  return wrk.format('GET', '/api/v1/work?scope=mine', {{['Authorization'] = 'Bearer {token}'}})\nend\n"
+        ),
+    )
+    .unwrap();
     let write_lua = dir.join("write.lua");
     std::fs::write(
         &write_lua,
@@ -250,8 +275,13 @@ async fn run(
         ),
         (
             "work",
-            "work queue (GET /api/v1/work, every case's duties, audited)",
+            "work queue, the oversight body's duties and the user's cases (GET /api/v1/work, audited)",
             work_lua,
+        ),
+        (
+            "work",
+            "work queue, the user's own 50 cases (GET /api/v1/work?scope=mine, audited)",
+            mine_lua,
         ),
         (
             "write",

@@ -14,6 +14,7 @@ pub fn probity(url: &str, args: &[&str], stdin: Option<&str>, anchors: &Path) ->
         .env_remove("PROBITY_DATABASE_URL")
         .env("PROBITY_SIGNING_KEY", anchors.join("key"))
         .env("PROBITY_CHECKPOINT_DIR", anchors.join("checkpoints"))
+        .env("PROBITY_MAILBOX", anchors.join("mailbox"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

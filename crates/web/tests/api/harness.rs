@@ -139,6 +139,26 @@ impl TestApp {
         )
     }
 
+    /// The same app with limits no test reaches: the access matrix is hundreds of requests
+    /// from one address within a second, which is what the default limits are there to stop.
+    pub fn without_limits(mut self) -> TestApp {
+        use probity_web::limits::{LimitSettings, Rate};
+        let huge = Rate {
+            per_second: 1_000_000,
+            burst: 1_000_000,
+        };
+        self.router = probity_web::router(probity_web::AppState::with_limits(
+            self.office.clone(),
+            false,
+            LimitSettings {
+                per_address: huge,
+                per_user: huge,
+                logins_per_minute: 1_000_000,
+            },
+        ));
+        self
+    }
+
     /// One app on each backend this run can reach: SQLite always, PostgreSQL when configured.
     pub async fn on_every_backend() -> Vec<TestApp> {
         let mut apps = vec![TestApp::new().await];
