@@ -23,6 +23,9 @@ pub enum AppError {
     Refused(#[from] Refusal),
     #[error("no case has the reference {0}")]
     NotFound(Reference),
+    /// Something within a case that is not there (a letter sent that was never sent).
+    #[error("{0}")]
+    Missing(String),
     #[error("{0}")]
     BadInput(String),
     #[error(transparent)]

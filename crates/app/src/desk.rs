@@ -207,6 +207,7 @@ impl Desk {
                 AppError::Broken(b) => (Outcome::Failed, format!("{} chain", b.chain)),
                 AppError::Tampered(f) => (Outcome::Failed, format!("{} findings", f.len())),
                 AppError::NotFound(_) => (Outcome::Failed, "no such case".to_string()),
+                AppError::Missing(_) => (Outcome::Failed, "not there".to_string()),
                 AppError::BadInput(_) => (Outcome::Failed, "bad input".to_string()),
                 // The store is unreachable: there is nowhere to record it.
                 _ => return result,
@@ -535,7 +536,7 @@ impl Desk {
                 .checked_sub(1)
                 .and_then(|i| loaded.case.letters.get(i))
                 .ok_or_else(|| {
-                    AppError::BadInput(format!(
+                    AppError::Missing(format!(
                         "the case has {} letters sent; there is no letter {n}",
                         loaded.case.letters.len()
                     ))

@@ -479,6 +479,7 @@ impl From<AppError> for Failure {
         let code = match &e {
             e if e.is_no_such_case() => 4,
             AppError::Refused(_) => 3,
+            AppError::Missing(_) => 4,
             AppError::Store(StoreError::Conflict { .. }) => 5,
             AppError::Broken(_) | AppError::Tampered(_) => 6,
             AppError::Denied(_) | AppError::Unauthenticated | AppError::Throttled => 7,

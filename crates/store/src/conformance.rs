@@ -15,7 +15,7 @@ use probity_domain::{AllegationId, CaseId, CommandKind, PartyId, Reference, Stat
 use crate::projection::{
     AccessRow, AllegationRow, CaseRow, DutyRow, FindingRow, READ_MODELS, SubjectRow,
 };
-use crate::query::{self, CaseQuery, CategoryFilter, Query};
+use crate::query::{self, CaseQuery, CategoryFilter, Query, WorkQuery, WorkScope};
 use crate::read_model::{Rows, TableRows};
 use crate::{
     AccountStore, Action, Append, AuditEntry, AuditStore, EventLog, Hash, NewEvent, Outcome,
@@ -854,6 +854,12 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
         s.case.received_on = day(draw.below(30));
         s.case.restricted = draw.below(3) == 0;
         s.case.publishable = draw.below(2) == 0;
+        // The duties carry their case's force and restriction, as `DutyRow::derive` writes them.
+        for d in &mut s.duties {
+            d.reference = s.case.reference.clone();
+            d.force = s.case.force;
+            d.restricted = s.case.restricted;
+        }
         for u in users {
             match draw.below(6) {
                 0 => s.access.push(AccessRow {
@@ -916,6 +922,41 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
                     listed.sort();
                     assert_eq!(listed, allowed, "{role:?} {force:?} {username} {today}");
                     assert_eq!(page.total, allowed.len() as i64, "the count agrees too");
+                    // A work queue shows the duties of exactly those cases: the body's (every
+                    // sample's duty is the appropriate authority's), and the viewer's own.
+                    for (scope, mine_only) in [(WorkScope::Team, false), (WorkScope::Mine, true)] {
+                        let q = WorkQuery {
+                            scope,
+                            body: probity_domain::Body::AppropriateAuthority,
+                            clock: None,
+                            force: None,
+                            overdue_only: false,
+                            today,
+                            offset: 0,
+                            limit: 1000,
+                            count_cap: 1000,
+                        };
+                        let work = query::work(store, &v, &q).await.unwrap();
+                        let mut queued: Vec<String> =
+                            work.items.iter().map(|w| w.reference.to_string()).collect();
+                        queued.sort();
+                        let expected: Vec<String> = samples
+                            .iter()
+                            .filter(|s| allowed.contains(&s.case.reference.to_string()))
+                            .filter(|s| {
+                                !mine_only
+                                    || s.access
+                                        .iter()
+                                        .any(|a| a.username == username && a.until.is_none())
+                            })
+                            .map(|s| s.case.reference.to_string())
+                            .collect();
+                        assert_eq!(
+                            queued, expected,
+                            "work {scope:?}: {role:?} {force:?} {username} {today}"
+                        );
+                        assert_eq!(work.total, expected.len() as i64);
+                    }
                     for f in forces {
                         let history = query::subject_history(store, &v, f, "SHARED1")
                             .await

@@ -160,6 +160,9 @@ impl From<AppError> for Problem {
                 p
             }
             AppError::NotFound(_) | AppError::Denied(Denial::Hidden) => Problem::not_found(),
+            AppError::Missing(detail) => {
+                Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+            }
             AppError::Denied(d) => Problem::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",

@@ -5,8 +5,8 @@
 use axum::extract::Path;
 use axum::response::Response;
 use probity_app::PreparedLetter;
+use probity_domain::PartyId;
 use probity_domain::letter::{LetterKind, LetterRequest};
-use probity_domain::{PartyId, from_code};
 use serde::Deserialize;
 
 use crate::api::cases::reference;
@@ -41,11 +41,12 @@ pub async fn preview(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PrintParams {
-    /// `progress_update`, `outcome` or `timeliness_report`.
-    kind: String,
+    kind: LetterKind,
     /// The complainant or interested person (`P1` or `1`).
+    #[param(pattern = "^P?[1-9][0-9]{0,8}$")]
     to: Option<String>,
     /// The end of the period a timeliness report covers (the oldest unreported when absent).
+    #[param(value_type = Option<String>, format = Date)]
     period_ending: Option<String>,
 }
 
@@ -58,12 +59,7 @@ pub async fn print(
     ApiQuery(p): ApiQuery<PrintParams>,
 ) -> ApiResult<Response> {
     let r = reference(&raw)?;
-    let kind: LetterKind = from_code(p.kind.trim()).ok_or_else(|| {
-        Problem::bad_request(format!(
-            "'{}' is no letter: progress_update, outcome or timeliness_report",
-            p.kind
-        ))
-    })?;
+    let kind = p.kind;
     let to =
         p.to.map(|t| {
             let t = t.trim();
@@ -91,15 +87,19 @@ pub async fn print(
 
 /// `GET /api/v1/cases/{reference}/letters/{n}`: the `n`th letter sent (from 1), made again
 /// from the case as it was and checked against its digest, as a printable page.
-#[utoipa::path(get, path = "/api/v1/cases/{reference}/letters/{n}", tag = "letters", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F"), ("n" = usize, Path, description = "Which letter sent, from 1")), responses((status = 200, description = "A printable page", content_type = "text/html"), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role sends no letters", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+#[utoipa::path(get, path = "/api/v1/cases/{reference}/letters/{n}", tag = "letters", params(("reference" = String, Path, description = "The case reference, with '/' sent as %2F"), ("n" = u32, Path, description = "Which letter sent, from 1", minimum = 1)), responses((status = 200, description = "A printable page", content_type = "text/html"), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role sends no letters", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such case, or not yours to see", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
 pub async fn sent(
     user: CurrentUser,
     Path((raw, n)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let r = reference(&raw)?;
-    let n: usize = n
-        .parse()
-        .map_err(|_| Problem::bad_request(format!("'{n}' is not a letter number")))?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::bad_request(format!(
+            "'{n}' is not a letter number (1, 2, ...)"
+        )));
+    }
+    // A number too large to be a letter of any case is one this case does not have.
+    let n: usize = n.parse().unwrap_or(usize::MAX);
     let letter = user.desk.sent_letter(&r, n).await?;
     Ok(crate::ui::letter::page(&letter))
 }

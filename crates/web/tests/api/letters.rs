@@ -234,7 +234,12 @@ async fn letters(app: TestApp) {
             &token,
         )
         .await;
-    assert_eq!(fourth.status, 400, "{}", fourth.text);
+    assert_eq!(fourth.status, 404, "{}", fourth.text);
+    assert!(
+        fourth.text.contains("there is no letter 4"),
+        "{}",
+        fourth.text
+    );
 
     // Another force's investigator, and an analyst, make no letters of this case.
     let theirs = app.post(&preview_path, &elsewhere, &update).await;
