@@ -940,7 +940,7 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
                         let mut queued: Vec<String> =
                             work.items.iter().map(|w| w.reference.to_string()).collect();
                         queued.sort();
-                        let expected: Vec<String> = samples
+                        let mut expected: Vec<String> = samples
                             .iter()
                             .filter(|s| allowed.contains(&s.case.reference.to_string()))
                             .filter(|s| {
@@ -951,6 +951,7 @@ pub async fn visibility_in_queries_agrees_with_the_access_policy<S: EventLog + R
                             })
                             .map(|s| s.case.reference.to_string())
                             .collect();
+                        expected.sort();
                         assert_eq!(
                             queued, expected,
                             "work {scope:?}: {role:?} {force:?} {username} {today}"
