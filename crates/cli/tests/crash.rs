@@ -219,27 +219,10 @@ fn acknowledged_writes_survive_kill_9_on_postgres() {
         eprintln!("set PROBITY_LONG_TESTS=1 and TEST_PG_URL to run the crash test on PostgreSQL");
         return;
     };
-    let db = format!("probity_crash_{}", std::process::id());
-    let admin = |sql: String| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&pool)
-                .await
-                .unwrap();
-        });
-    };
-    admin(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-    admin(format!("CREATE DATABASE {db}"));
-    let (server, _) = base.rsplit_once('/').unwrap();
-    let url = format!("{server}/{db}");
+    let db = common::PgDatabase::create(&base, &format!("probity_crash_{}", std::process::id()));
+    let url = db.url.clone();
     crash_cycles(Store {
         url,
         dir: tempfile::tempdir().unwrap(),
     });
-    admin(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }

@@ -289,24 +289,8 @@ fn two_servers_on_postgres_deliver_each_notice_once() {
     if !aiosmtpd() {
         return;
     }
-    let db = format!("probity_mail_{}", std::process::id());
-    let admin = |sql: String| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(&base).await.unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&pool)
-                .await
-                .unwrap();
-        });
-    };
-    admin(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
-    admin(format!("CREATE DATABASE {db}"));
-    let (server, _) = base.rsplit_once('/').unwrap();
-    let url = format!("{server}/{db}");
+    let db = common::PgDatabase::create(&base, &format!("probity_mail_{}", std::process::id()));
+    let url = db.url.clone();
     deliveries(
         Store {
             url,
@@ -314,5 +298,4 @@ fn two_servers_on_postgres_deliver_each_notice_once() {
         },
         2,
     );
-    admin(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
 }

@@ -212,24 +212,10 @@ fn addressee(case: &Case, to: Option<PartyId>) -> Result<PartyId, Refusal> {
     let Some(p) = to else {
         return refuse(
             Rule::MissingText,
-            "say who the letter is to (the complainant's or interested person's party id)",
+            "say who the letter is to (the complainant's, their representative's or an interested person's party id)",
         );
     };
-    let Some(party) = case.parties.get(&p) else {
-        return refuse(
-            Rule::UnknownParty,
-            format!("{p} is not a party to this case"),
-        );
-    };
-    if !matches!(
-        party.role,
-        PartyRole::Complainant { .. } | PartyRole::InterestedPerson
-    ) {
-        return refuse(
-            Rule::NotEntitledToUpdates,
-            format!("{p} is a {}", party.role.label()),
-        );
-    }
+    let party = crate::decide::entitled_to_updates(case, p)?;
     if party.erased {
         return refuse(
             Rule::NotEntitledToUpdates,
@@ -451,9 +437,10 @@ fn outcome_letter(case: &Case, party: PartyId, ctx: &Context) -> Result<Vec<Sect
     if next.is_empty() {
         next.push("No further action will be taken.".into());
     }
+    // A representative acts for the complainant and is told of the complainant's right.
     let complainant = matches!(
         case.parties.get(&party).map(|p| &p.role),
-        Some(PartyRole::Complainant { .. })
+        Some(PartyRole::Complainant { .. } | PartyRole::Representative { .. })
     );
     let right = case.review_right.or_else(|| review_right(case, ctx.on()));
     let review = match (complainant, right) {
@@ -497,26 +484,14 @@ fn oldest_unreported_period(case: &Case, on: Date) -> Result<Date, Refusal> {
     let Some(inv) = case.investigation.as_ref() else {
         return refuse(Rule::WrongStage, "there is no investigation to report on");
     };
-    let matter = case.matter().expect("checked");
-    let from = if inv.reinvestigation {
-        inv.started_on
-    } else {
-        match matter.kind {
-            MatterKind::Complaint => matter.received_on,
-            _ => matter.came_to_attention_on,
-        }
-    };
+    let from = crate::clock::timeliness_from(case, inv, case.earlier_investigations.is_empty());
     let mut end = from.checked_add(12.months()).expect("near dates");
     while end <= on {
-        let next = end.checked_add(6.months()).expect("near dates");
-        let reported = case
-            .timeliness_reports
-            .iter()
-            .any(|t| t.period_ending >= end && t.period_ending < next);
+        let reported = crate::clock::timeliness_reported(case, end).is_some();
         if !reported && inv.report_on.is_none_or(|r| r > end) {
             return Ok(end);
         }
-        end = next;
+        end = end.checked_add(6.months()).expect("near dates");
     }
     refuse(
         Rule::DateOutOfRange,
@@ -573,13 +548,7 @@ fn timeliness_report(
         ),
     };
     let months = {
-        let from = if inv.reinvestigation {
-            inv.started_on
-        } else if matter.kind == MatterKind::Complaint {
-            matter.received_on
-        } else {
-            matter.came_to_attention_on
-        };
+        let from = crate::clock::timeliness_from(case, inv, case.earlier_investigations.is_empty());
         from.until(period_ending)
             .ok()
             .and_then(|s| {

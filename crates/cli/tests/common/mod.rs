@@ -35,3 +35,52 @@ pub fn probity(url: &str, args: &[&str], stdin: Option<&str>, anchors: &Path) ->
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// A database of its own on the PostgreSQL server `base` (TEST_PG_URL) names, made empty and
+/// dropped again when this goes out of scope.
+#[allow(dead_code)] // not every test binary runs on PostgreSQL
+pub struct PgDatabase {
+    base: String,
+    name: String,
+    pub url: String,
+}
+
+#[allow(dead_code)]
+impl PgDatabase {
+    pub fn create(base: &str, name: &str) -> PgDatabase {
+        let db = PgDatabase {
+            base: base.to_string(),
+            name: name.to_string(),
+            url: format!(
+                "{}/{name}",
+                base.rsplit_once('/').expect("a database URL").0
+            ),
+        };
+        db.admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        db.admin(&format!("CREATE DATABASE {name}"));
+        db
+    }
+
+    fn admin(&self, sql: &str) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&self.base).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(&pool)
+                .await
+                .unwrap();
+        });
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        self.admin(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}

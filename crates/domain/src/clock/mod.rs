@@ -556,6 +556,30 @@ fn plus_days(d: Date, n: i64) -> Date {
         .expect("dates of this process are far from the calendar's end")
 }
 
+/// The day an investigation's 12 months run from (PCMR 2020 reg 13): for the first, the day
+/// the complaint was received or the matter came to attention; for a re-investigation, its
+/// own start. The clock and the timeliness report count from here.
+pub(crate) fn timeliness_from(case: &Case, inv: &Investigation, first: bool) -> Date {
+    match case.matter() {
+        Some(matter) if first => match matter.kind {
+            MatterKind::Complaint => matter.received_on,
+            _ => matter.came_to_attention_on,
+        },
+        _ => inv.started_on,
+    }
+}
+
+/// The day the report on the period ending `period_end` was sent: a report whose period ends
+/// on that day or within the 6 months after covers it.
+pub(crate) fn timeliness_reported(case: &Case, period_end: Date) -> Option<Date> {
+    let next_end = plus_months(period_end, 6);
+    case.timeliness_reports
+        .iter()
+        .filter(|t| t.period_ending >= period_end && t.period_ending < next_end)
+        .map(|t| t.sent_on)
+        .min()
+}
+
 fn plus_months(d: Date, n: i64) -> Date {
     d.checked_add(n.months())
         .expect("dates of this process are far from the calendar's end")
@@ -906,7 +930,6 @@ impl Cx<'_> {
 
     fn timeliness(&self) -> Result<Vec<Clock>, String> {
         let case = self.case;
-        let matter = case.matter().expect("checked by derive");
         let mut investigations: Vec<&Investigation> = case.earlier_investigations.iter().collect();
         investigations.extend(case.investigation.as_ref());
         if investigations.is_empty() {
@@ -916,14 +939,7 @@ impl Cx<'_> {
         // The matter's own period runs from the complaint or the day it came to attention;
         // a re-investigation's from its own start.
         for (i, inv) in investigations.iter().enumerate() {
-            let from = if i == 0 {
-                match matter.kind {
-                    MatterKind::Complaint => matter.received_on,
-                    _ => matter.came_to_attention_on,
-                }
-            } else {
-                inv.started_on
-            };
+            let from = timeliness_from(case, inv, i == 0);
             out.extend(self.timeliness_periods(inv, About::Case, from, i > 0)?);
         }
         // Conduct matters found during the investigation have their own periods.
@@ -960,13 +976,7 @@ impl Cx<'_> {
         // period running today is listed too, due after it ends.
         while completed.is_none_or(|c| c > period_end) {
             let next_end = plus_months(period_end, 6);
-            let report = self
-                .case
-                .timeliness_reports
-                .iter()
-                .filter(|t| t.period_ending >= period_end && t.period_ending < next_end)
-                .map(|t| t.sent_on)
-                .min()
+            let report = timeliness_reported(self.case, period_end)
                 .map(|on| Satisfaction::new(EventKind::TimelinessReportSent, on));
             let mut r = Reading::new(
                 ClockName::InvestigationTimeliness,

@@ -200,23 +200,33 @@ impl Decide for RecordNoLearning {
     }
 }
 
+/// The party, when it is one kept informed: a complainant, their representative or an
+/// interested person (PRA ss.20-21). The updates and the letters ask the same question here.
+pub(crate) fn entitled_to_updates(
+    case: &Case,
+    p: crate::PartyId,
+) -> Result<&crate::case::Party, Refusal> {
+    let who = party(case, p)?;
+    let entitled = matches!(
+        who.role,
+        PartyRole::Complainant { .. }
+            | PartyRole::Representative { .. }
+            | PartyRole::InterestedPerson
+    );
+    if !entitled {
+        return refuse(
+            Rule::NotEntitledToUpdates,
+            format!("{p} is a {}", who.role.label()),
+        );
+    }
+    Ok(who)
+}
+
 impl Decide for UpdateParty {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let p = &self.party;
         by(ctx, EITHER, "send an update")?;
-        let who = party(case, *p)?;
-        let entitled = matches!(
-            who.role,
-            PartyRole::Complainant { .. }
-                | PartyRole::Representative { .. }
-                | PartyRole::InterestedPerson
-        );
-        if !entitled {
-            return refuse(
-                Rule::NotEntitledToUpdates,
-                format!("{p} is a {}", who.role.label()),
-            );
-        }
+        entitled_to_updates(case, *p)?;
         Decision::one(PartyUpdated {
             party: *p,
             kind: self.kind,

@@ -2,6 +2,7 @@
 //! One file per stage of the process, one function per command.
 
 mod aftercare;
+pub(crate) use aftercare::entitled_to_updates;
 mod intake;
 mod investigation;
 mod need_to_know;

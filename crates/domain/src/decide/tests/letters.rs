@@ -56,6 +56,21 @@ fn a_progress_update_is_sent_as_previewed_and_counts_as_the_update() {
     // The same case on the same day makes the same letter.
     assert_eq!(letter.digest(), preview(&g, AA, &req).digest());
 
+    // A representative is kept informed as the complainant is, by the same rule.
+    let personal_data = g.sealed("Rep Resentative");
+    g.ok(
+        AA,
+        Command::AddParty(AddParty {
+            role: PartyRole::Representative {
+                on_behalf_of: PartyId(1),
+            },
+            vulnerabilities: vec![],
+            personal_data,
+        }),
+    );
+    let to_rep = preview(&g, AA, &request(LetterKind::ProgressUpdate, Some(3)));
+    assert_eq!(to_rep.to, Addressee::Party(PartyId(3)));
+    let letter = preview(&g, AA, &req);
     // A subject is not kept informed; a digest of another letter is refused.
     g.refused(
         AA,
