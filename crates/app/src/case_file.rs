@@ -27,6 +27,8 @@ pub struct CaseFile {
     pub force: String,
     pub status: String,
     pub version: u64,
+    /// Need-to-know: only its team and live grant holders may see it.
+    pub restricted: bool,
     pub classification: String,
     pub received_on: String,
     pub came_to_attention_on: String,
@@ -261,6 +263,7 @@ pub(crate) fn case_file_of(
         force: matter.force.name().to_string(),
         status: case.status.code().to_string(),
         version: case.version,
+        restricted: case.restriction.is_some(),
         classification: code_of(&matter.classification),
         received_on: matter.received_on.to_string(),
         came_to_attention_on: matter.came_to_attention_on.to_string(),

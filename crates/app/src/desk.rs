@@ -104,6 +104,12 @@ impl Desk {
         &self.who
     }
 
+    /// Whether this principal's role may ever run `kind` (on some case they may see): what a
+    /// page asks before offering a form. Nothing is recorded; running it decides again.
+    pub fn may_run(&self, kind: CommandKind) -> bool {
+        access::authorize_role(&self.who, Access::Command(kind), today()).is_ok()
+    }
+
     pub fn door(&self) -> Door {
         self.door
     }

@@ -1054,7 +1054,9 @@ async fn serve(
                 "Loaded the demo: {} cases, {} events, into {database}.",
                 summary.cases, summary.events
             );
-            println!("Demo log-ins (shown once; POST /api/v1/session with these):");
+            println!(
+                "Demo log-ins (shown once; sign in with these in a browser, or POST /api/v1/session):"
+            );
             for (username, role, password) in users {
                 println!("  {:<26} {:<22} {password}", username, role.code());
             }
@@ -1112,7 +1114,7 @@ async fn serve(
         tracing::warn!(%addr, "listening beyond this machine without --behind-tls: put TLS in front");
     }
     println!(
-        "Probity is serving on http://{addr} (health: /healthz, API: /api/v1). Stop with Ctrl-C."
+        "Probity is serving on http://{addr} (open it in a browser and sign in; API: /api/v1, health: /healthz). Stop with Ctrl-C."
     );
     let state = probity_web::AppState::with_limits(office.clone(), behind_tls, limits.settings());
     probity_web::serve(listener, state, shutdown_signal())

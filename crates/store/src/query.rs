@@ -57,6 +57,14 @@ impl Sql {
         self
     }
 
+    /// A LIMIT or OFFSET, written into the text: SQLite plans with the value of a bound LIMIT
+    /// and so prepares such a statement again each time it is bound (measured: a tenth of the
+    /// work queue's time). The value is an integer of ours, never typed text.
+    fn count(&mut self, n: i64) -> &mut Sql {
+        self.text.push_str(&n.to_string());
+        self
+    }
+
     fn query(self, columns: Vec<ColumnType>) -> Query {
         Query {
             sql: self.text,
@@ -194,9 +202,9 @@ fn list_cases_query(viewer: &Visibility, query: &CaseQuery) -> [Query; 2] {
     visible(&mut page, viewer);
     filters(&mut page, query);
     page.push(" ORDER BY c.received_on DESC, c.reference LIMIT ")
-        .bind(Value::Int(query.limit))
+        .count(query.limit)
         .push(" OFFSET ")
-        .bind(Value::Int(query.offset));
+        .count(query.offset);
     [
         count.query(vec![ColumnType::Int]),
         page.query(CaseRow::TABLE.types()),
@@ -476,8 +484,8 @@ mod tests {
             }
             assert!(!q.sql.contains(&format!("${}", q.binds.len() + 1)));
         }
-        assert_eq!(page.binds.len(), count.binds.len() + 2);
-        assert!(page.sql.ends_with("LIMIT $6 OFFSET $7"), "{}", page.sql);
+        assert_eq!(page.binds.len(), count.binds.len());
+        assert!(page.sql.ends_with("LIMIT 10 OFFSET 0"), "{}", page.sql);
     }
 
     #[test]
@@ -619,7 +627,7 @@ fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
             part_filters(&mut count, viewer, query, *part, overdue);
             count
                 .push(" LIMIT ")
-                .bind(Value::Int(query.count_cap + 1))
+                .count(query.count_cap + 1)
                 .push(&format!(") c{n}{i})"));
         }
     }
@@ -640,13 +648,13 @@ fn work_query(viewer: &Visibility, query: &WorkQuery) -> [Query; 2] {
         part_filters(&mut page, viewer, query, *part, false);
         page.push(DUE_ORDER)
             .push(" LIMIT ")
-            .bind(Value::Int(reach))
+            .count(reach)
             .push(&format!(") p{i}"));
     }
     page.push(") w ORDER BY w.due NULLS FIRST, w.case_id, w.clock, w.about, w.period LIMIT ")
-        .bind(Value::Int(query.limit))
+        .count(query.limit)
         .push(" OFFSET ")
-        .bind(Value::Int(query.offset));
+        .count(query.offset);
     use ColumnType::{Bool, Int, Text};
     [
         count.query(vec![Int, Int]),

@@ -58,6 +58,8 @@ fn has_body_type(r: &Response) -> bool {
 
 pub async fn harden(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    // The front-end files are public and the same for all: they may be cached.
+    let asset = request.uri().path().starts_with("/assets/");
     let mut response = next.run(request).await;
     let status = response.status();
     if (status.is_client_error() || status.is_server_error()) && !has_body_type(&response) {
@@ -73,7 +75,9 @@ pub async fn harden(request: Request, next: Next) -> Response {
         }
     }
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !(asset && status.is_success()) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -82,6 +82,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { harden::problem_for(StatusCode::NOT_FOUND) });
     Router::new()
         .route("/", get(ui::home))
+        .route(
+            "/sign-in",
+            get(ui::sign_in::form).post(ui::sign_in::sign_in),
+        )
+        .route("/sign-out", post(ui::sign_in::sign_out))
+        .route("/work", get(ui::work::work))
+        .route("/cases", get(ui::cases::list))
+        .route("/cases/new", get(ui::intake::form).post(ui::intake::log))
+        .route("/cases/{reference}", get(ui::cases::show))
+        .route("/assets/{name}", get(ui::assets::asset))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)
         .fallback(ui::not_found)

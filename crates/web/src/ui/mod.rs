@@ -1,13 +1,21 @@
-//! The web pages on the internal listener. Today: the home page that says what this server is,
-//! and every failure outside the API as an HTML page (the same [`Problem`] the API renders as
-//! problem+json). The caseworkers' application grows here, sharing the API's authentication.
+//! The caseworkers' pages on the internal listener, beside the JSON API and sharing its
+//! sign-in, access decisions and audit: each page parses a form, calls the same desk operation
+//! as its API twin, and renders a template (`templates/`, compiled in). Every failure outside
+//! the API is an HTML page (the same [`Problem`] the API renders as problem+json).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{PageProblem, Problem};
 
+pub mod assets;
+pub mod cases;
+pub mod chrome;
+pub mod form;
+pub mod intake;
 pub mod letter;
+pub mod sign_in;
+pub mod work;
 
 /// Text made safe to place in HTML.
 pub fn escape(text: &str) -> String {
@@ -58,17 +66,9 @@ main{max-width:40rem;padding:1.5rem}a{color:#1d70b8}a:focus,.skip:focus{outline:
 .warning{border-left:5px solid #d4351c;padding:.5rem 1rem}.digest{font-size:.8rem;color:#505a5f;word-break:break-all}\
 @media print{header,.skip{display:none}main{max-width:none;padding:0}body{font-size:11pt}}";
 
-/// `GET /`: what this server is and where to go.
-pub async fn home() -> Response {
-    page(
-        StatusCode::OK,
-        "Case management for police complaints and misconduct",
-        "<p class=\"lead\">This server holds case files. Nothing here is public: every request \
-         is checked against its user's role and recorded in the audit trail.</p>\n\
-         <p>Sign in and work with cases through the API: \
-         <a href=\"/api/v1/openapi.json\">its OpenAPI document</a> lists every request. \
-         The caseworkers' web pages are not served yet.</p>",
-    )
+/// `GET /`: where work starts (signing in first, when not signed in).
+pub async fn home() -> axum::response::Redirect {
+    axum::response::Redirect::to("/work")
 }
 
 /// Any other path outside the API.

@@ -264,6 +264,26 @@ async fn matrix_holds(app: TestApp) {
                 who.name,
                 case.reference
             );
+            // The case file's page answers as the API does, and shows nothing when it refuses.
+            let page = app
+                .get(&format!("/cases/{}", seg(case.reference)), &who.token)
+                .await;
+            assert_eq!(
+                page.status.as_u16(),
+                got,
+                "{} opens the page of {}",
+                who.name,
+                case.reference
+            );
+            assert_eq!(page.content_type, "text/html; charset=utf-8");
+            if got != 200 {
+                assert!(
+                    !page.text.contains(case.reference) && !page.text.contains("A complaint."),
+                    "{}: a refused page tells nothing of {}",
+                    who.name,
+                    case.reference
+                );
+            }
 
             let commands = format!("/api/v1/cases/{}/commands", seg(case.reference));
             let open = case.reference != REFERENCE_CASE;
@@ -369,7 +389,11 @@ async fn matrix_holds(app: TestApp) {
         let listed = app.get("/api/v1/cases?per_page=200", &who.token).await;
         let work = app.get("/api/v1/work?per_page=200", &who.token).await;
         let overdue = app.get("/api/v1/reports/overdue", &who.token).await;
+        let list_page = app.get("/cases", &who.token).await;
+        let work_page = app.get("/work", &who.token).await;
         if !allowed.list {
+            assert_eq!(list_page.status, 403, "{} opens the case list", who.name);
+            assert_eq!(work_page.status, 403, "{} opens My work", who.name);
             assert_eq!(listed.status, 403, "{} lists", who.name);
             assert_eq!(work.status, 403, "{} reads a work queue", who.name);
             assert_eq!(overdue.status, 403, "{} reads the overdue report", who.name);
@@ -390,6 +414,19 @@ async fn matrix_holds(app: TestApp) {
                 .map(|c| c.reference.to_string())
                 .collect();
             assert_eq!(seen, want, "{} lists", who.name);
+            assert_eq!(list_page.status, 200, "{} opens the case list", who.name);
+            assert_eq!(
+                linked_cases(&list_page.text),
+                want,
+                "{}: the case list page shows what the API lists",
+                who.name
+            );
+            assert_eq!(work_page.status, 200, "{} opens My work", who.name);
+            assert!(
+                linked_cases(&work_page.text).is_subset(&want),
+                "{}: My work shows only cases the user may list",
+                who.name
+            );
             assert_eq!(
                 listed.body["total"].as_i64().unwrap(),
                 want.len() as i64,
@@ -482,4 +519,14 @@ async fn matrix_holds(app: TestApp) {
         .filter(|e| e["outcome"] == "denied")
         .count();
     assert!(denied > 50, "only {denied} denials were recorded");
+}
+
+/// The references of the cases a page links to (not the intake form's `/cases/new`).
+fn linked_cases(html: &str) -> BTreeSet<String> {
+    html.split("href=\"/cases/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|r| *r != "new")
+        .map(|r| r.replace("%2F", "/"))
+        .collect()
 }

@@ -231,6 +231,10 @@ impl TestApp {
             None => req.body(Body::empty()),
         }
         .unwrap();
+        self.reply(req).await
+    }
+
+    async fn reply(&self, req: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(req).await.unwrap();
         let status = response.status();
         let content_type = response
@@ -253,6 +257,37 @@ impl TestApp {
             text: String::from_utf8_lossy(&bytes).into_owned(),
             headers,
         }
+    }
+
+    /// A form posted as a browser would: URL-encoded, with the session cookie if given.
+    pub async fn form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.reply(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A page read as a browser would, with the session cookie if given.
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::builder().uri(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.reply(req.body(Body::empty()).unwrap()).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Reply {

@@ -9,6 +9,7 @@ mod letters;
 mod openapi;
 mod pages;
 mod traffic;
+mod ui;
 mod work;
 
 mod harness;

@@ -1,20 +1,20 @@
-//! The web pages beside the API: a home page that says what the server is, and failures
-//! outside the API as HTML pages, from the same error type the API renders as problem+json.
+//! The web pages beside the API: every page in the same accessible frame, and failures outside
+//! the API as HTML pages, from the same error type the API renders as problem+json.
 
 use crate::TestApp;
 
 #[tokio::test]
-async fn the_home_page_and_unknown_pages_are_html_and_the_api_keeps_problem_json() {
+async fn pages_and_unknown_pages_are_html_and_the_api_keeps_problem_json() {
     let app = TestApp::new().await;
-    let home = app.send("GET", "/", None, None).await;
+    let home = app.send("GET", "/sign-in", None, None).await;
     assert_eq!(home.status, 200);
     assert_eq!(home.content_type, "text/html; charset=utf-8");
     for part in [
-        "<html lang=\"en-GB\">",
-        "<title>Case management for police complaints and misconduct - Probity</title>",
-        "href=\"#main\"",
-        "<main id=\"main\">",
-        "/api/v1/openapi.json",
+        "<html lang=\"en-GB\" class=\"govuk-template\">",
+        "<title>Sign in - Probity</title>",
+        "href=\"#main-content\"",
+        "id=\"main-content\"",
+        "/assets/govuk-frontend.min.css",
     ] {
         assert!(
             home.text.contains(part),
@@ -24,12 +24,12 @@ async fn the_home_page_and_unknown_pages_are_html_and_the_api_keeps_problem_json
     }
     assert_eq!(
         home.headers["content-security-policy"],
-        "default-src 'none'; style-src 'unsafe-inline'"
+        probity_web::ui::chrome::PAGE_CSP
     );
     let missing = app
         .send(
             "GET",
-            "/cases/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            "/nowhere/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
             None,
             None,
         )
@@ -57,7 +57,7 @@ async fn the_home_page_and_unknown_pages_are_html_and_the_api_keeps_problem_json
 async fn every_answer_is_hardened_and_every_error_has_a_body() {
     let app = TestApp::new().await;
     let cases = [
-        ("GET", "/", 200, "text/html; charset=utf-8"),
+        ("GET", "/sign-in", 200, "text/html; charset=utf-8"),
         ("POST", "/", 405, "text/html; charset=utf-8"),
         ("DELETE", "/api/v1/cases", 405, "application/problem+json"),
         (

@@ -1,0 +1,181 @@
+//! What the forms share: errors on their fields (listed in the summary, shown on the field,
+//! the refusal's rule and statutory basis in plain words) and the GOV.UK date input.
+
+use probity_app::AppError;
+
+/// One problem with what was typed: the field it concerns, the element the summary links to,
+/// and what to do.
+pub struct FieldError {
+    pub field: String,
+    pub target: String,
+    pub message: String,
+}
+
+/// The problems of one submission, in the order of the form.
+#[derive(Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.add_at(field, field, message);
+    }
+
+    /// A problem whose link goes to `target` (the first box of a date, say).
+    pub fn add_at(&mut self, field: &str, target: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_string(),
+            target: target.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn all(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A GOV.UK date input: three boxes, kept as typed.
+pub struct DateField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+}
+
+impl DateField {
+    /// The same field with nothing typed.
+    pub fn clone_empty(&self) -> DateField {
+        DateField {
+            name: self.name,
+            label: self.label,
+            hint: self.hint,
+            day: String::new(),
+            month: String::new(),
+            year: String::new(),
+        }
+    }
+
+    pub fn parts(&self) -> [(&'static str, &'static str, &str, u8); 3] {
+        [
+            ("day", "Day", &self.day, 2),
+            ("month", "Month", &self.month, 2),
+            ("year", "Year", &self.year, 4),
+        ]
+    }
+
+    /// The day typed: `None` when all three boxes are empty; an error on the field when the
+    /// day is not a real one (or `required` and empty).
+    pub fn value(&self, required: bool, errors: &mut Errors) -> Option<jiff::civil::Date> {
+        let (d, m, y) = (self.day.trim(), self.month.trim(), self.year.trim());
+        let target = format!("{}-day", self.name);
+        if d.is_empty() && m.is_empty() && y.is_empty() {
+            if required {
+                errors.add_at(self.name, &target, format!("Enter {}", lower(self.label)));
+            }
+            return None;
+        }
+        let real = match (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
+            (Ok(d), Ok(m), Ok(y)) if y >= 1900 => jiff::civil::Date::new(y, m, d).ok(),
+            _ => None,
+        };
+        if real.is_none() {
+            errors.add_at(
+                self.name,
+                &target,
+                format!("{} must be a real date, like 6 4 2020", self.label),
+            );
+        }
+        real
+    }
+}
+
+fn lower(label: &str) -> String {
+    let mut s = label.to_string();
+    if let Some(first) = s.get(..1) {
+        let l = first.to_ascii_lowercase();
+        s.replace_range(..1, &l);
+    }
+    s
+}
+
+/// A refusal of the desk as an error on the field it concerns: a statutory rule's refusal
+/// says what the rule is and where it comes from. `field_of` names the field a rule's detail
+/// points to; `None` puts it on `fallback`. Errors that are not the user's to fix are `Err`.
+pub fn refusal_on_field(
+    error: AppError,
+    errors: &mut Errors,
+    fallback: &str,
+    field_of: impl Fn(&probity_domain::Refusal) -> Option<&'static str>,
+    target_of: impl Fn(&str) -> String,
+) -> Result<(), AppError> {
+    match error {
+        AppError::Refused(r) => {
+            let field = field_of(&r).unwrap_or(fallback);
+            let mut summary = r.rule.summary().to_string();
+            if let Some(first) = summary.get(..1) {
+                let upper = first.to_ascii_uppercase();
+                summary.replace_range(..1, &upper);
+            }
+            errors.add_at(
+                field,
+                &target_of(field),
+                format!("{summary}: {} (rule: {}).", r.detail, r.rule.basis()),
+            );
+            Ok(())
+        }
+        AppError::BadInput(detail) => {
+            errors.add_at(fallback, &target_of(fallback), detail);
+            Ok(())
+        }
+        other => Err(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(d: &str, m: &str, y: &str) -> DateField {
+        DateField {
+            name: "received_on",
+            label: "The day it was received",
+            hint: "",
+            day: d.into(),
+            month: m.into(),
+            year: y.into(),
+        }
+    }
+
+    #[test]
+    fn a_date_is_three_boxes_and_a_wrong_one_says_so_on_its_field() {
+        let mut e = Errors::default();
+        assert_eq!(
+            date("6", "4", "2020").value(true, &mut e),
+            Some(jiff::civil::date(2020, 4, 6))
+        );
+        assert!(e.is_empty());
+        assert_eq!(date("", "", "").value(false, &mut e), None);
+        assert!(e.is_empty());
+        assert_eq!(date("", "", "").value(true, &mut e), None);
+        assert_eq!(e.get("received_on"), Some("Enter the day it was received"));
+        let mut e = Errors::default();
+        for (d, m, y) in [("31", "2", "2020"), ("x", "1", "2020"), ("1", "1", "20")] {
+            assert_eq!(date(d, m, y).value(true, &mut e), None, "{d} {m} {y}");
+        }
+        assert_eq!(e.all().len(), 3);
+        assert_eq!(e.all()[0].target, "received_on-day");
+    }
+}

@@ -1,0 +1,338 @@
+//! The caseworkers' pages over HTTP, as a browser without JavaScript uses them: signing in and
+//! out with forms, the session cookie, the form token, and what a refused form leaves behind.
+//! (The same pages in a real browser, with axe-core: `tests/browser`.)
+
+use crate::TestApp;
+use crate::harness::PASSWORD;
+use probity_domain::access::StaffRole;
+
+/// The session cookie's `name=value` from a `Set-Cookie` header.
+fn cookie_of(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+/// The form token in a page.
+fn token_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+    html[at..at + 64].to_string()
+}
+
+async fn signed_in(app: &TestApp, username: &str) -> String {
+    let reply = app
+        .form(
+            "/sign-in",
+            None,
+            &[],
+            &[("username", username), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.text);
+    assert_eq!(reply.headers["location"], "/work");
+    cookie_of(reply.set_cookie.as_deref().expect("a session cookie"))
+}
+
+#[tokio::test]
+async fn the_front_door_leads_to_sign_in_and_a_session_leads_to_my_work() {
+    let app = TestApp::new().await;
+    app.user("case.worker", StaffRole::Investigator, None).await;
+    let home = app.page("/", None).await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.headers["location"], "/work");
+    let work = app.page("/work", None).await;
+    assert_eq!(work.status, 303, "no page answers 401 to a person");
+    assert_eq!(work.headers["location"], "/sign-in");
+    let form = app.page("/sign-in", None).await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("<title>Sign in - Probity</title>"));
+    assert!(
+        form.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+
+    let cookie = signed_in(&app, "case.worker").await;
+    let work = app.page("/work", Some(&cookie)).await;
+    assert_eq!(work.status, 200, "{}", work.text);
+    assert!(work.text.contains("<title>My work - Probity</title>"));
+    assert!(work.text.contains("case.worker, Investigator"));
+    let cases = app.page("/cases", Some(&cookie)).await;
+    assert_eq!(cases.status, 200);
+    assert!(cases.text.contains("0 cases you may see match"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_form_again_keeping_the_name_and_never_the_password() {
+    let app = TestApp::new().await;
+    app.user("case.worker", StaffRole::Investigator, None).await;
+    let reply = app
+        .form(
+            "/sign-in",
+            None,
+            &[],
+            &[
+                ("username", "case.worker"),
+                ("password", "wrong-secret-typed"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 401);
+    assert!(reply.set_cookie.is_none());
+    assert!(
+        reply
+            .text
+            .contains("<title>Error: Sign in - Probity</title>")
+    );
+    assert!(reply.text.contains("govuk-error-summary"));
+    assert!(
+        reply
+            .text
+            .contains("href=\"#username\">Enter a correct user name and password")
+    );
+    assert!(reply.text.contains("value=\"case.worker\""));
+    assert!(!reply.text.contains("wrong-secret-typed"));
+    let empty = app
+        .form("/sign-in", None, &[], &[("username", ""), ("password", "")])
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(
+        empty
+            .text
+            .contains("Enter your user name and your password")
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_sessions_token_or_from_another_site_does_nothing() {
+    let app = TestApp::new().await;
+    app.user("case.worker", StaffRole::Investigator, None).await;
+    let cookie = signed_in(&app, "case.worker").await;
+    let work = app.page("/work", Some(&cookie)).await;
+    let token = token_in(&work.text);
+
+    for (headers, fields) in [
+        (vec![], vec![("csrf", "")]),
+        (vec![], vec![("csrf", "0".repeat(64).leak() as &str)]),
+        (
+            vec![
+                ("origin", "http://elsewhere.example"),
+                ("host", "127.0.0.1:8080"),
+            ],
+            vec![("csrf", token.as_str())],
+        ),
+        (
+            vec![("sec-fetch-site", "cross-site")],
+            vec![("csrf", token.as_str())],
+        ),
+    ] {
+        let out = app
+            .form("/sign-out", Some(&cookie), &headers, &fields)
+            .await;
+        assert_eq!(out.status, 403, "{headers:?}: {}", out.text);
+        assert!(out.text.contains("This form has expired"));
+        let still = app.page("/work", Some(&cookie)).await;
+        assert_eq!(still.status, 200, "{headers:?}: the session goes on");
+    }
+    // Signing in from another site's form is refused too, and sets no cookie.
+    let forged = app
+        .form(
+            "/sign-in",
+            None,
+            &[("sec-fetch-site", "cross-site")],
+            &[("username", "case.worker"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.set_cookie.is_none());
+
+    let out = app
+        .form(
+            "/sign-out",
+            Some(&cookie),
+            &[("sec-fetch-site", "same-origin")],
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.headers["location"], "/sign-in?ended=true");
+    let after = app.page("/work", Some(&cookie)).await;
+    assert_eq!(after.status, 303, "the session has ended");
+    // A token is the session's own: another session's page carries another.
+    let again = signed_in(&app, "case.worker").await;
+    let other = token_in(&app.page("/work", Some(&again)).await.text);
+    assert_ne!(other, token);
+}
+
+#[tokio::test]
+async fn the_front_end_files_are_served_from_the_binary_and_may_be_cached() {
+    let app = TestApp::new().await;
+    for (path, kind) in [
+        ("/assets/govuk-frontend.min.css", "text/css; charset=utf-8"),
+        ("/assets/probity.js", "text/javascript; charset=utf-8"),
+        ("/assets/htmx.min.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = app.page(path, None).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.content_type, kind, "{path}");
+        assert_eq!(
+            r.headers["cache-control"], "public, max-age=86400",
+            "{path}"
+        );
+        assert!(!r.text.is_empty());
+    }
+    let css = app.page("/assets/govuk-frontend.min.css", None).await.text;
+    assert!(!css.contains("GDS Transport"), "not the GOV.UK font");
+    assert!(!css.contains("govuk-crest"), "not the crown");
+    let missing = app.page("/assets/nothing.js", None).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn a_bad_filter_is_shown_on_its_field_and_a_case_page_titles_no_one() {
+    let app = TestApp::new().await;
+    app.user("case.worker", StaffRole::DecisionMaker, None)
+        .await;
+    let desk = app.console(StaffRole::Administrator).await;
+    desk.load_demo(3).await.unwrap();
+    let cookie = signed_in(&app, "case.worker").await;
+    let bad = app
+        .page("/cases?received_from=31%2F02%2F2020", Some(&cookie))
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("<title>Error: Cases - Probity</title>"));
+    assert!(bad.text.contains("href=\"#received_from\""));
+    assert!(
+        bad.text.contains("value=\"31/02/2020\""),
+        "what was typed is kept"
+    );
+    let list = app.page("/cases", Some(&cookie)).await;
+    assert!(list.text.contains("href=\"/cases/2020%2F134541\""));
+    let file = app.page("/cases/2020%2F134541", Some(&cookie)).await;
+    assert_eq!(file.status, 200, "{}", file.text);
+    assert!(file.text.contains("<title>Case file - Probity</title>"));
+    assert!(file.text.contains("Each subject on each allegation"));
+    let missing = app.page("/cases/2020%2F999999", Some(&cookie)).await;
+    assert_eq!(missing.status, 404);
+}
+
+/// The fields of a good intake form, with the session's token.
+fn intake<'a>(token: &'a str, reference: &'a str, year: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", token),
+        ("kind", "complaint"),
+        ("reference", reference),
+        ("force", "kent"),
+        ("received_on-day", "6"),
+        ("received_on-month", "4"),
+        ("received_on-year", year),
+        ("summary", "A complaint about the handling of a call."),
+        ("classification", "official_sensitive"),
+        ("complainant_wants_recording", "true"),
+    ]
+}
+
+#[tokio::test]
+async fn intake_logs_a_matter_once_and_a_refusal_keeps_what_was_typed_on_its_field() {
+    let app = TestApp::new().await;
+    app.user("the.assessor", StaffRole::Assessor, None).await;
+    app.user("the.analyst", StaffRole::Analyst, None).await;
+    let analyst = signed_in(&app, "the.analyst").await;
+    assert_eq!(app.page("/cases/new", Some(&analyst)).await.status, 403);
+    let list = app.page("/cases", Some(&analyst)).await;
+    assert!(!list.text.contains("href=\"/cases/new\""), "not offered");
+
+    let cookie = signed_in(&app, "the.assessor").await;
+    let list = app.page("/cases", Some(&cookie)).await;
+    assert!(list.text.contains("href=\"/cases/new\""), "offered");
+    let form = app.page("/cases/new", Some(&cookie)).await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    assert!(
+        form.text
+            .contains("<title>Log a new matter - Probity</title>")
+    );
+    let token = token_in(&form.text);
+    let before = app.events().await;
+
+    // Nothing typed: every problem listed, each linked to its field, nothing written.
+    let empty = app
+        .form("/cases/new", Some(&cookie), &[], &[("csrf", &token)])
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(
+        empty
+            .text
+            .contains("<title>Error: Log a new matter - Probity</title>")
+    );
+    for link in [
+        "href=\"#kind-complaint\"",
+        "href=\"#reference\"",
+        "href=\"#force\"",
+        "href=\"#received_on-day\"",
+        "href=\"#summary\"",
+    ] {
+        assert!(empty.text.contains(link), "{link} missing from the summary");
+    }
+    assert_eq!(app.events().await, before);
+
+    // Without the form token nothing happens.
+    let mut forged = intake("", "KE/0001/20", "2020");
+    forged[0] = ("csrf", "");
+    let refused = app.form("/cases/new", Some(&cookie), &[], &forged).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(app.events().await, before);
+
+    // A day in the future is refused by the rule, on its field, with the basis.
+    let future = app
+        .form(
+            "/cases/new",
+            Some(&cookie),
+            &[],
+            &intake(&token, "KE/0001/20", "2999"),
+        )
+        .await;
+    assert_eq!(future.status, 422, "{}", future.text);
+    assert!(
+        future.text.contains("href=\"#received_on-day\""),
+        "{}",
+        future.text
+    );
+    assert!(future.text.contains("the record must be true to the facts"));
+    assert!(
+        future
+            .text
+            .contains("A complaint about the handling of a call."),
+        "kept"
+    );
+    assert!(future.text.contains("value=\"KE/0001/20\""), "kept");
+    assert_eq!(app.events().await, before);
+
+    let done = app
+        .form(
+            "/cases/new",
+            Some(&cookie),
+            &[],
+            &intake(&token, "KE/0001/20", "2020"),
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    assert_eq!(done.headers["location"], "/cases/KE%2F0001%2F20");
+    assert_eq!(app.events().await, before + 1);
+
+    // The same form sent twice does one thing: the second is refused on the reference.
+    let twice = app
+        .form(
+            "/cases/new",
+            Some(&cookie),
+            &[],
+            &intake(&token, "KE/0001/20", "2020"),
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(
+        twice
+            .text
+            .contains("href=\"#reference\">A case with this reference is already open")
+    );
+    assert_eq!(app.events().await, before + 1);
+}

@@ -1,0 +1,178 @@
+//! Walks through the pages as their users would.
+
+use crate::driver;
+
+/// Sign in (a wrong password first), My work, the case list, the reference case's file, sign
+/// out: each page checked with axe-core and photographed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
+    let Some(b) = driver::start().await else {
+        return;
+    };
+    b.goto("/").await;
+    assert_eq!(
+        b.path().await,
+        "/sign-in",
+        "the front door asks who you are"
+    );
+    assert_eq!(b.title().await, "Sign in - Probity");
+    b.check_accessibility("sign-in").await;
+
+    b.fill("#username", "oversight.investigator").await;
+    b.fill("#password", "not the password").await;
+    b.click("form[action='/sign-in'] button").await;
+    b.wait_for_title("Error: Sign in - Probity").await;
+    assert!(
+        b.text(".govuk-error-summary")
+            .await
+            .contains("Enter a correct user name and password")
+    );
+    let kept: String = b
+        .client
+        .find(fantoccini::Locator::Css("#username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "oversight.investigator", "what was typed is kept");
+    b.check_accessibility("sign-in, refused").await;
+    b.screenshot("sign-in-refused").await;
+
+    b.sign_in("oversight.investigator").await;
+    assert_eq!(b.path().await, "/work");
+    assert_eq!(b.title().await, "My work - Probity");
+    b.check_accessibility("my work").await;
+    b.screenshot("my-work").await;
+    let table = b.text("table").await;
+    assert!(
+        table.contains("SYN/"),
+        "the demo's cases are on the list: {table}"
+    );
+
+    b.visit("/cases", "cases").await;
+    assert!(b.text("main").await.contains("2020/134541"));
+    b.click("a[href='/cases/2020%2F134541']").await;
+    b.wait_for_path("/cases/2020%2F134541").await;
+    assert_eq!(
+        b.title().await,
+        "Case file - Probity",
+        "no personal data in the title"
+    );
+    let main = b.text("main").await;
+    for part in [
+        "Summary",
+        "Allegations and findings",
+        "Deadlines",
+        "Timeline",
+    ] {
+        assert!(main.contains(part), "{part} missing from the case file");
+    }
+    b.check_accessibility("case file").await;
+    b.screenshot("case-file").await;
+
+    b.click("form[action='/sign-out'] button").await;
+    b.wait_for_path("/sign-in?ended=true").await;
+    b.goto("/work").await;
+    assert_eq!(b.path().await, "/sign-in", "signed out means signed out");
+    b.close().await;
+}
+
+/// Sign in with the keyboard alone: the skip link comes first, the fields and the button follow
+/// in order, and Enter sends the form. And the checker itself can fail: a picture without a
+/// text alternative is a critical violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_works_from_the_keyboard_alone_and_axe_catches_what_it_should() {
+    use fantoccini::key::Key;
+    let Some(b) = driver::start().await else {
+        return;
+    };
+    b.goto("/sign-in").await;
+    b.press(Key::Tab).await;
+    assert_eq!(b.focused().await, "a Skip to main content");
+    let mut order = Vec::new();
+    for _ in 0..4 {
+        b.press(Key::Tab).await;
+        order.push(b.focused().await);
+    }
+    assert_eq!(
+        order,
+        ["a Probity", "#username", "#password", "button Sign in"]
+    );
+    // Back to the user name, type, and send with Enter.
+    b.client
+        .find(fantoccini::Locator::Css("#username"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.type_here("oversight.assessor").await;
+    b.press(Key::Tab).await;
+    b.type_here(b.accounts.password("oversight.assessor")).await;
+    b.press(Key::Enter).await;
+    b.wait_for_path("/work").await;
+    assert_eq!(b.title().await, "My work - Probity");
+
+    // Intake: a day in the future is refused by its rule, on its field, and nothing typed is
+    // lost; corrected, the matter is logged and its case file opens.
+    b.visit("/cases/new", "intake").await;
+    b.click("#kind-complaint").await;
+    b.fill("#reference", "GL/0042/26").await;
+    b.client
+        .find(fantoccini::Locator::Css(
+            "#force option[value='gloucestershire']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.fill("#received_on-day", "6").await;
+    b.fill("#received_on-month", "4").await;
+    b.fill("#received_on-year", "2999").await;
+    b.fill("#summary", "A complaint about how a call was handled.")
+        .await;
+    b.click("form[action='/cases/new'] button").await;
+    b.wait_for_title("Error: Log a new matter - Probity").await;
+    let summary = b.text(".govuk-error-summary").await;
+    assert!(
+        summary.contains("The date is impossible for this case"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("the record must be true to the facts"),
+        "{summary}"
+    );
+    b.check_accessibility("intake, refused").await;
+    b.screenshot("intake-refused").await;
+    b.click(".govuk-error-summary a").await;
+    assert_eq!(
+        b.focused().await,
+        "#received_on-day",
+        "the summary's link leads to the field"
+    );
+    b.fill("#received_on-year", "2026").await;
+    b.click("form[action='/cases/new'] button").await;
+    b.wait_for_path("/cases/GL%2F0042%2F26").await;
+    assert!(
+        b.text("main")
+            .await
+            .contains("A complaint about how a call was handled.")
+    );
+
+    b.client
+        .execute(
+            "document.querySelector('main').appendChild(document.createElement('img'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found = b.violations().await;
+    assert!(
+        found.iter().any(|v| v.contains("image-alt")),
+        "axe-core finds the picture without alt text: {found:?}"
+    );
+    b.close().await;
+}
