@@ -91,6 +91,8 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(ui::cases::list))
         .route("/cases/new", get(ui::intake::form).post(ui::intake::log))
         .route("/cases/{reference}", get(ui::cases::show))
+        .route("/cases/{reference}/decisions/new", get(ui::decisions::form))
+        .route("/cases/{reference}/decisions", post(ui::decisions::record))
         .route("/assets/{name}", get(ui::assets::asset))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)

@@ -392,6 +392,8 @@ fn name_or_code(f: &CaseFile, about: &str) -> String {
 struct CasePage {
     chrome: Chrome,
     c: CaseView,
+    /// The forms this user may use on this case now: address and label.
+    actions: Vec<(String, &'static str)>,
 }
 
 /// `GET /cases/{reference}`: the case file, read for case work (audited as the API's read).
@@ -402,9 +404,17 @@ pub async fn show(user: PageUser, Path(raw): Path<String>) -> Result<Response, P
         .desk
         .case_file(&reference, ReadPurpose::CASE_WORK)
         .await?;
+    let mut actions = Vec::new();
+    if super::decisions::offered(&user, &file.status) {
+        actions.push((
+            format!("{}/decisions/new", case_href(&file.reference)),
+            "Record a decision",
+        ));
+    }
     let page = CasePage {
         chrome: user.chrome(Section::Cases),
         c: CaseView::of(&file),
+        actions,
     };
     Ok(html(StatusCode::OK, page.render()))
 }

@@ -11,6 +11,7 @@ use crate::error::{PageProblem, Problem};
 pub mod assets;
 pub mod cases;
 pub mod chrome;
+pub mod decisions;
 pub mod form;
 pub mod intake;
 pub mod letter;

@@ -336,3 +336,109 @@ async fn intake_logs_a_matter_once_and_a_refusal_keeps_what_was_typed_on_its_fie
     );
     assert_eq!(app.events().await, before + 1);
 }
+
+/// The version a form carries.
+fn version_in(html: &str) -> String {
+    let at = html
+        .find("name=\"expected_version\" value=\"")
+        .expect("a version")
+        + 31;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_decision_is_recorded_once_and_a_stale_form_says_what_changed() {
+    let app = TestApp::new().await;
+    app.user("the.assessor", StaffRole::Assessor, None).await;
+    app.user("the.investigator", StaffRole::Investigator, None)
+        .await;
+    app.user("the.analyst", StaffRole::Analyst, None).await;
+    let assessor = signed_in(&app, "the.assessor").await;
+    let token = token_in(&app.page("/cases/new", Some(&assessor)).await.text);
+    let logged = app
+        .form(
+            "/cases/new",
+            Some(&assessor),
+            &[],
+            &intake(&token, "KE/0002/20", "2020"),
+        )
+        .await;
+    assert_eq!(logged.status, 303);
+
+    let cookie = signed_in(&app, "the.investigator").await;
+    let file = app.page("/cases/KE%2F0002%2F20", Some(&cookie)).await;
+    assert!(
+        file.text
+            .contains("href=\"/cases/KE%2F0002%2F20/decisions/new\""),
+        "offered"
+    );
+    let analyst = signed_in(&app, "the.analyst").await;
+    let seen = app.page("/cases/KE%2F0002%2F20", Some(&analyst)).await;
+    assert!(
+        !seen.text.contains("/decisions/new"),
+        "not offered to a role that cannot"
+    );
+    assert_eq!(
+        app.page("/cases/KE%2F0002%2F20/decisions/new", Some(&analyst))
+            .await
+            .status,
+        403
+    );
+
+    let form = app
+        .page("/cases/KE%2F0002%2F20/decisions/new", Some(&cookie))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    let token = token_in(&form.text);
+    let version = version_in(&form.text);
+    let before = app.events().await;
+    let path = "/cases/KE%2F0002%2F20/decisions";
+    let empty = app
+        .form(
+            path,
+            Some(&cookie),
+            &[],
+            &[("csrf", &token), ("expected_version", &version)],
+        )
+        .await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.text.contains("href=\"#decision\">Enter the decision"));
+    assert!(empty.text.contains("href=\"#rationale\">Enter the reasons"));
+    assert_eq!(app.events().await, before);
+
+    let fields = [
+        ("csrf", token.as_str()),
+        ("expected_version", version.as_str()),
+        ("decision", "Obtain the call recording"),
+        ("rationale", "It shows what the officers were told."),
+        ("acted", "true"),
+    ];
+    let done = app.form(path, Some(&cookie), &[], &fields).await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    assert_eq!(app.events().await, before + 1);
+
+    // The same form again: the case has moved on, so nothing is recorded and the user is told
+    // what was recorded since they opened it, with what they typed kept.
+    let stale = app.form(path, Some(&cookie), &[], &fields).await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    assert!(
+        stale
+            .text
+            .contains("The case changed after you opened this form")
+    );
+    assert!(
+        stale.text.contains("Obtain the call recording"),
+        "{}",
+        stale.text
+    );
+    assert!(
+        stale.text.contains("value=\"Obtain the call recording\""),
+        "kept"
+    );
+    assert_ne!(
+        version_in(&stale.text),
+        version,
+        "the form now carries the new version"
+    );
+    assert_eq!(app.events().await, before + 1);
+}

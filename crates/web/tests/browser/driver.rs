@@ -57,6 +57,8 @@ impl Accounts {
 
 pub struct Session {
     pub client: Client,
+    /// The server's office, for what someone else does meanwhile.
+    pub office: Office,
     pub base: String,
     pub accounts: Accounts,
     axe: String,
@@ -103,7 +105,7 @@ pub async fn start() -> Option<Session> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = probity_web::AppState::new(office, false);
+    let state = probity_web::AppState::new(office.clone(), false);
     let server = tokio::spawn(async move {
         probity_web::serve(listener, state, std::future::pending())
             .await
@@ -150,6 +152,7 @@ pub async fn start() -> Option<Session> {
     std::fs::create_dir_all(&shots).unwrap();
     Some(Session {
         client,
+        office,
         base,
         accounts,
         axe: std::fs::read_to_string(axe_path().unwrap()).unwrap(),

@@ -72,6 +72,65 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
     b.check_accessibility("case file").await;
     b.screenshot("case-file").await;
 
+    // A decision on one of my open cases, while someone else records one on it: the form says
+    // what changed and keeps what was typed; sent again, it is recorded.
+    b.goto("/work").await;
+    let first = b
+        .client
+        .find(fantoccini::Locator::Css("table a[href^='/cases/']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    b.goto(&first).await;
+    b.click("a[href$='/decisions/new']").await;
+    b.wait_for_title("Record a decision - Probity").await;
+    b.check_accessibility("record a decision").await;
+    b.fill("#decision", "Ask the force for the call recording")
+        .await;
+    b.fill("#rationale", "It shows what the officers were told.")
+        .await;
+    let elsewhere = b
+        .office
+        .console(probity_app::Console {
+            actor: "another.investigator".into(),
+            role: Some(probity_domain::access::StaffRole::Investigator),
+            ..probity_app::Console::default()
+        })
+        .await
+        .unwrap();
+    let reference =
+        probity_domain::Reference::parse(&first.trim_start_matches("/cases/").replace("%2F", "/"))
+            .unwrap();
+    let meanwhile = probity_domain::Command::LogDecision(probity_domain::command::LogDecision {
+        decision: "Interview the call handler".into(),
+        rationale: "First account of the call.".into(),
+        acted: true,
+    });
+    elsewhere
+        .run_on(&reference, &meanwhile, None, None)
+        .await
+        .unwrap();
+    b.click("form[action$='/decisions'] button").await;
+    b.wait_for_title("Record a decision - Probity").await;
+    let banner = b.text(".govuk-notification-banner").await;
+    assert!(
+        banner.contains("The case changed after you opened this form"),
+        "{banner}"
+    );
+    assert!(banner.contains("Interview the call handler"), "{banner}");
+    b.check_accessibility("record a decision, stale").await;
+    b.screenshot("decision-stale").await;
+    b.click("form[action$='/decisions'] button").await;
+    b.wait_for_path(&first).await;
+    assert!(
+        b.text("#timeline ~ .moj-timeline")
+            .await
+            .contains("Ask the force for the call recording")
+    );
+
     b.click("form[action='/sign-out'] button").await;
     b.wait_for_path("/sign-in?ended=true").await;
     b.goto("/work").await;
