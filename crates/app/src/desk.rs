@@ -21,8 +21,8 @@ use probity_domain::force::Force;
 use probity_domain::{CaseId, Command, Context, Reference, london};
 use probity_store::AccountStore;
 use probity_store::{
-    Action, AuditEntry, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, OverdueLine, Page,
-    StoreError, SubjectHistoryRow, UserRecord, WorkPage, WorkQuery, query,
+    Action, AuditEntry, AuditQuery, AuditRecord, CaseQuery, CaseRow, Counts, Outcome, OverdueLine,
+    Page, StoreError, SubjectHistoryRow, UserRecord, WorkPage, WorkQuery, query,
 };
 
 use crate::accounts::{
@@ -102,6 +102,11 @@ impl Desk {
 
     pub fn principal(&self) -> &Principal {
         &self.who
+    }
+
+    /// Whether this principal's role reads the audit trail: what a page asks before offering it.
+    pub fn may_read_audit(&self) -> bool {
+        access::authorize_role(&self.who, Access::ViewAudit, today()).is_ok()
     }
 
     /// Whether this principal's role may ever run `kind` (on some case they may see): what a
@@ -499,6 +504,38 @@ impl Desk {
             &records.len().to_string(),
         )
         .await?;
+        Ok(records)
+    }
+
+    /// The audit trail searched, newest first (auditors only). The entry that records this
+    /// read names the filters used, never their values.
+    pub async fn search_audit(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>, AppError> {
+        let label = q.target.as_deref().unwrap_or("-");
+        self.allow(Access::ViewAudit, Action::AuditRead, label, "audit")
+            .await?;
+        let q = AuditQuery {
+            limit: q.limit.clamp(1, 1000),
+            ..q.clone()
+        };
+        let records = query::audit_entries(&**self.book.db(), &q).await?;
+        let used: Vec<&str> = [
+            ("actor", q.actor.is_some()),
+            ("action", q.action.is_some()),
+            ("outcome", q.outcome.is_some()),
+            ("since", q.from.is_some()),
+            ("until", q.to.is_some()),
+            ("page", q.before.is_some() || q.after.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+        let detail = if used.is_empty() {
+            format!("{} newest", records.len())
+        } else {
+            format!("{} by {}", records.len(), used.join(", "))
+        };
+        self.record(Action::AuditRead, label, Outcome::Allowed, "audit", &detail)
+            .await?;
         Ok(records)
     }
 

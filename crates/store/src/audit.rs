@@ -105,6 +105,14 @@ impl Action {
         }
     }
 
+    /// Every action, as the audit trail names them.
+    pub fn all() -> impl Iterator<Item = Action> {
+        ACTIONS
+            .iter()
+            .map(|(a, _)| *a)
+            .chain(CommandKind::ALL.iter().map(|k| Action::CaseCommand(*k)))
+    }
+
     pub fn parse(code: &str) -> Option<Action> {
         if let Some(name) = code.strip_prefix(COMMAND_PREFIX) {
             return CommandKind::parse(name).map(Action::CaseCommand);

@@ -34,8 +34,8 @@ pub use chain::{
 };
 pub use projection::{CaseRow, FindingRow};
 pub use query::{
-    CaseQuery, CategoryFilter, Counts, OverdueLine, Page, Query, Statement, SubjectHistoryRow,
-    WORK_COUNT_CAP, WorkItem, WorkPage, WorkQuery, WorkScope,
+    AuditQuery, CaseQuery, CategoryFilter, Counts, OverdueLine, Page, Query, Statement,
+    SubjectHistoryRow, WORK_COUNT_CAP, WorkItem, WorkPage, WorkQuery, WorkScope,
 };
 pub use read_model::{Row, TableRows, Value};
 

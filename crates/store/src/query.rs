@@ -455,6 +455,104 @@ pub async fn counts<S: Tables + ?Sized>(store: &S) -> Result<Counts, StoreError>
     Counts::from_row(rows.into_iter().flatten().next().unwrap_or_default())
 }
 
+/// A search of the audit trail: each filter an exact match (the instants in Unix microseconds,
+/// `from` inclusive, `to` exclusive). Newest first, `before` the cursor of the next page; or,
+/// with `after`, oldest first from there (to follow the trail as it was written).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<crate::Action>,
+    pub target: Option<String>,
+    pub outcome: Option<crate::Outcome>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Only entries older than this sequence number.
+    pub before: Option<i64>,
+    /// Only entries newer than this sequence number, oldest first.
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+fn audit_query(q: &AuditQuery) -> Query {
+    let mut sql = Sql::new(
+        "SELECT seq, recorded_at, actor, role, action, target, outcome, purpose, detail, prev_hash, hash, wrote FROM audit WHERE 1 = 1",
+    );
+    if let Some(actor) = &q.actor {
+        sql.push(" AND actor = ").bind(Value::Text(actor.clone()));
+    }
+    if let Some(action) = q.action {
+        sql.push(" AND action = ")
+            .bind(Value::Text(action.code().into_owned()));
+    }
+    if let Some(target) = &q.target {
+        sql.push(" AND target = ").bind(Value::Text(target.clone()));
+    }
+    if let Some(outcome) = q.outcome {
+        sql.push(" AND outcome = ")
+            .bind(Value::Text(outcome.code().to_string()));
+    }
+    if let Some(from) = q.from {
+        sql.push(" AND recorded_at >= ").bind(Value::Int(from));
+    }
+    if let Some(to) = q.to {
+        sql.push(" AND recorded_at < ").bind(Value::Int(to));
+    }
+    if let Some(before) = q.before {
+        sql.push(" AND seq < ").bind(Value::Int(before));
+    }
+    if let Some(after) = q.after {
+        sql.push(" AND seq > ").bind(Value::Int(after));
+        sql.push(" ORDER BY seq LIMIT ").count(q.limit);
+    } else {
+        sql.push(" ORDER BY seq DESC LIMIT ").count(q.limit);
+    }
+    use ColumnType::{Bytes, Int, Text};
+    sql.query(vec![
+        Int, Int, Text, Text, Text, Text, Text, Text, Text, Bytes, Bytes, Text,
+    ])
+}
+
+/// The audit entries `q` asks for, newest first.
+pub async fn audit_entries<S: Tables + ?Sized>(
+    store: &S,
+    q: &AuditQuery,
+) -> Result<Vec<crate::AuditRecord>, StoreError> {
+    let rows = store.query(&[audit_query(q)]).await?;
+    rows.into_iter()
+        .flatten()
+        .map(|row| {
+            let bad = |what: &str| corrupt("an audit entry", format!("not {what}"));
+            let int = |i: usize| match row.get(i) {
+                Some(Value::Int(n)) => Ok(*n),
+                _ => Err(bad("a number")),
+            };
+            let text = |i: usize| match row.get(i) {
+                Some(Value::Text(t)) => Ok(t.as_str()),
+                _ => Err(bad("a text")),
+            };
+            let hash = |i: usize| match row.get(i) {
+                Some(Value::Bytes(b)) => crate::Hash::from_slice(b).ok_or_else(|| bad("a hash")),
+                _ => Err(bad("a hash")),
+            };
+            crate::AuditLink {
+                seq: int(0)?,
+                recorded_at: int(1)?,
+                actor: text(2)?,
+                role: text(3)?,
+                action: text(4)?,
+                target: text(5)?,
+                outcome: text(6)?,
+                purpose: text(7)?,
+                detail: text(8)?,
+                prev_hash: hash(9)?,
+                hash: hash(10)?,
+                wrote: text(11)?,
+            }
+            .to_record()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -220,6 +220,9 @@ fn constrain(doc: &mut Value) {
         }
     }
     let clocks: Vec<&str> = ClockName::ALL.iter().map(|c| c.code()).collect();
+    let actions: Vec<String> = probity_store::Action::all()
+        .map(|a| a.code().into_owned())
+        .collect();
     let reference = json!({"type": "string", "pattern": REFERENCE_PATTERN});
     let constraint = |name: &str| -> Option<Value> {
         Some(match name {
@@ -243,6 +246,15 @@ fn constrain(doc: &mut Value) {
             "clock" => json!({"type": "string", "enum": clocks}),
             "scope" => json!({"type": "string", "enum": ["mine", "team", "all"]}),
             "after" => json!({"type": "integer", "format": "int64", "minimum": 0}),
+            "before" => json!({"type": "integer", "format": "int64", "minimum": 1}),
+            "case" => reference.clone(),
+            "action" => json!({"type": "string", "enum": actions}),
+            "outcome" => {
+                json!({"type": "string", "enum": ["allowed", "denied", "refused", "failed"]})
+            }
+            "since" | "until" => {
+                json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+            }
             "limit" => json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": 1000}),
             _ => return None,
         })

@@ -18,6 +18,7 @@ pub enum Section {
     None,
     Work,
     Cases,
+    Audit,
 }
 
 /// The signed-in user as the page header shows them.
@@ -32,6 +33,8 @@ pub struct SignedIn {
 pub struct Chrome {
     pub user: Option<SignedIn>,
     pub section: Section,
+    /// The user reads the audit trail.
+    pub audit: bool,
 }
 
 impl Chrome {
@@ -39,15 +42,20 @@ impl Chrome {
         Chrome {
             user: None,
             section: Section::None,
+            audit: false,
         }
     }
 
     /// The navigation: address, label, and whether it is the current section.
     pub fn sections(&self) -> Vec<(&'static str, &'static str, bool)> {
-        vec![
+        let mut all = vec![
             ("/work", "My work", self.section == Section::Work),
             ("/cases", "Cases", self.section == Section::Cases),
-        ]
+        ];
+        if self.audit {
+            all.push(("/audit", "Audit", self.section == Section::Audit));
+        }
+        all
     }
 }
 
@@ -69,6 +77,7 @@ impl PageUser {
                 csrf: self.csrf.clone().unwrap_or_default(),
             }),
             section,
+            audit: self.user.desk.may_read_audit(),
         }
     }
 

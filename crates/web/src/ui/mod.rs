@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::{PageProblem, Problem};
 
 pub mod assets;
+pub mod audit;
 pub mod cases;
 pub mod chrome;
 pub mod decisions;

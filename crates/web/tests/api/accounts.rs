@@ -184,7 +184,10 @@ async fn no_credentials_no_access() {
     assert_eq!(app.send("GET", "/healthz", None, None).await.status, 200);
     // Each refused attempt is in the audit trail.
     let auditor = app.user("auditor", StaffRole::Auditor, None).await;
-    let trail = app.get("/api/v1/audit?limit=1000", &auditor).await.body;
+    let trail = app
+        .get("/api/v1/audit?after=0&limit=1000", &auditor)
+        .await
+        .body;
     let refused: Vec<_> = trail
         .as_array()
         .unwrap()

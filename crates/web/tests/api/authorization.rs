@@ -511,7 +511,10 @@ async fn matrix_holds(app: TestApp) {
         .find(|p| p.role == StaffRole::Auditor)
         .unwrap()
         .token;
-    let trail = app.get("/api/v1/audit?limit=1000", auditor).await.body;
+    let trail = app
+        .get("/api/v1/audit?after=0&limit=1000", auditor)
+        .await
+        .body;
     let denied = trail
         .as_array()
         .unwrap()

@@ -16,7 +16,7 @@ fn addr(last: u8) -> Option<SocketAddr> {
 }
 
 async fn trail(app: &TestApp, auditor: &str) -> Vec<serde_json::Value> {
-    app.get("/api/v1/audit?limit=1000", auditor)
+    app.get("/api/v1/audit?after=0&limit=1000", auditor)
         .await
         .body
         .as_array()

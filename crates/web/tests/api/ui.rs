@@ -442,3 +442,187 @@ async fn a_decision_is_recorded_once_and_a_stale_form_says_what_changed() {
     );
     assert_eq!(app.events().await, before + 1);
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_searched_newest_first_by_page_and_by_api_and_only_by_auditors() {
+    let app = TestApp::new().await;
+    let auditor_token = app.user("the.auditor", StaffRole::Auditor, None).await;
+    app.user("the.investigator", StaffRole::Investigator, None)
+        .await;
+    let desk = app.console(StaffRole::Administrator).await;
+    desk.load_demo(2).await.unwrap();
+    let investigator = signed_in(&app, "the.investigator").await;
+    for _ in 0..3 {
+        let r = app.page("/cases/2020%2F134541", Some(&investigator)).await;
+        assert_eq!(r.status, 200);
+    }
+    assert_eq!(app.page("/audit", Some(&investigator)).await.status, 403);
+    let work = app.page("/work", Some(&investigator)).await;
+    assert!(!work.text.contains("href=\"/audit\""), "not offered");
+
+    // The API: newest first, each filter narrowing, a cursor for the next page.
+    let all = app
+        .get("/api/v1/audit?limit=1000", &auditor_token)
+        .await
+        .body;
+    let seqs: Vec<i64> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let reads = app
+        .get(
+            "/api/v1/audit?actor=the.investigator&action=case.read&case=2020%2F134541&outcome=allowed",
+            &auditor_token,
+        )
+        .await
+        .body;
+    let reads = reads.as_array().unwrap();
+    assert_eq!(reads.len(), 3, "{reads:?}");
+    assert!(
+        reads
+            .iter()
+            .all(|e| e["actor"] == "the.investigator" && e["target"] == "2020/134541")
+    );
+    let first = app
+        .get(
+            "/api/v1/audit?actor=the.investigator&limit=2",
+            &auditor_token,
+        )
+        .await
+        .body;
+    let first = first.as_array().unwrap();
+    let cursor = first[1]["seq"].as_i64().unwrap();
+    let next = app
+        .get(
+            &format!("/api/v1/audit?actor=the.investigator&limit=2&before={cursor}"),
+            &auditor_token,
+        )
+        .await
+        .body;
+    assert!(
+        next.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["seq"].as_i64().unwrap() < cursor)
+    );
+    let today = probity_domain::london()
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let yesterday = today.yesterday().unwrap();
+    let none = app
+        .get(&format!("/api/v1/audit?until={yesterday}"), &auditor_token)
+        .await
+        .body;
+    assert_eq!(
+        none.as_array().unwrap().len(),
+        0,
+        "nothing was recorded before today"
+    );
+    let some = app
+        .get(
+            &format!("/api/v1/audit?since={today}&until={today}"),
+            &auditor_token,
+        )
+        .await
+        .body;
+    assert!(!some.as_array().unwrap().is_empty());
+    for bad in [
+        "since=31%2F02%2F2020",
+        "action=case.eat",
+        "outcome=maybe",
+        "case=%3Cx%3E",
+        "limit=0",
+    ] {
+        let r = app
+            .get(&format!("/api/v1/audit?{bad}"), &auditor_token)
+            .await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+    }
+    // The read of the trail is itself recorded, naming the filters but not their values.
+    let last = app
+        .get("/api/v1/audit?action=audit.read&limit=10", &auditor_token)
+        .await
+        .body;
+    let details: Vec<&str> = last
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("3 by actor, action, outcome")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().all(|d| !d.contains("the.investigator")),
+        "{details:?}"
+    );
+
+    // The page: the same search, and a bad day shown on its field.
+    app.user("page.auditor", StaffRole::Auditor, None).await;
+    let auditor = signed_in(&app, "page.auditor").await;
+    let page = app
+        .page(
+            "/audit?actor=the.investigator&action=case.read",
+            Some(&auditor),
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("<title>Audit trail - Probity</title>"));
+    assert!(
+        page.text.contains("href=\"/audit\""),
+        "offered in the navigation"
+    );
+    assert_eq!(
+        page.text.matches("case.read on 2020/134541").count(),
+        3,
+        "{}",
+        page.text
+    );
+    let bad = app.page("/audit?since=yesterday", Some(&auditor)).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("href=\"#since\""));
+    assert!(bad.text.contains("value=\"yesterday\""));
+}
+
+/// The audit search is portable SQL: the same answers on each backend.
+#[tokio::test]
+async fn the_audit_search_answers_alike_on_every_backend() {
+    for app in TestApp::on_every_backend().await {
+        let auditor = app.user("the.auditor", StaffRole::Auditor, None).await;
+        let reader = app.user("the.reader", StaffRole::DecisionMaker, None).await;
+        for _ in 0..2 {
+            app.get("/api/v1/cases/KE%2F0404%2F20", &reader).await;
+        }
+        let failed = app
+            .get(
+                "/api/v1/audit?actor=the.reader&action=case.read&case=KE%2F0404%2F20&outcome=failed",
+                &auditor,
+            )
+            .await;
+        assert_eq!(failed.status, 200, "{}: {}", app.backend, failed.body);
+        let failed = failed.body.as_array().unwrap().clone();
+        assert_eq!(failed.len(), 2, "{}: {failed:?}", app.backend);
+        assert!(failed[0]["seq"].as_i64() > failed[1]["seq"].as_i64());
+        assert_eq!(failed[0]["hash"].as_str().unwrap().len(), 64);
+        let after = failed[1]["seq"].as_i64().unwrap() - 1;
+        let forward = app
+            .get(
+                &format!("/api/v1/audit?actor=the.reader&after={after}"),
+                &auditor,
+            )
+            .await
+            .body;
+        let forward = forward.as_array().unwrap();
+        assert_eq!(
+            forward[0]["seq"], failed[1]["seq"],
+            "{}: oldest first after",
+            app.backend
+        );
+    }
+}

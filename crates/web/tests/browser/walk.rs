@@ -135,6 +135,16 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
     b.wait_for_path("/sign-in?ended=true").await;
     b.goto("/work").await;
     assert_eq!(b.path().await, "/sign-in", "signed out means signed out");
+
+    // The auditor finds those reads in the audit trail, newest first.
+    b.sign_in("oversight.auditor").await;
+    b.visit(
+        "/audit?actor=oversight.investigator&action=case.read",
+        "audit",
+    )
+    .await;
+    let rows = b.text("table").await;
+    assert!(rows.contains("case.read on 2020/134541"), "{rows}");
     b.close().await;
 }
 
