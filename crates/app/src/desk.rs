@@ -457,6 +457,18 @@ impl Desk {
         force: Force,
         service_number: &str,
     ) -> Result<Vec<SubjectHistoryRow>, AppError> {
+        self.subject_history_shown(force, service_number, None)
+            .await
+    }
+
+    /// [`Desk::subject_history`], shown to the decision maker beside a decision on a case: the
+    /// audit entry says which decision and which case, so the trail proves they saw it.
+    pub async fn subject_history_shown(
+        &self,
+        force: Force,
+        service_number: &str,
+        beside: Option<(CommandKind, &Reference)>,
+    ) -> Result<Vec<SubjectHistoryRow>, AppError> {
         let target = format!("subject:{}/{service_number}", force.code());
         let viewer =
             access::authorize_subject_history(&self.who, force).and_then(|()| viewer(&self.who));
@@ -470,12 +482,22 @@ impl Desk {
         };
         let rows =
             query::subject_history(&**self.book.db(), &viewer, force, service_number).await?;
+        let detail = match beside {
+            None => rows.len().to_string(),
+            Some((kind, reference)) => {
+                format!(
+                    "{}, shown beside {} on {reference}",
+                    rows.len(),
+                    kind.name()
+                )
+            }
+        };
         self.record(
             Action::SubjectHistory,
             &target,
             Outcome::Allowed,
             DEFAULT_PURPOSE,
-            &rows.len().to_string(),
+            &detail,
         )
         .await?;
         Ok(rows)

@@ -93,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{reference}", get(ui::cases::show))
         .route("/cases/{reference}/decisions/new", get(ui::decisions::form))
         .route("/cases/{reference}/decisions", post(ui::decisions::record))
+        .route(
+            "/cases/{reference}/severity/{party}",
+            get(ui::severity::form).post(ui::severity::assess),
+        )
         .route("/audit", get(ui::audit::audit))
         .route("/assets/{name}", get(ui::assets::asset))
         .route("/healthz", get(|| async { "ok" }))

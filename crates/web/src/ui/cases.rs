@@ -210,6 +210,14 @@ pub struct PartyRow {
     vulnerabilities: Vec<String>,
 }
 
+pub struct SubjectRow {
+    name: String,
+    rank: String,
+    service_number: String,
+    /// The severity assessment's form for this subject.
+    severity_href: String,
+}
+
 pub struct GridRow {
     allegation: String,
     category: String,
@@ -247,6 +255,7 @@ pub struct CaseView {
     next_deadline: Option<String>,
     summary: Vec<(&'static str, String)>,
     parties: Vec<PartyRow>,
+    subjects: Vec<SubjectRow>,
     grid: Vec<GridRow>,
     clocks_on: String,
     clocks: Vec<ClockRow>,
@@ -360,6 +369,16 @@ impl CaseView {
                     vulnerabilities: p.vulnerabilities.iter().map(|v| words(v)).collect(),
                 })
                 .collect(),
+            subjects: f
+                .subjects
+                .iter()
+                .map(|s| SubjectRow {
+                    name: s.name.clone().unwrap_or_else(|| "(name erased)".into()),
+                    rank: s.rank.clone().unwrap_or_default(),
+                    service_number: s.service_number.clone().unwrap_or_default(),
+                    severity_href: format!("{}/severity/{}", case_href(&f.reference), s.party),
+                })
+                .collect(),
             grid,
             clocks_on: long_date_text(&f.clocks_on),
             clocks,
@@ -394,6 +413,8 @@ struct CasePage {
     c: CaseView,
     /// The forms this user may use on this case now: address and label.
     actions: Vec<(String, &'static str)>,
+    /// The user may assess each subject's severity now.
+    offer_severity: bool,
 }
 
 /// `GET /cases/{reference}`: the case file, read for case work (audited as the API's read).
@@ -415,6 +436,7 @@ pub async fn show(user: PageUser, Path(raw): Path<String>) -> Result<Response, P
         chrome: user.chrome(Section::Cases),
         c: CaseView::of(&file),
         actions,
+        offer_severity: super::severity::offered(&user, &file.status),
     };
     Ok(html(StatusCode::OK, page.render()))
 }

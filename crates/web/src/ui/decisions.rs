@@ -15,7 +15,7 @@ use probity_store::StoreError;
 use serde::Deserialize;
 
 use super::chrome::{Chrome, PageUser, Section, case_href, html};
-use super::form::{Errors, refusal_on_field};
+use super::form::{Errors, changed_since, refusal_on_field};
 use crate::error::{PageProblem, Problem};
 
 #[derive(Deserialize, Default)]
@@ -133,22 +133,8 @@ pub async fn record(
     {
         Ok(_) => Ok(Redirect::to(&format!("{}#timeline", case_href(r.as_str()))).into_response()),
         Err(AppError::Store(StoreError::Conflict { actual, .. })) => {
-            // Show what was recorded since the form was opened (a read, audited as one).
-            let file = user.user.desk.case_file(&r, ReadPurpose::CASE_WORK).await?;
-            let changed = file
-                .events
-                .iter()
-                .filter(|e| e.version as u64 > version)
-                .map(|e| {
-                    format!(
-                        "{}, by {}, {}",
-                        e.description,
-                        e.actor,
-                        super::chrome::long_date(e.on)
-                    )
-                })
-                .collect();
-            let mut page = DecisionPage::new(&user, &r, actual.max(file.version), form);
+            let (now, changed) = changed_since(&user.user.desk, &r, version).await?;
+            let mut page = DecisionPage::new(&user, &r, actual.max(now), form);
             page.changed = changed;
             Ok(html(StatusCode::CONFLICT, page.render()))
         }

@@ -111,6 +111,32 @@ fn lower(label: &str) -> String {
     s
 }
 
+/// What was recorded on a case after `version`, for a form opened before it: each event's
+/// words, who and when. The read is audited as any case-file read.
+pub async fn changed_since(
+    desk: &probity_app::Desk,
+    reference: &probity_domain::Reference,
+    version: u64,
+) -> Result<(u64, Vec<String>), AppError> {
+    let file = desk
+        .case_file(reference, probity_domain::access::ReadPurpose::CASE_WORK)
+        .await?;
+    let changed = file
+        .events
+        .iter()
+        .filter(|e| e.version as u64 > version)
+        .map(|e| {
+            format!(
+                "{}, by {}, {}",
+                e.description,
+                e.actor,
+                super::chrome::long_date(e.on)
+            )
+        })
+        .collect();
+    Ok((file.version, changed))
+}
+
 /// A refusal of the desk as an error on the field it concerns: a statutory rule's refusal
 /// says what the rule is and where it comes from. `field_of` names the field a rule's detail
 /// points to; `None` puts it on `fallback`. Errors that are not the user's to fix are `Err`.

@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod form;
 pub mod intake;
 pub mod letter;
+pub mod severity;
 pub mod sign_in;
 pub mod work;
 

@@ -626,3 +626,132 @@ async fn the_audit_search_answers_alike_on_every_backend() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_severity_assessment_shows_the_subjects_other_cases_and_the_trail_proves_it() {
+    use probity_domain::scenario;
+    let app = TestApp::new().await;
+    let auditor = app.user("the.auditor", StaffRole::Auditor, None).await;
+    app.user("the.dm", StaffRole::DecisionMaker, None).await;
+    let steps: Vec<_> = scenario::reference_case(&mut crate::harness::salts())
+        .into_iter()
+        .filter(|s| s.refused_by.is_none())
+        .collect();
+    let earlier = probity_domain::Reference::parse(scenario::REFERENCE_CASE).unwrap();
+    for s in &steps {
+        app.import(&[(earlier.clone(), s.command.clone(), s.context.clone())])
+            .await;
+    }
+    // The same officers in a second case, now under investigation, before any assessment.
+    let now = probity_domain::Reference::parse("2021/000001").unwrap();
+    for s in steps
+        .iter()
+        .take_while(|s| !matches!(s.command, probity_domain::Command::AssessSeverity(_)))
+    {
+        let mut command = s.command.clone();
+        if let probity_domain::Command::LogMatter(log) = &mut command {
+            log.reference = now.clone();
+        }
+        app.import(&[(now.clone(), command, s.context.clone())])
+            .await;
+    }
+    let cookie = signed_in(&app, "the.dm").await;
+    let file = app.page("/cases/2021%2F000001", Some(&cookie)).await;
+    assert_eq!(file.status, 200);
+    assert!(
+        file.text
+            .contains("href=\"/cases/2021%2F000001/severity/P2\""),
+        "offered"
+    );
+
+    let page = app
+        .page("/cases/2021%2F000001/severity/P2", Some(&cookie))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text
+            .contains("<title>Assess severity - Probity</title>"),
+        "no name in the title"
+    );
+    assert!(
+        page.text
+            .contains("What other cases hold about this person")
+    );
+    assert!(
+        page.text.contains("href=\"/cases/2020%2F134541\""),
+        "the earlier case is listed"
+    );
+    let seen = app
+        .get(
+            "/api/v1/audit?actor=the.dm&action=subject.history",
+            &auditor,
+        )
+        .await
+        .body;
+    assert!(
+        seen.as_array().unwrap().iter().any(|e| e["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("shown beside assess_severity on 2021/000001")),
+        "{seen}"
+    );
+
+    let token = token_in(&page.text);
+    let version = version_in(&page.text);
+    let path = "/cases/2021%2F000001/severity/P2";
+    let before = app.events().await;
+    let empty = app
+        .form(
+            path,
+            Some(&cookie),
+            &[],
+            &[("csrf", &token), ("expected_version", &version)],
+        )
+        .await;
+    assert_eq!(empty.status, 400);
+    for link in ["#severity-misconduct", "#likely_form-meeting", "#rationale"] {
+        assert!(empty.text.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    // Misconduct goes to a meeting: a hearing is refused by the rule, on the form's field.
+    let wrong = app
+        .form(
+            path,
+            Some(&cookie),
+            &[],
+            &[
+                ("csrf", &token),
+                ("expected_version", &version),
+                ("severity", "misconduct"),
+                ("likely_form", "hearing"),
+                ("rationale", "Inappropriate messages."),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.text);
+    assert!(
+        wrong.text.contains("href=\"#likely_form-meeting\""),
+        "{}",
+        wrong.text
+    );
+    assert!(wrong.text.contains("Inappropriate messages."), "kept");
+    assert_eq!(app.events().await, before);
+    let done = app
+        .form(
+            path,
+            Some(&cookie),
+            &[],
+            &[
+                ("csrf", &token),
+                ("expected_version", &version),
+                ("severity", "gross_misconduct"),
+                ("likely_form", "hearing"),
+                (
+                    "rationale",
+                    "Abuse of position for a sexual purpose would justify dismissal.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    assert_eq!(app.events().await, before + 1);
+}

@@ -245,3 +245,63 @@ async fn sign_in_works_from_the_keyboard_alone_and_axe_catches_what_it_should() 
     );
     b.close().await;
 }
+
+/// The decision maker assesses severity with the subject's other cases beside the form; the
+/// page passes axe-core, and a choice the rules refuse is shown on its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_maker_assesses_severity_with_the_subjects_history_beside_it() {
+    use probity_domain::{Command, Reference, scenario};
+    let Some(b) = driver::start().await else {
+        return;
+    };
+    // The demo holds the reference case; a second case names the same officers.
+    let mut n = 0u8;
+    let mut salt = move || {
+        n = n.wrapping_add(1);
+        [n; 16]
+    };
+    let admin = b
+        .office
+        .console(probity_app::Console {
+            actor: "browser-test".into(),
+            role: Some(probity_domain::access::StaffRole::Administrator),
+            ..probity_app::Console::default()
+        })
+        .await
+        .unwrap();
+    let now = Reference::parse("2021/000001").unwrap();
+    for s in scenario::reference_case(&mut salt)
+        .into_iter()
+        .filter(|s| s.refused_by.is_none())
+        .take_while(|s| !matches!(s.command, Command::AssessSeverity(_)))
+    {
+        let mut command = s.command;
+        if let Command::LogMatter(log) = &mut command {
+            log.reference = now.clone();
+        }
+        admin
+            .import(&[(now.clone(), command, s.context)])
+            .await
+            .unwrap();
+    }
+    b.sign_in("oversight.decision-maker").await;
+    b.goto("/cases/2021%2F000001").await;
+    b.click("a[href='/cases/2021%2F000001/severity/P2']").await;
+    b.wait_for_title("Assess severity - Probity").await;
+    let panel = b.text(".probity-history").await;
+    assert!(panel.contains("2020/134541"), "{panel}");
+    b.check_accessibility("assess severity").await;
+    b.screenshot("assess-severity").await;
+    b.click("#severity-misconduct").await;
+    b.click("#likely_form-hearing").await;
+    b.fill(
+        "#rationale",
+        "Inappropriate messages to a vulnerable person.",
+    )
+    .await;
+    b.click("form[action$='/severity/P2'] button").await;
+    b.wait_for_title("Error: Assess severity - Probity").await;
+    assert!(b.text(".govuk-error-summary").await.contains("PCR 2020"));
+    b.check_accessibility("assess severity, refused").await;
+    b.close().await;
+}
