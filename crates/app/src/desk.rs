@@ -109,6 +109,16 @@ impl Desk {
         access::authorize_role(&self.who, Access::ViewAudit, today()).is_ok()
     }
 
+    /// Whether this principal's role administers accounts.
+    pub fn may_manage_users(&self) -> bool {
+        access::authorize_role(&self.who, Access::ManageUsers, today()).is_ok()
+    }
+
+    /// Whether this principal's role lists cases (and so has work queues).
+    pub fn may_list_cases(&self) -> bool {
+        access::may_list_cases(&self.who)
+    }
+
     /// Whether this principal's role may ever run `kind` (on some case they may see): what a
     /// page asks before offering a form. Nothing is recorded; running it decides again.
     pub fn may_run(&self, kind: CommandKind) -> bool {
@@ -1067,6 +1077,40 @@ impl Desk {
         let hash = hash_off_thread(new).await?;
         let entry = self.entry(Action::UserPassword, &me, Outcome::Allowed, ACCOUNTS, "");
         self.book.db().set_password(&me, &hash, &entry).await?;
+        Ok(())
+    }
+
+    /// An administrator sets a new password for `username` (who forgot theirs): every session
+    /// and token of theirs ends, as with a change of their own.
+    pub async fn reset_password(&self, username: &str, new: &str) -> Result<(), AppError> {
+        self.allow(
+            Access::ManageUsers,
+            Action::UserPassword,
+            username,
+            ACCOUNTS,
+        )
+        .await?;
+        self.failed(
+            Action::UserPassword,
+            username,
+            ACCOUNTS,
+            check_password_strength(new),
+        )
+        .await?;
+        if self.book.db().user(username).await?.is_none() {
+            let missing = Err(AppError::BadInput(format!("there is no user {username}")));
+            self.failed(Action::UserPassword, username, ACCOUNTS, missing)
+                .await?;
+        }
+        let hash = hash_off_thread(new).await?;
+        let entry = self.entry(
+            Action::UserPassword,
+            username,
+            Outcome::Allowed,
+            ACCOUNTS,
+            "reset by an administrator",
+        );
+        self.book.db().set_password(username, &hash, &entry).await?;
         Ok(())
     }
 }

@@ -98,6 +98,14 @@ pub fn router(state: AppState) -> Router {
             get(ui::severity::form).post(ui::severity::assess),
         )
         .route("/audit", get(ui::audit::audit))
+        .route(
+            "/account/password",
+            get(ui::account::form).post(ui::account::change),
+        )
+        .route("/users", get(ui::users::list).post(ui::users::add))
+        .route("/users/disable", post(ui::users::disable))
+        .route("/users/password", post(ui::users::reset))
+        .route("/users/tokens", post(ui::users::token))
         .route("/assets/{name}", get(ui::assets::asset))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api)

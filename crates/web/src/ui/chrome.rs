@@ -19,6 +19,7 @@ pub enum Section {
     Work,
     Cases,
     Audit,
+    Users,
 }
 
 /// The signed-in user as the page header shows them.
@@ -33,8 +34,12 @@ pub struct SignedIn {
 pub struct Chrome {
     pub user: Option<SignedIn>,
     pub section: Section,
+    /// The user lists cases (and so has work).
+    pub cases: bool,
     /// The user reads the audit trail.
     pub audit: bool,
+    /// The user administers accounts.
+    pub users: bool,
 }
 
 impl Chrome {
@@ -42,18 +47,24 @@ impl Chrome {
         Chrome {
             user: None,
             section: Section::None,
+            cases: false,
             audit: false,
+            users: false,
         }
     }
 
     /// The navigation: address, label, and whether it is the current section.
     pub fn sections(&self) -> Vec<(&'static str, &'static str, bool)> {
-        let mut all = vec![
-            ("/work", "My work", self.section == Section::Work),
-            ("/cases", "Cases", self.section == Section::Cases),
-        ];
+        let mut all = Vec::new();
+        if self.cases {
+            all.push(("/work", "My work", self.section == Section::Work));
+            all.push(("/cases", "Cases", self.section == Section::Cases));
+        }
         if self.audit {
             all.push(("/audit", "Audit", self.section == Section::Audit));
+        }
+        if self.users {
+            all.push(("/users", "Users", self.section == Section::Users));
         }
         all
     }
@@ -77,8 +88,15 @@ impl PageUser {
                 csrf: self.csrf.clone().unwrap_or_default(),
             }),
             section,
+            cases: self.user.desk.may_list_cases(),
             audit: self.user.desk.may_read_audit(),
+            users: self.user.desk.may_manage_users(),
         }
+    }
+
+    /// Where this user's work starts: the first section their role may use.
+    pub fn start(&self) -> &'static str {
+        start_of(&self.user.desk)
     }
 
     /// Refuses a form that does not carry this session's token (or came from another site).
@@ -108,6 +126,19 @@ impl FromRequestParts<AppState> for PageUser {
             }
             Err(refused) => Err(refused),
         }
+    }
+}
+
+/// The first section a role may use: My work, else the audit trail, else the users.
+pub fn start_of(desk: &probity_app::Desk) -> &'static str {
+    if desk.may_list_cases() {
+        "/work"
+    } else if desk.may_read_audit() {
+        "/audit"
+    } else if desk.may_manage_users() {
+        "/users"
+    } else {
+        "/account/password"
     }
 }
 

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{PageProblem, Problem};
 
+pub mod account;
 pub mod assets;
 pub mod audit;
 pub mod cases;
@@ -18,6 +19,7 @@ pub mod intake;
 pub mod letter;
 pub mod severity;
 pub mod sign_in;
+pub mod users;
 pub mod work;
 
 /// Text made safe to place in HTML.
@@ -69,9 +71,9 @@ main{max-width:40rem;padding:1.5rem}a{color:#1d70b8}a:focus,.skip:focus{outline:
 .warning{border-left:5px solid #d4351c;padding:.5rem 1rem}.digest{font-size:.8rem;color:#505a5f;word-break:break-all}\
 @media print{header,.skip{display:none}main{max-width:none;padding:0}body{font-size:11pt}}";
 
-/// `GET /`: where work starts (signing in first, when not signed in).
-pub async fn home() -> axum::response::Redirect {
-    axum::response::Redirect::to("/work")
+/// `GET /`: where this user's work starts (signing in first, when not signed in).
+pub async fn home(user: chrome::PageUser) -> axum::response::Redirect {
+    axum::response::Redirect::to(user.start())
 }
 
 /// Any other path outside the API.

@@ -21,12 +21,15 @@ struct SignInPage {
     errors: Errors,
     username: String,
     ended: bool,
+    changed: bool,
 }
 
 #[derive(Deserialize, Default)]
 pub struct SignInQuery {
     #[serde(default)]
     ended: bool,
+    #[serde(default)]
+    changed: bool,
 }
 
 /// `GET /sign-in`
@@ -36,6 +39,7 @@ pub async fn form(axum::extract::Query(q): axum::extract::Query<SignInQuery>) ->
         errors: Errors::default(),
         username: String::new(),
         ended: q.ended,
+        changed: q.changed,
     };
     html(StatusCode::OK, page.render())
 }
@@ -69,6 +73,7 @@ pub async fn sign_in(
             errors,
             username: username.clone(),
             ended: false,
+            changed: false,
         };
         html(status, page.render())
     };
@@ -84,8 +89,8 @@ pub async fn sign_in(
         .log_in(&username, &form.password, &source)
         .await
     {
-        Ok((secret, _desk)) => {
-            let mut r = Redirect::to("/work").into_response();
+        Ok((secret, desk)) => {
+            let mut r = Redirect::to(super::chrome::start_of(&desk)).into_response();
             r.headers_mut().insert(
                 header::SET_COOKIE,
                 session_cookie(&state, &secret.0, SESSION_HOURS * 3600),

@@ -18,16 +18,19 @@ fn token_in(html: &str) -> String {
 }
 
 async fn signed_in(app: &TestApp, username: &str) -> String {
+    signed_in_with(app, username, PASSWORD).await
+}
+
+async fn signed_in_with(app: &TestApp, username: &str, password: &str) -> String {
     let reply = app
         .form(
             "/sign-in",
             None,
             &[],
-            &[("username", username), ("password", PASSWORD)],
+            &[("username", username), ("password", password)],
         )
         .await;
     assert_eq!(reply.status, 303, "{}", reply.text);
-    assert_eq!(reply.headers["location"], "/work");
     cookie_of(reply.set_cookie.as_deref().expect("a session cookie"))
 }
 
@@ -37,7 +40,7 @@ async fn the_front_door_leads_to_sign_in_and_a_session_leads_to_my_work() {
     app.user("case.worker", StaffRole::Investigator, None).await;
     let home = app.page("/", None).await;
     assert_eq!(home.status, 303);
-    assert_eq!(home.headers["location"], "/work");
+    assert_eq!(home.headers["location"], "/sign-in");
     let work = app.page("/work", None).await;
     assert_eq!(work.status, 303, "no page answers 401 to a person");
     assert_eq!(work.headers["location"], "/sign-in");
@@ -754,4 +757,231 @@ async fn the_severity_assessment_shows_the_subjects_other_cases_and_the_trail_pr
         .await;
     assert_eq!(done.status, 303, "{}", done.text);
     assert_eq!(app.events().await, before + 1);
+}
+
+#[tokio::test]
+async fn a_password_is_changed_on_its_page_and_every_session_ends() {
+    let app = TestApp::new().await;
+    app.user("case.worker", StaffRole::Investigator, None).await;
+    let cookie = signed_in(&app, "case.worker").await;
+    let page = app.page("/account/password", Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text
+            .contains("<title>Change your password - Probity</title>")
+    );
+    let token = token_in(&page.text);
+    let new = "a brand new long passphrase";
+    for (fields, field) in [
+        (
+            vec![("current", "wrong password!"), ("new", new), ("again", new)],
+            "#current",
+        ),
+        (
+            vec![
+                ("current", PASSWORD),
+                ("new", new),
+                ("again", "something else"),
+            ],
+            "#again",
+        ),
+        (
+            vec![("current", PASSWORD), ("new", "short"), ("again", "short")],
+            "#new",
+        ),
+    ] {
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(fields);
+        let r = app
+            .form("/account/password", Some(&cookie), &[], &all)
+            .await;
+        assert_eq!(r.status, 400, "{field}: {}", r.text);
+        assert!(r.text.contains(&format!("href=\"{field}\"")), "{field}");
+        assert_eq!(
+            app.page("/work", Some(&cookie)).await.status,
+            200,
+            "unchanged"
+        );
+    }
+    let done = app
+        .form(
+            "/account/password",
+            Some(&cookie),
+            &[],
+            &[
+                ("csrf", &token),
+                ("current", PASSWORD),
+                ("new", new),
+                ("again", new),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    assert_eq!(done.headers["location"], "/sign-in?changed=true");
+    assert_eq!(
+        app.page("/work", Some(&cookie)).await.status,
+        303,
+        "the session ended"
+    );
+    signed_in_with(&app, "case.worker", new).await;
+}
+
+#[tokio::test]
+async fn administrators_add_disable_reset_and_make_tokens_and_no_one_else_can() {
+    let app = TestApp::new().await;
+    app.user("the.admin", StaffRole::Administrator, None).await;
+    app.user("case.worker", StaffRole::Investigator, None).await;
+    let worker = signed_in(&app, "case.worker").await;
+    assert_eq!(app.page("/users", Some(&worker)).await.status, 403);
+    let worker_token = token_in(&app.page("/work", Some(&worker)).await.text);
+    let sneaky = app
+        .form(
+            "/users",
+            Some(&worker),
+            &[],
+            &[
+                ("csrf", &worker_token),
+                ("username", "sneaky"),
+                ("role", "auditor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(sneaky.status, 403);
+
+    let signed = app
+        .form(
+            "/sign-in",
+            None,
+            &[],
+            &[("username", "the.admin"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        signed.headers["location"], "/users",
+        "an administrator's work starts there"
+    );
+    let admin = cookie_of(signed.set_cookie.as_deref().unwrap());
+    let page = app.page("/users", Some(&admin)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("case.worker"));
+    assert!(
+        !page.text.contains("href=\"/work\""),
+        "no case list for an administrator"
+    );
+    let token = token_in(&page.text);
+
+    let short = app
+        .form(
+            "/users",
+            Some(&admin),
+            &[],
+            &[
+                ("csrf", &token),
+                ("username", "new.auditor"),
+                ("role", "auditor"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, 400);
+    assert!(short.text.contains("href=\"#password\""), "{}", short.text);
+    assert!(short.text.contains("value=\"new.auditor\""), "kept");
+    let added = app
+        .form(
+            "/users",
+            Some(&admin),
+            &[],
+            &[
+                ("csrf", &token),
+                ("username", "new.auditor"),
+                ("role", "auditor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    assert!(added.text.contains("new.auditor can now sign in"));
+    let again = app
+        .form(
+            "/users",
+            Some(&admin),
+            &[],
+            &[
+                ("csrf", &token),
+                ("username", "new.auditor"),
+                ("role", "auditor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    assert!(again.text.contains("There is already a user new.auditor"));
+    let auditor = signed_in(&app, "new.auditor").await;
+
+    let made = app
+        .form(
+            "/users/tokens",
+            Some(&admin),
+            &[],
+            &[("csrf", &token), ("username", "new.auditor")],
+        )
+        .await;
+    assert_eq!(made.status, 200);
+    let at = made.text.find("class=\"probity-secret\">").unwrap() + 23;
+    let secret = made.text[at..].split('<').next().unwrap().to_string();
+    assert_eq!(
+        app.get("/api/v1/audit?limit=1", &secret).await.status,
+        200,
+        "the token works"
+    );
+
+    let reset = app
+        .form(
+            "/users/password",
+            Some(&admin),
+            &[],
+            &[
+                ("csrf", &token),
+                ("username", "new.auditor"),
+                ("password", "another long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
+    assert_eq!(
+        app.page("/audit", Some(&auditor)).await.status,
+        303,
+        "their session ended"
+    );
+    assert_eq!(
+        app.get("/api/v1/audit?limit=1", &secret).await.status,
+        401,
+        "and their token"
+    );
+    let auditor = signed_in_with(&app, "new.auditor", "another long passphrase").await;
+
+    let off = app
+        .form(
+            "/users/disable",
+            Some(&admin),
+            &[],
+            &[("csrf", &token), ("username", "new.auditor")],
+        )
+        .await;
+    assert_eq!(off.status, 200);
+    assert!(off.text.contains("new.auditor is disabled"));
+    assert_eq!(app.page("/audit", Some(&auditor)).await.status, 303);
+    let refused = app
+        .form(
+            "/sign-in",
+            None,
+            &[],
+            &[
+                ("username", "new.auditor"),
+                ("password", "another long passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 401);
 }

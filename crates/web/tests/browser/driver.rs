@@ -234,7 +234,18 @@ impl Session {
         self.fill("#password", self.accounts.password(username))
             .await;
         self.click("form[action='/sign-in'] button").await;
-        self.wait_for_path("/work").await;
+        for _ in 0..50 {
+            if !self.path().await.starts_with("/sign-in") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{username} could not sign in");
+    }
+
+    pub async fn sign_out(&self) {
+        self.click("form[action='/sign-out'] button").await;
+        self.wait_for_path("/sign-in?ended=true").await;
     }
 
     /// Runs axe-core on the page and fails on any serious or critical violation.

@@ -303,5 +303,13 @@ async fn a_decision_maker_assesses_severity_with_the_subjects_history_beside_it(
     b.wait_for_title("Error: Assess severity - Probity").await;
     assert!(b.text(".govuk-error-summary").await.contains("PCR 2020"));
     b.check_accessibility("assess severity, refused").await;
+    b.visit("/account/password", "change-password").await;
+
+    // The administrator's pages.
+    b.sign_out().await;
+    b.sign_in("oversight.admin").await;
+    assert_eq!(b.path().await, "/users");
+    b.visit("/users", "users").await;
+    assert!(b.text("table").await.contains("oversight.auditor"));
     b.close().await;
 }
