@@ -31,7 +31,7 @@ pub use case_file::{
 };
 pub use casebook::{AppError, Executed, command_from_json};
 pub use db::DatabaseUrl;
-pub use demo::{DemoSummary, SYNTHETIC_CASES};
+pub use demo::{DEMO_CASEWORKER, DemoSummary, SYNTHETIC_CASES};
 pub use desk::{DEFAULT_PURPOSE, Desk, Door};
 pub use letters::{PreparedLetter, Recipient};
 pub use mail::{Delivered, Delivery, MailConfig, Postman};

@@ -228,6 +228,8 @@ pub struct GridRow {
 }
 
 pub struct ClockRow {
+    /// The letter that discharges it, to draft now (when the user sends letters).
+    letter_href: Option<String>,
     title: String,
     about: String,
     basis: String,
@@ -327,6 +329,7 @@ impl CaseView {
             .iter()
             .filter(|k| k.state != "not_applicable")
             .map(|k| ClockRow {
+                letter_href: letter_for(f, k),
                 title: k.title.clone(),
                 about: if k.about == "case" {
                     String::new()
@@ -397,6 +400,20 @@ impl CaseView {
     }
 }
 
+/// The letter that discharges a running or missed clock, as the preview's address.
+fn letter_for(f: &CaseFile, k: &probity_app::ClockView) -> Option<String> {
+    if !matches!(k.state.as_str(), "running" | "missed") {
+        return None;
+    }
+    let clock = probity_domain::clock::ClockName::parse(&k.name)?;
+    let kind = probity_domain::letter::LetterKind::for_clock(clock)?;
+    let mut q = format!("kind={}", probity_domain::code_of(&kind));
+    if probity_domain::PartyId::parse(&k.about).is_some() && k.about.starts_with('P') {
+        q.push_str(&format!("&to={}", k.about));
+    }
+    Some(format!("{}/letters/new?{q}", case_href(&f.reference)))
+}
+
 /// A party's name where a clock counts for a party, else the code (a recommendation, ...).
 fn name_or_code(f: &CaseFile, about: &str) -> String {
     f.parties
@@ -415,6 +432,8 @@ struct CasePage {
     actions: Vec<(String, &'static str)>,
     /// The user may assess each subject's severity now.
     offer_severity: bool,
+    /// The user sends letters.
+    offer_letters: bool,
 }
 
 /// `GET /cases/{reference}`: the case file, read for case work (audited as the API's read).
@@ -437,6 +456,7 @@ pub async fn show(user: PageUser, Path(raw): Path<String>) -> Result<Response, P
         c: CaseView::of(&file),
         actions,
         offer_severity: super::severity::offered(&user, &file.status),
+        offer_letters: super::letters::offered(&user),
     };
     Ok(html(StatusCode::OK, page.render()))
 }

@@ -17,6 +17,7 @@ pub mod decisions;
 pub mod form;
 pub mod intake;
 pub mod letter;
+pub mod letters;
 pub mod severity;
 pub mod sign_in;
 pub mod users;

@@ -985,3 +985,80 @@ async fn administrators_add_disable_reset_and_make_tokens_and_no_one_else_can() 
         .await;
     assert_eq!(refused.status, 401);
 }
+
+#[tokio::test]
+async fn a_letter_is_previewed_in_the_page_and_sent_only_as_previewed() {
+    let app = TestApp::new().await;
+    let desk = app.console(StaffRole::Administrator).await;
+    desk.load_demo(12).await.unwrap();
+    // The demo puts its investigator on every synthetic case's team.
+    desk.add_user(probity_app::NewUser {
+        username: probity_app::DEMO_CASEWORKER.into(),
+        role: StaffRole::Investigator,
+        body: probity_domain::Body::OversightBody,
+        force: None,
+        password: PASSWORD.into(),
+    })
+    .await
+    .unwrap();
+    let cookie = signed_in(&app, probity_app::DEMO_CASEWORKER).await;
+    let work = app.page("/work?clock=progress_update", Some(&cookie)).await;
+    let case = work
+        .text
+        .split("href=\"/cases/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a progress update is due in the demo")
+        .to_string();
+    let file = app.page(&format!("/cases/{case}"), Some(&cookie)).await;
+    let draft = file
+        .text
+        .split("href=\"")
+        .filter_map(|r| r.split('"').next())
+        .find(|h| h.contains("/letters/new?kind=progress_update"))
+        .expect("the case file offers the letter")
+        .replace("&#38;", "&");
+    let preview = app.page(&draft, Some(&cookie)).await;
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    assert!(
+        preview.text.contains("<title>Letter - Probity</title>"),
+        "no name in the title"
+    );
+    assert!(preview.text.contains("Printable version"));
+    let token = token_in(&preview.text);
+    let at = preview.text.find("name=\"digest\" value=\"").unwrap() + 21;
+    let digest = preview.text[at..at + 64].to_string();
+    let to = draft.split("to=").nth(1).unwrap_or("").to_string();
+    let before = app.events().await;
+    let path = format!("/cases/{case}/letters");
+    let send = |digest: String| {
+        let (path, cookie, token, to) = (path.clone(), cookie.clone(), token.clone(), to.clone());
+        let app = &app;
+        async move {
+            let fields = [
+                ("csrf", token.as_str()),
+                ("kind", "progress_update"),
+                ("to", to.as_str()),
+                ("digest", digest.as_str()),
+                ("step", "send"),
+            ];
+            app.form(&path, Some(&cookie), &[], &fields).await
+        }
+    };
+    let stale = send("0".repeat(64)).await;
+    assert_eq!(stale.status, 200, "{}", stale.text);
+    assert!(stale.text.contains("so it was not sent"));
+    assert_eq!(app.events().await, before, "nothing sent");
+    let sent = send(digest).await;
+    assert_eq!(sent.status, 303, "{}", sent.text);
+    assert!(
+        app.events().await > before,
+        "the letter is recorded as sent"
+    );
+    let after = app.page(&format!("/cases/{case}"), Some(&cookie)).await;
+    let items = |html: &str| html.matches("class=\"moj-timeline__item\"").count();
+    assert!(
+        items(&after.text) > items(&file.text),
+        "the timeline says so"
+    );
+}

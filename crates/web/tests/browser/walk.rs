@@ -131,6 +131,15 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
             .contains("Ask the force for the call recording")
     );
 
+    // The progress update due on that case: previewed in the page, then sent.
+    b.click("a[href*='/letters/new?kind=progress_update']")
+        .await;
+    b.wait_for_title("Letter - Probity").await;
+    b.check_accessibility("letter").await;
+    b.screenshot("letter").await;
+    b.click("button[value='send']").await;
+    b.wait_for_path(&first).await;
+
     b.click("form[action='/sign-out'] button").await;
     b.wait_for_path("/sign-in?ended=true").await;
     b.goto("/work").await;
