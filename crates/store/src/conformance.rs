@@ -698,6 +698,7 @@ pub async fn lists_show_only_what_the_viewer_may_see<S: EventLog + ReadModels>(s
     other_force.case.force = essex;
     other_force.case.publishable = true;
     other_force.allegations[0].category = CategoryCode::parse("G2").unwrap();
+    other_force.case.mode = Some(probity_domain::referral::InvestigationMode::Independent);
     other_force.subjects[0].force = essex;
     store
         .append(
@@ -773,6 +774,44 @@ pub async fn lists_show_only_what_the_viewer_may_see<S: EventLog + ReadModels>(s
     };
     assert_eq!(
         list(viewer("teamster", None, march), g2).await.1,
+        ["CONF/3"]
+    );
+    // A reference's beginning (in any case), and the mode of investigation.
+    let by_reference = |r: &str| CaseQuery {
+        reference: Some(r.into()),
+        ..all.clone()
+    };
+    assert_eq!(
+        list(viewer("teamster", None, march), by_reference("conf/"))
+            .await
+            .0,
+        3
+    );
+    assert_eq!(
+        list(viewer("teamster", None, march), by_reference("CONF/3"))
+            .await
+            .1,
+        ["CONF/3"]
+    );
+    assert_eq!(
+        list(viewer("teamster", None, march), by_reference("CONF/9"))
+            .await
+            .0,
+        0
+    );
+    assert_eq!(
+        list(viewer("teamster", None, march), by_reference("C%"))
+            .await
+            .0,
+        0,
+        "a wildcard is no reference"
+    );
+    let independent = CaseQuery {
+        mode: Some(probity_domain::referral::InvestigationMode::Independent),
+        ..all.clone()
+    };
+    assert_eq!(
+        list(viewer("teamster", None, march), independent).await.1,
         ["CONF/3"]
     );
     let mine = CaseQuery {

@@ -122,6 +122,9 @@ impl CategoryFilter {
 /// Filters for the case list. Every filter narrows; none widens what the viewer may see.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseQuery {
+    /// References that begin with this (upper case; letters, digits, `/` and `-` only).
+    pub reference: Option<String>,
+    pub mode: Option<probity_domain::referral::InvestigationMode>,
     pub force: Option<Force>,
     pub status: Option<Status>,
     pub category: Option<CategoryFilter>,
@@ -136,7 +139,32 @@ pub struct CaseQuery {
     pub limit: i64,
 }
 
+/// A reference prefix as a LIKE pattern: `None` unless it holds only the characters a
+/// reference may, so the pattern has no wildcard but its own.
+pub fn reference_prefix(typed: &str) -> Option<String> {
+    let t = typed.trim().to_ascii_uppercase();
+    (!t.is_empty()
+        && t.len() <= 32
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '-'))
+    .then_some(t)
+}
+
 fn filters(q: &mut Sql, query: &CaseQuery) {
+    match query.reference.as_deref().map(reference_prefix) {
+        Some(Some(prefix)) => {
+            q.push(" AND c.reference LIKE ")
+                .bind(Value::Text(format!("{prefix}%")));
+        }
+        // No reference has such characters: nothing matches (callers refuse it first).
+        Some(None) => {
+            q.push(" AND 1 = 0");
+        }
+        None => {}
+    }
+    if let Some(m) = query.mode {
+        q.push(" AND c.mode = ").bind(m.to_value());
+    }
     if let Some(f) = query.force {
         q.push(" AND c.force = ").bind(f.to_value());
     }

@@ -21,6 +21,10 @@ pub(crate) fn reference(raw: &str) -> ApiResult<Reference> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
+    /// Cases whose reference begins with this (`2020/13` finds 2020/134541).
+    reference: Option<String>,
+    /// `local`, `directed` or `independent`.
+    mode: Option<String>,
     force: Option<String>,
     status: Option<String>,
     category: Option<String>,
@@ -110,7 +114,26 @@ pub async fn list(
         .map(|c| CategoryFilter::parse(&c))
         .transpose()
         .map_err(Problem::bad_request)?;
+    let reference = p
+        .reference
+        .map(|r| {
+            probity_store::query::reference_prefix(&r).ok_or_else(|| {
+                Problem::bad_request("a reference holds letters, digits, '/' and '-' only")
+            })
+        })
+        .transpose()?;
+    let mode = p
+        .mode
+        .map(|m| {
+            probity_domain::from_code::<probity_domain::referral::InvestigationMode>(m.trim())
+                .ok_or_else(|| {
+                    Problem::bad_request(format!("'{m}' is not a mode of investigation"))
+                })
+        })
+        .transpose()?;
     let query = CaseQuery {
+        reference,
+        mode,
         force,
         status,
         category,

@@ -247,6 +247,7 @@ fn constrain(doc: &mut Value) {
             "scope" => json!({"type": "string", "enum": ["mine", "team", "all"]}),
             "after" => json!({"type": "integer", "format": "int64", "minimum": 0}),
             "before" => json!({"type": "integer", "format": "int64", "minimum": 1}),
+            "mode" => json!({"type": "string", "enum": ["local", "directed", "independent"]}),
             "case" => reference.clone(),
             "action" => json!({"type": "string", "enum": actions}),
             "outcome" => {

@@ -25,6 +25,12 @@ const PER_PAGE: i64 = 25;
 #[derive(Deserialize, Default, Clone)]
 pub struct ListForm {
     #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
     force: String,
     #[serde(default)]
     status: String,
@@ -61,6 +67,8 @@ struct ListPage {
     date_fields: Vec<(&'static str, &'static str, String)>,
     forces: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, String)>,
+    categories: Vec<(String, String)>,
+    modes: Vec<(&'static str, &'static str)>,
     total: i64,
     items: Vec<ListRow>,
     previous: Option<String>,
@@ -87,6 +95,20 @@ fn day(field: &str, label: &str, text: &str, errors: &mut Errors) -> Option<jiff
         .ok()
 }
 
+/// The categories to filter by: each letter (every subcategory in it), then each subcategory.
+fn categories() -> Vec<(String, String)> {
+    use probity_domain::category::SUBCATEGORIES;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for sub in SUBCATEGORIES {
+        let letter = &sub.code[..1];
+        if !out.iter().any(|(code, _)| code == letter) {
+            out.push((letter.to_string(), format!("{letter}: {}", sub.category)));
+        }
+        out.push((sub.code.to_string(), format!("{}: {}", sub.code, sub.name)));
+    }
+    out
+}
+
 /// `GET /cases`
 pub async fn list(user: PageUser, Query(form): Query<ListForm>) -> Result<Response, PageProblem> {
     let force = match form.force.as_str() {
@@ -111,6 +133,27 @@ pub async fn list(user: PageUser, Query(form): Query<ListForm>) -> Result<Respon
         return Err(bad("page starts at 1".into()));
     }
     let mut errors = Errors::default();
+    let reference = match form.reference.trim() {
+        "" => None,
+        r => probity_store::query::reference_prefix(r).or_else(|| {
+            errors.add(
+                "reference",
+                "A reference holds letters, digits, '/' and '-' only, such as 2020/134541",
+            );
+            None
+        }),
+    };
+    let category = match form.category.as_str() {
+        "" => None,
+        c => Some(probity_store::CategoryFilter::parse(c).map_err(bad)?),
+    };
+    let mode = match form.mode.as_str() {
+        "" => None,
+        m => Some(
+            probity_domain::from_code::<probity_domain::referral::InvestigationMode>(m)
+                .ok_or_else(|| bad(format!("'{m}' is not a mode of investigation")))?,
+        ),
+    };
     let received_from = day(
         "received_from",
         "The first day",
@@ -149,6 +192,12 @@ pub async fn list(user: PageUser, Query(form): Query<ListForm>) -> Result<Respon
             .filter(|s| **s != Status::New)
             .map(|s| (s.code(), words(s.code())))
             .collect(),
+        categories: categories(),
+        modes: vec![
+            ("local", "Local"),
+            ("directed", "Directed"),
+            ("independent", "Independent"),
+        ],
         total: 0,
         items: Vec::new(),
         previous: None,
@@ -158,9 +207,11 @@ pub async fn list(user: PageUser, Query(form): Query<ListForm>) -> Result<Respon
         return Ok(html(StatusCode::BAD_REQUEST, view.render()));
     }
     let query = CaseQuery {
+        reference,
+        mode,
         force,
         status,
-        category: None,
+        category,
         service_number: None,
         received_from,
         received_to,
@@ -174,6 +225,9 @@ pub async fn list(user: PageUser, Query(form): Query<ListForm>) -> Result<Respon
     let found = user.user.desk.list_cases(&query).await?;
     let link = |p: i64| {
         let q = serde_urlencoded::to_string([
+            ("reference", form.reference.as_str()),
+            ("category", form.category.as_str()),
+            ("mode", form.mode.as_str()),
             ("force", form.force.as_str()),
             ("status", form.status.as_str()),
             ("received_from", form.received_from.as_str()),

@@ -211,6 +211,25 @@ async fn a_bad_filter_is_shown_on_its_field_and_a_case_page_titles_no_one() {
     );
     let list = app.page("/cases", Some(&cookie)).await;
     assert!(list.text.contains("href=\"/cases/2020%2F134541\""));
+    // Found by the beginning of its reference, by category and by mode; a wildcard is refused.
+    for filter in [
+        "reference=2020%2F13",
+        "category=G",
+        "category=G2",
+        "mode=independent",
+    ] {
+        let found = app.page(&format!("/cases?{filter}"), Some(&cookie)).await;
+        assert_eq!(found.status, 200, "{filter}");
+        assert!(
+            found.text.contains("href=\"/cases/2020%2F134541\""),
+            "{filter}"
+        );
+    }
+    let none = app.page("/cases?reference=SYN%2F", Some(&cookie)).await;
+    assert!(!none.text.contains("href=\"/cases/2020%2F134541\""));
+    let wild = app.page("/cases?reference=%25", Some(&cookie)).await;
+    assert_eq!(wild.status, 400);
+    assert!(wild.text.contains("href=\"#reference\""));
     let file = app.page("/cases/2020%2F134541", Some(&cookie)).await;
     assert_eq!(file.status, 200, "{}", file.text);
     assert!(file.text.contains("<title>Case file - Probity</title>"));
