@@ -53,6 +53,38 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
 
     b.visit("/cases", "cases").await;
     assert!(b.text("main").await.contains("2020/134541"));
+    // With JavaScript, a filter updates the list in place (the page is not loaded again); a
+    // bad one comes back as a whole page with its error.
+    b.client
+        .execute("window.probityMarker = 'kept'", vec![])
+        .await
+        .unwrap();
+    b.fill("#reference", "2020/13").await;
+    b.press(fantoccini::key::Key::Tab).await;
+    b.wait_for_path(
+        "/cases?reference=2020%2F13&force=&status=&received_from=&received_to=&category=&mode=&restricted=",
+    )
+    .await;
+    let kept = b
+        .client
+        .execute("return window.probityMarker || 'reloaded'", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, "kept", "the list was updated in place");
+    assert!(
+        b.text("#results")
+            .await
+            .contains("1 case you may see matches")
+    );
+    b.fill("#received_from", "31/02/2020").await;
+    b.press(fantoccini::key::Key::Tab).await;
+    b.wait_for_title("Error: Cases - Probity").await;
+    assert!(
+        b.text(".govuk-error-summary")
+            .await
+            .contains("must be a real date")
+    );
+    b.goto("/cases").await;
     b.click("a[href='/cases/2020%2F134541']").await;
     b.wait_for_path("/cases/2020%2F134541").await;
     assert_eq!(
