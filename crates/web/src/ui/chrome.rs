@@ -186,7 +186,8 @@ pub fn same_origin(headers: &HeaderMap) -> Result<(), PageProblem> {
 
 /// A code as words: `actions_in_progress` is "Actions in progress".
 pub fn words(code: &str) -> String {
-    let mut out = code.replace('_', " ");
+    // The Schedule is a name: `outside_schedule3` reads "outside Schedule 3".
+    let mut out = code.replace('_', " ").replace("schedule3", "Schedule 3");
     if let Some(first) = out.get(..1) {
         let upper = first.to_ascii_uppercase();
         out.replace_range(..1, &upper);
@@ -264,6 +265,10 @@ mod tests {
     fn codes_read_as_words_and_days_as_people_write_them() {
         assert_eq!(words("actions_in_progress"), "Actions in progress");
         assert_eq!(words(""), "");
+        assert_eq!(
+            words("finalised_outside_schedule3"),
+            "Finalised outside Schedule 3"
+        );
         assert_eq!(long_date(jiff::civil::date(2020, 4, 6)), "6 April 2020");
         assert_eq!(long_date_text("2023-05-08"), "8 May 2023");
         assert_eq!(long_date_text("not a day"), "not a day");
