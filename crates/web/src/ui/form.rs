@@ -45,6 +45,12 @@ impl Errors {
     }
 }
 
+/// Whether an option's value is the one chosen, whatever the strings are held in (templates
+/// compare `&str` and `String` alike through this).
+pub fn is_chosen<A: AsRef<str> + ?Sized, B: AsRef<str> + ?Sized>(value: &A, chosen: &B) -> bool {
+    value.as_ref() == chosen.as_ref()
+}
+
 /// A GOV.UK date input: three boxes, kept as typed.
 pub struct DateField {
     pub name: &'static str,

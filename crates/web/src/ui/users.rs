@@ -187,6 +187,26 @@ pub struct Named {
     password: String,
 }
 
+/// The page again after an account action: what was done (and a secret to show once), or the
+/// desk's refusal of what was typed on the field `field_of` names.
+async fn after(
+    user: &PageUser,
+    result: Result<(String, Option<String>), AppError>,
+    field_of: impl Fn(&str) -> &'static str,
+) -> Result<Response, PageProblem> {
+    let mut errors = Errors::default();
+    let (done, secret) = match result {
+        Ok((done, secret)) => (Some(done), secret),
+        Err(AppError::BadInput(why)) => {
+            errors.add(field_of(&why), why);
+            (None, None)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let p = page(user, AddForm::default(), errors, done, secret).await?;
+    Ok(html(status(&p.errors), p.render()))
+}
+
 /// `POST /users/disable`: the account can no longer sign in; its sessions and tokens end.
 pub async fn disable(
     user: PageUser,
@@ -194,17 +214,14 @@ pub async fn disable(
     axum::Form(form): axum::Form<Named>,
 ) -> Result<Response, PageProblem> {
     user.check_form(&headers, &form.csrf)?;
-    let mut errors = Errors::default();
-    let done = match user.user.desk.disable_user(form.username.trim()).await {
-        Ok(()) => Some(format!("{} is disabled", form.username.trim())),
-        Err(AppError::BadInput(why)) => {
-            errors.add("username", why);
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let p = page(&user, AddForm::default(), errors, done, None).await?;
-    Ok(html(status(&p.errors), p.render()))
+    let name = form.username.trim();
+    let result = user.user.desk.disable_user(name).await;
+    after(
+        &user,
+        result.map(|()| (format!("{name} is disabled"), None)),
+        |_| "username",
+    )
+    .await
 }
 
 /// `POST /users/password`: a new password for someone who forgot theirs.
@@ -214,30 +231,21 @@ pub async fn reset(
     axum::Form(form): axum::Form<Named>,
 ) -> Result<Response, PageProblem> {
     user.check_form(&headers, &form.csrf)?;
-    let mut errors = Errors::default();
     let name = form.username.trim();
-    let done = if name.is_empty() {
-        errors.add("reset_username", "Enter the user name");
-        None
+    let result = if name.is_empty() {
+        Err(AppError::BadInput("Enter the user name".into()))
     } else {
-        match user.user.desk.reset_password(name, &form.password).await {
-            Ok(()) => Some(format!(
-                "{name}'s password is reset; their sessions and tokens have ended"
-            )),
-            Err(AppError::BadInput(why)) => {
-                let field = if why.contains("password") {
-                    "reset_password"
-                } else {
-                    "reset_username"
-                };
-                errors.add(field, why);
-                None
-            }
-            Err(e) => return Err(e.into()),
-        }
+        user.user.desk.reset_password(name, &form.password).await
     };
-    let p = page(&user, AddForm::default(), errors, done, None).await?;
-    Ok(html(status(&p.errors), p.render()))
+    let done = format!("{name}'s password is reset; their sessions and tokens have ended");
+    after(&user, result.map(|()| (done, None)), |why| {
+        if why.contains("password") {
+            "reset_password"
+        } else {
+            "reset_username"
+        }
+    })
+    .await
 }
 
 /// `POST /users/tokens`: an API token for a machine acting as this user, shown once.
@@ -248,20 +256,11 @@ pub async fn token(
 ) -> Result<Response, PageProblem> {
     user.check_form(&headers, &form.csrf)?;
     let name = form.username.trim();
-    let mut errors = Errors::default();
-    let (done, secret) = match user
+    let result = user
         .user
         .desk
         .create_token(name, "made on the users page")
-        .await
-    {
-        Ok(secret) => (Some(format!("A new API token for {name}")), Some(secret.0)),
-        Err(AppError::BadInput(why)) => {
-            errors.add("username", why);
-            (None, None)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let p = page(&user, AddForm::default(), errors, done, secret).await?;
-    Ok(html(status(&p.errors), p.render()))
+        .await;
+    let done = format!("A new API token for {name}");
+    after(&user, result.map(|s| (done, Some(s.0))), |_| "username").await
 }

@@ -225,6 +225,23 @@ async fn a_bad_filter_is_shown_on_its_field_and_a_case_page_titles_no_one() {
             "{filter}"
         );
     }
+    let chosen = app
+        .page(
+            "/cases?force=gloucestershire&mode=independent",
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        chosen
+            .text
+            .contains("<option value=\"gloucestershire\" selected>")
+    );
+    assert!(
+        chosen
+            .text
+            .contains("<option value=\"independent\" selected>")
+    );
+    assert!(!chosen.text.contains("<option value=\"kent\" selected>"));
     let none = app.page("/cases?reference=SYN%2F", Some(&cookie)).await;
     assert!(!none.text.contains("href=\"/cases/2020%2F134541\""));
     let wild = app.page("/cases?reference=%25", Some(&cookie)).await;
