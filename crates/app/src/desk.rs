@@ -636,6 +636,42 @@ impl Desk {
         Ok(prepared(made, &personal, version, Some(sent_on)))
     }
 
+    /// The mandatory referral criteria the case would meet on `assessment`, each with why:
+    /// what an assessor sees before recording (a read of the case, audited as one).
+    pub async fn referral_check(
+        &self,
+        reference: &Reference,
+        assessment: &probity_domain::referral::HandlingAssessment,
+    ) -> Result<Vec<(probity_domain::referral::MandatoryCriterion, String)>, AppError> {
+        let target = reference.as_str();
+        let what = Access::Command(CommandKind::RecordMatter);
+        if let Err(denial) = access::authorize_role(&self.who, what, today()) {
+            return Err(self
+                .deny(Action::CaseRead, target, DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        let loaded = self.book.load(reference).await;
+        let loaded = self
+            .failed(Action::CaseRead, target, DEFAULT_PURPOSE, loaded)
+            .await?;
+        let case_access = CaseAccess::of(&loaded.case);
+        if let Err(denial) = access::authorize(&self.who, what, Some(&case_access), today()) {
+            return Err(self
+                .deny(Action::CaseRead, target, DEFAULT_PURPOSE, denial)
+                .await);
+        }
+        let reasons = loaded.case.mandatory_referral_reasons(assessment);
+        self.record(
+            Action::CaseRead,
+            target,
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &format!("referral check: {} criteria", reasons.len()),
+        )
+        .await?;
+        Ok(reasons)
+    }
+
     async fn letter_case(
         &self,
         reference: &Reference,

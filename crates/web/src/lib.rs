@@ -93,6 +93,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{reference}", get(ui::cases::show))
         .route("/cases/{reference}/decisions/new", get(ui::decisions::form))
         .route("/cases/{reference}/decisions", post(ui::decisions::record))
+        .route(
+            "/cases/{reference}/record",
+            get(ui::record::form).post(ui::record::record),
+        )
         .route("/cases/{reference}/letters/new", get(ui::letters::preview))
         .route("/cases/{reference}/letters", post(ui::letters::send))
         .route(

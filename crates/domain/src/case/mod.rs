@@ -509,25 +509,62 @@ impl Case {
         a: &HandlingAssessment,
     ) -> Vec<MandatoryCriterion> {
         let mut out: Vec<_> = self
-            .allegations
-            .values()
-            .filter_map(|a| a.category.info().mandatory_referral)
+            .mandatory_referral_reasons(a)
+            .into_iter()
+            .map(|(c, _)| c)
             .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Each mandatory referral criterion the case would meet on assessment `a`, with why: the
+    /// allegation, the matter or the answer at recording that brings it in. One criterion may
+    /// have several reasons.
+    pub fn mandatory_referral_reasons(
+        &self,
+        a: &HandlingAssessment,
+    ) -> Vec<(MandatoryCriterion, String)> {
+        let mut out = Vec::new();
+        for allegation in self.allegations.values() {
+            let info = allegation.category.info();
+            if let Some(c) = info.mandatory_referral {
+                out.push((
+                    c,
+                    format!(
+                        "allegation {} is of {} ({}), which meets this criterion on its face",
+                        allegation.id, info.code, info.name
+                    ),
+                ));
+            }
+        }
         if self
             .matter
             .as_ref()
             .is_some_and(|m| m.death_or_serious_injury)
         {
-            out.push(MandatoryCriterion::DeathOrSeriousInjury);
+            out.push((
+                MandatoryCriterion::DeathOrSeriousInjury,
+                "the matter involves a death or serious injury".into(),
+            ));
         }
         if a.serious_assault {
-            out.push(MandatoryCriterion::SeriousAssault);
+            out.push((
+                MandatoryCriterion::SeriousAssault,
+                "the conduct alleged would be a serious assault".into(),
+            ));
         }
         if a.relevant_offence {
-            out.push(MandatoryCriterion::RelevantOffence);
+            out.push((
+                MandatoryCriterion::RelevantOffence,
+                "the conduct alleged would be a relevant offence".into(),
+            ));
         }
         if a.same_incident {
-            out.push(MandatoryCriterion::SameIncident);
+            out.push((
+                MandatoryCriterion::SameIncident,
+                "it arises from the same incident as a matter that meets a criterion".into(),
+            ));
         }
         // Discriminatory behaviour aggravating conduct that might justify proceedings (iv).
         let discriminatory = self
@@ -535,7 +572,10 @@ impl Case {
             .values()
             .any(|x| x.category.info().code.starts_with('F'));
         if discriminatory && a.might_justify_proceedings {
-            out.push(MandatoryCriterion::DiscriminationAggravated);
+            out.push((
+                MandatoryCriterion::DiscriminationAggravated,
+                "an allegation of discriminatory behaviour, with conduct that might justify proceedings".into(),
+            ));
         }
         // A complaint about a chief officer that the authority cannot be satisfied would not
         // justify proceedings (reg 4(1)(c)).
@@ -545,10 +585,13 @@ impl Case {
             .as_ref()
             .is_some_and(|m| m.kind == crate::matter::MatterKind::Complaint);
         if about_chief && complaint && a.might_justify_proceedings {
-            out.push(MandatoryCriterion::ChiefOfficer);
+            out.push((
+                MandatoryCriterion::ChiefOfficer,
+                "a complaint about the chief officer, whose conduct might justify proceedings"
+                    .into(),
+            ));
         }
-        out.sort();
-        out.dedup();
+        out.sort_by_key(|(c, _)| *c);
         out
     }
 

@@ -499,6 +499,12 @@ pub async fn show(user: PageUser, Path(raw): Path<String>) -> Result<Response, P
         .case_file(&reference, ReadPurpose::CASE_WORK)
         .await?;
     let mut actions = Vec::new();
+    if super::record::offered(&user, &file.status) {
+        actions.push((
+            format!("{}/record", case_href(&file.reference)),
+            "Record the matter",
+        ));
+    }
     if super::decisions::offered(&user, &file.status) {
         actions.push((
             format!("{}/decisions/new", case_href(&file.reference)),

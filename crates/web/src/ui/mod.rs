@@ -18,6 +18,7 @@ pub mod form;
 pub mod intake;
 pub mod letter;
 pub mod letters;
+pub mod record;
 pub mod severity;
 pub mod sign_in;
 pub mod users;

@@ -1098,3 +1098,76 @@ async fn a_letter_is_previewed_in_the_page_and_sent_only_as_previewed() {
         "the timeline says so"
     );
 }
+
+#[tokio::test]
+async fn recording_says_which_referral_criteria_the_answers_bring_in_and_why() {
+    let app = TestApp::new().await;
+    app.user("kent.assessor", StaffRole::Assessor, Some("kent"))
+        .await;
+    let cookie = signed_in(&app, "kent.assessor").await;
+    let token = token_in(&app.page("/cases/new", Some(&cookie)).await.text);
+    let logged = app
+        .form(
+            "/cases/new",
+            Some(&cookie),
+            &[],
+            &intake(&token, "KE/0003/20", "2020"),
+        )
+        .await;
+    assert_eq!(logged.status, 303, "{}", logged.text);
+    let file = app.page("/cases/KE%2F0003%2F20", Some(&cookie)).await;
+    assert!(
+        file.text.contains("href=\"/cases/KE%2F0003%2F20/record\""),
+        "offered"
+    );
+
+    let path = "/cases/KE%2F0003%2F20/record";
+    let plain = app.page(&format!("{path}?check=true"), Some(&cookie)).await;
+    assert_eq!(plain.status, 200, "{}", plain.text);
+    assert!(
+        plain
+            .text
+            .contains("no mandatory referral criterion applies")
+    );
+    let assault = app
+        .page(
+            &format!("{path}?check=true&serious_assault=true"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(assault.text.contains("Serious assault"), "{}", assault.text);
+    assert!(assault.text.contains("PCMR 2020 reg 4(1)(a)(i)"));
+    assert!(
+        assault
+            .text
+            .contains("Because the conduct alleged would be a serious assault.")
+    );
+    assert!(assault.text.contains("It must be referred"));
+
+    let token = token_in(&assault.text);
+    let version = version_in(&assault.text);
+    let before = app.events().await;
+    let done = app
+        .form(
+            path,
+            Some(&cookie),
+            &[],
+            &[
+                ("csrf", &token),
+                ("expected_version", &version),
+                ("serious_assault", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.text);
+    assert!(app.events().await > before);
+    let file = app.page("/cases/KE%2F0003%2F20", Some(&cookie)).await;
+    assert!(
+        file.text.contains("Serious assault"),
+        "the criterion is on the case file"
+    );
+    assert!(
+        !file.text.contains("/record\""),
+        "recorded once: no longer offered"
+    );
+}

@@ -168,6 +168,22 @@ pub async fn start() -> Option<Session> {
 }
 
 impl Session {
+    /// Someone at the server's console in `role`, acting as `actor` (what others do meanwhile).
+    pub async fn console(
+        &self,
+        actor: &str,
+        role: probity_domain::access::StaffRole,
+    ) -> probity_app::Desk {
+        self.office
+            .console(probity_app::Console {
+                actor: actor.into(),
+                role: Some(role),
+                ..probity_app::Console::default()
+            })
+            .await
+            .unwrap()
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))

@@ -125,14 +125,11 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
     b.fill("#rationale", "It shows what the officers were told.")
         .await;
     let elsewhere = b
-        .office
-        .console(probity_app::Console {
-            actor: "another.investigator".into(),
-            role: Some(probity_domain::access::StaffRole::Investigator),
-            ..probity_app::Console::default()
-        })
-        .await
-        .unwrap();
+        .console(
+            "another.investigator",
+            probity_domain::access::StaffRole::Investigator,
+        )
+        .await;
     let reference =
         probity_domain::Reference::parse(&first.trim_start_matches("/cases/").replace("%2F", "/"))
             .unwrap();
@@ -272,6 +269,44 @@ async fn sign_in_works_from_the_keyboard_alone_and_axe_catches_what_it_should() 
             .contains("A complaint about how a call was handled.")
     );
 
+    // The force records it: the recording questions, the criteria they bring in and why.
+    let admin = b
+        .console(
+            "browser-test",
+            probity_domain::access::StaffRole::Administrator,
+        )
+        .await;
+    let glos = probity_domain::force::Force::parse("gloucestershire").unwrap();
+    admin
+        .add_user(probity_app::NewUser {
+            username: "glos.assessor".into(),
+            role: probity_domain::access::StaffRole::Assessor,
+            body: probity_domain::access::default_body(Some(glos)),
+            force: Some(glos),
+            password: "a long enough password".into(),
+        })
+        .await
+        .unwrap();
+    b.sign_out().await;
+    b.goto("/sign-in").await;
+    b.fill("#username", "glos.assessor").await;
+    b.fill("#password", "a long enough password").await;
+    b.click("form[action='/sign-in'] button").await;
+    b.wait_for_path("/work").await;
+    b.goto("/cases/GL%2F0042%2F26").await;
+    b.click("a[href='/cases/GL%2F0042%2F26/record']").await;
+    b.wait_for_title("Record the matter - Probity").await;
+    b.click("#serious_assault").await;
+    b.click("form[method='get'] button").await;
+    b.wait_for_path("/cases/GL%2F0042%2F26/record?check=true&serious_assault=true")
+        .await;
+    assert!(b.text("#criteria ~ dl").await.contains("Serious assault"));
+    b.check_accessibility("record the matter").await;
+    b.screenshot("record").await;
+    b.click("form[method='post'][action$='/record'] button")
+        .await;
+    b.wait_for_path("/cases/GL%2F0042%2F26").await;
+
     b.client
         .execute(
             "document.querySelector('main').appendChild(document.createElement('img'))",
@@ -302,14 +337,11 @@ async fn a_decision_maker_assesses_severity_with_the_subjects_history_beside_it(
         [n; 16]
     };
     let admin = b
-        .office
-        .console(probity_app::Console {
-            actor: "browser-test".into(),
-            role: Some(probity_domain::access::StaffRole::Administrator),
-            ..probity_app::Console::default()
-        })
-        .await
-        .unwrap();
+        .console(
+            "browser-test",
+            probity_domain::access::StaffRole::Administrator,
+        )
+        .await;
     let now = Reference::parse("2021/000001").unwrap();
     for s in scenario::reference_case(&mut salt)
         .into_iter()

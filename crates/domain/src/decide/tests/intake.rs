@@ -261,6 +261,24 @@ fn mandatory_referral_before_local_handling() {
         g.case.mandatory_referral_criteria(),
         [MandatoryCriterion::SeriousSexualOffence]
     );
+    // Each criterion comes with why; an answer at recording adds its own.
+    let reasons = g.case.mandatory_referral_reasons(&g.case.assessment);
+    assert_eq!(reasons.len(), 1);
+    assert_eq!(reasons[0].0, MandatoryCriterion::SeriousSexualOffence);
+    assert!(
+        reasons[0].1.starts_with("allegation A1 is of J1"),
+        "{}",
+        reasons[0].1
+    );
+    let assault = crate::referral::HandlingAssessment {
+        serious_assault: true,
+        ..g.case.assessment
+    };
+    let with = g.case.mandatory_referral_reasons(&assault);
+    assert_eq!(with.len(), 2);
+    assert!(with.iter().any(
+        |(c, why)| *c == MandatoryCriterion::SeriousAssault && why.contains("serious assault")
+    ));
     g.refused(
         AA,
         Command::StartLocalInvestigation(StartLocalInvestigation {}),
