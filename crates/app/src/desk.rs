@@ -636,13 +636,20 @@ impl Desk {
         Ok(prepared(made, &personal, version, Some(sent_on)))
     }
 
-    /// The mandatory referral criteria the case would meet on `assessment`, each with why:
-    /// what an assessor sees before recording (a read of the case, audited as one).
+    /// The mandatory referral criteria the case would meet on `assessment`, each with why, and
+    /// the version of the case they were read from: what an assessor sees before recording (a
+    /// read of the case, audited as one).
     pub async fn referral_check(
         &self,
         reference: &Reference,
         assessment: &probity_domain::referral::HandlingAssessment,
-    ) -> Result<Vec<(probity_domain::referral::MandatoryCriterion, String)>, AppError> {
+    ) -> Result<
+        (
+            u64,
+            Vec<(probity_domain::referral::MandatoryCriterion, String)>,
+        ),
+        AppError,
+    > {
         let target = reference.as_str();
         let what = Access::Command(CommandKind::RecordMatter);
         if let Err(denial) = access::authorize_role(&self.who, what, today()) {
@@ -669,7 +676,7 @@ impl Desk {
             &format!("referral check: {} criteria", reasons.len()),
         )
         .await?;
-        Ok(reasons)
+        Ok((loaded.case.version, reasons))
     }
 
     async fn letter_case(

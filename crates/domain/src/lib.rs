@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use case::{Case, Status};
 pub use command::{Command, CommandKind};
-pub use decide::{Decision, EARLIEST, decide};
+pub use decide::{Decision, EARLIEST, decide, stages};
 pub use event::{Event, EventKind};
 pub use ids::{AllegationId, CaseId, PartyId, ProceedingsId, RecommendationId, Reference};
 pub use rule::{Refusal, Rule};

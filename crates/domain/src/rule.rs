@@ -184,6 +184,10 @@ impl From<Rule> for &'static str {
 pub struct Refusal {
     pub rule: Rule,
     pub detail: String,
+    /// The field of the command the refusal concerns, when it is one (`received_on`,
+    /// `summary`): where a form shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
 }
 
 impl Refusal {
@@ -191,7 +195,14 @@ impl Refusal {
         Refusal {
             rule,
             detail: detail.into(),
+            field: None,
         }
+    }
+
+    /// The same refusal, about `field`.
+    pub fn on(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
     }
 }
 

@@ -26,13 +26,14 @@ use crate::{Body, Context};
 impl Decide for LogMatter {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         if let Some(existing) = case.matter() {
-            return refuse(
+            return Err(Refusal::new(
                 Rule::CaseAlreadyOpen,
                 format!(
                     "{} was logged on {}",
                     existing.reference, existing.received_on
                 ),
-            );
+            )
+            .on("reference"));
         }
         by(
             ctx,
@@ -50,10 +51,11 @@ impl Decide for LogMatter {
         if let Some(incident) = self.incident_on
             && incident > came.max(self.received_on)
         {
-            return refuse(
+            return Err(Refusal::new(
                 Rule::DateOutOfRange,
                 format!("the incident on {incident} is after the matter came to attention"),
-            );
+            )
+            .on("incident_on"));
         }
         if self.kind == MatterKind::LearningProgramme {
             by(
@@ -63,10 +65,11 @@ impl Decide for LogMatter {
             )?;
         }
         if self.complainant_wants_recording && self.kind != MatterKind::Complaint {
-            return refuse(
+            return Err(Refusal::new(
                 Rule::OnlyComplaints,
                 "only a complainant can ask for recording",
-            );
+            )
+            .on("complainant_wants_recording"));
         }
         Decision::one(MatterLogged {
             reference: self.reference.clone(),
@@ -346,23 +349,8 @@ impl Decide for FinaliseOutsideSchedule3 {
 
 impl Decide for RecordMatter {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        // The complainant may ask for recording at any time, also after handling outside
-        // Schedule 3 was finalised (para 2(6A)).
-        stage(
-            case,
-            &[
-                Status::Logged,
-                Status::Assessed,
-                Status::HandledOutsideSchedule3,
-                Status::FinalisedOutsideSchedule3,
-            ],
-            "record the matter",
-        )?;
-        by(
-            ctx,
-            &[Body::AppropriateAuthority, Body::LocalPolicingBody],
-            "record a matter",
-        )?;
+        stage(case, super::stages::RECORDING, "record the matter")?;
+        by(ctx, super::stages::RECORDERS, "record a matter")?;
         let grounds = schedule3_grounds(case, &self.assessment);
         let m = case.matter().expect("checked open");
         let informal = matches!(

@@ -20,7 +20,7 @@ use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
 const ACTIVE: &[Status] = &[Status::UnderInvestigation];
-const OPEN: &[Status] = &[Status::UnderInvestigation, Status::Suspended];
+use super::stages::INVESTIGATION_OPEN as OPEN;
 
 /// The investigation whose record is being kept.
 fn current(case: &Case) -> Result<&Investigation, Refusal> {
@@ -155,7 +155,7 @@ impl Decide for AssessSeverity {
             || (self.severity == Severity::GrossMisconduct
                 && self.likely_form == Form::AcceleratedHearing);
         if !ok {
-            return refuse(
+            return Err(Refusal::new(
                 Rule::SeverityForm,
                 format!(
                     "{:?} for {s}{} goes to a {required:?}",
@@ -166,7 +166,8 @@ impl Decide for AssessSeverity {
                         ""
                     }
                 ),
-            );
+            )
+            .on("likely_form"));
         }
         Decision::one(SeverityAssessed {
             subject: *s,

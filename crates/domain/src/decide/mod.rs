@@ -60,13 +60,14 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
     }
     if let Command::LogMatter(log) = command {
         if on < log.received_on {
-            return refuse(
+            return Err(Refusal::new(
                 Rule::DateOutOfRange,
                 format!(
                     "a matter received on {} cannot be logged on {on}",
                     log.received_on
                 ),
-            );
+            )
+            .on("received_on"));
         }
         return command.rule().decide(case, ctx);
     }
@@ -157,9 +158,9 @@ fn by(ctx: &Context, allowed: &[Body], step: &str) -> Result<(), Refusal> {
     )
 }
 
-fn text(field: &str, value: &str) -> Result<(), Refusal> {
+fn text(field: &'static str, value: &str) -> Result<(), Refusal> {
     if value.trim().is_empty() {
-        return refuse(Rule::MissingText, format!("{field} is required"));
+        return Err(Refusal::new(Rule::MissingText, format!("{field} is required")).on(field));
     }
     Ok(())
 }
@@ -214,19 +215,39 @@ fn is_complainant(case: &Case, id: PartyId) -> bool {
 /// `1800-01-01`), not history. Imported records of other systems begin long after it.
 pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
 
+/// The stages at which the steps a caseworker's page offers may be taken: the rules below
+/// check them, and a page asks the same lists before offering a form.
+pub mod stages {
+    use crate::{Body, Status};
+
+    /// The bodies that record a matter (Sch3 paras 2, 10): never the oversight body.
+    pub const RECORDERS: &[Body] = &[Body::AppropriateAuthority, Body::LocalPolicingBody];
+
+    /// An investigation is running (or suspended): its record is kept, severity assessed.
+    pub const INVESTIGATION_OPEN: &[Status] = &[Status::UnderInvestigation, Status::Suspended];
+
+    /// The matter may be recorded. The complainant may ask for recording at any time, also
+    /// after handling outside Schedule 3 was finalised (para 2(6A)).
+    pub const RECORDING: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::FinalisedOutsideSchedule3,
+    ];
+}
+
 /// A date of the past (or today), and not before [`EARLIEST`].
-fn not_after(today: Date, field: &str, date: Date) -> Result<(), Refusal> {
+fn not_after(today: Date, field: &'static str, date: Date) -> Result<(), Refusal> {
+    let out_of_range = |detail: String| Err(Refusal::new(Rule::DateOutOfRange, detail).on(field));
     if date < EARLIEST {
-        return refuse(
-            Rule::DateOutOfRange,
-            format!("{field} {date} is before {EARLIEST}, the earliest date a record may carry"),
-        );
+        return out_of_range(format!(
+            "{field} {date} is before {EARLIEST}, the earliest date a record may carry"
+        ));
     }
     if date > today {
-        return refuse(
-            Rule::DateOutOfRange,
-            format!("{field} {date} is in the future (today is {today})"),
-        );
+        return out_of_range(format!(
+            "{field} {date} is in the future (today is {today})"
+        ));
     }
     Ok(())
 }

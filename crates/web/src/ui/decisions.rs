@@ -139,7 +139,7 @@ pub async fn record(
             Ok(html(StatusCode::CONFLICT, page.render()))
         }
         Err(e) => {
-            refusal_on_field(e, &mut errors, "decision", |_| None, str::to_string)?;
+            refusal_on_field(e, &mut errors, "decision", str::to_string)?;
             let mut page = DecisionPage::new(&user, &r, version, form);
             page.errors = errors;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))

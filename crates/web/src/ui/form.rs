@@ -144,18 +144,17 @@ pub async fn changed_since(
 }
 
 /// A refusal of the desk as an error on the field it concerns: a statutory rule's refusal
-/// says what the rule is and where it comes from. `field_of` names the field a rule's detail
-/// points to; `None` puts it on `fallback`. Errors that are not the user's to fix are `Err`.
+/// says what the rule is and where it comes from, on the field the refusal names (else on
+/// `fallback`). Errors that are not the user's to fix are `Err`.
 pub fn refusal_on_field(
     error: AppError,
     errors: &mut Errors,
     fallback: &str,
-    field_of: impl Fn(&probity_domain::Refusal) -> Option<&'static str>,
     target_of: impl Fn(&str) -> String,
 ) -> Result<(), AppError> {
     match error {
         AppError::Refused(r) => {
-            let field = field_of(&r).unwrap_or(fallback);
+            let field = r.field.unwrap_or(fallback);
             let mut summary = r.rule.summary().to_string();
             if let Some(first) = summary.get(..1) {
                 let upper = first.to_ascii_uppercase();

@@ -159,26 +159,6 @@ pub async fn form(user: PageUser) -> Result<Response, PageProblem> {
     Ok(html(StatusCode::OK, page.render()))
 }
 
-/// The field a refusal of `log_matter` points to.
-fn field_of(r: &probity_domain::Refusal) -> Option<&'static str> {
-    use probity_domain::Rule;
-    match r.rule {
-        Rule::CaseAlreadyOpen => Some("reference"),
-        Rule::OnlyComplaints => Some("complainant_wants_recording"),
-        Rule::MissingText => Some("summary"),
-        // The rule's detail names the date it is about, as a field or in words.
-        _ => [
-            ("incident", "incident_on"),
-            ("came_to_attention", "came_to_attention_on"),
-            ("came to attention", "came_to_attention_on"),
-            ("received", "received_on"),
-        ]
-        .into_iter()
-        .find(|(words, _)| r.detail.contains(words))
-        .map(|(_, field)| field),
-    }
-}
-
 fn target_of(field: &str) -> String {
     match field {
         "received_on" | "came_to_attention_on" | "incident_on" => format!("{field}-day"),
@@ -290,7 +270,7 @@ pub async fn log(
     {
         Ok(_) => Ok(Redirect::to(&case_href(reference.as_str())).into_response()),
         Err(e) => {
-            refusal_on_field(e, &mut errors, "reference", field_of, target_of)?;
+            refusal_on_field(e, &mut errors, "reference", target_of)?;
             let page = IntakePage::new(&user, form, errors);
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
         }

@@ -69,23 +69,11 @@ struct RecordPage {
 /// Whether the case file offers recording: the role records and the case is at a stage where
 /// it may be recorded.
 pub fn offered(user: &PageUser, status: &str) -> bool {
-    use probity_domain::Body;
-    // The appropriate authority records (Sch3 para 2): the oversight body's staff do not.
-    let records = matches!(
-        user.user.desk.principal().body,
-        Body::AppropriateAuthority | Body::LocalPolicingBody
-    );
+    let records = probity_domain::stages::RECORDERS.contains(&user.user.desk.principal().body);
     records
         && user.user.desk.may_run(CommandKind::RecordMatter)
-        && matches!(
-            probity_domain::from_code::<Status>(status),
-            Some(
-                Status::Logged
-                    | Status::Assessed
-                    | Status::HandledOutsideSchedule3
-                    | Status::FinalisedOutsideSchedule3
-            )
-        )
+        && probity_domain::from_code::<Status>(status)
+            .is_some_and(|s| probity_domain::stages::RECORDING.contains(&s))
 }
 
 async fn build(
@@ -95,27 +83,25 @@ async fn build(
     checked: bool,
     version: Option<u64>,
 ) -> Result<RecordPage, PageProblem> {
-    let version = match version {
-        Some(v) => v,
-        None => {
-            user.user
-                .desk
-                .case_file(r, ReadPurpose::CASE_WORK)
-                .await?
-                .version
-        }
-    };
-    let criteria = if checked {
-        user.user
+    // One read of the case: the check's when answers are checked, else the case file's.
+    let (read_version, criteria) = if checked {
+        let (v, reasons) = user
+            .user
             .desk
             .referral_check(r, &answers.assessment())
-            .await?
+            .await?;
+        let criteria = reasons
             .into_iter()
             .map(|(c, why)| (words(&probity_domain::code_of(&c)), c.basis(), why))
-            .collect()
+            .collect();
+        (v, criteria)
+    } else if let Some(v) = version {
+        (v, Vec::new())
     } else {
-        Vec::new()
+        let file = user.user.desk.case_file(r, ReadPurpose::CASE_WORK).await?;
+        (file.version, Vec::new())
     };
+    let version = version.unwrap_or(read_version);
     let href = case_href(r.as_str());
     Ok(RecordPage {
         chrome: user.chrome(Section::Cases),
@@ -215,13 +201,7 @@ pub async fn record(
         }
         Err(e) => {
             let mut errors = Errors::default();
-            refusal_on_field(
-                e,
-                &mut errors,
-                "might_justify_proceedings",
-                |_| None,
-                str::to_string,
-            )?;
+            refusal_on_field(e, &mut errors, "might_justify_proceedings", str::to_string)?;
             let mut page = build(&user, &r, &answers, true, Some(version)).await?;
             page.errors = errors;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))

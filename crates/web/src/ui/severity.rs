@@ -13,7 +13,7 @@ use probity_domain::access::ReadPurpose;
 use probity_domain::command::{AssessSeverity, CommandKind};
 use probity_domain::conduct::{Form, Severity};
 use probity_domain::force::Force;
-use probity_domain::{Command, PartyId, Reference, Rule, Status};
+use probity_domain::{Command, PartyId, Reference, Status};
 use probity_store::StoreError;
 use serde::Deserialize;
 
@@ -96,10 +96,8 @@ const FORMS: &[(Form, &str, &str)] = &[
 /// running.
 pub fn offered(user: &PageUser, status: &str) -> bool {
     user.user.desk.may_run(CommandKind::AssessSeverity)
-        && matches!(
-            probity_domain::from_code::<Status>(status),
-            Some(Status::UnderInvestigation | Status::Suspended)
-        )
+        && probity_domain::from_code::<Status>(status)
+            .is_some_and(|s| probity_domain::stages::INVESTIGATION_OPEN.contains(&s))
 }
 
 fn not_found() -> PageProblem {
@@ -269,14 +267,6 @@ pub async fn form(
     Ok(html(StatusCode::OK, page.render()))
 }
 
-fn field_of(r: &probity_domain::Refusal) -> Option<&'static str> {
-    match r.rule {
-        Rule::MissingText => Some("rationale"),
-        Rule::SeverityForm => Some("likely_form"),
-        _ => None,
-    }
-}
-
 fn target_of(field: &str) -> String {
     match field {
         "severity" => "severity-misconduct".into(),
@@ -343,7 +333,7 @@ pub async fn assess(
             Ok(html(StatusCode::CONFLICT, page.render()))
         }
         Err(e) => {
-            refusal_on_field(e, &mut errors, "severity", field_of, target_of)?;
+            refusal_on_field(e, &mut errors, "severity", target_of)?;
             let mut page = SeverityPage::build(&user, &r, party, form, Some(version)).await?;
             page.errors = errors;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))

@@ -62,6 +62,16 @@ fn acts_carry_the_day_they_happened_never_a_future_one_nor_one_before_receipt() 
         log_matter(MatterKind::Complaint, date(2023, 2, 2)),
         Rule::DateOutOfRange,
     );
+    // The refusal names the field it is about, for a form to show it there.
+    let r = h
+        .try_(AA, log_matter(MatterKind::Complaint, date(2023, 2, 2)))
+        .unwrap_err();
+    assert_eq!(r.field, Some("received_on"));
+    let mut empty = log_matter(MatterKind::Complaint, date(2023, 1, 1));
+    if let Command::LogMatter(l) = &mut empty {
+        l.summary = " ".into();
+    }
+    assert_eq!(h.try_(AA, empty).unwrap_err().field, Some("summary"));
 }
 
 #[test]
