@@ -35,6 +35,10 @@ pub struct CaseFile {
     pub incident_on: Option<String>,
     pub summary: String,
     pub mode_of_investigation: Option<String>,
+    /// Where the proposals after the determinations stand (Sch3 para 27): `none`, `proposed`
+    /// (awaiting the oversight body), `recommended` (awaiting the appropriate authority) or
+    /// `settled`; absent without an investigation.
+    pub proposal_stage: Option<String>,
     /// The start of handling and the first contact with the complainant (Sch3 para 2(6)).
     pub handling_started_on: Option<String>,
     pub first_contact_on: Option<String>,
@@ -270,6 +274,15 @@ pub(crate) fn case_file_of(
         incident_on: matter.incident_on.map(|d| d.to_string()),
         summary: matter.summary.clone(),
         mode_of_investigation: inv.map(|i| code_of(&i.mode)),
+        proposal_stage: inv.map(|i| {
+            match i.proposal {
+                probity_domain::case::ProposalStage::None => "none",
+                probity_domain::case::ProposalStage::Proposed(_) => "proposed",
+                probity_domain::case::ProposalStage::Recommended(_) => "recommended",
+                probity_domain::case::ProposalStage::Settled => "settled",
+            }
+            .to_string()
+        }),
         handling_started_on: case.handling_started_on.map(|d| d.to_string()),
         first_contact_on: case.contacts.first().map(|(_, _, d)| d.to_string()),
         handling_outcome: case

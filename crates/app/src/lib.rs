@@ -29,7 +29,7 @@ pub use case_file::{
     AllegationView, CaseFile, ClockView, EventView, FindingView, PartyView, ReflectivePracticeView,
     SubjectView,
 };
-pub use casebook::{AppError, Executed, command_from_json};
+pub use casebook::{AppError, Executed, command_from_json, fresh_salt};
 pub use db::DatabaseUrl;
 pub use demo::{DEMO_CASEWORKER, DemoSummary, SYNTHETIC_CASES};
 pub use desk::{DEFAULT_PURPOSE, Desk, Door};

@@ -157,6 +157,11 @@ pub fn code_of<T: Serialize>(value: &T) -> String {
 }
 
 /// The value a name stands for, the reverse of [`code_of`]; `None` for an unknown name.
+/// A code as words in a sentence: `gross_misconduct` is "gross misconduct".
+pub fn spoken<T: Serialize>(value: &T) -> String {
+    code_of(value).replace('_', " ")
+}
+
 pub fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
 }

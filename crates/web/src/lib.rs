@@ -97,6 +97,10 @@ pub fn router(state: AppState) -> Router {
             "/cases/{reference}/record",
             get(ui::record::form).post(ui::record::record),
         )
+        .route(
+            "/cases/{reference}/steps/{step}",
+            get(ui::steps::form).post(ui::steps::take),
+        )
         .route("/cases/{reference}/letters/new", get(ui::letters::preview))
         .route("/cases/{reference}/letters", post(ui::letters::send))
         .route(

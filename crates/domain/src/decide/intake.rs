@@ -280,7 +280,7 @@ fn must_refer_first(case: &Case) -> Result<(), Refusal> {
     if case.referral.is_none() && !criteria.is_empty() {
         let named: Vec<_> = criteria
             .iter()
-            .map(|c| format!("{c:?} ({})", c.basis()))
+            .map(|c| format!("{} ({})", crate::code_of(c).replace('_', " "), c.basis()))
             .collect();
         return refuse(
             Rule::MandatoryReferral,

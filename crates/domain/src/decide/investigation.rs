@@ -96,7 +96,7 @@ impl Decide for ChangeMode {
         )?;
         text("reason", &self.reason)?;
         if inv.mode == self.to {
-            return refuse(Rule::SameMode, format!("it is already {:?}", self.to));
+            return refuse(Rule::SameMode, format!("it is already {}", crate::spoken(&self.to)));
         }
         if self.to == crate::referral::InvestigationMode::Local {
             super::intake::no_local_dsi_of_chief_officer(case)?;
@@ -158,13 +158,14 @@ impl Decide for AssessSeverity {
             return Err(Refusal::new(
                 Rule::SeverityForm,
                 format!(
-                    "{:?} for {s}{} goes to a {required:?}",
-                    self.severity,
+                    "{} for {s}{} goes to a {}",
+                    crate::spoken(&self.severity),
                     if live {
                         " (live final written warning)"
                     } else {
                         ""
-                    }
+                    },
+                    crate::spoken(&required)
                 ),
             )
             .on("likely_form"));
@@ -394,8 +395,8 @@ impl Decide for SendTimelinessReport {
             return refuse(
                 Rule::TimelinessRecipients,
                 format!(
-                    "a {:?} investigation's report goes to the {}",
-                    inv.mode,
+                    "a {} investigation's report goes to the {}",
+                    crate::spoken(&inv.mode),
                     crate::code_of(&needed).replace('_', " ")
                 ),
             );

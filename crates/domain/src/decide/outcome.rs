@@ -339,7 +339,14 @@ impl Decide for ConcludeProceedings {
         if found.len() != p.allegations.len() {
             return refuse(
                 Rule::FindingsIncomplete,
-                format!("{proceedings} must find on {:?}", p.allegations),
+                format!(
+                    "{proceedings} must find on {}",
+                    p.allegations
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
         }
         let worst = worst_finding(found.values().copied());
@@ -351,7 +358,13 @@ impl Decide for ConcludeProceedings {
         .map_err(|rule| {
             Refusal::new(
                 rule,
-                format!("{proceedings}: {:?} with {:?}", worst, self.sanction),
+                format!(
+                    "{proceedings}: {} with {}",
+                    crate::spoken(&worst),
+                    self.sanction
+                        .as_ref()
+                        .map_or_else(|| "no sanction".to_string(), crate::spoken)
+                ),
             )
         })?;
         Decision::one(ProceedingsConcluded {
@@ -526,7 +539,10 @@ impl Decide for AgreeReflectiveReport {
         if r.stage != ReflectiveStage::Discussion {
             return refuse(
                 Rule::ReflectiveStageOrder,
-                format!("the report follows the discussion; {s} is at {:?}", r.stage),
+                format!(
+                    "the report follows the discussion; {s} is at {}",
+                    crate::spoken(&r.stage)
+                ),
             );
         }
         let missing = self.report.missing_parts();

@@ -511,6 +511,7 @@ pub async fn show(user: PageUser, Path(raw): Path<String>) -> Result<Response, P
             "Record a decision",
         ));
     }
+    actions.extend(super::steps::offered(&user, &file));
     let page = CasePage {
         chrome: user.chrome(Section::Cases),
         c: CaseView::of(&file),

@@ -43,6 +43,10 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    pub fn fields_mut(&mut self) -> impl Iterator<Item = &mut FieldError> {
+        self.0.iter_mut()
+    }
 }
 
 /// Whether an option's value is the one chosen, whatever the strings are held in (templates
@@ -85,27 +89,40 @@ impl DateField {
     /// The day typed: `None` when all three boxes are empty; an error on the field when the
     /// day is not a real one (or `required` and empty).
     pub fn value(&self, required: bool, errors: &mut Errors) -> Option<jiff::civil::Date> {
-        let (d, m, y) = (self.day.trim(), self.month.trim(), self.year.trim());
-        let target = format!("{}-day", self.name);
-        if d.is_empty() && m.is_empty() && y.is_empty() {
-            if required {
-                errors.add_at(self.name, &target, format!("Enter {}", lower(self.label)));
-            }
-            return None;
-        }
-        let real = match (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
-            (Ok(d), Ok(m), Ok(y)) if y >= 1900 => jiff::civil::Date::new(y, m, d).ok(),
-            _ => None,
-        };
-        if real.is_none() {
-            errors.add_at(
-                self.name,
-                &target,
-                format!("{} must be a real date, like 6 4 2020", self.label),
-            );
-        }
-        real
+        let parts = [self.day.as_str(), &self.month, &self.year];
+        parse_date(self.name, self.label, parts, required, errors)
     }
+}
+
+/// A day typed in three boxes (day, month, year): `None` when all are empty; an error on the
+/// field `name` when the day is not a real one (or `required` and empty).
+pub fn parse_date(
+    name: &str,
+    label: &str,
+    [d, m, y]: [&str; 3],
+    required: bool,
+    errors: &mut Errors,
+) -> Option<jiff::civil::Date> {
+    let (d, m, y) = (d.trim(), m.trim(), y.trim());
+    let target = format!("{name}-day");
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        if required {
+            errors.add_at(name, &target, format!("Enter {}", lower(label)));
+        }
+        return None;
+    }
+    let real = match (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) {
+        (Ok(d), Ok(m), Ok(y)) if y >= 1900 => jiff::civil::Date::new(y, m, d).ok(),
+        _ => None,
+    };
+    if real.is_none() {
+        errors.add_at(
+            name,
+            &target,
+            format!("{label} must be a real date, like 6 4 2020"),
+        );
+    }
+    real
 }
 
 fn lower(label: &str) -> String {

@@ -8,6 +8,7 @@ mod journeys;
 mod letters;
 mod openapi;
 mod pages;
+mod steps;
 mod traffic;
 mod ui;
 mod work;

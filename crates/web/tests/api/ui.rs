@@ -12,12 +12,12 @@ fn cookie_of(set_cookie: &str) -> String {
 }
 
 /// The form token in a page.
-fn token_in(html: &str) -> String {
+pub(crate) fn token_in(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
     html[at..at + 64].to_string()
 }
 
-async fn signed_in(app: &TestApp, username: &str) -> String {
+pub(crate) async fn signed_in(app: &TestApp, username: &str) -> String {
     signed_in_with(app, username, PASSWORD).await
 }
 
@@ -256,7 +256,11 @@ async fn a_bad_filter_is_shown_on_its_field_and_a_case_page_titles_no_one() {
 }
 
 /// The fields of a good intake form, with the session's token.
-fn intake<'a>(token: &'a str, reference: &'a str, year: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn intake<'a>(
+    token: &'a str,
+    reference: &'a str,
+    year: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", token),
         ("kind", "complaint"),
@@ -377,7 +381,7 @@ async fn intake_logs_a_matter_once_and_a_refusal_keeps_what_was_typed_on_its_fie
 }
 
 /// The version a form carries.
-fn version_in(html: &str) -> String {
+pub(crate) fn version_in(html: &str) -> String {
     let at = html
         .find("name=\"expected_version\" value=\"")
         .expect("a version")

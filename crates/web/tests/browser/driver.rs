@@ -249,10 +249,14 @@ impl Session {
     }
 
     pub async fn sign_in(&self, username: &str) {
+        self.sign_in_with(username, self.accounts.password(username))
+            .await;
+    }
+
+    pub async fn sign_in_with(&self, username: &str, password: &str) {
         self.goto("/sign-in").await;
         self.fill("#username", username).await;
-        self.fill("#password", self.accounts.password(username))
-            .await;
+        self.fill("#password", password).await;
         self.click("form[action='/sign-in'] button").await;
         for _ in 0..50 {
             if !self.path().await.starts_with("/sign-in") {

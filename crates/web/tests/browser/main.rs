@@ -6,4 +6,5 @@
 //! Screenshots of the pages visited are written to `target/tmp/screenshots/`.
 
 mod driver;
+mod reference;
 mod walk;

@@ -1,0 +1,438 @@
+//! The steps of intake, recording and referral (the rules in decide/intake.rs).
+
+use probity_app::CaseFile;
+use probity_domain::category::{CategoryCode, SUBCATEGORIES};
+use probity_domain::command::{
+    AddAllegation, AddParty, CommandKind, DecideReferral, Refer, StartLocalInvestigation,
+};
+use probity_domain::force::Force;
+use probity_domain::party::{
+    ComplainantBasis, PartyRole, PersonalData, SealedPersonalData, SubjectKind, SubjectProfile,
+    Vulnerability,
+};
+use probity_domain::referral::{
+    InvestigationMode, MandatoryCriterion, ReferralBasis, ReferralDecision,
+};
+use probity_domain::{Command, PartyId, Status, code_of};
+
+use super::{
+    Answers, Field, Step, any_body, choice, force_only, no_defaults, oversight_only, subjects,
+};
+use crate::ui::form::Errors;
+
+/// Every stage before the case is closed, withdrawn or finalised.
+pub const OPEN: &[Status] = &[
+    Status::Logged,
+    Status::Assessed,
+    Status::HandledOutsideSchedule3,
+    Status::Recorded,
+    Status::Referred,
+    Status::ReturnedToAppropriateAuthority,
+    Status::UnderInvestigation,
+    Status::Suspended,
+    Status::ReportSubmitted,
+    Status::Determined,
+    Status::ActionsInProgress,
+    Status::HandledOtherwise,
+    Status::OutcomeNotified,
+    Status::UnderReview,
+];
+
+pub const ADD_PARTY: Step = Step {
+    slug: "add-party",
+    kind: CommandKind::AddParty,
+    title: "Add a person",
+    guidance: "A complainant, a person serving with the police whose conduct is in question, a witness, or someone with an interest in being kept informed (Police Reform Act 2002 ss.12 and 21). Their name and contact details are personal data: kept apart from the record, and erasable.",
+    submit: "Add the person",
+    stages: OPEN,
+    when: any_body,
+    check: false,
+    fields: party_fields,
+    defaults: party_defaults,
+    command: party_command,
+};
+
+const ROLES: &[(&str, &str, &str)] = &[
+    (
+        "complainant",
+        "A complainant",
+        "Someone the conduct was directed at, who was adversely affected by it, or who witnessed it",
+    ),
+    (
+        "subject",
+        "A person serving with the police",
+        "An officer, special constable, member of staff or volunteer whose conduct is in question",
+    ),
+    ("witness", "A witness", ""),
+    (
+        "interested_person",
+        "An interested person",
+        "Someone with an interest in being kept informed, such as bereaved family (s.21)",
+    ),
+    (
+        "affected_person",
+        "A person affected who has not complained",
+        "",
+    ),
+];
+
+const VULNERABILITIES: &[(Vulnerability, &str)] = &[
+    (Vulnerability::MentalHealth, "Mental health"),
+    (Vulnerability::DomesticAbuse, "Domestic abuse"),
+    (Vulnerability::SexualExploitation, "Sexual exploitation"),
+    (Vulnerability::SubstanceMisuse, "Substance misuse"),
+    (Vulnerability::Disability, "Disability"),
+    (Vulnerability::Child, "A child"),
+    (Vulnerability::OlderPerson, "An older person"),
+    (Vulnerability::VictimOfCrime, "A victim of crime"),
+    (Vulnerability::Informant, "An informant"),
+];
+
+fn party_fields(file: &CaseFile) -> Vec<Field> {
+    let _ = file;
+    vec![
+        Field::radios(
+            "role",
+            "Who are they in this case?",
+            ROLES
+                .iter()
+                .map(|(v, l, h)| choice(*v, *l).hint(*h))
+                .collect(),
+        ),
+        Field::line("name", "Full name"),
+        Field::line("contact", "Contact details (optional)")
+            .hint("An address, phone number or e-mail address to send letters and updates to"),
+        Field::date("date_of_birth", "Date of birth (optional)"),
+        Field::checkboxes(
+            "vulnerabilities",
+            "Vulnerabilities (optional)",
+            VULNERABILITIES
+                .iter()
+                .map(|(v, l)| choice(code_of(v), *l))
+                .collect(),
+        )
+        .hint("Select all that apply: they decide how the person is contacted and protected"),
+        Field::radios(
+            "basis",
+            "For a complainant: on what basis do they complain?",
+            vec![
+                choice("directed_at", "The conduct was directed at them"),
+                choice("adversely_affected", "They were adversely affected by it"),
+                choice("witness", "They witnessed it"),
+            ],
+        )
+        .hint("Police Reform Act 2002 s.12(1)")
+        .group("For a complainant"),
+        Field::radios(
+            "subject_kind",
+            "For a person serving with the police: what are they?",
+            vec![
+                choice("officer", "A police officer"),
+                choice("special_constable", "A special constable"),
+                choice("staff", "A member of police staff"),
+                choice("volunteer", "A volunteer"),
+            ],
+        )
+        .group("For a person serving with the police"),
+        Field::line("rank", "Rank or grade (optional)"),
+        Field::line("service_number", "Collar or staff number (optional)").hint(
+            "Links this person's cases together, so their history is shown to decision makers",
+        ),
+        Field::select(
+            "subject_force",
+            "Force",
+            Force::all().map(|f| choice(f.code(), f.name())).collect(),
+        ),
+        Field::checkboxes(
+            "former",
+            "Service",
+            vec![choice("true", "No longer serving").hint(
+                "The former-officer provisions apply (Police (Conduct) Regulations 2020 Sch 1)",
+            )],
+        ),
+    ]
+}
+
+fn party_defaults(file: &CaseFile) -> Answers {
+    let mut a = Answers::default();
+    if let Some(f) = Force::all().find(|f| f.name() == file.force) {
+        a.set("subject_force", f.code());
+    }
+    a
+}
+
+fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Command> {
+    let name = a.text("name", "Enter the person's full name", errors);
+    let date_of_birth = a.date("date_of_birth", "Date of birth", false, errors);
+    let mut vulnerabilities = Vec::new();
+    for v in a.all("vulnerabilities") {
+        match probity_domain::from_code::<Vulnerability>(v) {
+            Some(v) => vulnerabilities.push(v),
+            None => errors.add("vulnerabilities", "Choose vulnerabilities from the list"),
+        }
+    }
+    let role = match a.one("role") {
+        "complainant" => a
+            .code::<ComplainantBasis>(
+                "basis",
+                "Choose the basis on which the complainant complains",
+                errors,
+            )
+            .map(|basis| PartyRole::Complainant { basis }),
+        "subject" => {
+            let kind = a.code::<SubjectKind>(
+                "subject_kind",
+                "Choose what kind of person serving with the police they are",
+                errors,
+            );
+            let force = Force::parse(a.one("subject_force")).ok();
+            if force.is_none() {
+                errors.add("subject_force", "Choose their force");
+            }
+            kind.zip(force).map(|(kind, force)| {
+                PartyRole::Subject(SubjectProfile {
+                    kind,
+                    rank: a.optional("rank"),
+                    service_number: a.optional("service_number"),
+                    force,
+                    former: a.yes("former"),
+                    senior_officer: false,
+                    chief_officer: false,
+                    prior_sanctions: Vec::new(),
+                })
+            })
+        }
+        "witness" => Some(PartyRole::Witness),
+        "interested_person" => Some(PartyRole::InterestedPerson),
+        "affected_person" => Some(PartyRole::AffectedPerson),
+        _ => {
+            errors.add("role", "Choose who they are in this case");
+            None
+        }
+    };
+    let personal_data = SealedPersonalData::new(
+        PersonalData {
+            name,
+            contact: a.optional("contact"),
+            date_of_birth,
+            address: None,
+        },
+        probity_app::fresh_salt(),
+    );
+    Some(Command::AddParty(AddParty {
+        role: role?,
+        vulnerabilities,
+        personal_data,
+    }))
+}
+
+pub const ADD_ALLEGATION: Step = Step {
+    slug: "add-allegation",
+    kind: CommandKind::AddAllegation,
+    title: "Add an allegation",
+    guidance: "One allegation of what was done, against one or more of the people serving with the police, classified by the IOPC's categories (Guidance on the recording of complaints). Each subject on each allegation gets its own severity, opinion and determination.",
+    submit: "Add the allegation",
+    stages: OPEN,
+    when: any_body,
+    check: false,
+    fields: allegation_fields,
+    defaults: no_defaults,
+    command: allegation_command,
+};
+
+fn allegation_fields(file: &CaseFile) -> Vec<Field> {
+    vec![
+        Field::checkboxes("subjects", "Against whom?", subjects(file)).hint(
+            "Select everyone the allegation is made against; leave all unticked when they are not yet identified",
+        ),
+        Field::select(
+            "category",
+            "Category",
+            SUBCATEGORIES
+                .iter()
+                .map(|s| choice(s.code, format!("{} {}: {}", s.code, s.category, s.name)))
+                .collect(),
+        ),
+        Field::text("description", "What is alleged")
+            .hint("In plain words, without the names of people who are not parties"),
+    ]
+}
+
+fn allegation_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Command> {
+    let mut subjects = Vec::new();
+    for s in a.all("subjects") {
+        match PartyId::parse(s) {
+            Some(p) => subjects.push(p),
+            None => errors.add("subjects", "Choose subjects from the list"),
+        }
+    }
+    let category = CategoryCode::parse(a.one("category"))
+        .map_err(|_| errors.add("category", "Choose the category"))
+        .ok();
+    let description = a.text("description", "Enter what is alleged", errors);
+    Some(Command::AddAllegation(AddAllegation {
+        subjects,
+        category: category?,
+        description,
+        conduct_matter: None,
+    }))
+}
+
+pub const REFER: Step = Step {
+    slug: "refer",
+    kind: CommandKind::Refer,
+    title: "Refer the matter to the IOPC",
+    guidance: "A matter that meets a mandatory referral criterion must be referred by the end of the day after the day it became clear it should be (Police Reform Act 2002 Sch 3 para 4; Police (Complaints and Misconduct) Regulations 2020 reg 4). The criteria the case's recording answers bring in are chosen for you.",
+    submit: "Refer the matter",
+    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    when: force_only,
+    check: true,
+    fields: refer_fields,
+    defaults: refer_defaults,
+    command: refer_command,
+};
+
+const CRITERIA: &[(MandatoryCriterion, &str)] = &[
+    (
+        MandatoryCriterion::DeathOrSeriousInjury,
+        "Death or serious injury",
+    ),
+    (MandatoryCriterion::SeriousAssault, "A serious assault"),
+    (
+        MandatoryCriterion::SeriousSexualOffence,
+        "A serious sexual offence",
+    ),
+    (
+        MandatoryCriterion::SeriousCorruption,
+        "Serious corruption, including abuse of position for a sexual purpose",
+    ),
+    (
+        MandatoryCriterion::DiscriminationAggravated,
+        "A criminal offence or behaviour aggravated by discrimination",
+    ),
+    (MandatoryCriterion::RelevantOffence, "A relevant offence"),
+    (
+        MandatoryCriterion::SameIncident,
+        "The same incident as a matter that meets a criterion",
+    ),
+    (MandatoryCriterion::ChiefOfficer, "A chief officer"),
+];
+
+fn refer_fields(_: &CaseFile) -> Vec<Field> {
+    let mut options: Vec<_> = CRITERIA
+        .iter()
+        .map(|(c, l)| choice(format!("mandatory:{}", code_of(c)), *l).hint(c.basis()))
+        .collect();
+    options.push(
+        choice("voluntary", "A voluntary referral")
+            .hint("For the gravity of the matter or exceptional circumstances (Sch 3 para 4(2))"),
+    );
+    options.push(
+        choice("local_policing_body", "The local policing body refers it").hint("Sch 3 para 4(3)"),
+    );
+    options.push(
+        choice("called_in", "The Director General required the referral")
+            .hint("Sch 3 para 4(1)(c)"),
+    );
+    vec![Field::radios(
+        "basis",
+        "On what basis is it referred?",
+        options,
+    )]
+}
+
+fn refer_defaults(file: &CaseFile) -> Answers {
+    let mut a = Answers::default();
+    let met = CRITERIA.iter().find(|(c, _)| {
+        let words = format!("{} (", code_of(c).replace('_', " "));
+        file.mandatory_referral_criteria
+            .iter()
+            .any(|m| m.starts_with(&words))
+    });
+    match met {
+        Some((c, _)) => a.set("basis", format!("mandatory:{}", code_of(c))),
+        None => a.set("basis", "voluntary"),
+    }
+    a
+}
+
+fn refer_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Command> {
+    let v = a.one("basis");
+    let basis = match v.strip_prefix("mandatory:") {
+        Some(c) => probity_domain::from_code(c).map(ReferralBasis::Mandatory),
+        None => match v {
+            "voluntary" => Some(ReferralBasis::Voluntary),
+            "local_policing_body" => Some(ReferralBasis::LocalPolicingBody),
+            "called_in" => Some(ReferralBasis::CalledIn),
+            _ => None,
+        },
+    };
+    if basis.is_none() {
+        errors.add("basis", "Choose the basis of the referral");
+    }
+    Some(Command::Refer(Refer { basis: basis? }))
+}
+
+pub const DECIDE_REFERRAL: Step = Step {
+    slug: "decide-referral",
+    kind: CommandKind::DecideReferral,
+    title: "Decide how the referral is handled",
+    guidance: "The Director General decides whether the matter is investigated and, if so, in which mode, considering its seriousness and the public interest (Police Reform Act 2002 Sch 3 para 15). The mode decides who investigates, who determines, and who reports on timeliness.",
+    submit: "Continue",
+    stages: &[Status::Referred],
+    when: oversight_only,
+    check: true,
+    fields: decide_referral_fields,
+    defaults: no_defaults,
+    command: decide_referral_command,
+};
+
+fn decide_referral_fields(_: &CaseFile) -> Vec<Field> {
+    vec![
+        Field::radios(
+            "decision",
+            "What is decided?",
+            vec![
+                choice("independent", "An independent investigation")
+                    .hint("By the IOPC's own investigators"),
+                choice("directed", "A directed investigation")
+                    .hint("By the force, under the IOPC's direction and control"),
+                choice("local", "A local investigation").hint("By the force on its own behalf"),
+                choice("return", "Return the matter to the force")
+                    .hint("Investigation is not necessary; the force handles it as it decides"),
+            ],
+        ),
+        Field::text("rationale", "The reasons for the decision"),
+    ]
+}
+
+fn decide_referral_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Command> {
+    let decision = match a.one("decision") {
+        "return" => Some(ReferralDecision::ReturnToAppropriateAuthority),
+        other => {
+            probity_domain::from_code::<InvestigationMode>(other).map(ReferralDecision::Investigate)
+        }
+    };
+    if decision.is_none() {
+        errors.add("decision", "Choose what is decided");
+    }
+    let rationale = a.text("rationale", "Enter the reasons for the decision", errors);
+    Some(Command::DecideReferral(DecideReferral {
+        decision: decision?,
+        rationale,
+    }))
+}
+
+pub const START_LOCAL_INVESTIGATION: Step = Step {
+    slug: "start-local-investigation",
+    kind: CommandKind::StartLocalInvestigation,
+    title: "Start a local investigation",
+    guidance: "The appropriate authority investigates on its own behalf: a matter that was not referred, or that the IOPC returned (Police Reform Act 2002 Sch 3 paras 6 and 16). The investigation clocks start today.",
+    submit: "Start the investigation",
+    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    when: force_only,
+    check: false,
+    fields: |_| Vec::new(),
+    defaults: no_defaults,
+    command: |_, _, _| Some(Command::StartLocalInvestigation(StartLocalInvestigation {})),
+};

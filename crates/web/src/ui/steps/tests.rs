@@ -1,0 +1,37 @@
+use super::*;
+
+#[test]
+fn every_step_has_its_own_address_and_a_command_of_its_kind() {
+    let mut slugs = std::collections::BTreeSet::new();
+    for s in STEPS {
+        assert!(slugs.insert(s.slug), "{} twice", s.slug);
+        assert!(!s.stages.is_empty(), "{}", s.slug);
+        assert!(s.guidance.contains(' '), "{}", s.slug);
+    }
+}
+
+#[test]
+fn answers_keep_repeated_names_and_dates_in_three_boxes() {
+    let a = Answers::from_pairs(vec![
+        ("subjects".into(), "P2".into()),
+        ("subjects".into(), "P3".into()),
+        ("on-day".into(), "6".into()),
+        ("on-month".into(), "4".into()),
+        ("on-year".into(), "2020".into()),
+        ("csrf".into(), "t".into()),
+    ]);
+    assert_eq!(a.all("subjects").collect::<Vec<_>>(), ["P2", "P3"]);
+    assert!(a.has("subjects", "P3") && !a.has("subjects", "P4"));
+    assert_eq!(a.date_parts("on"), ["6", "4", "2020"]);
+    let mut e = Errors::default();
+    assert_eq!(
+        a.date("on", "The day", true, &mut e),
+        Some(jiff::civil::date(2020, 4, 6))
+    );
+    assert!(a.carried().iter().all(|(k, _)| k != "csrf"));
+    assert_eq!(a.one("missing"), "");
+    assert!(e.is_empty());
+    let none: Option<probity_domain::conduct::Severity> = a.code("severity", "Choose", &mut e);
+    assert!(none.is_none());
+    assert_eq!(e.get("severity"), Some("Choose"));
+}
