@@ -75,6 +75,12 @@ pub struct CaseFile {
     /// Every statutory clock of the case (shared/domain.md §14.4), one entry per party,
     /// recommendation, proceedings or period it counts for; not applicable ones say why.
     pub clocks: Vec<ClockView>,
+    /// The record of the current investigation (the last, after a re-investigation).
+    pub investigation: Option<InvestigationView>,
+    /// The decision log, oldest first: decisions not to act too.
+    pub decisions: Vec<DecisionView>,
+    /// The letters and reports sent, oldest first; `n` is the number the printable copy is at.
+    pub letters: Vec<LetterView>,
     pub events: Vec<EventView>,
     /// Its JSON, rendered on first use: a kept file is read many times, and serialising a
     /// long timeline on every read cost a fifth of the API's read throughput.
@@ -225,6 +231,138 @@ impl ClockView {
             basis: info.basis.to_string(),
             counting: info.counting.to_string(),
             unverified: info.unverified.map(str::to_string),
+        }
+    }
+}
+
+/// What an investigation's record holds, as days and words.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvestigationView {
+    pub mode: String,
+    pub started_on: String,
+    pub reinvestigation: bool,
+    /// Each version of the terms of reference, oldest first: (version, text, day set).
+    pub terms_of_reference: Vec<(u32, String, String)>,
+    /// The written notices served: (subject, day).
+    pub notices: Vec<(String, String)>,
+    pub interviews: Vec<InterviewView>,
+    pub exhibits: Vec<ExhibitView>,
+    /// Accounts taken from witnesses: (party, day).
+    pub accounts: Vec<(String, String)>,
+    /// Pauses: (from, until, reason).
+    pub suspensions: Vec<(String, Option<String>, String)>,
+    pub report_on: Option<String>,
+    pub report_summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InterviewView {
+    pub party: String,
+    pub under_caution: bool,
+    pub summary: String,
+    pub on: String,
+}
+
+/// An exhibit with its chain of custody: who held it, from when, and why it moved.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExhibitView {
+    pub exhibit: String,
+    pub description: String,
+    pub sha256: Option<String>,
+    /// Who holds it now.
+    pub custodian: String,
+    /// Each transfer: (from, to, purpose, day).
+    pub custody: Vec<(String, String, String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionView {
+    pub decision: String,
+    pub rationale: String,
+    pub acted: bool,
+    pub on: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterView {
+    pub n: usize,
+    pub kind: String,
+    /// The party it was sent to (a timeliness report goes to bodies, not a party).
+    pub to: Option<String>,
+    pub on: String,
+}
+
+impl InvestigationView {
+    fn of(i: &probity_domain::case::Investigation) -> InvestigationView {
+        InvestigationView {
+            mode: code_of(&i.mode),
+            started_on: i.started_on.to_string(),
+            reinvestigation: i.reinvestigation,
+            terms_of_reference: i
+                .terms_of_reference
+                .iter()
+                .map(|(v, t, d)| (*v, t.clone(), d.to_string()))
+                .collect(),
+            notices: i
+                .notices
+                .iter()
+                .map(|(p, d)| (p.to_string(), d.to_string()))
+                .collect(),
+            interviews: i
+                .interviews
+                .iter()
+                .map(|x| InterviewView {
+                    party: x.party.to_string(),
+                    under_caution: x.under_caution,
+                    summary: x.summary.clone(),
+                    on: x.on.to_string(),
+                })
+                .collect(),
+            exhibits: i
+                .exhibits
+                .values()
+                .map(|e| ExhibitView {
+                    exhibit: e.reference.clone(),
+                    description: e.description.clone(),
+                    sha256: e.sha256.clone(),
+                    custodian: e.custodian.clone(),
+                    custody: e
+                        .custody
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.from.clone(),
+                                c.to.clone(),
+                                c.purpose.clone(),
+                                c.on.to_string(),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect(),
+            accounts: i
+                .accounts
+                .iter()
+                .map(|(p, d)| (p.to_string(), d.to_string()))
+                .collect(),
+            suspensions: i
+                .suspensions
+                .iter()
+                .map(|p| {
+                    (
+                        p.from.to_string(),
+                        p.until.map(|d| d.to_string()),
+                        p.reason.clone(),
+                    )
+                })
+                .collect(),
+            report_on: i.report_on.map(|d| d.to_string()),
+            report_summary: i.report_summary.clone(),
         }
     }
 }
@@ -383,6 +521,28 @@ pub(crate) fn case_file_of(
         clocks: probity_domain::clock::clocks(case, today, &probity_store::projection::calendar())
             .iter()
             .map(ClockView::of)
+            .collect(),
+        investigation: inv.map(InvestigationView::of),
+        decisions: case
+            .decisions
+            .iter()
+            .map(|d| DecisionView {
+                decision: d.decision.clone(),
+                rationale: d.rationale.clone(),
+                acted: d.acted,
+                on: d.on.to_string(),
+            })
+            .collect(),
+        letters: case
+            .letters
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LetterView {
+                n: i + 1,
+                kind: l.letter.kind.map(|k| code_of(&k)).unwrap_or_default(),
+                to: l.letter.to.map(|p| p.to_string()),
+                on: l.on.to_string(),
+            })
             .collect(),
         events: loaded
             .records

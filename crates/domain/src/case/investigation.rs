@@ -109,6 +109,7 @@ impl Fact for InterviewRecorded {
             i.interviews.push(Interview {
                 party: self.party,
                 under_caution: self.under_caution,
+                summary: self.summary.clone(),
                 on: self.on,
             });
         }

@@ -211,6 +211,7 @@ pub struct CustodyEntry {
 pub struct Interview {
     pub party: PartyId,
     pub under_caution: bool,
+    pub summary: String,
     pub on: Date,
 }
 

@@ -96,7 +96,10 @@ impl Decide for ChangeMode {
         )?;
         text("reason", &self.reason)?;
         if inv.mode == self.to {
-            return refuse(Rule::SameMode, format!("it is already {}", crate::spoken(&self.to)));
+            return refuse(
+                Rule::SameMode,
+                format!("it is already {}", crate::spoken(&self.to)),
+            );
         }
         if self.to == crate::referral::InvestigationMode::Local {
             super::intake::no_local_dsi_of_chief_officer(case)?;

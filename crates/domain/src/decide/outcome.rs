@@ -245,7 +245,7 @@ impl Decide for ArrangeProceedings {
             Some(Action::Proceedings(settled)) => {
                 return refuse(
                     Rule::ProceedingsForm,
-                    format!("the settled form for {s} is {settled:?}"),
+                    format!("the settled form for {s} is a {}", crate::spoken(settled)),
                 );
             }
             _ => {

@@ -315,7 +315,104 @@ pub struct CaseView {
     grid: Vec<GridRow>,
     clocks_on: String,
     clocks: Vec<ClockRow>,
+    investigation: Option<InvestigationPanel>,
+    /// The decision log: day, decision, reasons, and whether it was one not to act.
+    decisions: Vec<(String, String, String, bool)>,
+    /// Letters sent: what, to whom, the day, and its printable copy.
+    letters: Vec<(String, String, String, String)>,
     timeline: Vec<TimelineRow>,
+}
+
+/// The investigation's record as the case file shows it.
+pub struct InvestigationPanel {
+    facts: Vec<(&'static str, String)>,
+    /// The terms of reference in force, and which version of how many, set when.
+    terms: Option<(String, String)>,
+    notices: Vec<(String, String)>,
+    interviews: Vec<(String, String, String)>,
+    exhibits: Vec<ExhibitRow>,
+}
+
+pub struct ExhibitRow {
+    exhibit: String,
+    description: String,
+    custodian: String,
+    sha256: Option<String>,
+    /// Each transfer in words, oldest first.
+    chain: Vec<String>,
+}
+
+impl InvestigationPanel {
+    fn of(i: &probity_app::InvestigationView, name_of: impl Fn(&str) -> String) -> Self {
+        let mut facts = vec![
+            ("Mode", words(&i.mode)),
+            ("Started", long_date_text(&i.started_on)),
+        ];
+        if i.reinvestigation {
+            facts.push(("Re-investigation", "Yes".into()));
+        }
+        for (from, until, reason) in &i.suspensions {
+            let until = until.as_deref().map_or_else(
+                || "still suspended".to_string(),
+                |d| format!("to {}", long_date_text(d)),
+            );
+            facts.push((
+                "Suspended",
+                format!("From {}, {until}: {reason}", long_date_text(from)),
+            ));
+        }
+        if let Some(on) = &i.report_on {
+            facts.push(("Report submitted", long_date_text(on)));
+        }
+        if let Some(r) = &i.report_summary {
+            facts.push(("The report", r.clone()));
+        }
+        let terms = i.terms_of_reference.last().map(|(v, text, on)| {
+            let of = i.terms_of_reference.len();
+            (
+                text.clone(),
+                format!("Version {v} of {of}, set {}", long_date_text(on)),
+            )
+        });
+        InvestigationPanel {
+            facts,
+            terms,
+            notices: i
+                .notices
+                .iter()
+                .map(|(p, on)| (name_of(p), long_date_text(on)))
+                .collect(),
+            interviews: i
+                .interviews
+                .iter()
+                .map(|x| {
+                    let who = if x.under_caution {
+                        format!("{} (under caution)", name_of(&x.party))
+                    } else {
+                        name_of(&x.party)
+                    };
+                    (long_date_text(&x.on), who, x.summary.clone())
+                })
+                .collect(),
+            exhibits: i
+                .exhibits
+                .iter()
+                .map(|e| ExhibitRow {
+                    exhibit: e.exhibit.clone(),
+                    description: e.description.clone(),
+                    custodian: e.custodian.clone(),
+                    sha256: e.sha256.clone(),
+                    chain: e
+                        .custody
+                        .iter()
+                        .map(|(from, to, why, on)| {
+                            format!("{}: from {from} to {to}, {why}", long_date_text(on))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl CaseView {
@@ -439,6 +536,41 @@ impl CaseView {
             grid,
             clocks_on: long_date_text(&f.clocks_on),
             clocks,
+            investigation: f
+                .investigation
+                .as_ref()
+                .map(|i| InvestigationPanel::of(i, name_of)),
+            decisions: f
+                .decisions
+                .iter()
+                .rev()
+                .map(|d| {
+                    (
+                        long_date_text(&d.on),
+                        d.decision.clone(),
+                        d.rationale.clone(),
+                        d.acted,
+                    )
+                })
+                .collect(),
+            letters: f
+                .letters
+                .iter()
+                .map(|l| {
+                    (
+                        words(&l.kind),
+                        l.to.as_deref()
+                            .map(name_of)
+                            .unwrap_or_else(|| "The bodies it is due to".into()),
+                        long_date_text(&l.on),
+                        format!(
+                            "/api/v1/cases/{}/letters/{}",
+                            f.reference.replace('/', "%2F"),
+                            l.n
+                        ),
+                    )
+                })
+                .collect(),
             timeline: f
                 .events
                 .iter()

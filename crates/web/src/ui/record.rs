@@ -50,6 +50,35 @@ impl Answers {
     }
 }
 
+/// The recording questions: the fields of the handling assessment, as asked, with their basis.
+pub const QUESTIONS: &[(&str, &str, &str)] = &[
+    (
+        "might_justify_proceedings",
+        "The conduct, if proved, might be a criminal offence or justify disciplinary proceedings",
+        "Schedule 3 paragraph 2(6A)",
+    ),
+    (
+        "article_2_or_3",
+        "It might involve an infringement of Article 2 or 3 of the European Convention on Human Rights",
+        "The right to life; the prohibition of torture and inhuman or degrading treatment",
+    ),
+    (
+        "serious_assault",
+        "The conduct alleged would be a serious assault",
+        "PCMR 2020 regulation 4(1)(a)(i), as the oversight body's guidance defines it",
+    ),
+    (
+        "relevant_offence",
+        "The conduct alleged would be a relevant offence",
+        "A sentence fixed by law, or seven years for an adult without previous convictions (regulation 4(1)(a)(v))",
+    ),
+    (
+        "same_incident",
+        "It arises from the same incident as a matter that meets a criterion",
+        "Regulation 4(1)(b): name the other matter in the decision log",
+    ),
+];
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
@@ -112,46 +141,21 @@ async fn build(
         version,
         errors: Errors::default(),
         changed: Vec::new(),
-        questions: vec![
-            (
-                "might_justify_proceedings",
-                "The conduct, if proved, might be a criminal offence or justify disciplinary proceedings",
-                "Schedule 3 paragraph 2(6A)",
-            ),
-            (
-                "article_2_or_3",
-                "It might involve an infringement of Article 2 or 3 of the European Convention on Human Rights",
-                "The right to life; the prohibition of torture and inhuman or degrading treatment",
-            ),
-            (
-                "serious_assault",
-                "The conduct alleged would be a serious assault",
-                "PCMR 2020 regulation 4(1)(a)(i), as the oversight body's guidance defines it",
-            ),
-            (
-                "relevant_offence",
-                "The conduct alleged would be a relevant offence",
-                "A sentence fixed by law, or seven years for an adult without previous convictions (regulation 4(1)(a)(v))",
-            ),
-            (
-                "same_incident",
-                "It arises from the same incident as a matter that meets a criterion",
-                "Regulation 4(1)(b): name the other matter in the decision log",
-            ),
-        ]
-        .into_iter()
-        .map(|(name, label, hint)| {
-            let a = answers.assessment();
-            let on = match name {
-                "might_justify_proceedings" => a.might_justify_proceedings,
-                "article_2_or_3" => a.article_2_or_3,
-                "serious_assault" => a.serious_assault,
-                "relevant_offence" => a.relevant_offence,
-                _ => a.same_incident,
-            };
-            (name, label, hint, on)
-        })
-        .collect(),
+        questions: QUESTIONS
+            .iter()
+            .copied()
+            .map(|(name, label, hint)| {
+                let a = answers.assessment();
+                let on = match name {
+                    "might_justify_proceedings" => a.might_justify_proceedings,
+                    "article_2_or_3" => a.article_2_or_3,
+                    "serious_assault" => a.serious_assault,
+                    "relevant_offence" => a.relevant_offence,
+                    _ => a.same_incident,
+                };
+                (name, label, hint, on)
+            })
+            .collect(),
         checked,
         criteria,
     })

@@ -285,6 +285,54 @@ async fn matrix_holds(app: TestApp) {
                 );
             }
 
+            // Each step's form: refused to a role that may not run its command; for a case the
+            // user may not read, the same answer as the case file, telling nothing of it.
+            for (slug, kind) in [
+                ("add-party", CommandKind::AddParty),
+                ("give-opinion", CommandKind::GiveOpinion),
+                ("determine", CommandKind::Determine),
+                ("notify-outcome", CommandKind::NotifyOutcome),
+                ("restrict", CommandKind::RestrictCase),
+            ] {
+                let step = app
+                    .get(
+                        &format!("/cases/{}/steps/{slug}", seg(case.reference)),
+                        &who.token,
+                    )
+                    .await;
+                let runs = probity_domain::access::roles_for_command(kind).contains(&who.role);
+                let status = step.status.as_u16();
+                if !runs {
+                    assert_eq!(
+                        status, 403,
+                        "{} opens {slug} on {}",
+                        who.name, case.reference
+                    );
+                } else if got != 200 {
+                    assert_eq!(
+                        status, got,
+                        "{} opens {slug} on {}",
+                        who.name, case.reference
+                    );
+                } else {
+                    assert!(
+                        status == 200 || status == 409,
+                        "{} opens {slug} on {}: {status}",
+                        who.name,
+                        case.reference
+                    );
+                }
+                if status != 200 {
+                    assert!(
+                        !step.text.contains(case.reference) && !step.text.contains("A complaint."),
+                        "{}: a refused step tells nothing of {}",
+                        who.name,
+                        case.reference
+                    );
+                }
+                checked += 1;
+            }
+
             let commands = format!("/api/v1/cases/{}/commands", seg(case.reference));
             let open = case.reference != REFERENCE_CASE;
             for (command, permitted, ok) in [

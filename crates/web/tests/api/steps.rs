@@ -46,6 +46,8 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
     app.user("kent.assessor", StaffRole::Assessor, Some("kent"))
         .await;
     app.user("iopc.assessor", StaffRole::Assessor, None).await;
+    app.user("iopc.investigator", StaffRole::Investigator, None)
+        .await;
     app.user("kent.analyst", StaffRole::Analyst, Some("kent"))
         .await;
     let kent = signed_in(&app, "kent.assessor").await;
@@ -194,8 +196,16 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
         "{}",
         refused.text
     );
-    assert!(refused.text.contains("serious assault (PCMR 2020 reg 4(1)(a)(i))"));
-    assert!(refused.text.contains("(rule: Sch3 para 4(1); PCMR 2020 reg 4)"));
+    assert!(
+        refused
+            .text
+            .contains("serious assault (PCMR 2020 reg 4(1)(a)(i))")
+    );
+    assert!(
+        refused
+            .text
+            .contains("(rule: Sch3 para 4(1); PCMR 2020 reg 4)")
+    );
     assert_eq!(app.events().await, before + 3);
 
     // The referral starts from the criterion the recording answers brought in, and is shown to
@@ -269,4 +279,38 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
     assert_eq!(decided.status, 303, "{}", decided.text);
     let file = app.page(CASE, Some(&iopc)).await;
     assert!(file.text.contains("Under investigation"), "{}", file.text);
+
+    // The investigation's record, as the case file shows it: the terms in force (and how many
+    // versions), the exhibits with who holds them.
+    let inv = signed_in(&app, "iopc.investigator").await;
+    for text in [
+        "Whether the officer used force.",
+        "Whether the force used was necessary and proportionate.",
+    ] {
+        let set = take(&app, &inv, "terms-of-reference", &[("text", text)]).await;
+        assert_eq!(set.status, 303, "{}", set.text);
+    }
+    let exhibit = take(
+        &app,
+        &inv,
+        "exhibit-evidence",
+        &[
+            ("exhibit", "AR/1"),
+            ("description", "Body-worn video of the arrest"),
+            ("custodian", "Evidence store"),
+        ],
+    )
+    .await;
+    assert_eq!(exhibit.status, 303, "{}", exhibit.text);
+    let file = app.page(CASE, Some(&inv)).await.text;
+    assert!(
+        file.contains("Whether the force used was necessary and proportionate."),
+        "{file}"
+    );
+    assert!(file.contains("Version 2 of 2"), "{file}");
+    assert!(
+        file.contains("AR/1") && file.contains("Held by Evidence store"),
+        "{file}"
+    );
+    assert!(!file.contains("steps/decide-referral"), "decided once");
 }

@@ -231,6 +231,11 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
         b.send().await;
         b.back_on_case().await;
     }
+    let file = b.text("#investigation ~ table").await;
+    assert!(
+        file.contains("Daniel Morrow") && file.contains("Ellis Tanner"),
+        "the notices: {file}"
+    );
     b.step("submit-report").await;
     b.fill("#summary", "The evidence indicates that both officers potentially abused their positions by using a vulnerable victim of crime as an unofficial informant; there is insufficient evidence of a sexual purpose.").await;
     b.send_and_confirm("Submit the investigation report", "unofficial informant")
@@ -291,6 +296,10 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
     b.fill("#rationale", "Engagement with reflective practice will benefit both officers, the force and the public interest.").await;
     b.send_and_confirm("Answer the force's proposals", "Agree with the proposals")
         .await;
+    b.goto(CASE).await;
+    b.screenshot("case-file-decision-maker").await;
+    b.goto(&format!("{CASE}#investigation")).await;
+    b.screenshot("case-file-investigation").await;
     b.step("no-learning").await;
     b.fill("#rationale", "The force's own review of its handling of vulnerable victims covers what this case showed.").await;
     b.send().await;

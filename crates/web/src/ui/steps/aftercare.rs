@@ -3,15 +3,20 @@
 
 use probity_app::CaseFile;
 use probity_domain::command::{
-    ApplyForReview, Close, CommandKind, DecideReview, MakeLearningRecommendation, NotifyOutcome,
+    ApplyForReview, Close, CloseRecommendation, CommandKind, ConcludeAssociatedProceedings,
+    DecideLateReview, DecideReview, ExtendResponsePeriod, MakeLearningRecommendation,
+    NotifyOutcome, OrderReinvestigation, PublishLearningResponse, RecordAssociatedProceedings,
     RecordLearningResponse, RecordNoLearning,
 };
 use probity_domain::ids::RecommendationId;
-use probity_domain::matter::Acceptance;
+use probity_domain::matter::{Acceptance, AssociatedKind};
 use probity_domain::referral::InvestigationMode;
 use probity_domain::{Body, Command, PartyId, Status};
 
-use super::{Field, Step, any_body, choice, no_defaults, subject_name};
+use super::{
+    Answers, Choice, Field, Step, any_body, choice, no_defaults, oversight_only, subject_name,
+};
+use crate::ui::form::Errors;
 
 /// From the report on: learning may be recommended.
 const AFTER_REPORT: &[Status] = &[
@@ -271,4 +276,328 @@ pub const CLOSE: Step = Step {
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::Close(Close {})),
+};
+
+/// Every stage a case can be at once it is open: learning, associated proceedings and
+/// publication go on after closure.
+const ANY_STAGE: &[Status] = &[
+    Status::Logged,
+    Status::Assessed,
+    Status::HandledOutsideSchedule3,
+    Status::FinalisedOutsideSchedule3,
+    Status::Recorded,
+    Status::Referred,
+    Status::ReturnedToAppropriateAuthority,
+    Status::UnderInvestigation,
+    Status::Suspended,
+    Status::ReportSubmitted,
+    Status::Determined,
+    Status::ActionsInProgress,
+    Status::HandledOtherwise,
+    Status::OutcomeNotified,
+    Status::UnderReview,
+    Status::Closed,
+];
+
+/// The case's learning recommendations that `keep` admits, as choices.
+fn recommendations(
+    file: &CaseFile,
+    keep: impl Fn(&probity_domain::case::LearningRecommendation) -> bool,
+) -> Vec<Choice> {
+    file.learning_recommendations
+        .iter()
+        .filter(|r| keep(r))
+        .map(|r| {
+            choice(r.id.to_string(), format!("{}: {}", r.id, r.text)).hint(format!(
+                "To {}; response due {}",
+                r.recipient,
+                crate::ui::chrome::long_date(r.response_due)
+            ))
+        })
+        .collect()
+}
+
+fn recommendation(a: &Answers, errors: &mut Errors) -> Option<RecommendationId> {
+    let r = RecommendationId::parse(a.one("recommendation"));
+    if r.is_none() {
+        errors.add("recommendation", "Choose the recommendation");
+    }
+    r
+}
+
+pub const EXTEND_RESPONSE_PERIOD: Step = Step {
+    slug: "extend-response-period",
+    kind: CommandKind::ExtendResponsePeriod,
+    title: "Extend the time to respond to a recommendation",
+    guidance: "The IOPC may extend the 56 days a recipient has to respond, on its application (Police Reform Act 2002 Sch 3 para 28B). The response clock runs to the new day.",
+    submit: "Extend",
+    stages: ANY_STAGE,
+    when: |file, body| {
+        body == Body::OversightBody
+            && file
+                .learning_recommendations
+                .iter()
+                .any(|r| r.response.is_none())
+    },
+    check: false,
+    fields: |file| {
+        vec![
+            Field::radios(
+                "recommendation",
+                "Which recommendation?",
+                recommendations(file, |r| r.response.is_none()),
+            ),
+            Field::date("until", "The new last day for the response"),
+            Field::date("applied_on", "The day the recipient applied (optional)")
+                .hint("Leave empty when it is today. For example, 6 4 2020"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let recommendation = recommendation(a, errors);
+        let until = a.date("until", "The new last day", true, errors);
+        let applied_on = a.date("applied_on", "The day the recipient applied", false, errors);
+        Some(Command::ExtendResponsePeriod(ExtendResponsePeriod {
+            recommendation: recommendation?,
+            until: until?,
+            applied_on,
+        }))
+    },
+};
+
+pub const PUBLISH_LEARNING_RESPONSE: Step = Step {
+    slug: "publish-learning-response",
+    kind: CommandKind::PublishLearningResponse,
+    title: "Publish a response to a recommendation",
+    guidance: "The IOPC publishes the recommendation and the response, within 21 days of receiving it (Police Reform Act 2002 Sch 3 para 28B(7)).",
+    submit: "Record the publication",
+    stages: ANY_STAGE,
+    when: |file, body| {
+        body == Body::OversightBody
+            && file
+                .learning_recommendations
+                .iter()
+                .any(|r| r.response.is_some() && r.response_published_on.is_none())
+    },
+    check: true,
+    fields: |file| {
+        vec![Field::radios(
+            "recommendation",
+            "Which response?",
+            recommendations(file, |r| {
+                r.response.is_some() && r.response_published_on.is_none()
+            }),
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let recommendation = recommendation(a, errors)?;
+        Some(Command::PublishLearningResponse(PublishLearningResponse {
+            recommendation,
+        }))
+    },
+};
+
+pub const CLOSE_RECOMMENDATION: Step = Step {
+    slug: "close-recommendation",
+    kind: CommandKind::CloseRecommendation,
+    title: "Close a recommendation",
+    guidance: "A recommendation's work is done once its response is in and published.",
+    submit: "Close it",
+    stages: ANY_STAGE,
+    when: |file, body| {
+        body == Body::OversightBody
+            && file
+                .learning_recommendations
+                .iter()
+                .any(|r| r.response_published_on.is_some() && r.closed_on.is_none())
+    },
+    check: false,
+    fields: |file| {
+        vec![Field::radios(
+            "recommendation",
+            "Which recommendation?",
+            recommendations(file, |r| {
+                r.response_published_on.is_some() && r.closed_on.is_none()
+            }),
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let recommendation = recommendation(a, errors)?;
+        Some(Command::CloseRecommendation(CloseRecommendation {
+            recommendation,
+        }))
+    },
+};
+
+pub const DECIDE_LATE_REVIEW: Step = Step {
+    slug: "decide-late-review",
+    kind: CommandKind::DecideLateReview,
+    title: "Decide on a late application for review",
+    guidance: "The relevant review body decides whether the special circumstances the applicant gives justify accepting an application made after the 28 days (Police (Complaints and Misconduct) Regulations 2020 reg 30(5)).",
+    submit: "Continue",
+    stages: &[Status::OutcomeNotified, Status::UnderReview],
+    when: any_body,
+    check: true,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "accepted",
+                "Is the application accepted?",
+                vec![choice("true", "Accepted"), choice("false", "Not accepted")],
+            ),
+            Field::text("rationale", "The reasons"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let accepted = match a.one("accepted") {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errors.add("accepted", "Choose whether the application is accepted");
+                None
+            }
+        };
+        let rationale = a.text("rationale", "Enter the reasons", errors);
+        Some(Command::DecideLateReview(DecideLateReview {
+            accepted: accepted?,
+            rationale,
+        }))
+    },
+};
+
+pub const ORDER_REINVESTIGATION: Step = Step {
+    slug: "order-reinvestigation",
+    kind: CommandKind::OrderReinvestigation,
+    title: "Order a re-investigation",
+    guidance: "The IOPC may order a directed or independent investigation to be re-investigated (Police Reform Act 2002 Sch 3 para 25); the new investigation keeps the old one on the record.",
+    submit: "Continue",
+    stages: &[
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ],
+    when: |file, body| {
+        oversight_only(file, body) && file.mode_of_investigation.as_deref() != Some("local")
+    },
+    check: true,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "mode",
+                "In what mode?",
+                vec![
+                    choice("independent", "An independent re-investigation"),
+                    choice("directed", "A directed re-investigation"),
+                ],
+            ),
+            Field::text("reason", "Why"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let mode = a.code::<InvestigationMode>("mode", "Choose the mode", errors);
+        let reason = a.text("reason", "Enter why it is re-investigated", errors);
+        Some(Command::OrderReinvestigation(OrderReinvestigation {
+            mode: mode?,
+            reason,
+        }))
+    },
+};
+
+pub const RECORD_ASSOCIATED_PROCEEDINGS: Step = Step {
+    slug: "associated-proceedings",
+    kind: CommandKind::RecordAssociatedProceedings,
+    title: "Record associated proceedings",
+    guidance: "An inquest, a civil claim or other proceedings arising from the same events: nothing about the case is published until they end (shared/domain.md §12).",
+    submit: "Record them",
+    stages: ANY_STAGE,
+    when: |_, body| body != Body::LocalPolicingBody,
+    check: false,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "kind",
+                "What proceedings?",
+                vec![
+                    choice("inquest", "An inquest"),
+                    choice("civil_claim", "A civil claim"),
+                    choice("other", "Other proceedings"),
+                ],
+            ),
+            Field::text("description", "What they are")
+                .hint("Without the names of people who are not parties"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let kind = a.code::<AssociatedKind>("kind", "Choose what proceedings they are", errors);
+        let description = a.text("description", "Enter what the proceedings are", errors);
+        Some(Command::RecordAssociatedProceedings(
+            RecordAssociatedProceedings {
+                kind: kind?,
+                description,
+            },
+        ))
+    },
+};
+
+pub const CONCLUDE_ASSOCIATED_PROCEEDINGS: Step = Step {
+    slug: "associated-proceedings-ended",
+    kind: CommandKind::ConcludeAssociatedProceedings,
+    title: "Record that associated proceedings ended",
+    guidance: "Once every associated proceeding has ended, publication may go ahead.",
+    submit: "Record it",
+    stages: ANY_STAGE,
+    when: |file, body| {
+        body != Body::LocalPolicingBody
+            && file
+                .associated_proceedings
+                .iter()
+                .any(|p| p.concluded_on.is_none())
+    },
+    check: false,
+    fields: |file| {
+        let open = file
+            .associated_proceedings
+            .iter()
+            .filter(|p| p.concluded_on.is_none())
+            .map(|p| {
+                choice(
+                    p.id.to_string(),
+                    format!(
+                        "{}: {}",
+                        crate::ui::chrome::words(&probity_domain::code_of(&p.kind)),
+                        p.description
+                    ),
+                )
+                .hint(format!(
+                    "Recorded {}",
+                    crate::ui::chrome::long_date(p.opened_on)
+                ))
+            })
+            .collect();
+        vec![Field::radios(
+            "proceedings",
+            "Which proceedings ended?",
+            open,
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let proceedings = a.one("proceedings").parse::<u32>().ok();
+        if proceedings.is_none() {
+            errors.add("proceedings", "Choose the proceedings that ended");
+        }
+        Some(Command::ConcludeAssociatedProceedings(
+            ConcludeAssociatedProceedings {
+                proceedings: proceedings?,
+            },
+        ))
+    },
 };

@@ -3,17 +3,22 @@
 use probity_app::CaseFile;
 use probity_domain::category::{CategoryCode, SUBCATEGORIES};
 use probity_domain::command::{
-    AddAllegation, AddParty, CommandKind, DecideReferral, Refer, StartLocalInvestigation,
+    AddAllegation, AddParty, CommandKind, ContactComplainant, DecideOutcome, DecideReferral,
+    ErasePersonalData, FinaliseOutsideSchedule3, HandleOtherwiseThanByInvestigation,
+    HandleOutsideSchedule3, RecordConductMatter, Refer, StartHandling, StartLocalInvestigation,
+    UpdateParty, Withdraw,
 };
 use probity_domain::force::Force;
+use probity_domain::matter::{HandlingOutcome, OutsideOutcome, UpdateKind};
 use probity_domain::party::{
     ComplainantBasis, PartyRole, PersonalData, SealedPersonalData, SubjectKind, SubjectProfile,
     Vulnerability,
 };
+use probity_domain::referral::HandlingAssessment;
 use probity_domain::referral::{
     InvestigationMode, MandatoryCriterion, ReferralBasis, ReferralDecision,
 };
-use probity_domain::{Command, PartyId, Status, code_of};
+use probity_domain::{Body, Command, PartyId, Status, code_of};
 
 use super::{
     Answers, Field, Step, any_body, choice, force_only, no_defaults, oversight_only, subjects,
@@ -36,6 +41,19 @@ pub const OPEN: &[Status] = &[
     Status::HandledOtherwise,
     Status::OutcomeNotified,
     Status::UnderReview,
+];
+
+/// Allegations are added until the report (decide/intake.rs).
+const ALLEGATION_STAGES: &[Status] = &[
+    Status::Logged,
+    Status::Assessed,
+    Status::HandledOutsideSchedule3,
+    Status::Recorded,
+    Status::Referred,
+    Status::ReturnedToAppropriateAuthority,
+    Status::UnderInvestigation,
+    Status::Suspended,
+    Status::HandledOtherwise,
 ];
 
 pub const ADD_PARTY: Step = Step {
@@ -232,7 +250,7 @@ pub const ADD_ALLEGATION: Step = Step {
     title: "Add an allegation",
     guidance: "One allegation of what was done, against one or more of the people serving with the police, classified by the IOPC's categories (Guidance on the recording of complaints). Each subject on each allegation gets its own severity, opinion and determination.",
     submit: "Add the allegation",
-    stages: OPEN,
+    stages: ALLEGATION_STAGES,
     when: any_body,
     check: false,
     fields: allegation_fields,
@@ -435,4 +453,336 @@ pub const START_LOCAL_INVESTIGATION: Step = Step {
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::StartLocalInvestigation(StartLocalInvestigation {})),
+};
+
+/// The complainants and interested persons: those kept informed.
+fn informed(file: &CaseFile) -> Vec<super::Choice> {
+    file.parties
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.role.as_str(),
+                "complainant" | "interested_person" | "interested person"
+            )
+        })
+        .map(|p| choice(&p.party, super::subject_name(file, &p.party)).hint(&p.role))
+        .collect()
+}
+
+fn party_answer(a: &Answers, name: &str, missing: &str, errors: &mut Errors) -> Option<PartyId> {
+    let p = PartyId::parse(a.one(name));
+    if p.is_none() {
+        errors.add(name, missing);
+    }
+    p
+}
+
+pub const START_HANDLING: Step = Step {
+    slug: "start-handling",
+    kind: CommandKind::StartHandling,
+    title: "Start handling the complaint",
+    guidance: "Handling begins: the complainant is to be contacted and their views sought as soon as practicable (Police Reform Act 2002 Sch 3 para 2(6)). The first progress update falls due from today.",
+    submit: "Start handling",
+    stages: &[Status::Logged],
+    when: force_only,
+    check: false,
+    fields: |_| Vec::new(),
+    defaults: no_defaults,
+    command: |_, _, _| Some(Command::StartHandling(StartHandling {})),
+};
+
+pub const CONTACT_COMPLAINANT: Step = Step {
+    slug: "contact-complainant",
+    kind: CommandKind::ContactComplainant,
+    title: "Record contact with the complainant",
+    guidance: "The complainant was contacted and, where it is the first contact, their views on how the complaint should be handled were sought (Police Reform Act 2002 Sch 3 para 2(6)).",
+    submit: "Record the contact",
+    stages: OPEN,
+    when: force_only,
+    check: false,
+    fields: |file| {
+        vec![
+            Field::radios("party", "Who was contacted?", informed(file)),
+            Field::checkboxes(
+                "views_sought",
+                "Their views",
+                vec![choice("true", "Their views on the handling were sought")],
+            ),
+        ]
+    },
+    defaults: |_| {
+        let mut a = Answers::default();
+        a.set("views_sought", "true");
+        a
+    },
+    command: |a, _, errors| {
+        let party = party_answer(a, "party", "Choose who was contacted", errors)?;
+        Some(Command::ContactComplainant(ContactComplainant {
+            party,
+            views_sought: a.yes("views_sought"),
+        }))
+    },
+};
+
+const OUTSIDE_OUTCOMES: &[(&str, &str)] = &[
+    ("service_acceptable", "The service was acceptable"),
+    ("service_not_acceptable", "The service was not acceptable"),
+    (
+        "resolved_to_complainants_satisfaction",
+        "Resolved to the complainant's satisfaction",
+    ),
+];
+
+pub const HANDLE_OUTSIDE_SCHEDULE3: Step = Step {
+    slug: "handle-outside-schedule-3",
+    kind: CommandKind::HandleOutsideSchedule3,
+    title: "Handle outside Schedule 3",
+    guidance: "A complaint may be handled outside Schedule 3, to the complainant's satisfaction, unless they want it recorded or it meets a ground that requires handling under the Schedule: a mandatory referral criterion, or conduct that might justify criminal or disciplinary proceedings (Police Reform Act 2002 Sch 3 para 2(6A) and (6B)).",
+    submit: "Continue",
+    stages: &[Status::Logged, Status::Assessed],
+    when: force_only,
+    check: true,
+    fields: |_| {
+        vec![
+            Field::checkboxes(
+                "assessment",
+                "What the complaint involves",
+                crate::ui::record::QUESTIONS
+                    .iter()
+                    .map(|(name, label, hint)| choice(*name, *label).hint(*hint))
+                    .collect(),
+            )
+            .hint("Select all that apply: any of them requires handling under Schedule 3"),
+            Field::text("rationale", "Why it can be handled outside Schedule 3"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let rationale = a.text(
+            "rationale",
+            "Enter why it can be handled outside Schedule 3",
+            errors,
+        );
+        let assessment = HandlingAssessment {
+            might_justify_proceedings: a.has("assessment", "might_justify_proceedings"),
+            article_2_or_3: a.has("assessment", "article_2_or_3"),
+            serious_assault: a.has("assessment", "serious_assault"),
+            relevant_offence: a.has("assessment", "relevant_offence"),
+            same_incident: a.has("assessment", "same_incident"),
+        };
+        Some(Command::HandleOutsideSchedule3(HandleOutsideSchedule3 {
+            assessment,
+            rationale,
+        }))
+    },
+};
+
+pub const FINALISE_OUTSIDE_SCHEDULE3: Step = Step {
+    slug: "finalise-outside-schedule-3",
+    kind: CommandKind::FinaliseOutsideSchedule3,
+    title: "Finalise handling outside Schedule 3",
+    guidance: "The outcome of handling outside Schedule 3. The complainant may still ask for the complaint to be recorded afterwards (Police Reform Act 2002 Sch 3 para 2(6A)).",
+    submit: "Finalise",
+    stages: &[Status::HandledOutsideSchedule3],
+    when: force_only,
+    check: false,
+    fields: |_| {
+        vec![Field::radios(
+            "outcome",
+            "What was the outcome?",
+            OUTSIDE_OUTCOMES
+                .iter()
+                .map(|(v, l)| choice(*v, *l))
+                .collect(),
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let outcome = a.code::<OutsideOutcome>("outcome", "Choose the outcome", errors)?;
+        Some(Command::FinaliseOutsideSchedule3(
+            FinaliseOutsideSchedule3 { outcome },
+        ))
+    },
+};
+
+pub const HANDLE_OTHERWISE: Step = Step {
+    slug: "handle-otherwise",
+    kind: CommandKind::HandleOtherwiseThanByInvestigation,
+    title: "Handle otherwise than by investigation",
+    guidance: "A recorded complaint that need not be investigated is handled otherwise, in a reasonable and proportionate way (Police Reform Act 2002 Sch 3 para 6(2A)). A matter that must be referred cannot be handled so until the IOPC returns it.",
+    submit: "Continue",
+    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    when: force_only,
+    check: true,
+    fields: |_| vec![Field::text("rationale", "Why investigation is not needed")],
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let rationale = a.text("rationale", "Enter why investigation is not needed", errors);
+        Some(Command::HandleOtherwiseThanByInvestigation(
+            HandleOtherwiseThanByInvestigation { rationale },
+        ))
+    },
+};
+
+pub const DECIDE_OUTCOME: Step = Step {
+    slug: "decide-outcome",
+    kind: CommandKind::DecideOutcome,
+    title: "Decide the outcome of the handling",
+    guidance: "Whether the service was acceptable, with the reasons: what the complainant is told, with their right of review (Police (Complaints and Misconduct) Regulations 2020 reg 29).",
+    submit: "Continue",
+    stages: &[Status::HandledOtherwise],
+    when: force_only,
+    check: true,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "outcome",
+                "What is the outcome?",
+                vec![
+                    choice("service_acceptable", "The service was acceptable"),
+                    choice("service_not_acceptable", "The service was not acceptable"),
+                    choice("no_further_action", "No further action"),
+                ],
+            ),
+            Field::text("rationale", "The reasons"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let outcome = a.code::<HandlingOutcome>("outcome", "Choose the outcome", errors);
+        let rationale = a.text("rationale", "Enter the reasons", errors);
+        Some(Command::DecideOutcome(DecideOutcome {
+            outcome: outcome?,
+            rationale,
+        }))
+    },
+};
+
+pub const RECORD_CONDUCT_MATTER: Step = Step {
+    slug: "record-conduct-matter",
+    kind: CommandKind::RecordConductMatter,
+    title: "Record a conduct matter found during the investigation",
+    guidance: "Conduct that comes to light during the investigation of a complaint and is not part of it is recorded as a conduct matter (Police Reform Act 2002 Sch 3 paras 10 and 11); its allegations are then added to it.",
+    submit: "Record the conduct matter",
+    stages: &[Status::UnderInvestigation, Status::Suspended],
+    when: super::investigating_body,
+    check: false,
+    fields: |_| vec![Field::text("summary", "What came to light")],
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let summary = a.text("summary", "Enter what came to light", errors);
+        Some(Command::RecordConductMatter(RecordConductMatter {
+            summary,
+        }))
+    },
+};
+
+pub const UPDATE_PARTY: Step = Step {
+    slug: "record-update",
+    kind: CommandKind::UpdateParty,
+    title: "Record an update given another way",
+    guidance: "An update given by telephone or in person rather than by a letter from this service: it counts as the update it is for the clocks (Police (Complaints and Misconduct) Regulations 2020 regs 33 and 34). Letters sent from the case file record themselves.",
+    submit: "Record the update",
+    stages: OPEN,
+    when: |_, b| b != Body::LocalPolicingBody,
+    check: false,
+    fields: |file| {
+        vec![
+            Field::radios("party", "Who was updated?", informed(file)),
+            Field::radios(
+                "kind",
+                "What was the update?",
+                vec![
+                    choice("progress", "Progress"),
+                    choice("outcome", "The outcome"),
+                    choice("review_rights", "Their right of review"),
+                    choice("criminal_proceedings", "Criminal proceedings"),
+                ],
+            ),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let party = party_answer(a, "party", "Choose who was updated", errors);
+        let kind = a.code::<UpdateKind>("kind", "Choose what the update was", errors);
+        Some(Command::UpdateParty(UpdateParty {
+            party: party?,
+            kind: kind?,
+        }))
+    },
+};
+
+pub const WITHDRAW: Step = Step {
+    slug: "withdraw",
+    kind: CommandKind::Withdraw,
+    title: "Record a withdrawal",
+    guidance: "The complainant withdrew the complaint. The appropriate authority decides whether it continues as a conduct matter in the public interest (Police (Complaints and Misconduct) Regulations 2020 regs 38 and 39).",
+    submit: "Continue",
+    stages: OPEN,
+    when: any_body,
+    check: true,
+    fields: |_| {
+        vec![Field::checkboxes(
+            "continue_as_conduct_matter",
+            "Public interest",
+            vec![choice("true", "It continues as a conduct matter")],
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, _| {
+        Some(Command::Withdraw(Withdraw {
+            continue_as_conduct_matter: a.yes("continue_as_conduct_matter"),
+        }))
+    },
+};
+
+pub const ERASE_PERSONAL_DATA: Step = Step {
+    slug: "erase-personal-data",
+    kind: CommandKind::ErasePersonalData,
+    title: "Erase a person's personal data",
+    guidance: "The person's name and contact details are destroyed; the record keeps that they were a party, and the hash chain still proves the record. This cannot be undone.",
+    submit: "Continue",
+    stages: &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::FinalisedOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+        Status::Withdrawn,
+    ],
+    when: any_body,
+    check: true,
+    fields: |file| {
+        let people = file
+            .parties
+            .iter()
+            .filter(|p| p.name.is_some())
+            .map(|p| choice(&p.party, super::subject_name(file, &p.party)).hint(&p.role))
+            .collect();
+        vec![
+            Field::radios("party", "Whose personal data?", people),
+            Field::text("reason", "Why it is erased")
+                .hint("The lawful basis, without personal data"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let party = party_answer(a, "party", "Choose whose personal data is erased", errors);
+        let reason = a.text("reason", "Enter why it is erased", errors);
+        Some(Command::ErasePersonalData(ErasePersonalData {
+            party: party?,
+            reason,
+        }))
+    },
 };

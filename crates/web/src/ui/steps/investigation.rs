@@ -2,9 +2,12 @@
 
 use probity_app::CaseFile;
 use probity_domain::command::{
-    CommandKind, ExhibitEvidence, RecordInterview, Resume, ServeNotice, SetTermsOfReference,
-    SubmitReport, Suspend,
+    ChangeMode, CommandKind, ExhibitEvidence, LiftOfficerSuspension, RecordInterview, Resume,
+    ServeNotice, SetTermsOfReference, SubmitReport, Suspend, SuspendOfficer, TakeWitnessAccount,
+    TransferCustody,
 };
+use probity_domain::conduct::SuspensionGround;
+use probity_domain::referral::InvestigationMode;
 use probity_domain::stages::INVESTIGATION_OPEN;
 use probity_domain::{Command, PartyId, Status};
 
@@ -179,5 +182,188 @@ pub const SUBMIT_REPORT: Step = Step {
     command: |a, _, errors| {
         let summary = a.text("summary", "Enter a summary of the report", errors);
         Some(Command::SubmitReport(SubmitReport { summary }))
+    },
+};
+
+pub const TRANSFER_CUSTODY: Step = Step {
+    slug: "transfer-custody",
+    kind: CommandKind::TransferCustody,
+    title: "Record a transfer of an exhibit",
+    guidance: "Every movement of an exhibit is recorded, from whom to whom and why, so that its chain of custody is unbroken.",
+    submit: "Record the transfer",
+    stages: ACTIVE,
+    when: |file, body| {
+        investigating_body(file, body)
+            && file
+                .investigation
+                .as_ref()
+                .is_some_and(|i| !i.exhibits.is_empty())
+    },
+    check: false,
+    fields: |file| {
+        let exhibits = file
+            .investigation
+            .iter()
+            .flat_map(|i| &i.exhibits)
+            .map(|e| {
+                choice(&e.exhibit, format!("{}: {}", e.exhibit, e.description))
+                    .hint(format!("Held by {}", e.custodian))
+            })
+            .collect();
+        vec![
+            Field::radios("exhibit", "Which exhibit?", exhibits),
+            Field::line("from", "From whom"),
+            Field::line("to", "To whom"),
+            Field::line("purpose", "Why").hint("For example, forensic examination"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let exhibit = a.text("exhibit", "Choose the exhibit", errors);
+        let from = a.text("from", "Enter who handed it over", errors);
+        let to = a.text("to", "Enter who received it", errors);
+        let purpose = a.text("purpose", "Enter why it moved", errors);
+        Some(Command::TransferCustody(TransferCustody {
+            exhibit,
+            from,
+            to,
+            purpose,
+        }))
+    },
+};
+
+pub const TAKE_WITNESS_ACCOUNT: Step = Step {
+    slug: "witness-account",
+    kind: CommandKind::TakeWitnessAccount,
+    title: "Record an account taken",
+    guidance: "An account taken from a witness or another party, in summary.",
+    submit: "Record the account",
+    stages: ACTIVE,
+    when: investigating_body,
+    check: false,
+    fields: |file| {
+        vec![
+            Field::radios("party", "From whom?", everyone(file)),
+            Field::text("summary", "A summary of the account"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let party = party(a, "party", "Choose whom the account was taken from", errors);
+        let summary = a.text("summary", "Enter a summary of the account", errors);
+        Some(Command::TakeWitnessAccount(TakeWitnessAccount {
+            party: party?,
+            summary,
+        }))
+    },
+};
+
+pub const CHANGE_MODE: Step = Step {
+    slug: "change-mode",
+    kind: CommandKind::ChangeMode,
+    title: "Change the mode of investigation",
+    guidance: "The Director General may redetermine the form of an investigation as it goes (Police Reform Act 2002 Sch 3 para 15(5)). Who investigates, who determines and who reports on timeliness follow the new mode.",
+    submit: "Continue",
+    stages: INVESTIGATION_OPEN,
+    when: super::oversight_only,
+    check: true,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "to",
+                "The new mode",
+                vec![
+                    choice("independent", "An independent investigation"),
+                    choice("directed", "A directed investigation"),
+                    choice("local", "A local investigation"),
+                ],
+            ),
+            Field::text("reason", "Why it changes"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let to = a.code::<InvestigationMode>("to", "Choose the new mode", errors);
+        let reason = a.text("reason", "Enter why the mode changes", errors);
+        Some(Command::ChangeMode(ChangeMode { to: to?, reason }))
+    },
+};
+
+pub const SUSPEND_OFFICER: Step = Step {
+    slug: "suspend-officer",
+    kind: CommandKind::SuspendOfficer,
+    title: "Suspend an officer",
+    guidance: "An officer may be suspended only after temporary redeployment to alternative duties has been considered, where the investigation may be prejudiced or the public interest requires it (Police (Conduct) Regulations 2020 reg 11). Suspension is reviewed at least every four weeks.",
+    submit: "Continue",
+    stages: super::intake::OPEN,
+    when: super::force_only,
+    check: true,
+    fields: |file| {
+        vec![
+            Field::radios("subject", "Which officer?", subjects(file)),
+            Field::radios(
+                "ground",
+                "On what ground?",
+                vec![
+                    choice(
+                        "investigation_prejudiced",
+                        "The investigation may be prejudiced",
+                    ),
+                    choice("public_interest", "The public interest requires it"),
+                ],
+            )
+            .hint("Police (Conduct) Regulations 2020 reg 11(2); the wording is to be verified"),
+            Field::checkboxes(
+                "redeployment_considered",
+                "Redeployment",
+                vec![choice(
+                    "true",
+                    "Temporary redeployment to alternative duties was considered first",
+                )],
+            ),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = party(a, "subject", "Choose the officer", errors);
+        let ground = a.code::<SuspensionGround>("ground", "Choose the ground", errors);
+        Some(Command::SuspendOfficer(SuspendOfficer {
+            subject: subject?,
+            ground: ground?,
+            redeployment_considered: a.yes("redeployment_considered"),
+        }))
+    },
+};
+
+pub const LIFT_OFFICER_SUSPENSION: Step = Step {
+    slug: "lift-officer-suspension",
+    kind: CommandKind::LiftOfficerSuspension,
+    title: "Lift an officer's suspension",
+    guidance: "The officer returns to duty, or to alternative duties.",
+    submit: "Lift the suspension",
+    stages: super::intake::OPEN,
+    when: |file, body| {
+        super::force_only(file, body)
+            && file
+                .subjects
+                .iter()
+                .any(|s| s.suspensions.iter().any(|x| x.until.is_none()))
+    },
+    check: false,
+    fields: |file| {
+        let suspended = file
+            .subjects
+            .iter()
+            .filter(|s| s.suspensions.iter().any(|x| x.until.is_none()))
+            .map(|s| choice(&s.party, subject_name(file, &s.party)))
+            .collect();
+        vec![Field::radios("subject", "Which officer?", suspended)]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = party(a, "subject", "Choose the officer", errors)?;
+        Some(Command::LiftOfficerSuspension(LiftOfficerSuspension {
+            subject,
+        }))
     },
 };

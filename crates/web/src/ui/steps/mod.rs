@@ -27,6 +27,7 @@ use crate::error::{PageProblem, Problem};
 mod aftercare;
 mod intake;
 mod investigation;
+mod need_to_know;
 mod outcome;
 
 /// One choice of a radio group, checkbox group or select.
@@ -353,30 +354,68 @@ fn mode(file: &CaseFile) -> Option<probity_domain::referral::InvestigationMode> 
 
 /// Every step, in the order of the lifecycle.
 pub static STEPS: &[Step] = &[
+    intake::START_HANDLING,
+    intake::CONTACT_COMPLAINANT,
     intake::ADD_PARTY,
     intake::ADD_ALLEGATION,
+    intake::HANDLE_OUTSIDE_SCHEDULE3,
+    intake::FINALISE_OUTSIDE_SCHEDULE3,
     intake::REFER,
     intake::DECIDE_REFERRAL,
     intake::START_LOCAL_INVESTIGATION,
+    intake::HANDLE_OTHERWISE,
+    intake::DECIDE_OUTCOME,
     investigation::TERMS_OF_REFERENCE,
+    investigation::CHANGE_MODE,
     investigation::SERVE_NOTICE,
     investigation::RECORD_INTERVIEW,
+    investigation::TAKE_WITNESS_ACCOUNT,
     investigation::EXHIBIT_EVIDENCE,
+    investigation::TRANSFER_CUSTODY,
+    intake::RECORD_CONDUCT_MATTER,
     investigation::SUSPEND,
     investigation::RESUME,
+    investigation::SUSPEND_OFFICER,
+    investigation::LIFT_OFFICER_SUSPENSION,
     investigation::SUBMIT_REPORT,
     outcome::GIVE_OPINION,
     outcome::DETERMINE,
+    outcome::REFER_TO_PROSECUTORS,
+    outcome::CONCLUDE_CRIMINAL_PROCEEDINGS,
     outcome::PROPOSE_ACTION,
     outcome::ANSWER_PROPOSAL,
+    outcome::ANSWER_RECOMMENDATION,
+    outcome::ARRANGE_PROCEEDINGS,
+    outcome::CONCLUDE_PROCEEDINGS,
+    outcome::NOTIFY_SANCTION,
+    outcome::LODGE_APPEAL,
+    outcome::DETERMINE_APPEAL,
+    outcome::REFER_TO_BARRED_LIST,
+    outcome::RECORD_LEAVING_SERVICE,
     outcome::PROGRESS_REFLECTIVE_PRACTICE,
+    outcome::AGREE_REFLECTIVE_REPORT,
     aftercare::MAKE_LEARNING_RECOMMENDATION,
+    aftercare::EXTEND_RESPONSE_PERIOD,
     aftercare::RECORD_LEARNING_RESPONSE,
+    aftercare::PUBLISH_LEARNING_RESPONSE,
+    aftercare::CLOSE_RECOMMENDATION,
     aftercare::RECORD_NO_LEARNING,
+    intake::UPDATE_PARTY,
     aftercare::NOTIFY_OUTCOME,
     aftercare::APPLY_FOR_REVIEW,
+    aftercare::DECIDE_LATE_REVIEW,
     aftercare::DECIDE_REVIEW,
+    aftercare::ORDER_REINVESTIGATION,
+    aftercare::RECORD_ASSOCIATED_PROCEEDINGS,
+    aftercare::CONCLUDE_ASSOCIATED_PROCEEDINGS,
+    intake::WITHDRAW,
     aftercare::CLOSE,
+    intake::ERASE_PERSONAL_DATA,
+    need_to_know::RESTRICT_CASE,
+    need_to_know::LIFT_RESTRICTION,
+    need_to_know::ASSIGN_TO_TEAM,
+    need_to_know::REMOVE_FROM_TEAM,
+    need_to_know::GRANT_ACCESS,
 ];
 
 fn step(slug: &str) -> Option<&'static Step> {

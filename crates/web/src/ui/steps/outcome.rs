@@ -4,12 +4,16 @@
 
 use probity_app::CaseFile;
 use probity_domain::command::{
-    AnswerProposal, CommandKind, Determine, GiveOpinion, ProgressReflectivePractice, ProposeAction,
+    AgreeReflectiveReport, AnswerProposal, AnswerRecommendation, ArrangeProceedings, CommandKind,
+    ConcludeCriminalProceedings, ConcludeProceedings, Determine, DetermineAppeal, GiveOpinion,
+    LodgeAppeal, NotifySanction, ProgressReflectivePractice, ProposeAction, RecordLeavingService,
+    ReferToBarredList, ReferToProsecutors,
 };
 use probity_domain::conduct::{
-    Action, CaseToAnswer, Finding, Form, FurtherAction, Proposal, ProposalResponse, ReflectiveStage,
+    Action, AppealOutcome, CaseToAnswer, CriminalOutcome, Finding, Form, FurtherAction, Proposal,
+    ProposalResponse, ProvenFinding, ReflectiveAction, ReflectiveReport, ReflectiveStage, Sanction,
 };
-use probity_domain::ids::AllegationId;
+use probity_domain::ids::{AllegationId, ProceedingsId};
 use probity_domain::{Body, Command, PartyId, Status, code_of};
 
 use super::{
@@ -425,5 +429,618 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
                 stage: stage?,
             },
         ))
+    },
+};
+
+/// From the report on, while anything can still follow.
+const AFTER_REPORT: &[Status] = &[
+    Status::ReportSubmitted,
+    Status::Determined,
+    Status::ActionsInProgress,
+    Status::OutcomeNotified,
+    Status::UnderReview,
+    Status::Closed,
+];
+
+/// Agreed proceedings run until they conclude (decide/outcome.rs).
+const PROCEEDINGS_STAGES: &[Status] = &[
+    Status::ActionsInProgress,
+    Status::OutcomeNotified,
+    Status::UnderReview,
+];
+
+fn force(_: &CaseFile, body: Body) -> bool {
+    body == Body::AppropriateAuthority
+}
+
+fn one_party(a: &Answers, name: &str, missing: &str, errors: &mut Errors) -> Option<PartyId> {
+    let p = PartyId::parse(a.one(name));
+    if p.is_none() {
+        errors.add(name, missing);
+    }
+    p
+}
+
+fn one_proceedings(a: &Answers, errors: &mut Errors) -> Option<ProceedingsId> {
+    let p = ProceedingsId::parse(a.one("proceedings"));
+    if p.is_none() {
+        errors.add("proceedings", "Choose the proceedings");
+    }
+    p
+}
+
+/// Proceedings as choices: their number, form and subject.
+fn proceedings_choices(
+    file: &CaseFile,
+    keep: impl Fn(&probity_domain::case::Proceedings) -> bool,
+) -> Vec<Choice> {
+    file.proceedings
+        .iter()
+        .filter(|p| keep(p))
+        .map(|p| {
+            choice(
+                p.id.to_string(),
+                format!(
+                    "{}: a {} for {}",
+                    p.id,
+                    probity_domain::spoken(&p.form),
+                    subject_name(file, &p.subject.to_string())
+                ),
+            )
+            .hint(format!(
+                "Arranged for {}",
+                crate::ui::chrome::long_date(p.arranged_for)
+            ))
+        })
+        .collect()
+}
+
+fn sanctions(none: &str) -> Vec<Choice> {
+    let mut c = vec![choice("", none)];
+    c.extend(
+        [
+            Sanction::WrittenWarning,
+            Sanction::FinalWrittenWarning,
+            Sanction::ReductionInRank,
+            Sanction::DismissalWithoutNotice,
+            Sanction::WouldHaveBeenDismissed,
+        ]
+        .iter()
+        .map(|s| choice(code_of(s), crate::ui::chrome::words(s.label()))),
+    );
+    c
+}
+
+fn sanction_of(a: &Answers, name: &str, errors: &mut Errors) -> Option<Option<Sanction>> {
+    match a.one(name) {
+        "" => Some(None),
+        v => match probity_domain::from_code::<Sanction>(v) {
+            Some(s) => Some(Some(s)),
+            None => {
+                errors.add(name, "Choose the sanction from the list");
+                None
+            }
+        },
+    }
+}
+
+pub const REFER_TO_PROSECUTORS: Step = Step {
+    slug: "refer-to-prosecutors",
+    kind: CommandKind::ReferToProsecutors,
+    title: "Refer a subject to the Crown Prosecution Service",
+    guidance: "Where the report indicates a criminal offence may have been committed, the matter goes to the Director of Public Prosecutions (Police Reform Act 2002 Sch 3 para 23(2)); misconduct proceedings may wait for the decision.",
+    submit: "Continue",
+    stages: AFTER_REPORT,
+    when: determining_body,
+    check: true,
+    fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose who is referred", errors)?;
+        Some(Command::ReferToProsecutors(ReferToProsecutors { subject }))
+    },
+};
+
+pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
+    slug: "conclude-criminal-proceedings",
+    kind: CommandKind::ConcludeCriminalProceedings,
+    title: "Record the outcome of criminal proceedings",
+    guidance: "What the prosecutors or the court decided for a subject referred to them. Publication waits for it.",
+    submit: "Record the outcome",
+    stages: AFTER_REPORT,
+    when: |_, body| body != Body::LocalPolicingBody,
+    check: false,
+    fields: |file| {
+        vec![
+            Field::radios("subject", "For whom?", subjects(file)),
+            Field::radios(
+                "outcome",
+                "The outcome",
+                [
+                    CriminalOutcome::NoFurtherAction,
+                    CriminalOutcome::Convicted,
+                    CriminalOutcome::Acquitted,
+                    CriminalOutcome::Discontinued,
+                ]
+                .iter()
+                .map(|o| choice(code_of(o), crate::ui::chrome::words(&code_of(o))))
+                .collect(),
+            ),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let outcome = a.code::<CriminalOutcome>("outcome", "Choose the outcome", errors);
+        Some(Command::ConcludeCriminalProceedings(
+            ConcludeCriminalProceedings {
+                subject: subject?,
+                outcome: outcome?,
+            },
+        ))
+    },
+};
+
+pub const ANSWER_RECOMMENDATION: Step = Step {
+    slug: "answer-recommendation",
+    kind: CommandKind::AnswerRecommendation,
+    title: "Answer the IOPC's recommendation",
+    guidance: "The appropriate authority says whether it accepts the action the IOPC recommended; if it does not, the IOPC may direct it (Police Reform Act 2002 Sch 3 para 27(4) to (6)).",
+    submit: "Continue",
+    stages: &[Status::Determined],
+    when: |file, body| {
+        body == Body::AppropriateAuthority && file.proposal_stage.as_deref() == Some("recommended")
+    },
+    check: true,
+    fields: |_| {
+        vec![
+            Field::radios(
+                "accepted",
+                "Is the recommendation accepted?",
+                vec![choice("true", "Accepted"), choice("false", "Not accepted")],
+            ),
+            Field::text("rationale", "The reasons"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let accepted = match a.one("accepted") {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errors.add("accepted", "Choose whether the recommendation is accepted");
+                None
+            }
+        };
+        let rationale = a.text("rationale", "Enter the reasons", errors);
+        Some(Command::AnswerRecommendation(AnswerRecommendation {
+            accepted: accepted?,
+            rationale,
+        }))
+    },
+};
+
+pub const ARRANGE_PROCEEDINGS: Step = Step {
+    slug: "arrange-proceedings",
+    kind: CommandKind::ArrangeProceedings,
+    title: "Arrange misconduct proceedings",
+    guidance: "The officer is given written notice of the meeting or hearing, the allegations it will decide and its date: at least 10 working days for a meeting, at least 10 working days for a hearing with the documents first (Police (Conduct) Regulations 2020 regs 30 and 31).",
+    submit: "Continue",
+    stages: PROCEEDINGS_STAGES,
+    when: force,
+    check: true,
+    fields: |file| {
+        let allegations = file
+            .allegations
+            .iter()
+            .map(|a| {
+                choice(
+                    &a.allegation,
+                    format!("{}: {}", a.allegation, a.description),
+                )
+            })
+            .collect();
+        vec![
+            Field::radios("subject", "For whom?", subjects(file)),
+            Field::radios(
+                "form",
+                "What form?",
+                vec![
+                    choice("meeting", "A misconduct meeting"),
+                    choice("hearing", "A misconduct hearing"),
+                    choice("accelerated_hearing", "An accelerated misconduct hearing"),
+                ],
+            )
+            .hint("The form settled after the determinations"),
+            Field::checkboxes("allegations", "On which allegations?", allegations)
+                .hint("Each must have a case to answer for this subject"),
+            Field::date("on", "The day of the meeting or hearing"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let form = a.code::<Form>("form", "Choose the form of proceedings", errors);
+        let allegations: Vec<_> = a
+            .all("allegations")
+            .filter_map(AllegationId::parse)
+            .collect();
+        if allegations.is_empty() {
+            errors.add(
+                "allegations",
+                "Choose the allegations the proceedings will decide",
+            );
+        }
+        let on = a.date("on", "The day of the meeting or hearing", true, errors);
+        Some(Command::ArrangeProceedings(ArrangeProceedings {
+            subject: subject?,
+            form: form?,
+            allegations,
+            on: on?,
+        }))
+    },
+};
+
+fn proven() -> Vec<Choice> {
+    vec![
+        choice("gross_misconduct", "Gross misconduct"),
+        choice("misconduct", "Misconduct"),
+        choice(
+            "neither_reflective_practice",
+            "Neither: referred to reflective practice",
+        ),
+        choice("not_proven", "Not proven"),
+    ]
+}
+
+pub const CONCLUDE_PROCEEDINGS: Step = Step {
+    slug: "conclude-proceedings",
+    kind: CommandKind::ConcludeProceedings,
+    title: "Record the outcome of misconduct proceedings",
+    guidance: "The finding on each allegation and the disciplinary action, which must be one the form of proceedings may impose given the officer's record (Police (Conduct) Regulations 2020 reg 42). Answer only for the proceedings chosen.",
+    submit: "Continue",
+    stages: PROCEEDINGS_STAGES,
+    when: |file, body| {
+        force(file, body) && file.proceedings.iter().any(|p| p.concluded_on.is_none())
+    },
+    check: true,
+    fields: |file| {
+        let mut fields = vec![Field::radios(
+            "proceedings",
+            "Which proceedings?",
+            proceedings_choices(file, |p| p.concluded_on.is_none()),
+        )];
+        for p in file.proceedings.iter().filter(|p| p.concluded_on.is_none()) {
+            for (n, al) in p.allegations.iter().enumerate() {
+                let mut f = Field::radios(
+                    format!("found-{}-{al}", p.id),
+                    format!("The finding on {}", allegation_line(file, &al.to_string())),
+                    proven(),
+                );
+                if n == 0 {
+                    f = f.group(format!(
+                        "{}: {}",
+                        p.id,
+                        subject_name(file, &p.subject.to_string())
+                    ));
+                }
+                fields.push(f);
+            }
+        }
+        fields.push(Field::radios(
+            "sanction",
+            "Disciplinary action",
+            sanctions("None"),
+        ));
+        fields.push(Field::checkboxes(
+            "unconnected_incidents",
+            "The officer's record",
+            vec![choice(
+                "true",
+                "The finding concerns incidents unconnected with those of a live final written warning",
+            )],
+        ));
+        fields
+    },
+    defaults: no_defaults,
+    command: |a, file, errors| {
+        let id = one_proceedings(a, errors)?;
+        let Some(p) = file.proceedings.iter().find(|p| p.id == id) else {
+            errors.add("proceedings", "Choose the proceedings from the list");
+            return None;
+        };
+        let mut findings = Vec::new();
+        for al in &p.allegations {
+            let name = format!("found-{id}-{al}");
+            match probity_domain::from_code::<ProvenFinding>(a.one(&name)) {
+                Some(f) => findings.push((*al, f)),
+                None => errors.add(&name, "Choose the finding on this allegation"),
+            }
+        }
+        let sanction = sanction_of(a, "sanction", errors)?;
+        Some(Command::ConcludeProceedings(ConcludeProceedings {
+            proceedings: id,
+            findings,
+            sanction,
+            unconnected_incidents: a.yes("unconnected_incidents"),
+        }))
+    },
+};
+
+pub const NOTIFY_SANCTION: Step = Step {
+    slug: "notify-sanction",
+    kind: CommandKind::NotifySanction,
+    title: "Record that the officer was told of the sanction",
+    guidance: "A warning takes effect from the day the officer is notified of it, and its live period runs from then (Police (Conduct) Regulations 2020 reg 42(4)).",
+    submit: "Record it",
+    stages: PROCEEDINGS_STAGES,
+    when: |file, body| {
+        force(file, body)
+            && file
+                .proceedings
+                .iter()
+                .any(|p| p.sanction.is_some() && p.sanction_notified_on.is_none())
+    },
+    check: false,
+    fields: |file| {
+        vec![Field::radios(
+            "proceedings",
+            "Which proceedings?",
+            proceedings_choices(file, |p| {
+                p.sanction.is_some() && p.sanction_notified_on.is_none()
+            }),
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let proceedings = one_proceedings(a, errors)?;
+        Some(Command::NotifySanction(NotifySanction { proceedings }))
+    },
+};
+
+pub const LODGE_APPEAL: Step = Step {
+    slug: "lodge-appeal",
+    kind: CommandKind::LodgeAppeal,
+    title: "Record an appeal to the Police Appeals Tribunal",
+    guidance: "An officer may appeal against the finding or the disciplinary action of a misconduct hearing (Police Appeals Tribunals Rules 2020). Publication waits for the appeal.",
+    submit: "Record the appeal",
+    stages: &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ],
+    when: |file, body| {
+        force(file, body)
+            && file
+                .proceedings
+                .iter()
+                .any(|p| p.concluded_on.is_some() && p.appeal_lodged_on.is_none())
+    },
+    check: false,
+    fields: |file| {
+        vec![Field::radios(
+            "proceedings",
+            "Against which proceedings?",
+            proceedings_choices(file, |p| {
+                p.concluded_on.is_some() && p.appeal_lodged_on.is_none()
+            }),
+        )]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let proceedings = one_proceedings(a, errors)?;
+        Some(Command::LodgeAppeal(LodgeAppeal { proceedings }))
+    },
+};
+
+pub const DETERMINE_APPEAL: Step = Step {
+    slug: "determine-appeal",
+    kind: CommandKind::DetermineAppeal,
+    title: "Record the appeal's determination",
+    guidance: "The tribunal confirms the outcome, substitutes another disciplinary action, or reverses it.",
+    submit: "Continue",
+    stages: &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ],
+    when: |file, body| {
+        force(file, body)
+            && file
+                .proceedings
+                .iter()
+                .any(|p| p.appeal_lodged_on.is_some() && p.appeal.is_none())
+    },
+    check: true,
+    fields: |file| {
+        vec![
+            Field::radios(
+                "proceedings",
+                "Which appeal?",
+                proceedings_choices(file, |p| p.appeal_lodged_on.is_some() && p.appeal.is_none()),
+            ),
+            Field::radios(
+                "outcome",
+                "The determination",
+                vec![
+                    choice("confirmed", "Confirmed"),
+                    choice("substituted", "Another disciplinary action substituted"),
+                    choice("reversed", "Reversed"),
+                ],
+            ),
+            Field::radios(
+                "substitute",
+                "The action substituted",
+                sanctions("No disciplinary action"),
+            )
+            .hint("Only when another action was substituted"),
+        ]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let proceedings = one_proceedings(a, errors);
+        let outcome = match a.one("outcome") {
+            "confirmed" => Some(AppealOutcome::Confirmed),
+            "reversed" => Some(AppealOutcome::Reversed),
+            "substituted" => sanction_of(a, "substitute", errors).map(AppealOutcome::Substituted),
+            _ => {
+                errors.add("outcome", "Choose the determination");
+                None
+            }
+        };
+        Some(Command::DetermineAppeal(DetermineAppeal {
+            proceedings: proceedings?,
+            outcome: outcome?,
+        }))
+    },
+};
+
+pub const REFER_TO_BARRED_LIST: Step = Step {
+    slug: "refer-to-barred-list",
+    kind: CommandKind::ReferToBarredList,
+    title: "Refer to the police barred list",
+    guidance: "An officer dismissed, or who would have been dismissed, is reported to the College of Policing for the barred list (Police Act 1996 s.88C; Police Barred List and Police Advisory List Regulations 2017).",
+    submit: "Continue",
+    stages: PROCEEDINGS_STAGES,
+    when: force,
+    check: true,
+    fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose who is referred", errors)?;
+        Some(Command::ReferToBarredList(ReferToBarredList { subject }))
+    },
+};
+
+pub const RECORD_LEAVING_SERVICE: Step = Step {
+    slug: "leaving-service",
+    kind: CommandKind::RecordLeavingService,
+    title: "Record that a subject left the service",
+    guidance: "A subject who resigns or retires stays subject to the process as a former officer (Police (Conduct) Regulations 2020 Sch 1): the sanctions open change.",
+    submit: "Record it",
+    stages: super::intake::OPEN,
+    when: force,
+    check: false,
+    fields: |file| {
+        let serving = file
+            .subjects
+            .iter()
+            .filter(|s| !s.former)
+            .map(|s| choice(&s.party, subject_name(file, &s.party)))
+            .collect();
+        vec![Field::radios("subject", "Who left?", serving)]
+    },
+    defaults: no_defaults,
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose who left the service", errors)?;
+        Some(Command::RecordLeavingService(RecordLeavingService {
+            subject,
+        }))
+    },
+};
+
+pub const AGREE_REFLECTIVE_REPORT: Step = Step {
+    slug: "reflective-report",
+    kind: CommandKind::AgreeReflectiveReport,
+    title: "Agree the reflective review development report",
+    guidance: "After the reflective discussion the report records the issue, the discussion, the actions agreed with their dates, the lessons for the officer and for the organisation, and when it is reviewed, within 12 months (Police (Conduct) Regulations 2020 reg 70).",
+    submit: "Continue",
+    stages: &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+    ],
+    when: |file, body| {
+        force(file, body)
+            && file
+                .reflective_practice
+                .iter()
+                .any(|r| r.stage == "discussion")
+    },
+    check: true,
+    fields: |file| {
+        let ready = file
+            .reflective_practice
+            .iter()
+            .filter(|r| r.stage == "discussion")
+            .map(|r| choice(&r.subject, subject_name(file, &r.subject)))
+            .collect();
+        vec![
+            Field::radios("subject", "For whom?", ready),
+            Field::text("issue_summary", "The issue"),
+            Field::text("discussion_summary", "The discussion"),
+            Field::text("actions", "The actions agreed")
+                .hint("One per line, each ending with the day it is due, like: Complete the vulnerability training by 2027-03-31"),
+            Field::text("lessons_for_officer", "Lessons for the officer"),
+            Field::text("lessons_for_organisation", "Lessons for the organisation"),
+            Field::line("review_period_months", "Reviewed within how many months?")
+                .hint("At most 12"),
+        ]
+    },
+    defaults: |_| {
+        let mut a = Answers::default();
+        a.set("review_period_months", "12");
+        a
+    },
+    command: |a, _, errors| {
+        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let issue_summary = a.text("issue_summary", "Enter the issue", errors);
+        let discussion_summary = a.text("discussion_summary", "Enter the discussion", errors);
+        let mut actions = Vec::new();
+        for line in a
+            .one("actions")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let parsed = line.rsplit_once(" by ").and_then(|(what, by)| {
+                Some((what.trim(), by.trim().parse::<jiff::civil::Date>().ok()?))
+            });
+            match parsed {
+                Some((action, by)) => actions.push(ReflectiveAction {
+                    action: action.to_string(),
+                    by,
+                }),
+                None => errors.add(
+                    "actions",
+                    format!("End each action with \"by\" and its day, like 2027-03-31: \"{line}\""),
+                ),
+            }
+        }
+        let lessons_for_officer = a.text(
+            "lessons_for_officer",
+            "Enter the lessons for the officer",
+            errors,
+        );
+        let lessons_for_organisation = a.text(
+            "lessons_for_organisation",
+            "Enter the lessons for the organisation",
+            errors,
+        );
+        let months = a
+            .one("review_period_months")
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|m| (1..=12).contains(m));
+        if months.is_none() {
+            errors.add(
+                "review_period_months",
+                "Enter a number of months from 1 to 12",
+            );
+        }
+        Some(Command::AgreeReflectiveReport(AgreeReflectiveReport {
+            subject: subject?,
+            report: ReflectiveReport {
+                issue_summary,
+                discussion_summary,
+                actions,
+                lessons_for_officer,
+                lessons_for_organisation,
+                review_period_months: months?,
+            },
+        }))
     },
 };

@@ -35,3 +35,27 @@ fn answers_keep_repeated_names_and_dates_in_three_boxes() {
     assert!(none.is_none());
     assert_eq!(e.get("severity"), Some("Choose"));
 }
+
+/// Every command of a case file has a form: a step here, or a page of its own.
+#[test]
+fn every_case_command_has_a_form() {
+    use probity_domain::command::CommandKind as C;
+    // Pages of their own: intake, recording, the decision log, severity with the subject's
+    // history, and letters (which send timeliness reports too). Publication has its own
+    // workflow (the publication issue).
+    let own_page = [
+        C::LogMatter,
+        C::RecordMatter,
+        C::LogDecision,
+        C::AssessSeverity,
+        C::SendLetter,
+        C::SendTimelinessReport,
+        C::Publish,
+    ];
+    let missing: Vec<_> = C::ALL
+        .iter()
+        .filter(|k| !own_page.contains(k) && !STEPS.iter().any(|s| s.kind == **k))
+        .map(|k| k.name())
+        .collect();
+    assert!(missing.is_empty(), "no form for {missing:?}");
+}
