@@ -15,6 +15,7 @@ pub mod cases;
 pub mod chrome;
 pub mod decisions;
 pub mod form;
+pub mod history;
 pub mod intake;
 pub mod letter;
 pub mod letters;

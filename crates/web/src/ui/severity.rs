@@ -17,7 +17,7 @@ use probity_domain::{Command, PartyId, Reference, Status};
 use probity_store::StoreError;
 use serde::Deserialize;
 
-use super::chrome::{Chrome, PageUser, Section, case_href, html, long_date, words};
+use super::chrome::{Chrome, PageUser, Section, case_href, html};
 use super::form::{Errors, changed_since, refusal_on_field};
 use crate::error::{PageProblem, Problem};
 
@@ -41,14 +41,6 @@ pub struct SubjectPanel {
     allegations: Vec<String>,
 }
 
-pub struct HistoryRow {
-    reference: String,
-    href: String,
-    received_on: String,
-    category: String,
-    outcome: String,
-}
-
 type Choices = Vec<(
     &'static str,
     &'static str,
@@ -67,7 +59,7 @@ struct SeverityPage {
     errors: Errors,
     changed: Vec<String>,
     subject: SubjectPanel,
-    history: Vec<HistoryRow>,
+    history: Vec<super::history::HistoryRow>,
     history_none: String,
     choices: Choices,
     form: SeverityForm,
@@ -135,10 +127,7 @@ fn panel(file: &CaseFile, party: PartyId) -> Option<(SubjectPanel, Option<(Force
         .filter(|a| a.subjects.contains(&id))
         .map(|a| format!("{}: {} ({})", a.allegation, a.description, a.category_name))
         .collect();
-    let lookup = s
-        .service_number
-        .clone()
-        .and_then(|n| Force::all().find(|f| f.name() == s.force).map(|f| (f, n)));
+    let lookup = super::history::lookup(file, &id);
     Some((
         SubjectPanel {
             name,
@@ -159,45 +148,8 @@ impl SeverityPage {
     ) -> Result<SeverityPage, PageProblem> {
         let file = user.user.desk.case_file(r, ReadPurpose::CASE_WORK).await?;
         let (subject, lookup) = panel(&file, party).ok_or_else(not_found)?;
-        let (history, history_none) = match lookup {
-            None => (
-                Vec::new(),
-                "No service number is recorded for this person, so their other cases cannot be found."
-                    .to_string(),
-            ),
-            Some((force, number)) => {
-                let shown = user
-                    .user
-                    .desk
-                    .subject_history_shown(force, &number, Some((CommandKind::AssessSeverity, r)))
-                    .await;
-                match shown {
-                    Ok(rows) => (
-                        rows.into_iter()
-                            .filter(|h| h.case.reference != *r)
-                            .map(|h| HistoryRow {
-                                href: case_href(h.case.reference.as_str()),
-                                reference: h.case.reference.to_string(),
-                                received_on: long_date(h.case.received_on),
-                                category: format!(
-                                    "{}: {} ({})",
-                                    h.allegation,
-                                    h.category.info().name,
-                                    h.category.code()
-                                ),
-                                outcome: outcome(h.determination, &h.outcome),
-                            })
-                            .collect(),
-                        "No other case you may see names this person.".to_string(),
-                    ),
-                    Err(AppError::Denied(_)) => (
-                        Vec::new(),
-                        "Your role does not see this person's other cases.".to_string(),
-                    ),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        };
+        let (history, history_none) =
+            super::history::rows(user, r, lookup, CommandKind::AssessSeverity).await?;
         let pick = |value: &str, typed: &str| value == typed;
         let choices = vec![
             (
@@ -233,15 +185,6 @@ impl SeverityPage {
             choices,
             form,
         })
-    }
-}
-
-/// The determination and the outcome, said once when they say the same.
-fn outcome(determination: Option<probity_domain::conduct::CaseToAnswer>, outcome: &str) -> String {
-    let outcome = words(outcome);
-    match determination.map(|d| words(&probity_domain::code_of(&d))) {
-        Some(d) if !d.eq_ignore_ascii_case(&outcome) => format!("{d}; {}", outcome.to_lowercase()),
-        _ => outcome,
     }
 }
 

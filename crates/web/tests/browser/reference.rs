@@ -263,6 +263,16 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
     // The decision maker determines every pair, starting from the opinions.
     b.as_user("oversight.decision-maker").await;
     b.step("determine").await;
+    // Beside the decision, what other cases hold about both officers: the demo's reference
+    // case names them by the same collar numbers.
+    b.screenshot("step-determine-history").await;
+    let panel = b.text(".probity-history").await;
+    assert!(
+        panel.contains("Daniel Morrow")
+            && panel.contains("Ellis Tanner")
+            && panel.contains("2020/134541"),
+        "{panel}"
+    );
     for pair in ["P2-A1", "P2-A2", "P3-A1", "P3-A2"] {
         b.fill(
             &format!("#reasons-{pair}"),
@@ -313,5 +323,14 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
     let file = b.text("main").await;
     assert!(file.contains("Outcome notified"), "{file}");
     b.visit(CASE, "reference-case-walked").await;
+    // The audit trail proves the decision maker saw the histories beside the determination.
+    b.as_user("oversight.auditor").await;
+    b.goto("/audit?actor=oversight.decision-maker&action=subject.history")
+        .await;
+    let trail = b.text("main").await;
+    assert!(
+        trail.contains("shown beside determine on GL/1345/26"),
+        "{trail}"
+    );
     b.close().await;
 }

@@ -42,6 +42,7 @@ pub const MAKE_LEARNING_RECOMMENDATION: Step = Step {
     stages: AFTER_REPORT,
     when: oversight_learning,
     check: false,
+    history: false,
     fields: |_| {
         vec![
             Field::line("recipient", "To whom is it made?")
@@ -72,6 +73,7 @@ pub const RECORD_NO_LEARNING: Step = Step {
     stages: AFTER_REPORT,
     when: |file, body| oversight_learning(file, body) && file.learning_recommendations.is_empty(),
     check: false,
+    history: false,
     fields: |_| vec![Field::text("rationale", "Why no learning was identified")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -93,6 +95,7 @@ pub const RECORD_LEARNING_RESPONSE: Step = Step {
             .any(|r| r.response.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         let open = file
             .learning_recommendations
@@ -149,6 +152,7 @@ pub const NOTIFY_OUTCOME: Step = Step {
     ],
     when: any_body,
     check: true,
+    history: false,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::NotifyOutcome(NotifyOutcome {})),
@@ -163,6 +167,7 @@ pub const APPLY_FOR_REVIEW: Step = Step {
     stages: &[Status::OutcomeNotified],
     when: any_body,
     check: false,
+    history: false,
     fields: |file| {
         let complainants = file
             .parties
@@ -201,6 +206,7 @@ pub const DECIDE_REVIEW: Step = Step {
     stages: &[Status::UnderReview],
     when: any_body,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -273,6 +279,7 @@ pub const CLOSE: Step = Step {
     stages: &[Status::OutcomeNotified],
     when: any_body,
     check: false,
+    history: false,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::Close(Close {})),
@@ -340,6 +347,7 @@ pub const EXTEND_RESPONSE_PERIOD: Step = Step {
                 .any(|r| r.response.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios(
@@ -380,6 +388,7 @@ pub const PUBLISH_LEARNING_RESPONSE: Step = Step {
                 .any(|r| r.response.is_some() && r.response_published_on.is_none())
     },
     check: true,
+    history: false,
     fields: |file| {
         vec![Field::radios(
             "recommendation",
@@ -413,6 +422,7 @@ pub const CLOSE_RECOMMENDATION: Step = Step {
                 .any(|r| r.response_published_on.is_some() && r.closed_on.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         vec![Field::radios(
             "recommendation",
@@ -440,6 +450,7 @@ pub const DECIDE_LATE_REVIEW: Step = Step {
     stages: &[Status::OutcomeNotified, Status::UnderReview],
     when: any_body,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -486,6 +497,7 @@ pub const ORDER_REINVESTIGATION: Step = Step {
         oversight_only(file, body) && file.mode_of_investigation.as_deref() != Some("local")
     },
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -519,6 +531,7 @@ pub const RECORD_ASSOCIATED_PROCEEDINGS: Step = Step {
     stages: ANY_STAGE,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -562,6 +575,7 @@ pub const CONCLUDE_ASSOCIATED_PROCEEDINGS: Step = Step {
                 .any(|p| p.concluded_on.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         let open = file
             .associated_proceedings

@@ -65,6 +65,7 @@ pub const ADD_PARTY: Step = Step {
     stages: OPEN,
     when: any_body,
     check: false,
+    history: false,
     fields: party_fields,
     defaults: party_defaults,
     command: party_command,
@@ -253,6 +254,7 @@ pub const ADD_ALLEGATION: Step = Step {
     stages: ALLEGATION_STAGES,
     when: any_body,
     check: false,
+    history: false,
     fields: allegation_fields,
     defaults: no_defaults,
     command: allegation_command,
@@ -305,6 +307,7 @@ pub const REFER: Step = Step {
     stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
     when: force_only,
     check: true,
+    history: false,
     fields: refer_fields,
     defaults: refer_defaults,
     command: refer_command,
@@ -400,6 +403,7 @@ pub const DECIDE_REFERRAL: Step = Step {
     stages: &[Status::Referred],
     when: oversight_only,
     check: true,
+    history: false,
     fields: decide_referral_fields,
     defaults: no_defaults,
     command: decide_referral_command,
@@ -450,6 +454,7 @@ pub const START_LOCAL_INVESTIGATION: Step = Step {
     stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
     when: force_only,
     check: false,
+    history: false,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::StartLocalInvestigation(StartLocalInvestigation {})),
@@ -486,6 +491,7 @@ pub const START_HANDLING: Step = Step {
     stages: &[Status::Logged],
     when: force_only,
     check: false,
+    history: false,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::StartHandling(StartHandling {})),
@@ -500,6 +506,7 @@ pub const CONTACT_COMPLAINANT: Step = Step {
     stages: OPEN,
     when: force_only,
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("party", "Who was contacted?", informed(file)),
@@ -542,6 +549,7 @@ pub const HANDLE_OUTSIDE_SCHEDULE3: Step = Step {
     stages: &[Status::Logged, Status::Assessed],
     when: force_only,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::checkboxes(
@@ -586,6 +594,7 @@ pub const FINALISE_OUTSIDE_SCHEDULE3: Step = Step {
     stages: &[Status::HandledOutsideSchedule3],
     when: force_only,
     check: false,
+    history: false,
     fields: |_| {
         vec![Field::radios(
             "outcome",
@@ -614,6 +623,7 @@ pub const HANDLE_OTHERWISE: Step = Step {
     stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
     when: force_only,
     check: true,
+    history: false,
     fields: |_| vec![Field::text("rationale", "Why investigation is not needed")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -633,6 +643,7 @@ pub const DECIDE_OUTCOME: Step = Step {
     stages: &[Status::HandledOtherwise],
     when: force_only,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -667,6 +678,7 @@ pub const RECORD_CONDUCT_MATTER: Step = Step {
     stages: &[Status::UnderInvestigation, Status::Suspended],
     when: super::investigating_body,
     check: false,
+    history: false,
     fields: |_| vec![Field::text("summary", "What came to light")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -686,6 +698,7 @@ pub const UPDATE_PARTY: Step = Step {
     stages: OPEN,
     when: |_, b| b != Body::LocalPolicingBody,
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("party", "Who was updated?", informed(file)),
@@ -721,6 +734,7 @@ pub const WITHDRAW: Step = Step {
     stages: OPEN,
     when: any_body,
     check: true,
+    history: false,
     fields: |_| {
         vec![Field::checkboxes(
             "continue_as_conduct_matter",
@@ -763,6 +777,7 @@ pub const ERASE_PERSONAL_DATA: Step = Step {
     ],
     when: any_body,
     check: true,
+    history: false,
     fields: |file| {
         let people = file
             .parties

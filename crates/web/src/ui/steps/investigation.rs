@@ -27,6 +27,7 @@ pub const TERMS_OF_REFERENCE: Step = Step {
     stages: INVESTIGATION_OPEN,
     when: investigating_body,
     check: false,
+    history: false,
     fields: |_| vec![Field::text("text", "The terms of reference")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -52,6 +53,7 @@ pub const SERVE_NOTICE: Step = Step {
     stages: INVESTIGATION_OPEN,
     when: investigating_body,
     check: false,
+    history: false,
     fields: |file| {
         vec![Field::radios(
             "subject",
@@ -82,6 +84,7 @@ pub const RECORD_INTERVIEW: Step = Step {
     stages: ACTIVE,
     when: investigating_body,
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("party", "Who was interviewed?", everyone(file)),
@@ -114,6 +117,7 @@ pub const EXHIBIT_EVIDENCE: Step = Step {
     stages: ACTIVE,
     when: investigating_body,
     check: false,
+    history: false,
     fields: |_| {
         vec![
             Field::line("exhibit", "Exhibit reference").hint("For example, JB/1"),
@@ -146,6 +150,7 @@ pub const SUSPEND: Step = Step {
     stages: ACTIVE,
     when: any_body,
     check: true,
+    history: false,
     fields: |_| vec![Field::text("reason", "Why is it suspended?")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -163,6 +168,7 @@ pub const RESUME: Step = Step {
     stages: &[Status::Suspended],
     when: any_body,
     check: false,
+    history: false,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::Resume(Resume {})),
@@ -177,6 +183,7 @@ pub const SUBMIT_REPORT: Step = Step {
     stages: ACTIVE,
     when: investigating_body,
     check: true,
+    history: false,
     fields: |_| vec![Field::text("summary", "A summary of the report")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -200,6 +207,7 @@ pub const TRANSFER_CUSTODY: Step = Step {
                 .is_some_and(|i| !i.exhibits.is_empty())
     },
     check: false,
+    history: false,
     fields: |file| {
         let exhibits = file
             .investigation
@@ -241,6 +249,7 @@ pub const TAKE_WITNESS_ACCOUNT: Step = Step {
     stages: ACTIVE,
     when: investigating_body,
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("party", "From whom?", everyone(file)),
@@ -267,6 +276,7 @@ pub const CHANGE_MODE: Step = Step {
     stages: INVESTIGATION_OPEN,
     when: super::oversight_only,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -298,6 +308,7 @@ pub const SUSPEND_OFFICER: Step = Step {
     stages: super::intake::OPEN,
     when: super::force_only,
     check: true,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("subject", "Which officer?", subjects(file)),
@@ -350,6 +361,7 @@ pub const LIFT_OFFICER_SUSPENSION: Step = Step {
                 .any(|s| s.suspensions.iter().any(|x| x.until.is_none()))
     },
     check: false,
+    history: false,
     fields: |file| {
         let suspended = file
             .subjects

@@ -311,6 +311,9 @@ pub struct Step {
     pub when: fn(&CaseFile, Body) -> bool,
     /// The answers are shown to check before anything is recorded.
     pub check: bool,
+    /// A decision about the subjects: their history in other cases is shown beside the form
+    /// (and its showing recorded in the audit trail).
+    pub history: bool,
     pub fields: fn(&CaseFile) -> Vec<Field>,
     /// The answers a new form starts with (none, mostly).
     pub defaults: fn(&CaseFile) -> Answers,
@@ -462,6 +465,7 @@ struct StepPage<'a> {
     /// The answers to check, as question and answer: set on the check page only.
     checking: Option<Vec<(String, String)>>,
     carried: Vec<(String, String)>,
+    panels: Vec<super::history::Panel>,
 }
 
 impl<'a> StepPage<'a> {
@@ -486,7 +490,23 @@ impl<'a> StepPage<'a> {
             changed: Vec::new(),
             checking: None,
             carried: Vec::new(),
+            panels: Vec::new(),
         }
+    }
+
+    /// The page with the subjects' histories beside it, when the step decides about them.
+    /// The page, with the subjects' histories beside it when the step decides about them:
+    /// read only when shown, so that the audit trail records each showing and no other.
+    async fn show(
+        mut self,
+        user: &PageUser,
+        file: &CaseFile,
+        status: StatusCode,
+    ) -> Result<Response, PageProblem> {
+        if self.step.history {
+            self.panels = super::history::panels(user, file, self.step.kind).await?;
+        }
+        Ok(html(status, self.render()))
     }
 }
 
@@ -549,7 +569,7 @@ pub async fn form(
 ) -> Result<Response, PageProblem> {
     let (step, _, file) = open(&user, &raw, &slug).await?;
     let page = StepPage::new(&user, step, &file, file.version, (step.defaults)(&file));
-    Ok(html(StatusCode::OK, page.render()))
+    page.show(&user, &file, StatusCode::OK).await
 }
 
 /// `POST /cases/{reference}/steps/{step}`: `intent` is `change` (back to the form from the
@@ -575,7 +595,7 @@ pub async fn take(
     let intent = answers.one("intent").to_string();
     let mut page = StepPage::new(&user, step, &file, version, answers);
     if intent == "change" {
-        return Ok(html(StatusCode::OK, page.render()));
+        return page.show(&user, &file, StatusCode::OK).await;
     }
     let mut errors = Errors::default();
     let command = (step.command)(&page.answers, &file, &mut errors);
@@ -584,7 +604,7 @@ pub async fn take(
         _ => {
             retarget(&mut errors, &page.fields);
             page.errors = errors;
-            return Ok(html(StatusCode::BAD_REQUEST, page.render()));
+            return page.show(&user, &file, StatusCode::BAD_REQUEST).await;
         }
     };
     if step.check && intent != "record" {
@@ -596,7 +616,7 @@ pub async fn take(
                 .collect(),
         );
         page.carried = page.answers.carried();
-        return Ok(html(StatusCode::OK, page.render()));
+        return page.show(&user, &file, StatusCode::OK).await;
     }
     match user
         .user
@@ -609,7 +629,7 @@ pub async fn take(
             let (now, changed) = changed_since(&user.user.desk, &r, version).await?;
             page.version = actual.max(now);
             page.changed = changed;
-            Ok(html(StatusCode::CONFLICT, page.render()))
+            page.show(&user, &file, StatusCode::CONFLICT).await
         }
         Err(e) => {
             let fallback = page
@@ -634,7 +654,8 @@ pub async fn take(
                 }
             }
             page.errors = errors;
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page.render()))
+            page.show(&user, &file, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
         }
     }
 }

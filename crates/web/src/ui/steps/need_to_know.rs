@@ -39,6 +39,7 @@ pub const RESTRICT_CASE: Step = Step {
     stages: EVERY_STAGE,
     when: |file, _| !file.restricted,
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -79,6 +80,7 @@ pub const LIFT_RESTRICTION: Step = Step {
     stages: EVERY_STAGE,
     when: |file, _| file.restricted,
     check: true,
+    history: false,
     fields: |_| vec![Field::text("explanation", "Why it is lifted")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -96,6 +98,7 @@ pub const ASSIGN_TO_TEAM: Step = Step {
     stages: EVERY_STAGE,
     when: any_body,
     check: false,
+    history: false,
     fields: |_| vec![Field::line("user", "User name").hint("For example, oversight.investigator")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -113,6 +116,7 @@ pub const REMOVE_FROM_TEAM: Step = Step {
     stages: EVERY_STAGE,
     when: any_body,
     check: false,
+    history: false,
     fields: |_| vec![Field::line("user", "User name")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -130,6 +134,7 @@ pub const GRANT_ACCESS: Step = Step {
     stages: EVERY_STAGE,
     when: any_body,
     check: false,
+    history: false,
     fields: |_| {
         vec![
             Field::line("user", "User name"),

@@ -102,6 +102,7 @@ pub const GIVE_OPINION: Step = Step {
     stages: &[Status::ReportSubmitted],
     when: investigating_body,
     check: false,
+    history: true,
     fields: |file| {
         let pairs = file
             .findings
@@ -162,6 +163,7 @@ pub const DETERMINE: Step = Step {
     stages: &[Status::ReportSubmitted],
     when: determining_body,
     check: true,
+    history: true,
     fields: |file| {
         file.findings
             .iter()
@@ -312,6 +314,7 @@ pub const PROPOSE_ACTION: Step = Step {
         body == Body::AppropriateAuthority && file.proposal_stage.as_deref() == Some("none")
     },
     check: true,
+    history: true,
     fields: |file| {
         let mut f = proposal_fields(file, false);
         f.push(Field::text("rationale", "The reasons for the proposals"));
@@ -339,6 +342,7 @@ pub const ANSWER_PROPOSAL: Step = Step {
         body == Body::OversightBody && file.proposal_stage.as_deref() == Some("proposed")
     },
     check: true,
+    history: true,
     fields: |file| {
         let mut f = vec![Field::radios(
             "response",
@@ -386,6 +390,7 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
     ],
     when: |file, _| !file.reflective_practice.is_empty(),
     check: false,
+    history: false,
     fields: |file| {
         let referred = file
             .reflective_practice
@@ -533,6 +538,7 @@ pub const REFER_TO_PROSECUTORS: Step = Step {
     stages: AFTER_REPORT,
     when: determining_body,
     check: true,
+    history: false,
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -550,6 +556,7 @@ pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
     stages: AFTER_REPORT,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
+    history: false,
     fields: |file| {
         vec![
             Field::radios("subject", "For whom?", subjects(file)),
@@ -592,6 +599,7 @@ pub const ANSWER_RECOMMENDATION: Step = Step {
         body == Body::AppropriateAuthority && file.proposal_stage.as_deref() == Some("recommended")
     },
     check: true,
+    history: false,
     fields: |_| {
         vec![
             Field::radios(
@@ -629,6 +637,7 @@ pub const ARRANGE_PROCEEDINGS: Step = Step {
     stages: PROCEEDINGS_STAGES,
     when: force,
     check: true,
+    history: false,
     fields: |file| {
         let allegations = file
             .allegations
@@ -704,6 +713,7 @@ pub const CONCLUDE_PROCEEDINGS: Step = Step {
         force(file, body) && file.proceedings.iter().any(|p| p.concluded_on.is_none())
     },
     check: true,
+    history: false,
     fields: |file| {
         let mut fields = vec![Field::radios(
             "proceedings",
@@ -782,6 +792,7 @@ pub const NOTIFY_SANCTION: Step = Step {
                 .any(|p| p.sanction.is_some() && p.sanction_notified_on.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         vec![Field::radios(
             "proceedings",
@@ -818,6 +829,7 @@ pub const LODGE_APPEAL: Step = Step {
                 .any(|p| p.concluded_on.is_some() && p.appeal_lodged_on.is_none())
     },
     check: false,
+    history: false,
     fields: |file| {
         vec![Field::radios(
             "proceedings",
@@ -854,6 +866,7 @@ pub const DETERMINE_APPEAL: Step = Step {
                 .any(|p| p.appeal_lodged_on.is_some() && p.appeal.is_none())
     },
     check: true,
+    history: false,
     fields: |file| {
         vec![
             Field::radios(
@@ -906,6 +919,7 @@ pub const REFER_TO_BARRED_LIST: Step = Step {
     stages: PROCEEDINGS_STAGES,
     when: force,
     check: true,
+    history: false,
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -923,6 +937,7 @@ pub const RECORD_LEAVING_SERVICE: Step = Step {
     stages: super::intake::OPEN,
     when: force,
     check: false,
+    history: false,
     fields: |file| {
         let serving = file
             .subjects
@@ -960,6 +975,7 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
                 .any(|r| r.stage == "discussion")
     },
     check: true,
+    history: false,
     fields: |file| {
         let ready = file
             .reflective_practice
