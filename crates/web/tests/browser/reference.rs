@@ -160,6 +160,10 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
     b.click(&format!("a[href='{CASE}/record']")).await;
     b.click("#might_justify_proceedings").await;
     b.click("form[method='get'] button").await;
+    b.wait_for_path(&format!(
+        "{CASE}/record?check=true&might_justify_proceedings=true"
+    ))
+    .await;
     b.click("form[method='post'][action$='/record'] button")
         .await;
     b.back_on_case().await;
@@ -231,7 +235,7 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
         b.send().await;
         b.back_on_case().await;
     }
-    let file = b.text("#investigation ~ table").await;
+    let file = b.text("#investigation ~ .probity-scroll table").await;
     assert!(
         file.contains("Daniel Morrow") && file.contains("Ellis Tanner"),
         "the notices: {file}"

@@ -386,3 +386,64 @@ async fn a_decision_maker_assesses_severity_with_the_subjects_history_beside_it(
     assert!(b.text("table").await.contains("oversight.auditor"));
     b.close().await;
 }
+
+/// At 320 CSS pixels wide (a 1280-pixel window at 400% zoom, WCAG 2.2 1.4.10) nothing needs
+/// scrolling sideways but a wide table, inside its own scrollable region.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_reflow_at_400_per_cent_zoom() {
+    let Some(b) = driver::start().await else {
+        return;
+    };
+    b.client.set_window_size(320, 900).await.unwrap();
+    let mut wide = Vec::new();
+    for (user, paths) in [
+        (
+            "oversight.decision-maker",
+            &[
+                "/work",
+                "/cases",
+                "/cases/2020%2F134541",
+                "/cases/new",
+                "/cases/2020%2F134541/decisions/new",
+                "/cases/2020%2F134541/steps/restrict",
+                "/account/password",
+            ][..],
+        ),
+        ("oversight.auditor", &["/audit"][..]),
+        ("oversight.admin", &["/users"][..]),
+    ] {
+        b.sign_in(user).await;
+        for path in paths {
+            b.goto(path).await;
+            let overflow = b
+                .client
+                .execute(
+                    "const d = document.documentElement;
+                     const out = [];
+                     for (const e of document.querySelectorAll('body *')) {
+                       if (e.closest('.probity-scroll')) continue;
+                       const r = e.getBoundingClientRect();
+                       if (r.right > d.clientWidth + 1 && r.width > 0)
+                         out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className);
+                     }
+                     return [d.scrollWidth - d.clientWidth, out.slice(0, 5)];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            if overflow[0].as_i64() != Some(0) {
+                wide.push(format!("{path}: {overflow}"));
+            }
+            b.check_accessibility(&format!("{path} at 320px")).await;
+            b.screenshot(&format!("reflow{}", path.replace(['/', '%'], "-")))
+                .await;
+        }
+        b.sign_out().await;
+    }
+    assert!(
+        wide.is_empty(),
+        "wider than the window at 320px:\n{}",
+        wide.join("\n")
+    );
+    b.close().await;
+}
