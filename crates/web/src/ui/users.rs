@@ -185,6 +185,18 @@ pub struct Named {
     username: String,
     #[serde(default)]
     password: String,
+    /// Set by the confirmation page: the administrator confirmed.
+    #[serde(default)]
+    confirmed: String,
+}
+
+/// Disabling someone ends their work at once: the administrator confirms first.
+#[derive(Template)]
+#[template(path = "confirm_disable.html")]
+struct ConfirmDisable {
+    chrome: Chrome,
+    csrf: String,
+    username: String,
 }
 
 /// The page again after an account action: what was done (and a secret to show once), or the
@@ -215,6 +227,14 @@ pub async fn disable(
 ) -> Result<Response, PageProblem> {
     user.check_form(&headers, &form.csrf)?;
     let name = form.username.trim();
+    if form.confirmed != "true" && !name.is_empty() {
+        let page = ConfirmDisable {
+            chrome: user.chrome(Section::Users),
+            csrf: user.csrf.clone().unwrap_or_default(),
+            username: name.to_string(),
+        };
+        return Ok(html(StatusCode::OK, page.render()));
+    }
     let result = user.user.desk.disable_user(name).await;
     after(
         &user,

@@ -1001,12 +1001,32 @@ async fn administrators_add_disable_reset_and_make_tokens_and_no_one_else_can() 
     );
     let auditor = signed_in_with(&app, "new.auditor", "another long passphrase").await;
 
-    let off = app
+    // Disabling asks first; nothing changes until confirmed.
+    let ask = app
         .form(
             "/users/disable",
             Some(&admin),
             &[],
             &[("csrf", &token), ("username", "new.auditor")],
+        )
+        .await;
+    assert_eq!(ask.status, 200);
+    assert!(ask.text.contains("Disable new.auditor?"), "{}", ask.text);
+    assert_eq!(
+        app.page("/audit", Some(&auditor)).await.status,
+        200,
+        "not yet"
+    );
+    let off = app
+        .form(
+            "/users/disable",
+            Some(&admin),
+            &[],
+            &[
+                ("csrf", &token),
+                ("username", "new.auditor"),
+                ("confirmed", "true"),
+            ],
         )
         .await;
     assert_eq!(off.status, 200);

@@ -384,6 +384,14 @@ async fn a_decision_maker_assesses_severity_with_the_subjects_history_beside_it(
     assert_eq!(b.path().await, "/users");
     b.visit("/users", "users").await;
     assert!(b.text("table").await.contains("oversight.auditor"));
+    // Disabling asks first, and keeping the account changes nothing.
+    b.click("form[action='/users/disable']:has(input[value='oversight.analyst']) button")
+        .await;
+    b.wait_for_title("Disable an account - Probity").await;
+    b.check_accessibility("disable an account").await;
+    b.click("main a[href='/users']:not(.govuk-back-link)").await;
+    b.wait_for_path("/users").await;
+    assert!(!b.text("main").await.contains("is disabled"));
     b.close().await;
 }
 
