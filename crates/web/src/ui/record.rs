@@ -105,6 +105,19 @@ pub fn offered(user: &PageUser, status: &str) -> bool {
             .is_some_and(|s| probity_domain::stages::RECORDING.contains(&s))
 }
 
+/// The recording questions are for those who record (a refusal names no case).
+fn may_record(user: &PageUser) -> Result<(), PageProblem> {
+    if user.user.desk.may_run(CommandKind::RecordMatter) {
+        return Ok(());
+    }
+    Err(PageProblem(crate::error::Problem::new(
+        StatusCode::FORBIDDEN,
+        "not-allowed",
+        "You cannot record matters",
+        "Your role does not record complaints or conduct matters.",
+    )))
+}
+
 async fn build(
     user: &PageUser,
     r: &Reference,
@@ -173,6 +186,7 @@ pub async fn form(
     Query(answers): Query<Answers>,
 ) -> Result<Response, PageProblem> {
     let r = reference(&raw)?;
+    may_record(&user)?;
     let page = build(&user, &r, &answers, answers.check, None).await?;
     Ok(html(StatusCode::OK, page.render()))
 }
@@ -186,6 +200,7 @@ pub async fn record(
 ) -> Result<Response, PageProblem> {
     user.check_form(&headers, &answers.csrf)?;
     let r = reference(&raw)?;
+    may_record(&user)?;
     let command = Command::RecordMatter(RecordMatter {
         assessment: answers.assessment(),
     });
