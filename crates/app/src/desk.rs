@@ -291,13 +291,22 @@ impl Desk {
             .book
             .subject_records(reference, &loaded.case, command)
             .await?;
+        // A text to publish is checked against what identifies the case's people, which only
+        // their personal data holds.
+        let identifiers = if matches!(command, Command::Publish(_)) {
+            let (with_data, personal) = self.book.load_with_personal_data(reference).await?;
+            probity_domain::anonymisation::identifiers_of(&with_data.case, &personal)
+        } else {
+            Vec::new()
+        };
         let basis = Basis {
             case: loaded.case,
             expected_version: expected,
         };
         let ctx = Context::new(Timestamp::now(), &self.who.username, self.who.body)
             .dated(on)
-            .with_records(records);
+            .with_records(records)
+            .with_identifiers(identifiers);
         let item = Item {
             reference,
             command,
@@ -335,6 +344,9 @@ impl Desk {
                 actor: ctx.actor.clone(),
                 on: Some(ctx.on()),
                 records: ctx.records.clone(),
+                // An import brings what it was given: the personal data of its parties may
+                // be in the same batch, not yet stored.
+                identifiers: ctx.identifiers.clone(),
             })
             .collect();
         let batch: Vec<Item<'_>> = items

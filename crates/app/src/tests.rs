@@ -107,6 +107,63 @@ async fn drive_reference(office: &Office) {
     }
 }
 
+/// The anonymisation check sees the names only the personal data holds; its refusal says what
+/// kind of thing was found and where, never the thing itself (the refusal is audited).
+#[tokio::test]
+async fn a_summary_that_names_a_party_is_not_published_and_the_name_is_not_repeated() {
+    let (office, _dir) = office().await;
+    let desk = admin(&office).await;
+    let r = reference();
+    let mut publish = None;
+    for step in scenario::reference_case(&mut salts()) {
+        if step.refused_by.is_some() {
+            continue;
+        }
+        if let Command::Publish(p) = &step.command {
+            publish = Some(p.clone());
+            break;
+        }
+        desk.import(&[(r.clone(), step.command.clone(), step.context.clone())])
+            .await
+            .unwrap();
+    }
+    let publish = publish.expect("the script publishes");
+    let officer = console(&office, "the.publisher", StaffRole::PublicationsOfficer).await;
+    let named = Command::Publish(Publish {
+        summary: format!("{} We spoke to Ellis Tanner.", publish.summary),
+        ..publish.clone()
+    });
+    let head = office.book().db().head().await.unwrap();
+    match officer.run_on(&r, &named, None, None).await {
+        Err(AppError::Refused(refusal)) => {
+            assert_eq!(refusal.rule, Rule::AnonymisationFinding);
+            assert_eq!(refusal.field, Some("summary"));
+            assert!(
+                refusal.detail.contains("a name at line 1, column"),
+                "{}",
+                refusal.detail
+            );
+            assert!(!refusal.detail.contains("Tanner"), "{}", refusal.detail);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        office.book().db().head().await.unwrap(),
+        head,
+        "nothing written"
+    );
+    let audited = trail(&office).await;
+    assert!(
+        audited
+            .iter()
+            .all(|(_, _, _, detail)| !detail.contains("Tanner"))
+    );
+    officer
+        .run_on(&r, &Command::Publish(publish), None, None)
+        .await
+        .expect("the summary as published names no one");
+}
+
 #[tokio::test]
 async fn the_reference_case_file_shows_the_published_outcome() {
     let (office, _dir) = office().await;
@@ -512,6 +569,8 @@ async fn a_closed_case_takes_no_new_parties() {
             contact: None,
             date_of_birth: None,
             address: None,
+            nicknames: Vec::new(),
+            vehicle_registrations: Vec::new(),
         },
         [1; 16],
     );
@@ -1175,6 +1234,8 @@ async fn a_warning_in_one_case_is_on_the_officers_record_in_the_next() {
                 contact: None,
                 date_of_birth: None,
                 address: None,
+                nicknames: Vec::new(),
+                vehicle_registrations: Vec::new(),
             },
             salt(),
         )

@@ -8,6 +8,7 @@
 //! Architecture invariant: no I/O, no clock, no randomness, no async, no SQL, no HTTP.
 
 pub mod access;
+pub mod anonymisation;
 pub mod calendar;
 pub mod case;
 pub mod category;
@@ -103,6 +104,9 @@ pub struct Context {
     /// The record of the case's subjects elsewhere (their sanctions in other cases), as the
     /// shell found it: the safeguards that depend on a person's record read it here.
     pub records: Vec<party::SubjectRecord>,
+    /// What the case holds that would identify its people (from their personal data, which the
+    /// shell keeps): the anonymisation check of a text to publish looks for each.
+    pub identifiers: Vec<anonymisation::Identifier>,
 }
 
 impl Context {
@@ -115,6 +119,15 @@ impl Context {
             },
             on: None,
             records: Vec::new(),
+            identifiers: Vec::new(),
+        }
+    }
+
+    /// The same context, knowing what would identify the case's people.
+    pub fn with_identifiers(self, identifiers: Vec<anonymisation::Identifier>) -> Self {
+        Context {
+            identifiers,
+            ..self
         }
     }
 

@@ -170,6 +170,11 @@ pub struct PersonalData {
     pub date_of_birth: Option<Date>,
     #[serde(default)]
     pub address: Option<String>,
+    /// Names the person is known by: the anonymisation check looks for them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nicknames: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vehicle_registrations: Vec<String>,
 }
 
 /// Personal data with the random salt the shell drew for it.
@@ -223,6 +228,8 @@ mod tests {
             contact: None,
             date_of_birth: None,
             address: None,
+            nicknames: Vec::new(),
+            vehicle_registrations: Vec::new(),
         }
     }
 

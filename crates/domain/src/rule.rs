@@ -171,6 +171,8 @@ rules! {
         "the case or the day changed since the letter was previewed: preview it again and send that";
     AlreadyPublished => "already-published", "oversight body publication policy",
         "the summary has already been published";
+    AnonymisationFinding => "anonymisation-finding", "oversight body publication policy and APP media guidance (shared/domain.md §12)",
+        "the text would identify someone: remove what the check found";
 }
 
 impl From<Rule> for &'static str {

@@ -296,6 +296,8 @@ pub async fn personal_data_is_kept_apart_and_erasable<
         contact: Some("01234 567890".into()),
         date_of_birth: None,
         address: Some("1 High Street".into()),
+        nicknames: Vec::new(),
+        vehicle_registrations: Vec::new(),
     };
     a.personal_data = vec![(PartyId(1), SealedPersonalData::new(data.clone(), [9; 16]))];
     store.append(&[a], &[]).await.unwrap();

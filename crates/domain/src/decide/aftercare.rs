@@ -602,6 +602,21 @@ impl Decide for Publish {
         }
         text("title", &self.title)?;
         text("summary", &self.summary)?;
+        for (field, text) in [("title", &self.title), ("summary", &self.summary)] {
+            let hits = crate::anonymisation::check(text, &ctx.identifiers);
+            if !hits.is_empty() {
+                // Where and what kind, never the text found: a refusal is audited.
+                let listed: Vec<String> = hits
+                    .iter()
+                    .map(|h| format!("{} at line {}, column {}", h.kind.label(), h.line, h.column))
+                    .collect();
+                return Err(Refusal::new(
+                    Rule::AnonymisationFinding,
+                    format!("the {field} holds {}", listed.join("; ")),
+                )
+                .on(field));
+            }
+        }
         let mut tags: Vec<String> = self
             .tags
             .iter()

@@ -96,6 +96,7 @@ impl Script<'_> {
                 actor: actor.clone(),
                 on: None,
                 records: Vec::new(),
+                identifiers: Vec::new(),
             },
             command,
             refused_by,
@@ -116,6 +117,8 @@ impl Script<'_> {
                 contact: None,
                 date_of_birth: None,
                 address: None,
+                nicknames: Vec::new(),
+                vehicle_registrations: Vec::new(),
             },
             (self.salt)(),
         );

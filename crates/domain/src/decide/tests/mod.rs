@@ -117,6 +117,8 @@ impl Given {
                 contact: None,
                 date_of_birth: None,
                 address: None,
+                nicknames: Vec::new(),
+                vehicle_registrations: Vec::new(),
             },
             [self.salt; 16],
         )

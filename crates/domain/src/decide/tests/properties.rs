@@ -78,6 +78,8 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
                     contact: None,
                     date_of_birth: None,
                     address: None,
+                    nicknames: Vec::new(),
+                    vehicle_registrations: Vec::new(),
                 },
                 [salt; 16],
             ),

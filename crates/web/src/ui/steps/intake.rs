@@ -119,8 +119,13 @@ fn party_fields(file: &CaseFile) -> Vec<Field> {
                 .collect(),
         ),
         Field::line("name", "Full name"),
+        Field::text("address", "Address (optional)"),
         Field::line("contact", "Contact details (optional)")
-            .hint("An address, phone number or e-mail address to send letters and updates to"),
+            .hint("A phone number or e-mail address to send letters and updates to"),
+        Field::text("nicknames", "Other names they are known by (optional)")
+            .hint("One per line. Publication checks that none of their names appears"),
+        Field::text("vehicle_registrations", "Vehicle registrations (optional)")
+            .hint("One per line"),
         Field::date("date_of_birth", "Date of birth (optional)"),
         Field::checkboxes(
             "vulnerabilities",
@@ -234,7 +239,9 @@ fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Comma
             name,
             contact: a.optional("contact"),
             date_of_birth,
-            address: None,
+            address: a.optional("address"),
+            nicknames: lines(a.one("nicknames")),
+            vehicle_registrations: lines(a.one("vehicle_registrations")),
         },
         probity_app::fresh_salt(),
     );
@@ -243,6 +250,15 @@ fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Comma
         vulnerabilities,
         personal_data,
     }))
+}
+
+/// The lines of a text box, trimmed, without the empty ones.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 pub const ADD_ALLEGATION: Step = Step {
