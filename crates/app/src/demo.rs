@@ -92,6 +92,12 @@ impl Desk {
                 StaffRole::PublicationsOfficer,
                 None,
             ),
+            // A draft is approved by a second person, never its author.
+            (
+                "oversight.publications-approver",
+                StaffRole::PublicationsOfficer,
+                None,
+            ),
             ("oversight.analyst", StaffRole::Analyst, None),
             ("oversight.auditor", StaffRole::Auditor, None),
         ];

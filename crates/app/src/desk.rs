@@ -293,7 +293,10 @@ impl Desk {
             .await?;
         // A text to publish is checked against what identifies the case's people, which only
         // their personal data holds.
-        let identifiers = if matches!(command, Command::Publish(_)) {
+        let identifiers = if matches!(
+            command,
+            Command::DraftPublication(_) | Command::ApprovePublication(_)
+        ) {
             let (with_data, personal) = self.book.load_with_personal_data(reference).await?;
             probity_domain::anonymisation::identifiers_of(&with_data.case, &personal)
         } else {

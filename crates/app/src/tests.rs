@@ -107,39 +107,56 @@ async fn drive_reference(office: &Office) {
     }
 }
 
-/// The anonymisation check sees the names only the personal data holds; its refusal says what
-/// kind of thing was found and where, never the thing itself (the refusal is audited).
+/// The anonymisation check sees the names only the personal data holds: a draft naming a
+/// party carries the finding, and its approval is refused saying what kind of thing was found
+/// and where, never the thing itself (refusals are audited).
 #[tokio::test]
-async fn a_summary_that_names_a_party_is_not_published_and_the_name_is_not_repeated() {
+async fn a_draft_that_names_a_party_is_not_approved_and_the_name_is_not_repeated() {
     let (office, _dir) = office().await;
     let desk = admin(&office).await;
     let r = reference();
-    let mut publish = None;
+    let mut published = None;
     for step in scenario::reference_case(&mut salts()) {
         if step.refused_by.is_some() {
             continue;
         }
-        if let Command::Publish(p) = &step.command {
-            publish = Some(p.clone());
+        if let Command::DraftPublication(d) = &step.command
+            && d.themes.len() == 1
+        {
+            published = Some(d.clone());
             break;
         }
         desk.import(&[(r.clone(), step.command.clone(), step.context.clone())])
             .await
             .unwrap();
     }
-    let publish = publish.expect("the script publishes");
-    let officer = console(&office, "the.publisher", StaffRole::PublicationsOfficer).await;
-    let named = Command::Publish(Publish {
-        summary: format!("{} We spoke to Ellis Tanner.", publish.summary),
-        ..publish.clone()
+    let published = published.expect("the script publishes");
+    let author = console(&office, "the.author", StaffRole::PublicationsOfficer).await;
+    let approver = console(&office, "the.approver", StaffRole::PublicationsOfficer).await;
+    let named = Command::DraftPublication(DraftPublication {
+        summary: format!("{} We spoke to Ellis Tanner.", published.summary),
+        ..published.clone()
     });
+    let drafted = author.run_on(&r, &named, None, None).await.unwrap();
+    let approve = |version| {
+        Command::ApprovePublication(ApprovePublication {
+            version,
+            publish_on: None,
+        })
+    };
+    let version = drafted.version;
+    let draft_number = 2;
     let head = office.book().db().head().await.unwrap();
-    match officer.run_on(&r, &named, None, None).await {
+    match approver
+        .run_on(&r, &approve(draft_number), None, None)
+        .await
+    {
         Err(AppError::Refused(refusal)) => {
             assert_eq!(refusal.rule, Rule::AnonymisationFinding);
-            assert_eq!(refusal.field, Some("summary"));
             assert!(
-                refusal.detail.contains("a name at line 1, column"),
+                refusal
+                    .detail
+                    .contains("a name in the summary at line 1, column"),
                 "{}",
                 refusal.detail
             );
@@ -152,16 +169,25 @@ async fn a_summary_that_names_a_party_is_not_published_and_the_name_is_not_repea
         head,
         "nothing written"
     );
+    assert!(version > 0);
     let audited = trail(&office).await;
     assert!(
         audited
             .iter()
             .all(|(_, _, _, detail)| !detail.contains("Tanner"))
     );
-    officer
-        .run_on(&r, &Command::Publish(publish), None, None)
+    author
+        .run_on(&r, &Command::DraftPublication(published), None, None)
         .await
-        .expect("the summary as published names no one");
+        .expect("a draft naming no one");
+    match author.run_on(&r, &approve(3), None, None).await {
+        Err(AppError::Refused(refusal)) => assert_eq!(refusal.rule, Rule::SecondPersonRequired),
+        other => panic!("{other:?}"),
+    }
+    approver
+        .run_on(&r, &approve(3), None, None)
+        .await
+        .expect("a second person approves");
 }
 
 #[tokio::test]

@@ -204,7 +204,7 @@ fn apply_runs_a_command_and_a_refusal_changes_nothing() {
         &d.db,
         "2020/134541",
         &publications,
-        r#"{"command":"publish","title":"Again","summary":"s"}"#,
+        r#"{"command":"draft_publication","title":"Again","summary":"s"}"#,
     );
     assert_eq!(refused.status.code(), Some(3));
     let err = text(&refused.stderr);

@@ -368,7 +368,10 @@ pub fn roles_for_command(command: CommandKind) -> &'static [StaffRole] {
         C::RecordLearningResponse => &[DecisionMaker, ForceLiaison],
         C::NotifyOutcome => &[Investigator, DecisionMaker],
         C::ApplyForReview => &[Assessor, DecisionMaker],
-        C::Publish | C::PublishLearningResponse => &[PublicationsOfficer],
+        C::DraftPublication
+        | C::ApprovePublication
+        | C::WithdrawPublication
+        | C::PublishLearningResponse => &[PublicationsOfficer],
     }
 }
 

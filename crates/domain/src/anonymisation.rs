@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::PartyId;
 use crate::case::Case;
 use crate::party::{PartyRole, PersonalData};
 
 /// What a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Name,

@@ -127,7 +127,9 @@ commands! {
     OrderReinvestigation = "order_reinvestigation",
     Withdraw = "withdraw",
     Close = "close",
-    Publish = "publish",
+    DraftPublication = "draft_publication",
+    ApprovePublication = "approve_publication",
+    WithdrawPublication = "withdraw_publication",
     DecideOutcome = "decide_outcome",
     DecideLateReview = "decide_late_review",
     CloseRecommendation = "close_recommendation",
@@ -460,11 +462,37 @@ payloads! {
 
     pub struct Close {}
 
-    pub struct Publish {
+    /// A version of the text to publish: checked against everything that identifies the
+    /// case's people; each finding is removed or justified in writing before approval.
+    pub struct DraftPublication {
+        #[serde(default)]
+        pub item: crate::publication::ItemKind,
         pub title: String,
         pub summary: String,
+        /// Themes shown as tags beside the force's name.
         #[serde(default)]
-        pub tags: Vec<String>,
+        pub themes: Vec<String>,
+        /// The month of the incident, `YYYY-MM`.
+        #[serde(default)]
+        pub incident_month: Option<String>,
+        #[serde(default)]
+        pub justifications: Vec<crate::publication::Justification>,
+        /// Required once a version is published: what this one corrects, said publicly.
+        #[serde(default)]
+        pub correction_note: Option<String>,
+    }
+
+    /// A second person approves the latest draft; it is shown from `publish_on` (today by
+    /// default) once all associated proceedings are complete.
+    pub struct ApprovePublication {
+        pub version: u32,
+        #[serde(default)]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+        pub publish_on: Option<Date>,
+    }
+
+    pub struct WithdrawPublication {
+        pub reason: String,
     }
 
     /// Handling begins (Sch3 para 2(6); shared/domain.md §14.3 A: Logged to Assessed).

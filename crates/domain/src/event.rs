@@ -147,6 +147,9 @@ events! {
     MatterWithdrawn = "matter_withdrawn",
     CaseClosed = "case_closed",
     SummaryPublished = "summary_published",
+    PublicationDrafted = "publication_drafted",
+    PublicationApproved = "publication_approved",
+    PublicationWithdrawn = "publication_withdrawn",
     OutcomeDecided = "outcome_decided",
     LateApplicationDecided = "late_application_decided",
     RecommendationClosed = "recommendation_closed",
@@ -729,10 +732,38 @@ payloads! {
         pub on: Date,
     }
 
+    /// A summary published in one step, before drafts and approval were kept (read from old
+    /// logs; no command writes it now).
     pub struct SummaryPublished {
         pub title: String,
         pub summary: String,
         pub tags: Vec<String>,
+        pub on: Date,
+    }
+
+    pub struct PublicationDrafted {
+        pub version: u32,
+        pub author: String,
+        pub item: crate::publication::ItemKind,
+        pub title: String,
+        pub summary: String,
+        pub themes: Vec<String>,
+        pub incident_month: Option<String>,
+        pub findings: Vec<crate::publication::FindingAt>,
+        pub correction_note: Option<String>,
+        pub on: Date,
+    }
+
+    pub struct PublicationApproved {
+        pub version: u32,
+        pub approved_by: String,
+        /// The day it is shown from.
+        pub publish_on: Date,
+        pub on: Date,
+    }
+
+    pub struct PublicationWithdrawn {
+        pub reason: String,
         pub on: Date,
     }
 }

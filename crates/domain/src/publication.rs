@@ -1,8 +1,84 @@
-//! The derived fact "all associated proceedings are complete", which holds publication back
-//! (shared/domain.md §12).
+//! Publication (shared/domain.md §12): what a draft holds, the anonymisation findings it
+//! carries (kinds and places, never the text found), and the derived fact "all associated
+//! proceedings are complete", which holds publication back.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::case::{Case, ProposalStage};
 use crate::conduct::Action;
+
+/// What is published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ItemKind {
+    #[default]
+    InvestigationSummary,
+    LearningRecommendation,
+    Response,
+}
+
+/// One finding of the anonymisation check of a draft, as the record keeps it: which field,
+/// what kind of identifier, where; and the written justification for keeping it, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingAt {
+    pub field: String,
+    pub kind: crate::anonymisation::Kind,
+    /// Characters from 0 within the field.
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub justified: Option<String>,
+}
+
+/// A justification in writing for keeping what the check found at `start` of `field`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Justification {
+    pub field: String,
+    pub start: usize,
+    pub reason: String,
+}
+
+/// One version of a text to publish, as drafted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Draft {
+    pub version: u32,
+    pub author: String,
+    pub item: ItemKind,
+    pub title: String,
+    pub summary: String,
+    pub themes: Vec<String>,
+    /// The month of the incident, `YYYY-MM`, as the published title gives it.
+    pub incident_month: Option<String>,
+    pub findings: Vec<FindingAt>,
+    /// What a correction changed, said publicly with the new version.
+    pub correction_note: Option<String>,
+    pub drafted_on: Date,
+}
+
+impl Draft {
+    /// The findings that still block approval: neither removed nor justified.
+    pub fn blocking(&self) -> impl Iterator<Item = &FindingAt> {
+        self.findings.iter().filter(|f| f.justified.is_none())
+    }
+}
+
+/// How long a published summary stays up (shared/domain.md §12: five years), unless the
+/// deployment chooses otherwise.
+pub const RETENTION_YEARS: i16 = 5;
+
+/// The last day a summary published on `on` is shown.
+pub fn retained_until(on: Date, years: i16) -> Date {
+    on.checked_add(jiff::Span::new().years(years))
+        .unwrap_or(Date::MAX)
+        .yesterday()
+        .unwrap_or(on)
+}
 
 /// What still stands between the case and publication; empty when all associated proceedings
 /// are complete. Each item is a sentence a publications officer can act on.

@@ -171,6 +171,14 @@ rules! {
         "the case or the day changed since the letter was previewed: preview it again and send that";
     AlreadyPublished => "already-published", "oversight body publication policy",
         "the summary has already been published";
+    SecondPersonRequired => "second-person-required", "oversight body publication policy (shared/domain.md §12)",
+        "a draft is approved by a second person, never its author";
+    CorrectionNoteRequired => "correction-note-required", "oversight body publication policy (shared/domain.md §12)",
+        "a correction says publicly what it changed";
+    UnknownDraft => "unknown-draft", "oversight body publication policy (shared/domain.md §12)",
+        "there is no such draft: approve the latest";
+    NotPublished => "not-published", "oversight body publication policy (shared/domain.md §12)",
+        "nothing is published to withdraw";
     AnonymisationFinding => "anonymisation-finding", "oversight body publication policy and APP media guidance (shared/domain.md §12)",
         "the text would identify someone: remove what the check found";
 }

@@ -18,6 +18,9 @@ pub enum Action {
     CaseRead,
     /// A command on a case, allowed, refused or failed.
     CaseCommand(CommandKind),
+    /// A command that no longer exists, in entries written while it did: the trail is never
+    /// rewritten, so its code must still read (and hash) as written.
+    RetiredCommand(&'static str),
     /// The case list, or a search over it.
     CasesList,
     /// Every allegation against one person, across cases.
@@ -91,10 +94,14 @@ const ACTIONS: &[(Action, &str)] = &[
 
 const COMMAND_PREFIX: &str = "case.command.";
 
+/// Commands since replaced: `publish` by drafting and a second person's approval.
+const RETIRED_COMMANDS: &[&str] = &["publish"];
+
 impl Action {
     pub fn code(self) -> Cow<'static, str> {
         match self {
             Action::CaseCommand(kind) => Cow::Owned(format!("{COMMAND_PREFIX}{}", kind.name())),
+            Action::RetiredCommand(name) => Cow::Owned(format!("{COMMAND_PREFIX}{name}")),
             other => Cow::Borrowed(
                 ACTIONS
                     .iter()
@@ -111,11 +118,19 @@ impl Action {
             .iter()
             .map(|(a, _)| *a)
             .chain(CommandKind::ALL.iter().map(|k| Action::CaseCommand(*k)))
+            .chain(RETIRED_COMMANDS.iter().map(|n| Action::RetiredCommand(n)))
     }
 
     pub fn parse(code: &str) -> Option<Action> {
         if let Some(name) = code.strip_prefix(COMMAND_PREFIX) {
-            return CommandKind::parse(name).map(Action::CaseCommand);
+            return CommandKind::parse(name)
+                .map(Action::CaseCommand)
+                .or_else(|| {
+                    RETIRED_COMMANDS
+                        .iter()
+                        .find(|r| **r == name)
+                        .map(|r| Action::RetiredCommand(r))
+                });
         }
         ACTIONS.iter().find(|(_, c)| *c == code).map(|(a, _)| *a)
     }
@@ -582,6 +597,10 @@ mod tests {
             Action::CaseCommand(CommandKind::Determine).code(),
             "case.command.determine"
         );
+        // A retired command still reads, and writes back, as it was stored.
+        let old = Action::parse("case.command.publish").expect("retired, not unknown");
+        assert_eq!(old.code(), "case.command.publish");
+        assert!(Action::all().any(|a| a == old));
         assert_eq!(Action::parse("case.command.no_such"), None);
         assert_eq!(Action::parse("case.shred"), None);
         for o in Outcome::ALL {

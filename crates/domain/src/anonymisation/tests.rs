@@ -1,5 +1,5 @@
 use super::*;
-use crate::command::{Command, Publish};
+use crate::command::{Command, DraftPublication};
 use crate::scenario;
 
 /// The reference case as the rules leave it, with the personal data its script gives.
@@ -16,7 +16,7 @@ fn reference() -> (Case, BTreeMap<PartyId, PersonalData>, String) {
         if step.refused_by.is_some() {
             continue;
         }
-        if let Command::Publish(Publish { summary, .. }) = &step.command {
+        if let Command::DraftPublication(DraftPublication { summary, .. }) = &step.command {
             published = summary.clone();
         }
         let d = crate::decide(&case, &step.command, &step.context).expect("scripted");

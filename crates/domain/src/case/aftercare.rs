@@ -223,6 +223,13 @@ impl Fact for SummaryPublished {
             summary: self.summary.clone(),
             tags: self.tags.clone(),
             published_on: self.on,
+            item: crate::publication::ItemKind::InvestigationSummary,
+            incident_month: None,
+            version: 0,
+            author: None,
+            approved_by: None,
+            corrections: Vec::new(),
+            withdrawn: None,
         });
     }
 

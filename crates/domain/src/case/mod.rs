@@ -8,6 +8,7 @@ mod intake;
 mod investigation;
 mod need_to_know;
 mod outcome;
+mod publishing;
 mod words;
 
 pub use words::outcome;
@@ -379,12 +380,25 @@ pub struct Review {
     pub decided_by: Option<crate::review::ReviewBody>,
 }
 
+/// What is published of the case: the version approved, from the day it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Publication {
     pub title: String,
     pub summary: String,
+    /// The force, then the themes.
     pub tags: Vec<String>,
+    /// The day it is shown from (scheduled when in the future).
     pub published_on: Date,
+    pub item: crate::publication::ItemKind,
+    pub incident_month: Option<String>,
+    /// The draft version published; 0 for a summary published before drafts were kept.
+    pub version: u32,
+    pub author: Option<String>,
+    pub approved_by: Option<String>,
+    /// Each correction: the day it was published and the public note of what changed.
+    pub corrections: Vec<(Date, String)>,
+    /// Withdrawn: the day and the reason.
+    pub withdrawn: Option<(Date, String)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -439,6 +453,8 @@ pub struct Case {
     pub withdrawn_on: Option<Date>,
     pub closed_on: Option<Date>,
     pub publication: Option<Publication>,
+    /// The drafts of the text to publish, oldest first.
+    pub drafts: Vec<crate::publication::Draft>,
     /// Need-to-know: when set, only the team and holders of a live grant see the case.
     pub restriction: Option<(RestrictionReason, Date)>,
     pub team: Vec<String>,

@@ -6,7 +6,7 @@ use crate::case::{Case, LearningRecommendation, ProposalStage, Status};
 use crate::command::{
     ApplyForReview, Close, CloseRecommendation, ConcludeAssociatedProceedings, DecideLateReview,
     DecideOutcome, DecideReview, ExtendResponsePeriod, MakeLearningRecommendation, NotifyOutcome,
-    OrderReinvestigation, Publish, PublishLearningResponse, RecordAssociatedProceedings,
+    OrderReinvestigation, PublishLearningResponse, RecordAssociatedProceedings,
     RecordLearningResponse, RecordNoLearning, SendLetter, SendTimelinessReport, UpdateParty,
     Withdraw,
 };
@@ -16,13 +16,13 @@ use crate::event::{
     LateApplicationDecided, LearningRecommendationMade, LearningResponsePublished,
     LearningResponseReceived, LetterSent, MatterWithdrawn, NoLearningIdentified, OutcomeDecided,
     OutcomeNotified, PartyUpdated, RecommendationClosed, ReinvestigationOrdered,
-    ResponsePeriodExtended, ReviewApplied, ReviewDecided, SummaryPublished,
+    ResponsePeriodExtended, ReviewApplied, ReviewDecided,
 };
 use crate::ids::RecommendationId;
 use crate::matter::MatterKind;
 use crate::matter::UpdateKind;
 use crate::party::PartyRole;
-use crate::publication::{misconduct_proceedings_open, pending_proceedings};
+use crate::publication::misconduct_proceedings_open;
 use crate::referral::InvestigationMode;
 use crate::review::{ReviewBody, review_right};
 use crate::rule::{Refusal, Rule, refuse};
@@ -581,58 +581,6 @@ impl Decide for Close {
             );
         }
         Decision::one(CaseClosed { on })
-    }
-}
-
-impl Decide for Publish {
-    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        by(ctx, OVERSIGHT, "publish an investigation summary")?;
-        if case.publication.is_some() {
-            return refuse(
-                Rule::AlreadyPublished,
-                "publish a correction as a new summary instead",
-            );
-        }
-        if case.status == Status::Withdrawn {
-            return refuse(Rule::WrongStage, "the matter was withdrawn");
-        }
-        let pending = pending_proceedings(case);
-        if !pending.is_empty() {
-            return refuse(Rule::ProceedingsOpen, pending.join("; "));
-        }
-        text("title", &self.title)?;
-        text("summary", &self.summary)?;
-        for (field, text) in [("title", &self.title), ("summary", &self.summary)] {
-            let hits = crate::anonymisation::check(text, &ctx.identifiers);
-            if !hits.is_empty() {
-                // Where and what kind, never the text found: a refusal is audited.
-                let listed: Vec<String> = hits
-                    .iter()
-                    .map(|h| format!("{} at line {}, column {}", h.kind.label(), h.line, h.column))
-                    .collect();
-                return Err(Refusal::new(
-                    Rule::AnonymisationFinding,
-                    format!("the {field} holds {}", listed.join("; ")),
-                )
-                .on(field));
-            }
-        }
-        let mut tags: Vec<String> = self
-            .tags
-            .iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
-        let force = case.matter().expect("open").force.name().to_string();
-        if !tags.contains(&force) {
-            tags.insert(0, force);
-        }
-        Decision::one(SummaryPublished {
-            title: self.title.trim().to_string(),
-            summary: self.summary.trim().to_string(),
-            tags,
-            on: ctx.on(),
-        })
     }
 }
 

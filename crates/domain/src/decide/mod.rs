@@ -7,6 +7,7 @@ mod intake;
 mod investigation;
 mod need_to_know;
 mod outcome;
+mod publishing;
 
 use jiff::civil::Date;
 

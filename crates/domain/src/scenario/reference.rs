@@ -10,6 +10,7 @@ use crate::force::Force;
 use crate::ids::{PartyId, Reference};
 use crate::matter::{AppropriateAuthority, Classification, MatterKind, UpdateKind};
 use crate::party::{ComplainantBasis, PartyRole, Vulnerability};
+use crate::publication::ItemKind;
 use crate::referral::{
     HandlingAssessment, InvestigationMode, MandatoryCriterion, ReferralBasis, ReferralDecision,
 };
@@ -28,6 +29,8 @@ struct Cast {
     iopc_inv: Actor,
     iopc_dm: Actor,
     iopc_pub: Actor,
+    /// The second publications officer, who approves what the first drafts.
+    iopc_approver: Actor,
 }
 
 /// The reference scenario: case 2020/134541 as published on 4 April 2022, with invented names,
@@ -41,6 +44,7 @@ pub fn reference_case(salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         iopc_inv: actor("oversight.investigator", Body::OversightBody),
         iopc_dm: actor("oversight.decision-maker", Body::OversightBody),
         iopc_pub: actor("oversight.publications", Body::OversightBody),
+        iopc_approver: actor("oversight.publications-approver", Body::OversightBody),
     };
     let mut s = Script::new(salt);
     // The complainant is kept informed at least every four weeks from the start of handling
@@ -412,14 +416,27 @@ fn determination(s: &mut Script<'_>, c: &Cast, findings: Vec<Finding>) {
                 .into(),
         }),
     );
-    // Mistake: publication while the action to follow is unsettled.
-    s.refused(
+    // A first draft while the action to follow is unsettled; its approval is refused.
+    s.ok(
         d8,
         &c.iopc_pub,
-        Command::Publish(Publish {
+        Command::DraftPublication(DraftPublication {
+            item: ItemKind::InvestigationSummary,
             title: REFERENCE_TITLE.into(),
-            summary: "draft".into(),
-            tags: vec![],
+            summary: "Draft: to be completed when the proceedings end.".into(),
+            themes: vec![],
+            incident_month: Some("2020-04".into()),
+            justifications: vec![],
+            correction_note: None,
+        }),
+    );
+    // Mistake: approval while the action to follow is unsettled.
+    s.refused(
+        d8,
+        &c.iopc_approver,
+        Command::ApprovePublication(ApprovePublication {
+            version: 1,
+            publish_on: None,
         }),
         Rule::ProceedingsOpen,
     );
@@ -481,9 +498,32 @@ fn aftercare(s: &mut Script<'_>, c: &Cast) {
         Rule::NoReviewRight,
     );
     s.ok(d10, &c.iopc_dm, Command::Close(Close {}));
-    s.ok(date(2022, 4, 4), &c.iopc_pub, Command::Publish(Publish {
+    let published_on = date(2022, 4, 4);
+    s.ok(published_on, &c.iopc_pub, Command::DraftPublication(DraftPublication {
+        item: ItemKind::InvestigationSummary,
         title: REFERENCE_TITLE.into(),
         summary: "On 6 April 2020 a vulnerable woman complained about the conduct of officers who attended her home. We investigated allegations that two officers abused their positions for a sexual purpose and to obtain intelligence from her as an unofficial informant, and that they asked her to destroy evidence. We interviewed the officers, examined their mobile phones and obtained accounts from several witnesses. Our investigation concluded in March 2021; we waited for all associated proceedings to be complete before publishing. Both officers had a case to answer for misconduct for using the complainant as an unofficial informant, and one also for using a second woman as an unofficial informant; there was no case to answer on the other allegations. The force proposed that the misconduct be addressed through the reflective practice review process and we agreed. The investigation identified no learning.".into(),
-        tags: vec!["Corruption and abuse of power".into()],
+        themes: vec!["Corruption and abuse of power".into()],
+        incident_month: Some("2020-04".into()),
+        justifications: vec![],
+        correction_note: None,
     }));
+    // Mistake: the author cannot approve their own draft.
+    s.refused(
+        published_on,
+        &c.iopc_pub,
+        Command::ApprovePublication(ApprovePublication {
+            version: 2,
+            publish_on: None,
+        }),
+        Rule::SecondPersonRequired,
+    );
+    s.ok(
+        published_on,
+        &c.iopc_approver,
+        Command::ApprovePublication(ApprovePublication {
+            version: 2,
+            publish_on: None,
+        }),
+    );
 }

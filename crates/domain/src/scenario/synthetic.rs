@@ -93,6 +93,8 @@ impl Rng {
 enum Who {
     Force,
     Oversight,
+    /// A second person at the oversight body: who approves what another drafted.
+    Approver,
     Investigator,
     Assessor,
     Decider,
@@ -112,6 +114,7 @@ struct Synthetic<'a> {
     day: Date,
     psd: crate::Actor,
     oversight: crate::Actor,
+    approver: crate::Actor,
     subjects: Vec<PartyId>,
     allegations: u32,
     mode: InvestigationMode,
@@ -141,6 +144,7 @@ pub fn synthetic_case(n: u32, salt: &mut dyn FnMut() -> [u8; 16]) -> Vec<Step> {
         day,
         psd: actor("psd.caseworker", Body::AppropriateAuthority),
         oversight: actor("oversight.caseworker", Body::OversightBody),
+        approver: actor("oversight.approver", Body::OversightBody),
         subjects: Vec::new(),
         allegations: 0,
         mode: InvestigationMode::Local,
@@ -165,6 +169,7 @@ impl Synthetic<'_> {
         let actor = match (who, self.mode) {
             (Who::Force, _) => &self.psd,
             (Who::Oversight, _) => &self.oversight,
+            (Who::Approver, _) => &self.approver,
             (Who::Investigator, InvestigationMode::Independent) => &self.oversight,
             (Who::Investigator, _) => &self.psd,
             (Who::Assessor | Who::Decider, InvestigationMode::Local) => &self.psd,
@@ -560,10 +565,21 @@ impl Synthetic<'_> {
         );
         self.act(
             Who::Oversight,
-            Command::Publish(Publish {
+            Command::DraftPublication(DraftPublication {
+                item: crate::publication::ItemKind::InvestigationSummary,
                 title,
                 summary: "An anonymised summary of the investigation and its outcome.".into(),
-                tags: vec!["Corruption and abuse of power".into()],
+                themes: vec!["Corruption and abuse of power".into()],
+                incident_month: None,
+                justifications: Vec::new(),
+                correction_note: None,
+            }),
+        );
+        self.act(
+            Who::Approver,
+            Command::ApprovePublication(ApprovePublication {
+                version: 1,
+                publish_on: None,
             }),
         );
         Some(())

@@ -355,7 +355,7 @@ async fn matrix_holds(app: TestApp) {
                     422,
                 ),
                 (
-                    json!({"command": "publish", "title": "t", "summary": "s"}),
+                    json!({"command": "approve_publication", "version": 1}),
                     allowed.publish,
                     422,
                 ),

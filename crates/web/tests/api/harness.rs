@@ -346,6 +346,11 @@ pub async fn scenario_users(app: &TestApp) -> HashMap<String, String> {
             StaffRole::PublicationsOfficer,
             None,
         ),
+        (
+            "oversight.publications-approver",
+            StaffRole::PublicationsOfficer,
+            None,
+        ),
     ] {
         tokens.insert(name.to_string(), app.user(name, role, force).await);
     }

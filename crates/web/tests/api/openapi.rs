@@ -59,7 +59,8 @@ async fn the_openapi_document_is_served_and_snapshot() {
         "determine",
         "propose_action",
         "conclude_proceedings",
-        "publish",
+        "draft_publication",
+        "approve_publication",
         "grant_access",
         "apply_for_review",
     ] {

@@ -1,6 +1,7 @@
 //! Prosecutors and the publication gate, learning, updates, the outcome and its review, re-investigation, withdrawal.
 
 use super::*;
+use crate::publication::{ItemKind, Justification};
 use crate::review::{Forwarding, ReviewBody};
 
 #[test]
@@ -21,12 +22,8 @@ fn prosecutors_and_publication_gate() {
             subject: PartyId(2),
         }),
     );
-    let publish = Command::Publish(Publish {
-        title: "t".into(),
-        summary: "s".into(),
-        tags: vec![],
-    });
-    g.refused(IOPC, publish.clone(), Rule::ProceedingsOpen);
+    g.ok(IOPC, draft("t", "s"));
+    g.refused_as(SECOND, IOPC, approve(1), Rule::ProceedingsOpen);
     g.after(200).ok(
         AA,
         Command::ConcludeCriminalProceedings(ConcludeCriminalProceedings {
@@ -34,19 +31,72 @@ fn prosecutors_and_publication_gate() {
             outcome: CriminalOutcome::Acquitted,
         }),
     );
-    g.refused(AA, publish.clone(), Rule::WrongBody);
-    // A postcode (or a name the shell knows, app tests) in the text holds it back.
+    g.refused(AA, draft("t", "s"), Rule::WrongBody);
+    g.refused(IOPC, approve(1), Rule::SecondPersonRequired);
+    g.refused_as(SECOND, IOPC, approve(2), Rule::UnknownDraft);
+
+    // A postcode in the text: a finding that blocks approval until removed or justified.
+    let text = "She lives near GL20 1AB.";
+    let at = text.find("GL20").unwrap();
+    g.ok(IOPC, draft("t", text));
+    assert_eq!(g.case.drafts[1].findings.len(), 1);
+    assert_eq!(g.case.drafts[1].findings[0].start, at);
+    g.refused_as(SECOND, IOPC, approve(1), Rule::UnknownDraft);
+    g.refused_as(SECOND, IOPC, approve(2), Rule::AnonymisationFinding);
+    let justified = |start: usize, reason: &str| {
+        Command::DraftPublication(DraftPublication {
+            item: ItemKind::InvestigationSummary,
+            title: "t".into(),
+            summary: text.into(),
+            themes: vec!["Welfare and vulnerable people".into()],
+            incident_month: Some("2020-04".into()),
+            justifications: vec![Justification {
+                field: "summary".into(),
+                start,
+                reason: reason.into(),
+            }],
+            correction_note: None,
+        })
+    };
     g.refused(
         IOPC,
-        Command::Publish(Publish {
-            title: "t".into(),
-            summary: "She lives near GL20 1AB.".into(),
-            tags: vec![],
-        }),
+        justified(at + 1, "public"),
         Rule::AnonymisationFinding,
     );
-    g.ok(IOPC, publish.clone());
-    g.refused(IOPC, publish, Rule::AlreadyPublished);
+    g.refused(IOPC, justified(at, " "), Rule::MissingText);
+    g.ok(
+        IOPC,
+        justified(at, "The postcode of the police station, already public."),
+    );
+    g.ok_as(SECOND, IOPC, approve(3));
+    let p = g.case.publication.clone().unwrap();
+    assert_eq!((p.version, p.approved_by.as_deref()), (3, Some(SECOND)));
+    assert_eq!(p.tags[1], "Welfare and vulnerable people");
+    g.refused_as(SECOND, IOPC, approve(3), Rule::AlreadyPublished);
+
+    // A correction is a new version with a public note; withdrawal says why.
+    g.refused(IOPC, draft("t", "s"), Rule::CorrectionNoteRequired);
+    g.ok(
+        IOPC,
+        Command::DraftPublication(DraftPublication {
+            item: ItemKind::InvestigationSummary,
+            title: "t".into(),
+            summary: "Corrected.".into(),
+            themes: vec![],
+            incident_month: None,
+            justifications: vec![],
+            correction_note: Some("The date of the hearing was wrong.".into()),
+        }),
+    );
+    g.ok_as(SECOND, IOPC, approve(4));
+    let p = g.case.publication.clone().unwrap();
+    assert_eq!(p.summary, "Corrected.");
+    assert_eq!(p.corrections.len(), 1);
+    let withdraw = Command::WithdrawPublication(WithdrawPublication {
+        reason: "A court order.".into(),
+    });
+    g.ok(IOPC, withdraw.clone());
+    g.refused(IOPC, withdraw, Rule::NotPublished);
 }
 
 #[test]

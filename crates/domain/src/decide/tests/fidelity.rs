@@ -202,14 +202,7 @@ fn a_log_that_notified_before_its_proceedings_still_concludes_them() {
     assert!(crate::publication::all_associated_proceedings_complete(
         &g.case
     ));
-    g.ok(
-        IOPC,
-        Command::Publish(Publish {
-            title: "t".into(),
-            summary: "s".into(),
-            tags: vec![],
-        }),
-    );
+    g.publish();
 }
 
 // ---- the relevant review body (PCMR reg 32)
@@ -741,12 +734,8 @@ fn an_inquest_holds_publication_until_it_ends() {
             description: "the coroner's inquest".into(),
         }),
     );
-    let publish = Command::Publish(Publish {
-        title: "t".into(),
-        summary: "s".into(),
-        tags: vec![],
-    });
-    g.refused(IOPC, publish.clone(), Rule::ProceedingsOpen);
+    g.ok(IOPC, draft("t", "s"));
+    g.refused_as(SECOND, IOPC, approve(1), Rule::ProceedingsOpen);
     assert_eq!(
         crate::publication::pending_proceedings(&g.case),
         vec!["AP1: the inquest has not concluded".to_string()]
@@ -760,7 +749,7 @@ fn an_inquest_holds_publication_until_it_ends() {
     );
     g.ok(IOPC, conclude.clone());
     g.refused(IOPC, conclude, Rule::ProceedingsConcluded);
-    g.ok(IOPC, publish);
+    g.ok_as(SECOND, IOPC, approve(1));
 }
 
 // ---- handling, contact, conduct matters, timeliness, suspension

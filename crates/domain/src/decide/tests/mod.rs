@@ -51,6 +51,27 @@ pub(crate) struct Given {
 pub(crate) const AA: Body = Body::AppropriateAuthority;
 pub(crate) const IOPC: Body = Body::OversightBody;
 pub(crate) const LPB: Body = Body::LocalPolicingBody;
+/// A second publications officer of the oversight body.
+pub(crate) const SECOND: &str = "second.publications-officer";
+
+pub(crate) fn draft(title: &str, summary: &str) -> Command {
+    Command::DraftPublication(DraftPublication {
+        item: crate::publication::ItemKind::InvestigationSummary,
+        title: title.into(),
+        summary: summary.into(),
+        themes: vec![],
+        incident_month: None,
+        justifications: vec![],
+        correction_note: None,
+    })
+}
+
+pub(crate) fn approve(version: u32) -> Command {
+    Command::ApprovePublication(ApprovePublication {
+        version,
+        publish_on: None,
+    })
+}
 
 impl Given {
     pub(crate) fn new() -> Self {
@@ -72,12 +93,55 @@ impl Given {
         body: Body,
         command: Command,
     ) -> Result<Vec<Event>, crate::Refusal> {
-        let d = decide(&self.case, &command, &self.ctx(body))?;
+        self.try_as(&format!("{body:?}"), body, command)
+    }
+
+    /// As a named person of the body: where who it is matters (a second pair of eyes).
+    pub(crate) fn try_as(
+        &mut self,
+        actor: &str,
+        body: Body,
+        command: Command,
+    ) -> Result<Vec<Event>, crate::Refusal> {
+        let ctx = Context::new(morning(self.day), actor, body).dated(self.on);
+        let d = decide(&self.case, &command, &ctx)?;
         for e in &d.events {
             self.case.apply(e);
             self.log.push(e.clone());
         }
         Ok(d.events)
+    }
+
+    #[track_caller]
+    pub(crate) fn ok_as(&mut self, actor: &str, body: Body, command: Command) -> &mut Self {
+        if let Err(r) = self.try_as(actor, body, command.clone()) {
+            panic!("{command:?} by {actor} was refused: {r}");
+        }
+        self
+    }
+
+    #[track_caller]
+    pub(crate) fn refused_as(
+        &mut self,
+        actor: &str,
+        body: Body,
+        command: Command,
+        rule: Rule,
+    ) -> &mut Self {
+        let before = self.case.clone();
+        match self.try_as(actor, body, command.clone()) {
+            Ok(_) => panic!("{command:?} by {actor} was accepted; expected {rule:?}"),
+            Err(r) => assert_eq!(r.rule, rule, "{command:?}: {r}"),
+        }
+        assert_eq!(self.case, before, "a refusal must change nothing");
+        self
+    }
+
+    /// Drafts a summary and has a second person approve it.
+    pub(crate) fn publish(&mut self) -> &mut Self {
+        self.ok(IOPC, draft("t", "s"));
+        let version = self.case.drafts.len() as u32;
+        self.ok_as(SECOND, IOPC, approve(version))
     }
 
     #[track_caller]

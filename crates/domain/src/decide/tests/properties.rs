@@ -219,11 +219,7 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
             reinvestigation: None,
         }),
         35 => Command::Close(Close {}),
-        36 => Command::Publish(Publish {
-            title: "t".into(),
-            summary: "s".into(),
-            tags: vec![],
-        }),
+        36 => super::draft("t", "s"),
         37 => Command::ReferToBarredList(ReferToBarredList { subject }),
         38 => Command::ProgressReflectivePractice(ProgressReflectivePractice {
             subject,

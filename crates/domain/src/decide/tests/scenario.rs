@@ -237,9 +237,9 @@ fn the_stored_and_wire_forms_are_unchanged() {
             }
         }
     }
-    assert_eq!((commands, events), (1108, 1154));
+    assert_eq!((commands, events), (1111, 1156));
     assert_eq!(
         crate::hex::encode(&Sha256::digest(text.as_bytes())),
-        "82f52a4a099de7b5f71b3ab35761a2249895e2fa6ff091d9983d8c2fa85d988b"
+        "2e09f43d69cbe371943ab96e729c38d8f908c53e13f0971e20b592456db81688"
     );
 }

@@ -41,8 +41,8 @@ fn answers_keep_repeated_names_and_dates_in_three_boxes() {
 fn every_case_command_has_a_form() {
     use probity_domain::command::CommandKind as C;
     // Pages of their own: intake, recording, the decision log, severity with the subject's
-    // history, and letters (which send timeliness reports too). Publication has its own
-    // workflow (the publication issue).
+    // history, and letters (which send timeliness reports too). Publication's pages (draft,
+    // check, approve, withdraw) come with the public portal.
     let own_page = [
         C::LogMatter,
         C::RecordMatter,
@@ -50,7 +50,9 @@ fn every_case_command_has_a_form() {
         C::AssessSeverity,
         C::SendLetter,
         C::SendTimelinessReport,
-        C::Publish,
+        C::DraftPublication,
+        C::ApprovePublication,
+        C::WithdrawPublication,
     ];
     let missing: Vec<_> = C::ALL
         .iter()
