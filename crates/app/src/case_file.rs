@@ -68,6 +68,8 @@ pub struct CaseFile {
     pub review_right: Option<ReviewRight>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub publication: Option<Publication>,
+    /// The drafts of the text to publish, oldest first, each with its anonymisation findings.
+    pub drafts: Vec<DraftView>,
     /// Why publication is held back; empty when all associated proceedings are complete.
     pub publication_held_by: Vec<String>,
     /// The day the clocks below were read on.
@@ -233,6 +235,37 @@ impl ClockView {
             unverified: info.unverified.map(str::to_string),
         }
     }
+}
+
+/// One draft of the text to publish.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftView {
+    pub version: u32,
+    pub author: String,
+    pub item: String,
+    pub title: String,
+    pub summary: String,
+    pub themes: Vec<String>,
+    pub incident_month: Option<String>,
+    pub correction_note: Option<String>,
+    pub drafted_on: String,
+    pub findings: Vec<DraftFinding>,
+}
+
+/// A finding of the anonymisation check: where, what kind, and the justification if kept.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftFinding {
+    pub field: String,
+    pub kind: String,
+    /// The kind in words: "a name", "a postcode"...
+    pub label: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub justified: Option<String>,
 }
 
 /// What an investigation's record holds, as days and words.
@@ -523,6 +556,35 @@ pub(crate) fn case_file_of(
             .map(ClockView::of)
             .collect(),
         investigation: inv.map(InvestigationView::of),
+        drafts: case
+            .drafts
+            .iter()
+            .map(|d| DraftView {
+                version: d.version,
+                author: d.author.clone(),
+                item: code_of(&d.item),
+                title: d.title.clone(),
+                summary: d.summary.clone(),
+                themes: d.themes.clone(),
+                incident_month: d.incident_month.clone(),
+                correction_note: d.correction_note.clone(),
+                drafted_on: d.drafted_on.to_string(),
+                findings: d
+                    .findings
+                    .iter()
+                    .map(|f| DraftFinding {
+                        field: f.field.clone(),
+                        kind: code_of(&f.kind),
+                        label: f.kind.label().to_string(),
+                        start: f.start,
+                        end: f.end,
+                        line: f.line,
+                        column: f.column,
+                        justified: f.justified.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
         decisions: case
             .decisions
             .iter()

@@ -26,8 +26,9 @@ mod verification;
 pub use accounts::{MIN_PASSWORD_CHARS, NewUser, SESSION_HOURS, Secret};
 pub use anchors::{Anchors, Signer};
 pub use case_file::{
-    AllegationView, CaseFile, ClockView, DecisionView, EventView, ExhibitView, FindingView,
-    InterviewView, InvestigationView, LetterView, PartyView, ReflectivePracticeView, SubjectView,
+    AllegationView, CaseFile, ClockView, DecisionView, DraftFinding, DraftView, EventView,
+    ExhibitView, FindingView, InterviewView, InvestigationView, LetterView, PartyView,
+    ReflectivePracticeView, SubjectView,
 };
 pub use casebook::{AppError, Executed, command_from_json, fresh_salt};
 pub use db::DatabaseUrl;

@@ -449,6 +449,7 @@ impl CaseView {
             ));
         }
         summary.push(("What happened", f.summary.clone()));
+        summary.push(("Publication", publication_words(f)));
         let grid = f
             .allegations
             .iter()
@@ -583,6 +584,38 @@ impl CaseView {
                 })
                 .collect(),
         }
+    }
+}
+
+/// Where publication stands, in a sentence.
+fn publication_words(f: &CaseFile) -> String {
+    match (&f.publication, f.drafts.last()) {
+        (Some(p), _) if p.withdrawn.is_some() => format!("Withdrawn: {}", p.title),
+        (Some(p), latest) if latest.is_none_or(|d| d.version == p.version) => format!(
+            "Published from {}{}",
+            long_date(p.published_on),
+            p.approved_by
+                .as_deref()
+                .map(|b| format!(", approved by {b}"))
+                .unwrap_or_default()
+        ),
+        (_, Some(d)) => {
+            let open = d.findings.iter().filter(|x| x.justified.is_none()).count();
+            let mut s = format!("Draft {} awaiting approval", d.version);
+            if open > 0 {
+                s.push_str(&format!("; {open} anonymisation findings to resolve"));
+            }
+            if !f.publication_held_by.is_empty() {
+                s.push_str(&format!(
+                    "; held back: {}",
+                    f.publication_held_by.join("; ")
+                ));
+            }
+            s
+        }
+        (None, None) if f.publication_held_by.is_empty() => "Nothing holds it back".into(),
+        (None, None) => format!("Held back: {}", f.publication_held_by.join("; ")),
+        (Some(p), None) => format!("Published from {}", long_date(p.published_on)),
     }
 }
 

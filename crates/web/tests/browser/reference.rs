@@ -3,7 +3,9 @@
 //! the force's assessor logs, records and refers (a local investigation refused first, by its
 //! rule); the IOPC's assessor decides an independent investigation; its investigator and
 //! decision maker run it and determine each subject on each allegation; the force's decision
-//! maker proposes reflective practice; the IOPC agrees; the outcome is notified.
+//! maker proposes reflective practice; the IOPC agrees; the outcome is notified; a
+//! publications officer drafts the summary (a name in it found by the check) and a second one
+//! approves it.
 
 use crate::driver::{self, Session};
 
@@ -66,7 +68,7 @@ impl Session {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by_its_roles() {
+async fn the_reference_case_is_walked_from_intake_to_publication_by_its_roles() {
     use probity_domain::access::{StaffRole, default_body};
     let Some(b) = driver::start().await else {
         return;
@@ -326,6 +328,58 @@ async fn the_reference_case_is_walked_from_intake_to_the_point_of_publication_by
         .await;
     let file = b.text("main").await;
     assert!(file.contains("Outcome notified"), "{file}");
+
+    // Publication: the draft names an officer, so its approval is refused saying what and
+    // where; redrafted without the name, a second person approves it.
+    let title = "Allegations that officers abused their position for sexual purpose and to obtain intelligence - Gloucestershire Constabulary, April 2026";
+    let summary = "A vulnerable woman complained about the conduct of officers who attended her home. We investigated allegations that two officers abused their positions for a sexual purpose and to obtain intelligence from her as an unofficial informant. Both officers had a case to answer for misconduct for using her as an informant; the force proposed reflective practice and we agreed.";
+    b.as_user("oversight.publications").await;
+    b.step("draft-publication").await;
+    b.fill("#title", title).await;
+    b.fill(
+        "#summary",
+        &format!("{summary} Daniel Morrow accepted this."),
+    )
+    .await;
+    b.fill("#themes", "Corruption and abuse of power").await;
+    b.fill("#incident_month", "2026-04").await;
+    b.send().await;
+    b.back_on_case().await;
+    assert!(
+        b.text("main")
+            .await
+            .contains("1 anonymisation findings to resolve"),
+        "the finding is on the case file"
+    );
+    b.as_user("oversight.publications-approver").await;
+    b.step("approve-publication").await;
+    b.screenshot("step-approve-publication").await;
+    b.send().await;
+    b.wait_for_title("Check your answers: Approve the publication - Probity")
+        .await;
+    b.click("button[value='record']").await;
+    b.wait_for_title("Error: Approve the publication - Probity")
+        .await;
+    let refusal = b.text(".govuk-error-summary").await;
+    assert!(refusal.contains("a name in the summary"), "{refusal}");
+    assert!(
+        !refusal.contains("Morrow"),
+        "the refusal does not repeat the name"
+    );
+    b.as_user("oversight.publications").await;
+    b.step("draft-publication").await;
+    b.fill("#summary", summary).await;
+    b.send().await;
+    b.back_on_case().await;
+    b.as_user("oversight.publications-approver").await;
+    b.step("approve-publication").await;
+    b.send_and_confirm("Approve the publication", "each justified")
+        .await;
+    assert!(
+        b.text("main").await.contains("Published from"),
+        "{}",
+        b.text("main").await
+    );
     b.visit(CASE, "reference-case-walked").await;
     // The audit trail proves the decision maker saw the histories beside the determination.
     b.as_user("oversight.auditor").await;

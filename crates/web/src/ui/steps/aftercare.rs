@@ -43,6 +43,7 @@ pub const MAKE_LEARNING_RECOMMENDATION: Step = Step {
     when: oversight_learning,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::line("recipient", "To whom is it made?")
@@ -74,6 +75,7 @@ pub const RECORD_NO_LEARNING: Step = Step {
     when: |file, body| oversight_learning(file, body) && file.learning_recommendations.is_empty(),
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("rationale", "Why no learning was identified")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -96,6 +98,7 @@ pub const RECORD_LEARNING_RESPONSE: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let open = file
             .learning_recommendations
@@ -153,6 +156,7 @@ pub const NOTIFY_OUTCOME: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::NotifyOutcome(NotifyOutcome {})),
@@ -168,6 +172,7 @@ pub const APPLY_FOR_REVIEW: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let complainants = file
             .parties
@@ -207,6 +212,7 @@ pub const DECIDE_REVIEW: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -280,6 +286,7 @@ pub const CLOSE: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::Close(Close {})),
@@ -348,6 +355,7 @@ pub const EXTEND_RESPONSE_PERIOD: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios(
@@ -389,6 +397,7 @@ pub const PUBLISH_LEARNING_RESPONSE: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![Field::radios(
             "recommendation",
@@ -423,6 +432,7 @@ pub const CLOSE_RECOMMENDATION: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![Field::radios(
             "recommendation",
@@ -451,6 +461,7 @@ pub const DECIDE_LATE_REVIEW: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -498,6 +509,7 @@ pub const ORDER_REINVESTIGATION: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -532,6 +544,7 @@ pub const RECORD_ASSOCIATED_PROCEEDINGS: Step = Step {
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -576,6 +589,7 @@ pub const CONCLUDE_ASSOCIATED_PROCEEDINGS: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let open = file
             .associated_proceedings

@@ -66,6 +66,7 @@ pub const ADD_PARTY: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: party_fields,
     defaults: party_defaults,
     command: party_command,
@@ -271,6 +272,7 @@ pub const ADD_ALLEGATION: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: allegation_fields,
     defaults: no_defaults,
     command: allegation_command,
@@ -324,6 +326,7 @@ pub const REFER: Step = Step {
     when: force_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: refer_fields,
     defaults: refer_defaults,
     command: refer_command,
@@ -420,6 +423,7 @@ pub const DECIDE_REFERRAL: Step = Step {
     when: oversight_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: decide_referral_fields,
     defaults: no_defaults,
     command: decide_referral_command,
@@ -471,6 +475,7 @@ pub const START_LOCAL_INVESTIGATION: Step = Step {
     when: force_only,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::StartLocalInvestigation(StartLocalInvestigation {})),
@@ -508,6 +513,7 @@ pub const START_HANDLING: Step = Step {
     when: force_only,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::StartHandling(StartHandling {})),
@@ -523,6 +529,7 @@ pub const CONTACT_COMPLAINANT: Step = Step {
     when: force_only,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("party", "Who was contacted?", informed(file)),
@@ -566,6 +573,7 @@ pub const HANDLE_OUTSIDE_SCHEDULE3: Step = Step {
     when: force_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::checkboxes(
@@ -611,6 +619,7 @@ pub const FINALISE_OUTSIDE_SCHEDULE3: Step = Step {
     when: force_only,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![Field::radios(
             "outcome",
@@ -640,6 +649,7 @@ pub const HANDLE_OTHERWISE: Step = Step {
     when: force_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("rationale", "Why investigation is not needed")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -660,6 +670,7 @@ pub const DECIDE_OUTCOME: Step = Step {
     when: force_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -695,6 +706,7 @@ pub const RECORD_CONDUCT_MATTER: Step = Step {
     when: super::investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("summary", "What came to light")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -715,6 +727,7 @@ pub const UPDATE_PARTY: Step = Step {
     when: |_, b| b != Body::LocalPolicingBody,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("party", "Who was updated?", informed(file)),
@@ -751,6 +764,7 @@ pub const WITHDRAW: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![Field::checkboxes(
             "continue_as_conduct_matter",
@@ -794,6 +808,7 @@ pub const ERASE_PERSONAL_DATA: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let people = file
             .parties

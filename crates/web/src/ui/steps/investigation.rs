@@ -28,6 +28,7 @@ pub const TERMS_OF_REFERENCE: Step = Step {
     when: investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("text", "The terms of reference")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -54,6 +55,7 @@ pub const SERVE_NOTICE: Step = Step {
     when: investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![Field::radios(
             "subject",
@@ -85,6 +87,7 @@ pub const RECORD_INTERVIEW: Step = Step {
     when: investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("party", "Who was interviewed?", everyone(file)),
@@ -118,6 +121,7 @@ pub const EXHIBIT_EVIDENCE: Step = Step {
     when: investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::line("exhibit", "Exhibit reference").hint("For example, JB/1"),
@@ -151,6 +155,7 @@ pub const SUSPEND: Step = Step {
     when: any_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("reason", "Why is it suspended?")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -169,6 +174,7 @@ pub const RESUME: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| Vec::new(),
     defaults: no_defaults,
     command: |_, _, _| Some(Command::Resume(Resume {})),
@@ -184,6 +190,7 @@ pub const SUBMIT_REPORT: Step = Step {
     when: investigating_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("summary", "A summary of the report")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -208,6 +215,7 @@ pub const TRANSFER_CUSTODY: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let exhibits = file
             .investigation
@@ -250,6 +258,7 @@ pub const TAKE_WITNESS_ACCOUNT: Step = Step {
     when: investigating_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("party", "From whom?", everyone(file)),
@@ -277,6 +286,7 @@ pub const CHANGE_MODE: Step = Step {
     when: super::oversight_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -309,6 +319,7 @@ pub const SUSPEND_OFFICER: Step = Step {
     when: super::force_only,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("subject", "Which officer?", subjects(file)),
@@ -362,6 +373,7 @@ pub const LIFT_OFFICER_SUSPENSION: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let suspended = file
             .subjects

@@ -29,6 +29,7 @@ mod intake;
 mod investigation;
 mod need_to_know;
 mod outcome;
+mod publishing;
 
 /// One choice of a radio group, checkbox group or select.
 #[derive(Debug, Clone)]
@@ -314,11 +315,17 @@ pub struct Step {
     /// A decision about the subjects: their history in other cases is shown beside the form
     /// (and its showing recorded in the audit trail).
     pub history: bool,
+    /// What the user decides on, shown above the questions (the draft to approve, say).
+    pub facts: fn(&CaseFile) -> Vec<(String, String)>,
     pub fields: fn(&CaseFile) -> Vec<Field>,
     /// The answers a new form starts with (none, mostly).
     pub defaults: fn(&CaseFile) -> Answers,
     /// The command the answers make, or errors on the fields.
     pub command: fn(&Answers, &CaseFile, &mut Errors) -> Option<Command>,
+}
+
+fn no_facts(_: &CaseFile) -> Vec<(String, String)> {
+    Vec::new()
 }
 
 fn no_defaults(_: &CaseFile) -> Answers {
@@ -413,6 +420,9 @@ pub static STEPS: &[Step] = &[
     aftercare::CONCLUDE_ASSOCIATED_PROCEEDINGS,
     intake::WITHDRAW,
     aftercare::CLOSE,
+    publishing::DRAFT_PUBLICATION,
+    publishing::APPROVE_PUBLICATION,
+    publishing::WITHDRAW_PUBLICATION,
     intake::ERASE_PERSONAL_DATA,
     need_to_know::RESTRICT_CASE,
     need_to_know::LIFT_RESTRICTION,
@@ -466,6 +476,7 @@ struct StepPage<'a> {
     checking: Option<Vec<(String, String)>>,
     carried: Vec<(String, String)>,
     panels: Vec<super::history::Panel>,
+    facts: Vec<(String, String)>,
 }
 
 impl<'a> StepPage<'a> {
@@ -491,6 +502,7 @@ impl<'a> StepPage<'a> {
             checking: None,
             carried: Vec::new(),
             panels: Vec::new(),
+            facts: (step.facts)(file),
         }
     }
 

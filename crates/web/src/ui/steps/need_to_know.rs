@@ -40,6 +40,7 @@ pub const RESTRICT_CASE: Step = Step {
     when: |file, _| !file.restricted,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -81,6 +82,7 @@ pub const LIFT_RESTRICTION: Step = Step {
     when: |file, _| file.restricted,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::text("explanation", "Why it is lifted")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -99,6 +101,7 @@ pub const ASSIGN_TO_TEAM: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::line("user", "User name").hint("For example, oversight.investigator")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -117,6 +120,7 @@ pub const REMOVE_FROM_TEAM: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| vec![Field::line("user", "User name")],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -135,6 +139,7 @@ pub const GRANT_ACCESS: Step = Step {
     when: any_body,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::line("user", "User name"),

@@ -103,6 +103,7 @@ pub const GIVE_OPINION: Step = Step {
     when: investigating_body,
     check: false,
     history: true,
+    facts: super::no_facts,
     fields: |file| {
         let pairs = file
             .findings
@@ -164,6 +165,7 @@ pub const DETERMINE: Step = Step {
     when: determining_body,
     check: true,
     history: true,
+    facts: super::no_facts,
     fields: |file| {
         file.findings
             .iter()
@@ -315,6 +317,7 @@ pub const PROPOSE_ACTION: Step = Step {
     },
     check: true,
     history: true,
+    facts: super::no_facts,
     fields: |file| {
         let mut f = proposal_fields(file, false);
         f.push(Field::text("rationale", "The reasons for the proposals"));
@@ -343,6 +346,7 @@ pub const ANSWER_PROPOSAL: Step = Step {
     },
     check: true,
     history: true,
+    facts: super::no_facts,
     fields: |file| {
         let mut f = vec![Field::radios(
             "response",
@@ -391,6 +395,7 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
     when: |file, _| !file.reflective_practice.is_empty(),
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let referred = file
             .reflective_practice
@@ -539,6 +544,7 @@ pub const REFER_TO_PROSECUTORS: Step = Step {
     when: determining_body,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -557,6 +563,7 @@ pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios("subject", "For whom?", subjects(file)),
@@ -600,6 +607,7 @@ pub const ANSWER_RECOMMENDATION: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |_| {
         vec![
             Field::radios(
@@ -638,6 +646,7 @@ pub const ARRANGE_PROCEEDINGS: Step = Step {
     when: force,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let allegations = file
             .allegations
@@ -714,6 +723,7 @@ pub const CONCLUDE_PROCEEDINGS: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let mut fields = vec![Field::radios(
             "proceedings",
@@ -793,6 +803,7 @@ pub const NOTIFY_SANCTION: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![Field::radios(
             "proceedings",
@@ -830,6 +841,7 @@ pub const LODGE_APPEAL: Step = Step {
     },
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![Field::radios(
             "proceedings",
@@ -867,6 +879,7 @@ pub const DETERMINE_APPEAL: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         vec![
             Field::radios(
@@ -920,6 +933,7 @@ pub const REFER_TO_BARRED_LIST: Step = Step {
     when: force,
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
@@ -938,6 +952,7 @@ pub const RECORD_LEAVING_SERVICE: Step = Step {
     when: force,
     check: false,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let serving = file
             .subjects
@@ -976,6 +991,7 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
     },
     check: true,
     history: false,
+    facts: super::no_facts,
     fields: |file| {
         let ready = file
             .reflective_practice

@@ -41,8 +41,7 @@ fn answers_keep_repeated_names_and_dates_in_three_boxes() {
 fn every_case_command_has_a_form() {
     use probity_domain::command::CommandKind as C;
     // Pages of their own: intake, recording, the decision log, severity with the subject's
-    // history, and letters (which send timeliness reports too). Publication's pages (draft,
-    // check, approve, withdraw) come with the public portal.
+    // history, and letters (which send timeliness reports too).
     let own_page = [
         C::LogMatter,
         C::RecordMatter,
@@ -50,9 +49,6 @@ fn every_case_command_has_a_form() {
         C::AssessSeverity,
         C::SendLetter,
         C::SendTimelinessReport,
-        C::DraftPublication,
-        C::ApprovePublication,
-        C::WithdrawPublication,
     ];
     let missing: Vec<_> = C::ALL
         .iter()
