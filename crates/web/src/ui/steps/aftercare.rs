@@ -11,22 +11,12 @@ use probity_domain::command::{
 use probity_domain::ids::RecommendationId;
 use probity_domain::matter::{Acceptance, AssociatedKind};
 use probity_domain::referral::InvestigationMode;
-use probity_domain::{Body, Command, PartyId, Status};
+use probity_domain::{Body, Command, Status};
 
 use super::{
     Answers, Choice, Field, Step, any_body, choice, no_defaults, oversight_only, subject_name,
 };
 use crate::ui::form::Errors;
-
-/// From the report on: learning may be recommended.
-const AFTER_REPORT: &[Status] = &[
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-];
 
 /// Learning recommendations follow a directed or independent investigation (Sch 3 para 28A).
 fn oversight_learning(file: &CaseFile, body: Body) -> bool {
@@ -39,7 +29,7 @@ pub const MAKE_LEARNING_RECOMMENDATION: Step = Step {
     title: "Make a learning recommendation",
     guidance: "A recommendation to a force or another body, to prevent a recurrence or improve practice. The recipient must respond in writing within 56 days, and the response is published (Police Reform Act 2002 Sch 3 paras 28A and 28B).",
     submit: "Make the recommendation",
-    stages: AFTER_REPORT,
+    stages: super::stage::AFTER_REPORT,
     when: oversight_learning,
     check: false,
     history: false,
@@ -71,7 +61,7 @@ pub const RECORD_NO_LEARNING: Step = Step {
     title: "Record that no learning was identified",
     guidance: "That the investigation identified no learning for the force or others is recorded with its reasons, so that it is a decision and not an omission.",
     submit: "Record it",
-    stages: AFTER_REPORT,
+    stages: super::stage::AFTER_REPORT,
     when: |file, body| oversight_learning(file, body) && file.learning_recommendations.is_empty(),
     check: false,
     history: false,
@@ -90,7 +80,7 @@ pub const RECORD_LEARNING_RESPONSE: Step = Step {
     title: "Record the response to a recommendation",
     guidance: "The recipient's written response: whether it accepts the recommendation and what it will do (Police Reform Act 2002 Sch 3 para 28B). It is due within 56 days of the recommendation, or by the extended date.",
     submit: "Record the response",
-    stages: AFTER_REPORT,
+    stages: super::stage::AFTER_REPORT,
     when: |file, _| {
         file.learning_recommendations
             .iter()
@@ -190,10 +180,7 @@ pub const APPLY_FOR_REVIEW: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let applicant = PartyId::parse(a.one("applicant"));
-        if applicant.is_none() {
-            errors.add("applicant", "Choose who applied");
-        }
+        let applicant = a.party("applicant", "Choose who applied", errors);
         Some(Command::ApplyForReview(ApplyForReview {
             applicant: applicant?,
             late_reason: a.optional("late_reason"),
@@ -240,14 +227,7 @@ pub const DECIDE_REVIEW: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let upheld = match a.one("upheld") {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        };
-        if upheld.is_none() {
-            errors.add("upheld", "Choose whether the review is upheld");
-        }
+        let upheld = a.yes_or_no("upheld", "Choose whether the review is upheld", errors);
         let reinvestigation = match a.one("reinvestigation") {
             "" => None,
             v => {
@@ -292,27 +272,6 @@ pub const CLOSE: Step = Step {
     command: |_, _, _| Some(Command::Close(Close {})),
 };
 
-/// Every stage a case can be at once it is open: learning, associated proceedings and
-/// publication go on after closure.
-const ANY_STAGE: &[Status] = &[
-    Status::Logged,
-    Status::Assessed,
-    Status::HandledOutsideSchedule3,
-    Status::FinalisedOutsideSchedule3,
-    Status::Recorded,
-    Status::Referred,
-    Status::ReturnedToAppropriateAuthority,
-    Status::UnderInvestigation,
-    Status::Suspended,
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::HandledOtherwise,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-];
-
 /// The case's learning recommendations that `keep` admits, as choices.
 fn recommendations(
     file: &CaseFile,
@@ -345,7 +304,7 @@ pub const EXTEND_RESPONSE_PERIOD: Step = Step {
     title: "Extend the time to respond to a recommendation",
     guidance: "The IOPC may extend the 56 days a recipient has to respond, on its application (Police Reform Act 2002 Sch 3 para 28B). The response clock runs to the new day.",
     submit: "Extend",
-    stages: ANY_STAGE,
+    stages: super::stage::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -387,7 +346,7 @@ pub const PUBLISH_LEARNING_RESPONSE: Step = Step {
     title: "Publish a response to a recommendation",
     guidance: "The IOPC publishes the recommendation and the response, within 21 days of receiving it (Police Reform Act 2002 Sch 3 para 28B(7)).",
     submit: "Record the publication",
-    stages: ANY_STAGE,
+    stages: super::stage::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -422,7 +381,7 @@ pub const CLOSE_RECOMMENDATION: Step = Step {
     title: "Close a recommendation",
     guidance: "A recommendation's work is done once its response is in and published.",
     submit: "Close it",
-    stages: ANY_STAGE,
+    stages: super::stage::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -464,24 +423,22 @@ pub const DECIDE_LATE_REVIEW: Step = Step {
     facts: super::no_facts,
     fields: |_| {
         vec![
-            Field::radios(
+            Field::yes_or_no(
                 "accepted",
                 "Is the application accepted?",
-                vec![choice("true", "Accepted"), choice("false", "Not accepted")],
+                "Accepted",
+                "Not accepted",
             ),
             Field::text("rationale", "The reasons"),
         ]
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let accepted = match a.one("accepted") {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => {
-                errors.add("accepted", "Choose whether the application is accepted");
-                None
-            }
-        };
+        let accepted = a.yes_or_no(
+            "accepted",
+            "Choose whether the application is accepted",
+            errors,
+        );
         let rationale = a.text("rationale", "Enter the reasons", errors);
         Some(Command::DecideLateReview(DecideLateReview {
             accepted: accepted?,
@@ -540,7 +497,7 @@ pub const RECORD_ASSOCIATED_PROCEEDINGS: Step = Step {
     title: "Record associated proceedings",
     guidance: "An inquest, a civil claim or other proceedings arising from the same events: nothing about the case is published until they end (shared/domain.md §12).",
     submit: "Record them",
-    stages: ANY_STAGE,
+    stages: super::stage::ANY,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
@@ -579,7 +536,7 @@ pub const CONCLUDE_ASSOCIATED_PROCEEDINGS: Step = Step {
     title: "Record that associated proceedings ended",
     guidance: "Once every associated proceeding has ended, publication may go ahead.",
     submit: "Record it",
-    stages: ANY_STAGE,
+    stages: super::stage::ANY,
     when: |file, body| {
         body != Body::LocalPolicingBody
             && file

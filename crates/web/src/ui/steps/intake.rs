@@ -25,23 +25,7 @@ use super::{
 };
 use crate::ui::form::Errors;
 
-/// Every stage before the case is closed, withdrawn or finalised.
-pub const OPEN: &[Status] = &[
-    Status::Logged,
-    Status::Assessed,
-    Status::HandledOutsideSchedule3,
-    Status::Recorded,
-    Status::Referred,
-    Status::ReturnedToAppropriateAuthority,
-    Status::UnderInvestigation,
-    Status::Suspended,
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::HandledOtherwise,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-];
+use super::stage::OPEN;
 
 /// Allegations are added until the report (decide/intake.rs).
 const ALLEGATION_STAGES: &[Status] = &[
@@ -495,14 +479,6 @@ fn informed(file: &CaseFile) -> Vec<super::Choice> {
         .collect()
 }
 
-fn party_answer(a: &Answers, name: &str, missing: &str, errors: &mut Errors) -> Option<PartyId> {
-    let p = PartyId::parse(a.one(name));
-    if p.is_none() {
-        errors.add(name, missing);
-    }
-    p
-}
-
 pub const START_HANDLING: Step = Step {
     slug: "start-handling",
     kind: CommandKind::StartHandling,
@@ -546,7 +522,7 @@ pub const CONTACT_COMPLAINANT: Step = Step {
         a
     },
     command: |a, _, errors| {
-        let party = party_answer(a, "party", "Choose who was contacted", errors)?;
+        let party = a.party("party", "Choose who was contacted", errors)?;
         Some(Command::ContactComplainant(ContactComplainant {
             party,
             views_sought: a.yes("views_sought"),
@@ -745,7 +721,7 @@ pub const UPDATE_PARTY: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let party = party_answer(a, "party", "Choose who was updated", errors);
+        let party = a.party("party", "Choose who was updated", errors);
         let kind = a.code::<UpdateKind>("kind", "Choose what the update was", errors);
         Some(Command::UpdateParty(UpdateParty {
             party: party?,
@@ -786,25 +762,7 @@ pub const ERASE_PERSONAL_DATA: Step = Step {
     title: "Erase a person's personal data",
     guidance: "The person's name and contact details are destroyed; the record keeps that they were a party, and the hash chain still proves the record. This cannot be undone.",
     submit: "Continue",
-    stages: &[
-        Status::Logged,
-        Status::Assessed,
-        Status::HandledOutsideSchedule3,
-        Status::FinalisedOutsideSchedule3,
-        Status::Recorded,
-        Status::Referred,
-        Status::ReturnedToAppropriateAuthority,
-        Status::UnderInvestigation,
-        Status::Suspended,
-        Status::ReportSubmitted,
-        Status::Determined,
-        Status::ActionsInProgress,
-        Status::HandledOtherwise,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-        Status::Withdrawn,
-    ],
+    stages: super::stage::ANY,
     when: any_body,
     check: true,
     history: false,
@@ -824,7 +782,7 @@ pub const ERASE_PERSONAL_DATA: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let party = party_answer(a, "party", "Choose whose personal data is erased", errors);
+        let party = a.party("party", "Choose whose personal data is erased", errors);
         let reason = a.text("reason", "Enter why it is erased", errors);
         Some(Command::ErasePersonalData(ErasePersonalData {
             party: party?,

@@ -9,12 +9,11 @@ use probity_domain::command::{
 use probity_domain::conduct::SuspensionGround;
 use probity_domain::referral::InvestigationMode;
 use probity_domain::stages::INVESTIGATION_OPEN;
-use probity_domain::{Command, PartyId, Status};
+use probity_domain::{Command, Status};
 
 use super::{
-    Answers, Field, Step, any_body, choice, investigating_body, no_defaults, subject_name, subjects,
+    Field, Step, any_body, choice, investigating_body, no_defaults, subject_name, subjects,
 };
-use crate::ui::form::Errors;
 
 const ACTIVE: &[Status] = &[Status::UnderInvestigation];
 
@@ -37,14 +36,6 @@ pub const TERMS_OF_REFERENCE: Step = Step {
     },
 };
 
-fn party(a: &Answers, name: &str, missing: &str, errors: &mut Errors) -> Option<PartyId> {
-    let p = PartyId::parse(a.one(name));
-    if p.is_none() {
-        errors.add(name, missing);
-    }
-    p
-}
-
 pub const SERVE_NOTICE: Step = Step {
     slug: "serve-notice",
     kind: CommandKind::ServeNotice,
@@ -65,7 +56,7 @@ pub const SERVE_NOTICE: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = party(a, "subject", "Choose who the notice was served on", errors)?;
+        let subject = a.party("subject", "Choose who the notice was served on", errors)?;
         Some(Command::ServeNotice(ServeNotice { subject }))
     },
 };
@@ -101,7 +92,7 @@ pub const RECORD_INTERVIEW: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let party = party(a, "party", "Choose who was interviewed", errors);
+        let party = a.party("party", "Choose who was interviewed", errors);
         let summary = a.text("summary", "Enter a summary of the interview", errors);
         Some(Command::RecordInterview(RecordInterview {
             party: party?,
@@ -267,7 +258,7 @@ pub const TAKE_WITNESS_ACCOUNT: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let party = party(a, "party", "Choose whom the account was taken from", errors);
+        let party = a.party("party", "Choose whom the account was taken from", errors);
         let summary = a.text("summary", "Enter a summary of the account", errors);
         Some(Command::TakeWitnessAccount(TakeWitnessAccount {
             party: party?,
@@ -315,7 +306,7 @@ pub const SUSPEND_OFFICER: Step = Step {
     title: "Suspend an officer",
     guidance: "An officer may be suspended only after temporary redeployment to alternative duties has been considered, where the investigation may be prejudiced or the public interest requires it (Police (Conduct) Regulations 2020 reg 11). Suspension is reviewed at least every four weeks.",
     submit: "Continue",
-    stages: super::intake::OPEN,
+    stages: super::stage::OPEN,
     when: super::force_only,
     check: true,
     history: false,
@@ -347,7 +338,7 @@ pub const SUSPEND_OFFICER: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = party(a, "subject", "Choose the officer", errors);
+        let subject = a.party("subject", "Choose the officer", errors);
         let ground = a.code::<SuspensionGround>("ground", "Choose the ground", errors);
         Some(Command::SuspendOfficer(SuspendOfficer {
             subject: subject?,
@@ -363,7 +354,7 @@ pub const LIFT_OFFICER_SUSPENSION: Step = Step {
     title: "Lift an officer's suspension",
     guidance: "The officer returns to duty, or to alternative duties.",
     submit: "Lift the suspension",
-    stages: super::intake::OPEN,
+    stages: super::stage::OPEN,
     when: |file, body| {
         super::force_only(file, body)
             && file
@@ -385,7 +376,7 @@ pub const LIFT_OFFICER_SUSPENSION: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = party(a, "subject", "Choose the officer", errors)?;
+        let subject = a.party("subject", "Choose the officer", errors)?;
         Some(Command::LiftOfficerSuspension(LiftOfficerSuspension {
             subject,
         }))

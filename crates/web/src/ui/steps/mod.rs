@@ -122,6 +122,16 @@ impl Field {
         }
     }
 
+    /// A question answered yes (`true`) or no (`false`).
+    pub fn yes_or_no(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        yes: &str,
+        no: &str,
+    ) -> Field {
+        Field::radios(name, label, vec![choice("true", yes), choice("false", no)])
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Field {
         self.hint = hint.into();
         self
@@ -294,6 +304,32 @@ impl Answers {
     pub fn yes(&self, name: &str) -> bool {
         matches!(self.one(name), "true" | "yes" | "on")
     }
+
+    /// A yes-or-no question answered (`true` or `false`); an error on it when not.
+    pub fn yes_or_no(&self, name: &str, missing: &str, errors: &mut Errors) -> Option<bool> {
+        match self.one(name) {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errors.add(name, missing);
+                None
+            }
+        }
+    }
+
+    /// A party chosen; an error on the question when none was.
+    pub fn party(
+        &self,
+        name: &str,
+        missing: &str,
+        errors: &mut Errors,
+    ) -> Option<probity_domain::PartyId> {
+        let p = probity_domain::PartyId::parse(self.one(name));
+        if p.is_none() {
+            errors.add(name, missing);
+        }
+        p
+    }
 }
 
 /// One step of the case file.
@@ -322,6 +358,76 @@ pub struct Step {
     pub defaults: fn(&CaseFile) -> Answers,
     /// The command the answers make, or errors on the fields.
     pub command: fn(&Answers, &CaseFile, &mut Errors) -> Option<Command>,
+}
+
+/// The stage lists the steps are offered at.
+pub mod stage {
+    use probity_domain::Status;
+
+    /// Every stage before the case is closed, withdrawn or finalised.
+    pub const OPEN: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+    ];
+
+    /// Every stage of a logged case, closed and withdrawn ones too.
+    pub const ANY: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::FinalisedOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+        Status::Withdrawn,
+    ];
+
+    /// From the investigation report on.
+    pub const AFTER_REPORT: &[Status] = &[
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ];
+
+    /// While the action settled after the determinations runs: proceedings until they
+    /// conclude, reflective practice (decide/outcome.rs).
+    pub const ACTIONS: &[Status] = &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+    ];
+
+    /// After the proceedings were held: appeals.
+    pub const AFTER_PROCEEDINGS: &[Status] = &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ];
 }
 
 fn no_facts(_: &CaseFile) -> Vec<(String, String)> {

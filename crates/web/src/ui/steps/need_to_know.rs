@@ -1,34 +1,13 @@
 //! The steps of need-to-know: restricting a case to its insiders, its team, and time-limited
 //! grants (the rules in decide/need_to_know.rs).
 
+use probity_domain::Command;
 use probity_domain::command::{
     AssignToTeam, CommandKind, GrantAccess, LiftRestriction, RemoveFromTeam, RestrictCase,
 };
 use probity_domain::matter::RestrictionReason;
-use probity_domain::{Command, Status};
 
 use super::{Field, Step, any_body, choice, no_defaults};
-
-/// Who may see a case matters at every stage, closed ones too.
-const EVERY_STAGE: &[Status] = &[
-    Status::Logged,
-    Status::Assessed,
-    Status::HandledOutsideSchedule3,
-    Status::FinalisedOutsideSchedule3,
-    Status::Recorded,
-    Status::Referred,
-    Status::ReturnedToAppropriateAuthority,
-    Status::UnderInvestigation,
-    Status::Suspended,
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::HandledOtherwise,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-    Status::Withdrawn,
-];
 
 pub const RESTRICT_CASE: Step = Step {
     slug: "restrict",
@@ -36,7 +15,7 @@ pub const RESTRICT_CASE: Step = Step {
     title: "Restrict the case",
     guidance: "A restricted case is seen only by its team and those granted access: everyone else finds nothing, in lists, searches and histories alike.",
     submit: "Continue",
-    stages: EVERY_STAGE,
+    stages: super::stage::ANY,
     when: |file, _| !file.restricted,
     check: true,
     history: false,
@@ -78,7 +57,7 @@ pub const LIFT_RESTRICTION: Step = Step {
     title: "Lift the restriction",
     guidance: "The case becomes visible again to everyone whose role and organisation may see it.",
     submit: "Continue",
-    stages: EVERY_STAGE,
+    stages: super::stage::ANY,
     when: |file, _| file.restricted,
     check: true,
     history: false,
@@ -97,7 +76,7 @@ pub const ASSIGN_TO_TEAM: Step = Step {
     title: "Add someone to the case's team",
     guidance: "The team sees the case in their work and, when it is restricted, are among the few who may see it at all.",
     submit: "Add them",
-    stages: EVERY_STAGE,
+    stages: super::stage::ANY,
     when: any_body,
     check: false,
     history: false,
@@ -116,7 +95,7 @@ pub const REMOVE_FROM_TEAM: Step = Step {
     title: "Remove someone from the case's team",
     guidance: "They no longer see the case in their work; a restricted case disappears from their view.",
     submit: "Remove them",
-    stages: EVERY_STAGE,
+    stages: super::stage::ANY,
     when: any_body,
     check: false,
     history: false,
@@ -135,7 +114,7 @@ pub const GRANT_ACCESS: Step = Step {
     title: "Grant someone access for a time",
     guidance: "Access to a restricted case for one person, until a day, for a stated reason: a second opinion, a review, legal advice.",
     submit: "Grant access",
-    stages: EVERY_STAGE,
+    stages: super::stage::ANY,
     when: any_body,
     check: false,
     history: false,

@@ -387,11 +387,7 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
     title: "Record a reflective practice stage",
     guidance: "The reflective practice review process for a subject referred to it: the written notice, the account within 5 working days, fact finding, the reflective discussion and the agreed report (Police (Conduct) Regulations 2020 regs 63 to 70).",
     submit: "Record the stage",
-    stages: &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-    ],
+    stages: super::stage::ACTIONS,
     when: |file, _| !file.reflective_practice.is_empty(),
     check: false,
     history: false,
@@ -442,33 +438,8 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
     },
 };
 
-/// From the report on, while anything can still follow.
-const AFTER_REPORT: &[Status] = &[
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-];
-
-/// Agreed proceedings run until they conclude (decide/outcome.rs).
-const PROCEEDINGS_STAGES: &[Status] = &[
-    Status::ActionsInProgress,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-];
-
 fn force(_: &CaseFile, body: Body) -> bool {
     body == Body::AppropriateAuthority
-}
-
-fn one_party(a: &Answers, name: &str, missing: &str, errors: &mut Errors) -> Option<PartyId> {
-    let p = PartyId::parse(a.one(name));
-    if p.is_none() {
-        errors.add(name, missing);
-    }
-    p
 }
 
 fn one_proceedings(a: &Answers, errors: &mut Errors) -> Option<ProceedingsId> {
@@ -540,7 +511,7 @@ pub const REFER_TO_PROSECUTORS: Step = Step {
     title: "Refer a subject to the Crown Prosecution Service",
     guidance: "Where the report indicates a criminal offence may have been committed, the matter goes to the Director of Public Prosecutions (Police Reform Act 2002 Sch 3 para 23(2)); misconduct proceedings may wait for the decision.",
     submit: "Continue",
-    stages: AFTER_REPORT,
+    stages: super::stage::AFTER_REPORT,
     when: determining_body,
     check: true,
     history: false,
@@ -548,7 +519,7 @@ pub const REFER_TO_PROSECUTORS: Step = Step {
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose who is referred", errors)?;
+        let subject = a.party("subject", "Choose who is referred", errors)?;
         Some(Command::ReferToProsecutors(ReferToProsecutors { subject }))
     },
 };
@@ -559,7 +530,7 @@ pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
     title: "Record the outcome of criminal proceedings",
     guidance: "What the prosecutors or the court decided for a subject referred to them. Publication waits for it.",
     submit: "Record the outcome",
-    stages: AFTER_REPORT,
+    stages: super::stage::AFTER_REPORT,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
@@ -584,7 +555,7 @@ pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let subject = a.party("subject", "Choose the subject", errors);
         let outcome = a.code::<CriminalOutcome>("outcome", "Choose the outcome", errors);
         Some(Command::ConcludeCriminalProceedings(
             ConcludeCriminalProceedings {
@@ -610,24 +581,22 @@ pub const ANSWER_RECOMMENDATION: Step = Step {
     facts: super::no_facts,
     fields: |_| {
         vec![
-            Field::radios(
+            Field::yes_or_no(
                 "accepted",
                 "Is the recommendation accepted?",
-                vec![choice("true", "Accepted"), choice("false", "Not accepted")],
+                "Accepted",
+                "Not accepted",
             ),
             Field::text("rationale", "The reasons"),
         ]
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let accepted = match a.one("accepted") {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => {
-                errors.add("accepted", "Choose whether the recommendation is accepted");
-                None
-            }
-        };
+        let accepted = a.yes_or_no(
+            "accepted",
+            "Choose whether the recommendation is accepted",
+            errors,
+        );
         let rationale = a.text("rationale", "Enter the reasons", errors);
         Some(Command::AnswerRecommendation(AnswerRecommendation {
             accepted: accepted?,
@@ -642,7 +611,7 @@ pub const ARRANGE_PROCEEDINGS: Step = Step {
     title: "Arrange misconduct proceedings",
     guidance: "The officer is given written notice of the meeting or hearing, the allegations it will decide and its date: at least 10 working days for a meeting, at least 10 working days for a hearing with the documents first (Police (Conduct) Regulations 2020 regs 30 and 31).",
     submit: "Continue",
-    stages: PROCEEDINGS_STAGES,
+    stages: super::stage::ACTIONS,
     when: force,
     check: true,
     history: false,
@@ -677,7 +646,7 @@ pub const ARRANGE_PROCEEDINGS: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let subject = a.party("subject", "Choose the subject", errors);
         let form = a.code::<Form>("form", "Choose the form of proceedings", errors);
         let allegations: Vec<_> = a
             .all("allegations")
@@ -717,7 +686,7 @@ pub const CONCLUDE_PROCEEDINGS: Step = Step {
     title: "Record the outcome of misconduct proceedings",
     guidance: "The finding on each allegation and the disciplinary action, which must be one the form of proceedings may impose given the officer's record (Police (Conduct) Regulations 2020 reg 42). Answer only for the proceedings chosen.",
     submit: "Continue",
-    stages: PROCEEDINGS_STAGES,
+    stages: super::stage::ACTIONS,
     when: |file, body| {
         force(file, body) && file.proceedings.iter().any(|p| p.concluded_on.is_none())
     },
@@ -793,7 +762,7 @@ pub const NOTIFY_SANCTION: Step = Step {
     title: "Record that the officer was told of the sanction",
     guidance: "A warning takes effect from the day the officer is notified of it, and its live period runs from then (Police (Conduct) Regulations 2020 reg 42(4)).",
     submit: "Record it",
-    stages: PROCEEDINGS_STAGES,
+    stages: super::stage::ACTIONS,
     when: |file, body| {
         force(file, body)
             && file
@@ -826,12 +795,7 @@ pub const LODGE_APPEAL: Step = Step {
     title: "Record an appeal to the Police Appeals Tribunal",
     guidance: "An officer may appeal against the finding or the disciplinary action of a misconduct hearing (Police Appeals Tribunals Rules 2020). Publication waits for the appeal.",
     submit: "Record the appeal",
-    stages: &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-    ],
+    stages: super::stage::AFTER_PROCEEDINGS,
     when: |file, body| {
         force(file, body)
             && file
@@ -864,12 +828,7 @@ pub const DETERMINE_APPEAL: Step = Step {
     title: "Record the appeal's determination",
     guidance: "The tribunal confirms the outcome, substitutes another disciplinary action, or reverses it.",
     submit: "Continue",
-    stages: &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-    ],
+    stages: super::stage::AFTER_PROCEEDINGS,
     when: |file, body| {
         force(file, body)
             && file
@@ -929,7 +888,7 @@ pub const REFER_TO_BARRED_LIST: Step = Step {
     title: "Refer to the police barred list",
     guidance: "An officer dismissed, or who would have been dismissed, is reported to the College of Policing for the barred list (Police Act 1996 s.88C; Police Barred List and Police Advisory List Regulations 2017).",
     submit: "Continue",
-    stages: PROCEEDINGS_STAGES,
+    stages: super::stage::ACTIONS,
     when: force,
     check: true,
     history: false,
@@ -937,7 +896,7 @@ pub const REFER_TO_BARRED_LIST: Step = Step {
     fields: |file| vec![Field::radios("subject", "Who is referred?", subjects(file))],
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose who is referred", errors)?;
+        let subject = a.party("subject", "Choose who is referred", errors)?;
         Some(Command::ReferToBarredList(ReferToBarredList { subject }))
     },
 };
@@ -948,7 +907,7 @@ pub const RECORD_LEAVING_SERVICE: Step = Step {
     title: "Record that a subject left the service",
     guidance: "A subject who resigns or retires stays subject to the process as a former officer (Police (Conduct) Regulations 2020 Sch 1): the sanctions open change.",
     submit: "Record it",
-    stages: super::intake::OPEN,
+    stages: super::stage::OPEN,
     when: force,
     check: false,
     history: false,
@@ -964,7 +923,7 @@ pub const RECORD_LEAVING_SERVICE: Step = Step {
     },
     defaults: no_defaults,
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose who left the service", errors)?;
+        let subject = a.party("subject", "Choose who left the service", errors)?;
         Some(Command::RecordLeavingService(RecordLeavingService {
             subject,
         }))
@@ -977,11 +936,7 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
     title: "Agree the reflective review development report",
     guidance: "After the reflective discussion the report records the issue, the discussion, the actions agreed with their dates, the lessons for the officer and for the organisation, and when it is reviewed, within 12 months (Police (Conduct) Regulations 2020 reg 70).",
     submit: "Continue",
-    stages: &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-    ],
+    stages: super::stage::ACTIONS,
     when: |file, body| {
         force(file, body)
             && file
@@ -1017,7 +972,7 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
         a
     },
     command: |a, _, errors| {
-        let subject = one_party(a, "subject", "Choose the subject", errors);
+        let subject = a.party("subject", "Choose the subject", errors);
         let issue_summary = a.text("issue_summary", "Enter the issue", errors);
         let discussion_summary = a.text("discussion_summary", "Enter the discussion", errors);
         let mut actions = Vec::new();
