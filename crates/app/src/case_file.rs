@@ -277,6 +277,8 @@ pub struct InvestigationView {
     pub reinvestigation: bool,
     /// Each version of the terms of reference, oldest first: (version, text, day set).
     pub terms_of_reference: Vec<(u32, String, String)>,
+    /// Each subject's latest severity assessment: (subject, severity, likely form, day).
+    pub severity: Vec<(String, String, String, String)>,
     /// The written notices served: (subject, day).
     pub notices: Vec<(String, String)>,
     pub interviews: Vec<InterviewView>,
@@ -340,6 +342,18 @@ impl InvestigationView {
                 .terms_of_reference
                 .iter()
                 .map(|(v, t, d)| (*v, t.clone(), d.to_string()))
+                .collect(),
+            severity: i
+                .severity
+                .iter()
+                .map(|(p, r)| {
+                    (
+                        p.to_string(),
+                        code_of(&r.severity),
+                        code_of(&r.likely_form),
+                        r.assessed_on.to_string(),
+                    )
+                })
                 .collect(),
             notices: i
                 .notices

@@ -276,6 +276,8 @@ pub struct GridRow {
     allegation: String,
     category: String,
     subject: String,
+    /// The subject's severity assessment, which covers all their allegations.
+    severity: String,
     opinion: String,
     determination: String,
     outcome: String,
@@ -464,7 +466,16 @@ impl CaseView {
                         .map(words)
                         .unwrap_or_else(|| "Not yet".into())
                 };
+                let severity = f
+                    .investigation
+                    .as_ref()
+                    .and_then(|i| i.severity.iter().find(|(p, ..)| p == s))
+                    .map(|(_, sev, form, _)| {
+                        format!("{}; likely a {}", words(sev), form.replace('_', " "))
+                    })
+                    .unwrap_or_else(|| "Not assessed".into());
                 GridRow {
+                    severity,
                     allegation: format!("{}: {}", a.allegation, a.description),
                     category: a.category_name.clone(),
                     subject: name_of(s),

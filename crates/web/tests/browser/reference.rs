@@ -230,6 +230,11 @@ async fn the_reference_case_is_walked_from_intake_to_publication_by_its_roles() 
             .await;
         b.back_on_case().await;
     }
+    let grid = b.text("#allegations ~ .probity-scroll table").await;
+    assert!(
+        grid.contains("Gross misconduct; likely a hearing"),
+        "{grid}"
+    );
     b.as_user("oversight.investigator").await;
     for subject in ["P2", "P3"] {
         b.step("serve-notice").await;
