@@ -612,7 +612,6 @@ impl<'a> StepPage<'a> {
         }
     }
 
-    /// The page with the subjects' histories beside it, when the step decides about them.
     /// The page, with the subjects' histories beside it when the step decides about them:
     /// read only when shown, so that the audit trail records each showing and no other.
     async fn show(
