@@ -107,6 +107,10 @@ impl CaseFile {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyView {
     pub party: String,
+    /// The role as a code: `complainant`, `representative`, `interested_person`, `subject`,
+    /// `witness`, `affected_person`.
+    pub kind: String,
+    /// The role in words, with its detail: "complainant (directed at)".
     pub role: String,
     /// `None` once the personal data has been erased.
     pub name: Option<String>,
@@ -663,6 +667,7 @@ fn party_view(
     };
     PartyView {
         party: p.id.to_string(),
+        kind: p.role.label().replace(' ', "_"),
         role,
         name: names.get(&p.id).cloned().flatten(),
         vulnerabilities: p

@@ -292,7 +292,8 @@ impl Desk {
             .subject_records(reference, &loaded.case, command)
             .await?;
         // A text to publish is checked against what identifies the case's people, which only
-        // their personal data holds.
+        // their personal data holds. Read after the access check, not with the first load, so
+        // no personal data is read for a request that is refused; publishing is rare.
         let identifiers = if matches!(
             command,
             Command::DraftPublication(_) | Command::ApprovePublication(_)

@@ -68,18 +68,6 @@ impl Draft {
     }
 }
 
-/// How long a published summary stays up (shared/domain.md §12: five years), unless the
-/// deployment chooses otherwise.
-pub const RETENTION_YEARS: i16 = 5;
-
-/// The last day a summary published on `on` is shown.
-pub fn retained_until(on: Date, years: i16) -> Date {
-    on.checked_add(jiff::Span::new().years(years))
-        .unwrap_or(Date::MAX)
-        .yesterday()
-        .unwrap_or(on)
-}
-
 /// What still stands between the case and publication; empty when all associated proceedings
 /// are complete. Each item is a sentence a publications officer can act on.
 pub fn pending_proceedings(case: &Case) -> Vec<String> {

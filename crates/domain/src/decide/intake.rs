@@ -204,21 +204,7 @@ impl Decide for AddAllegation {
                 "the report has been submitted; a new matter needs a new case or a re-investigation",
             );
         }
-        stage(
-            case,
-            &[
-                Status::Logged,
-                Status::Assessed,
-                Status::HandledOutsideSchedule3,
-                Status::Recorded,
-                Status::Referred,
-                Status::ReturnedToAppropriateAuthority,
-                Status::UnderInvestigation,
-                Status::Suspended,
-                Status::HandledOtherwise,
-            ],
-            "add an allegation",
-        )?;
+        stage(case, super::stages::ALLEGATIONS, "add an allegation")?;
         text("description", &self.description)?;
         if let Some(m) = self.conduct_matter
             && !case.conduct_matters.contains_key(&m)
@@ -377,11 +363,11 @@ impl Decide for RecordMatter {
 
 impl Decide for Refer {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        let referable = [Status::Recorded, Status::ReturnedToAppropriateAuthority];
+        let referable = super::stages::REFERABLE;
         match self.basis {
             ReferralBasis::Mandatory(_) | ReferralBasis::Voluntary => {
                 by(ctx, AA, "refer a matter")?;
-                stage(case, &referable, "refer the matter")?;
+                stage(case, referable, "refer the matter")?;
             }
             ReferralBasis::LocalPolicingBody => {
                 by(
@@ -389,7 +375,7 @@ impl Decide for Refer {
                     &[Body::LocalPolicingBody],
                     "make a local policing body referral",
                 )?;
-                stage(case, &referable, "refer the matter")?;
+                stage(case, referable, "refer the matter")?;
             }
             ReferralBasis::CalledIn | ReferralBasis::TreatedAsReferred => {
                 by(
@@ -473,7 +459,7 @@ impl Decide for StartLocalInvestigation {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         stage(
             case,
-            &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+            super::stages::REFERABLE,
             "start a local investigation",
         )?;
         by(ctx, AA, "start a local investigation")?;
@@ -495,7 +481,7 @@ impl Decide for HandleOtherwiseThanByInvestigation {
         }
         stage(
             case,
-            &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+            super::stages::REFERABLE,
             "handle otherwise than by investigation",
         )?;
         by(

@@ -19,7 +19,7 @@ use crate::referral::InvestigationMode;
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
-const ACTIVE: &[Status] = &[Status::UnderInvestigation];
+use super::stages::INVESTIGATION_ACTIVE as ACTIVE;
 use super::stages::INVESTIGATION_OPEN as OPEN;
 
 /// The investigation whose record is being kept.

@@ -224,6 +224,9 @@ pub mod stages {
     /// The bodies that record a matter (Sch3 paras 2, 10): never the oversight body.
     pub const RECORDERS: &[Body] = &[Body::AppropriateAuthority, Body::LocalPolicingBody];
 
+    /// An investigation is running, not suspended: evidence is gathered, the report submitted.
+    pub const INVESTIGATION_ACTIVE: &[Status] = &[Status::UnderInvestigation];
+
     /// An investigation is running (or suspended): its record is kept, severity assessed.
     pub const INVESTIGATION_OPEN: &[Status] = &[Status::UnderInvestigation, Status::Suspended];
 
@@ -235,6 +238,99 @@ pub mod stages {
         Status::HandledOutsideSchedule3,
         Status::FinalisedOutsideSchedule3,
     ];
+
+    /// A recorded matter the appropriate authority refers, investigates locally or handles
+    /// otherwise (Sch3 paras 4, 6, 16).
+    pub const REFERABLE: &[Status] = &[Status::Recorded, Status::ReturnedToAppropriateAuthority];
+
+    /// Allegations are added until the report.
+    pub const ALLEGATIONS: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::HandledOtherwise,
+    ];
+
+    /// From the investigation report on.
+    pub const AFTER_REPORT: &[Status] = &[
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+    ];
+
+    /// Agreed proceedings run until they conclude. The outcome waits for them (aftercare.rs),
+    /// but logs written before that rule may hold a notified outcome with proceedings still to
+    /// hold: they can still conclude, so that every case can reach publication. Reflective
+    /// practice runs at the same stages.
+    pub const PROCEEDINGS: &[Status] = &[
+        Status::ActionsInProgress,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+    ];
+
+    /// A case is open: logged and not closed, withdrawn or finalised.
+    pub const OPEN: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+    ];
+
+    /// Every stage of a logged case, closed and withdrawn ones too.
+    pub const ANY: &[Status] = &[
+        Status::Logged,
+        Status::Assessed,
+        Status::HandledOutsideSchedule3,
+        Status::FinalisedOutsideSchedule3,
+        Status::Recorded,
+        Status::Referred,
+        Status::ReturnedToAppropriateAuthority,
+        Status::UnderInvestigation,
+        Status::Suspended,
+        Status::ReportSubmitted,
+        Status::Determined,
+        Status::ActionsInProgress,
+        Status::HandledOtherwise,
+        Status::OutcomeNotified,
+        Status::UnderReview,
+        Status::Closed,
+        Status::Withdrawn,
+    ];
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_open_and_any_lists_are_what_their_names_say() {
+            let logged: Vec<Status> = Status::ALL
+                .iter()
+                .copied()
+                .filter(|s| *s != Status::New)
+                .collect();
+            assert_eq!(ANY, logged.as_slice());
+            let open: Vec<Status> = logged.into_iter().filter(|s| !s.is_terminal()).collect();
+            assert_eq!(OPEN, open.as_slice());
+        }
+    }
 }
 
 /// A date of the past (or today), and not before [`EARLIEST`].

@@ -27,25 +27,7 @@ use crate::referral::InvestigationMode;
 use crate::rule::{Refusal, Rule, refuse};
 use crate::{Body, Context};
 
-const AFTER_REPORT: &[Status] = &[
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-];
-
 const AA: &[Body] = &[Body::AppropriateAuthority];
-
-/// Agreed proceedings run until they conclude. The outcome waits for them (aftercare.rs), but
-/// logs written before that rule may hold a notified outcome with proceedings still to hold:
-/// they can still conclude, so that every case can reach publication.
-const PROCEEDINGS_STAGES: &[Status] = &[
-    Status::ActionsInProgress,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-];
 
 impl Decide for GiveOpinion {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
@@ -124,7 +106,7 @@ impl Decide for ReferToProsecutors {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let s = &self.subject;
         let inv = investigation(case, "refer to prosecutors")?;
-        stage(case, AFTER_REPORT, "refer to prosecutors")?;
+        stage(case, super::stages::AFTER_REPORT, "refer to prosecutors")?;
         by(
             ctx,
             &[inv.mode.determining_body()],
@@ -237,7 +219,7 @@ impl Decide for ArrangeProceedings {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let (s, form) = (&self.subject, &self.form);
         let inv = investigation(case, "arrange proceedings")?;
-        stage(case, PROCEEDINGS_STAGES, "arrange proceedings")?;
+        stage(case, super::stages::PROCEEDINGS, "arrange proceedings")?;
         by(ctx, AA, "arrange misconduct proceedings")?;
         subject(case, *s)?;
         match inv.settled.get(s) {
@@ -315,7 +297,7 @@ impl Decide for ConcludeProceedings {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
         let on = ctx.on();
         let proceedings = &self.proceedings;
-        stage(case, PROCEEDINGS_STAGES, "conclude proceedings")?;
+        stage(case, super::stages::PROCEEDINGS, "conclude proceedings")?;
         by(ctx, AA, "record the outcome of proceedings")?;
         let p = proceedings_of(case, *proceedings)?;
         if p.concluded_on.is_some() {

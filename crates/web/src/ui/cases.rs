@@ -575,11 +575,7 @@ impl CaseView {
                             .map(name_of)
                             .unwrap_or_else(|| "The bodies it is due to".into()),
                         long_date_text(&l.on),
-                        format!(
-                            "/api/v1/cases/{}/letters/{}",
-                            f.reference.replace('/', "%2F"),
-                            l.n
-                        ),
+                        format!("/api/v1{}/letters/{}", case_href(&f.reference), l.n),
                     )
                 })
                 .collect(),

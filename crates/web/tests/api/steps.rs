@@ -183,6 +183,12 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
         file.text
     );
     assert_eq!(app.events().await, before + 3);
+    // The people kept informed are offered by their role: the complainant, not the officer.
+    let contact = app
+        .page(&format!("{CASE}/steps/contact-complainant"), Some(&kent))
+        .await;
+    assert!(contact.text.contains("id=\"party-P1\""), "{}", contact.text);
+    assert!(!contact.text.contains("id=\"party-P2\""));
 
     // A local investigation of a matter that must be referred: the rule and its basis, on the
     // form, and nothing recorded.

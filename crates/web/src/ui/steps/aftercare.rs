@@ -13,9 +13,7 @@ use probity_domain::matter::{Acceptance, AssociatedKind};
 use probity_domain::referral::InvestigationMode;
 use probity_domain::{Body, Command, Status};
 
-use super::{
-    Answers, Choice, Field, Step, any_body, choice, no_defaults, oversight_only, subject_name,
-};
+use super::{Answers, Choice, Field, Step, any_body, choice, no_defaults, oversight_only};
 use crate::ui::form::Errors;
 
 /// Learning recommendations follow a directed or independent investigation (Sch 3 para 28A).
@@ -29,7 +27,7 @@ pub const MAKE_LEARNING_RECOMMENDATION: Step = Step {
     title: "Make a learning recommendation",
     guidance: "A recommendation to a force or another body, to prevent a recurrence or improve practice. The recipient must respond in writing within 56 days, and the response is published (Police Reform Act 2002 Sch 3 paras 28A and 28B).",
     submit: "Make the recommendation",
-    stages: super::stage::AFTER_REPORT,
+    stages: probity_domain::stages::AFTER_REPORT,
     when: oversight_learning,
     check: false,
     history: false,
@@ -61,7 +59,7 @@ pub const RECORD_NO_LEARNING: Step = Step {
     title: "Record that no learning was identified",
     guidance: "That the investigation identified no learning for the force or others is recorded with its reasons, so that it is a decision and not an omission.",
     submit: "Record it",
-    stages: super::stage::AFTER_REPORT,
+    stages: probity_domain::stages::AFTER_REPORT,
     when: |file, body| oversight_learning(file, body) && file.learning_recommendations.is_empty(),
     check: false,
     history: false,
@@ -80,7 +78,7 @@ pub const RECORD_LEARNING_RESPONSE: Step = Step {
     title: "Record the response to a recommendation",
     guidance: "The recipient's written response: whether it accepts the recommendation and what it will do (Police Reform Act 2002 Sch 3 para 28B). It is due within 56 days of the recommendation, or by the extended date.",
     submit: "Record the response",
-    stages: super::stage::AFTER_REPORT,
+    stages: probity_domain::stages::AFTER_REPORT,
     when: |file, _| {
         file.learning_recommendations
             .iter()
@@ -164,12 +162,7 @@ pub const APPLY_FOR_REVIEW: Step = Step {
     history: false,
     facts: super::no_facts,
     fields: |file| {
-        let complainants = file
-            .parties
-            .iter()
-            .filter(|p| p.role == "complainant")
-            .map(|p| choice(&p.party, subject_name(file, &p.party)))
-            .collect();
+        let complainants = super::parties(file, &["complainant"]);
         vec![
             Field::radios("applicant", "Who applied?", complainants),
             Field::text(
@@ -304,7 +297,7 @@ pub const EXTEND_RESPONSE_PERIOD: Step = Step {
     title: "Extend the time to respond to a recommendation",
     guidance: "The IOPC may extend the 56 days a recipient has to respond, on its application (Police Reform Act 2002 Sch 3 para 28B). The response clock runs to the new day.",
     submit: "Extend",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -346,7 +339,7 @@ pub const PUBLISH_LEARNING_RESPONSE: Step = Step {
     title: "Publish a response to a recommendation",
     guidance: "The IOPC publishes the recommendation and the response, within 21 days of receiving it (Police Reform Act 2002 Sch 3 para 28B(7)).",
     submit: "Record the publication",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -381,7 +374,7 @@ pub const CLOSE_RECOMMENDATION: Step = Step {
     title: "Close a recommendation",
     guidance: "A recommendation's work is done once its response is in and published.",
     submit: "Close it",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         body == Body::OversightBody
             && file
@@ -497,7 +490,7 @@ pub const RECORD_ASSOCIATED_PROCEEDINGS: Step = Step {
     title: "Record associated proceedings",
     guidance: "An inquest, a civil claim or other proceedings arising from the same events: nothing about the case is published until they end (shared/domain.md §12).",
     submit: "Record them",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
@@ -536,7 +529,7 @@ pub const CONCLUDE_ASSOCIATED_PROCEEDINGS: Step = Step {
     title: "Record that associated proceedings ended",
     guidance: "Once every associated proceeding has ended, publication may go ahead.",
     submit: "Record it",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         body != Body::LocalPolicingBody
             && file

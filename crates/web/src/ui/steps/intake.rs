@@ -25,20 +25,7 @@ use super::{
 };
 use crate::ui::form::Errors;
 
-use super::stage::OPEN;
-
-/// Allegations are added until the report (decide/intake.rs).
-const ALLEGATION_STAGES: &[Status] = &[
-    Status::Logged,
-    Status::Assessed,
-    Status::HandledOutsideSchedule3,
-    Status::Recorded,
-    Status::Referred,
-    Status::ReturnedToAppropriateAuthority,
-    Status::UnderInvestigation,
-    Status::Suspended,
-    Status::HandledOtherwise,
-];
+use probity_domain::stages::OPEN;
 
 pub const ADD_PARTY: Step = Step {
     slug: "add-party",
@@ -252,7 +239,7 @@ pub const ADD_ALLEGATION: Step = Step {
     title: "Add an allegation",
     guidance: "One allegation of what was done, against one or more of the people serving with the police, classified by the IOPC's categories (Guidance on the recording of complaints). Each subject on each allegation gets its own severity, opinion and determination.",
     submit: "Add the allegation",
-    stages: ALLEGATION_STAGES,
+    stages: probity_domain::stages::ALLEGATIONS,
     when: any_body,
     check: false,
     history: false,
@@ -306,7 +293,7 @@ pub const REFER: Step = Step {
     title: "Refer the matter to the IOPC",
     guidance: "A matter that meets a mandatory referral criterion must be referred by the end of the day after the day it became clear it should be (Police Reform Act 2002 Sch 3 para 4; Police (Complaints and Misconduct) Regulations 2020 reg 4). The criteria the case's recording answers bring in are chosen for you.",
     submit: "Refer the matter",
-    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    stages: probity_domain::stages::REFERABLE,
     when: force_only,
     check: true,
     history: false,
@@ -455,7 +442,7 @@ pub const START_LOCAL_INVESTIGATION: Step = Step {
     title: "Start a local investigation",
     guidance: "The appropriate authority investigates on its own behalf: a matter that was not referred, or that the IOPC returned (Police Reform Act 2002 Sch 3 paras 6 and 16). The investigation clocks start today.",
     submit: "Start the investigation",
-    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    stages: probity_domain::stages::REFERABLE,
     when: force_only,
     check: false,
     history: false,
@@ -467,16 +454,7 @@ pub const START_LOCAL_INVESTIGATION: Step = Step {
 
 /// The complainants and interested persons: those kept informed.
 fn informed(file: &CaseFile) -> Vec<super::Choice> {
-    file.parties
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.role.as_str(),
-                "complainant" | "interested_person" | "interested person"
-            )
-        })
-        .map(|p| choice(&p.party, super::subject_name(file, &p.party)).hint(&p.role))
-        .collect()
+    super::parties(file, &["complainant", "interested_person"])
 }
 
 pub const START_HANDLING: Step = Step {
@@ -621,7 +599,7 @@ pub const HANDLE_OTHERWISE: Step = Step {
     title: "Handle otherwise than by investigation",
     guidance: "A recorded complaint that need not be investigated is handled otherwise, in a reasonable and proportionate way (Police Reform Act 2002 Sch 3 para 6(2A)). A matter that must be referred cannot be handled so until the IOPC returns it.",
     submit: "Continue",
-    stages: &[Status::Recorded, Status::ReturnedToAppropriateAuthority],
+    stages: probity_domain::stages::REFERABLE,
     when: force_only,
     check: true,
     history: false,
@@ -762,7 +740,7 @@ pub const ERASE_PERSONAL_DATA: Step = Step {
     title: "Erase a person's personal data",
     guidance: "The person's name and contact details are destroyed; the record keeps that they were a party, and the hash chain still proves the record. This cannot be undone.",
     submit: "Continue",
-    stages: super::stage::ANY,
+    stages: probity_domain::stages::ANY,
     when: any_body,
     check: true,
     history: false,

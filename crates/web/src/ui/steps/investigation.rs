@@ -15,7 +15,7 @@ use super::{
     Field, Step, any_body, choice, investigating_body, no_defaults, subject_name, subjects,
 };
 
-const ACTIVE: &[Status] = &[Status::UnderInvestigation];
+use probity_domain::stages::INVESTIGATION_ACTIVE as ACTIVE;
 
 pub const TERMS_OF_REFERENCE: Step = Step {
     slug: "terms-of-reference",
@@ -306,7 +306,7 @@ pub const SUSPEND_OFFICER: Step = Step {
     title: "Suspend an officer",
     guidance: "An officer may be suspended only after temporary redeployment to alternative duties has been considered, where the investigation may be prejudiced or the public interest requires it (Police (Conduct) Regulations 2020 reg 11). Suspension is reviewed at least every four weeks.",
     submit: "Continue",
-    stages: super::stage::OPEN,
+    stages: probity_domain::stages::OPEN,
     when: super::force_only,
     check: true,
     history: false,
@@ -354,7 +354,7 @@ pub const LIFT_OFFICER_SUSPENSION: Step = Step {
     title: "Lift an officer's suspension",
     guidance: "The officer returns to duty, or to alternative duties.",
     submit: "Lift the suspension",
-    stages: super::stage::OPEN,
+    stages: probity_domain::stages::OPEN,
     when: |file, body| {
         super::force_only(file, body)
             && file

@@ -226,10 +226,6 @@ impl Answers {
         self.0.push((name.to_string(), value.into()));
     }
 
-    pub fn add(&mut self, name: &str, value: impl Into<String>) {
-        self.0.push((name.to_string(), value.into()));
-    }
-
     pub fn date_parts(&self, name: &str) -> [&str; 3] {
         ["day", "month", "year"].map(|p| {
             self.0
@@ -358,76 +354,6 @@ pub struct Step {
     pub defaults: fn(&CaseFile) -> Answers,
     /// The command the answers make, or errors on the fields.
     pub command: fn(&Answers, &CaseFile, &mut Errors) -> Option<Command>,
-}
-
-/// The stage lists the steps are offered at.
-pub mod stage {
-    use probity_domain::Status;
-
-    /// Every stage before the case is closed, withdrawn or finalised.
-    pub const OPEN: &[Status] = &[
-        Status::Logged,
-        Status::Assessed,
-        Status::HandledOutsideSchedule3,
-        Status::Recorded,
-        Status::Referred,
-        Status::ReturnedToAppropriateAuthority,
-        Status::UnderInvestigation,
-        Status::Suspended,
-        Status::ReportSubmitted,
-        Status::Determined,
-        Status::ActionsInProgress,
-        Status::HandledOtherwise,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-    ];
-
-    /// Every stage of a logged case, closed and withdrawn ones too.
-    pub const ANY: &[Status] = &[
-        Status::Logged,
-        Status::Assessed,
-        Status::HandledOutsideSchedule3,
-        Status::FinalisedOutsideSchedule3,
-        Status::Recorded,
-        Status::Referred,
-        Status::ReturnedToAppropriateAuthority,
-        Status::UnderInvestigation,
-        Status::Suspended,
-        Status::ReportSubmitted,
-        Status::Determined,
-        Status::ActionsInProgress,
-        Status::HandledOtherwise,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-        Status::Withdrawn,
-    ];
-
-    /// From the investigation report on.
-    pub const AFTER_REPORT: &[Status] = &[
-        Status::ReportSubmitted,
-        Status::Determined,
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-    ];
-
-    /// While the action settled after the determinations runs: proceedings until they
-    /// conclude, reflective practice (decide/outcome.rs).
-    pub const ACTIONS: &[Status] = &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-    ];
-
-    /// After the proceedings were held: appeals.
-    pub const AFTER_PROCEEDINGS: &[Status] = &[
-        Status::ActionsInProgress,
-        Status::OutcomeNotified,
-        Status::UnderReview,
-        Status::Closed,
-    ];
 }
 
 fn no_facts(_: &CaseFile) -> Vec<(String, String)> {
@@ -800,6 +726,15 @@ pub fn subjects(file: &CaseFile) -> Vec<Choice> {
             }
             choice(&s.party, subject_name(file, &s.party)).hint(hint.join(", "))
         })
+        .collect()
+}
+
+/// The case's parties of the given kinds (`PartyView::kind`) as choices, their role beside.
+pub fn parties(file: &CaseFile, kinds: &[&str]) -> Vec<Choice> {
+    file.parties
+        .iter()
+        .filter(|p| kinds.contains(&p.kind.as_str()))
+        .map(|p| choice(&p.party, subject_name(file, &p.party)).hint(&p.role))
         .collect()
 }
 

@@ -63,34 +63,75 @@ fn pair_heading(file: &CaseFile, subject: &str, allegation: &str) -> String {
     )
 }
 
-/// One subject on one allegation, read from the fields named `{prefix}-{subject}-{allegation}`.
-fn finding(
-    a: &Answers,
-    subject: PartyId,
-    allegation: AllegationId,
-    names: [&str; 3],
-    errors: &mut Errors,
-) -> Option<Finding> {
-    let [cta, further, reasons] = names;
-    let case_to_answer =
-        a.code::<CaseToAnswer>(cta, "Choose whether there is a case to answer", errors);
-    let further_action = match a.one(further) {
-        "" => Some(FurtherAction::None),
-        v => probity_domain::from_code(v),
-    };
-    if further_action.is_none() {
-        errors.add(further, "Choose the further action from the list");
+/// The questions of one subject on one allegation: the opinion's (one pair at a time) or a row
+/// of the determination's grid (named after its pair).
+struct FindingFields {
+    cta: String,
+    further: String,
+    performance: String,
+    reasons: String,
+}
+
+impl FindingFields {
+    /// Named after the pair (`cta-P2-A1`, ...), or plain when the form asks about one pair.
+    fn new(pair: Option<(&str, &str)>) -> FindingFields {
+        let name = |base: &str| match pair {
+            Some((s, a)) => format!("{base}-{}", pair_key(s, a)),
+            None => base.to_string(),
+        };
+        FindingFields {
+            cta: name("cta"),
+            further: name("further"),
+            performance: name("performance"),
+            reasons: name("reasons"),
+        }
     }
-    let rationale = a.text(reasons, "Enter the reasons", errors);
-    Some(Finding {
-        subject,
-        allegation,
-        case_to_answer: case_to_answer?,
-        performance_unsatisfactory: further_action
-            == Some(FurtherAction::UnsatisfactoryPerformance),
-        further_action: further_action?,
-        rationale,
-    })
+
+    fn fields(&self, cta_label: &str) -> Vec<Field> {
+        vec![
+            Field::radios(self.cta.clone(), cta_label, case_to_answer()),
+            Field::radios(self.further.clone(), "Further action", further_action()),
+            Field::checkboxes(
+                self.performance.clone(),
+                "Performance",
+                vec![
+                    choice("true", "Performance was unsatisfactory")
+                        .hint("Police Reform Act 2002 Sch 3 para 27(3A)"),
+                ],
+            ),
+            Field::text(self.reasons.clone(), "The reasons"),
+        ]
+    }
+
+    fn read(
+        &self,
+        a: &Answers,
+        subject: PartyId,
+        allegation: AllegationId,
+        errors: &mut Errors,
+    ) -> Option<Finding> {
+        let case_to_answer = a.code::<CaseToAnswer>(
+            &self.cta,
+            "Choose whether there is a case to answer",
+            errors,
+        );
+        let further_action = match a.one(&self.further) {
+            "" => Some(FurtherAction::None),
+            v => probity_domain::from_code(v),
+        };
+        if further_action.is_none() {
+            errors.add(&self.further, "Choose the further action from the list");
+        }
+        let rationale = a.text(&self.reasons, "Enter the reasons", errors);
+        Some(Finding {
+            subject,
+            allegation,
+            case_to_answer: case_to_answer?,
+            performance_unsatisfactory: a.yes(&self.performance),
+            further_action: further_action?,
+            rationale,
+        })
+    }
 }
 
 pub const GIVE_OPINION: Step = Step {
@@ -120,12 +161,13 @@ pub const GIVE_OPINION: Step = Step {
                 }
             })
             .collect();
-        vec![
-            Field::radios("pair", "Which subject, on which allegation?", pairs),
-            Field::radios("cta", "The opinion", case_to_answer()),
-            Field::radios("further", "Further action", further_action()),
-            Field::text("reasons", "The reasons for the opinion"),
-        ]
+        let mut fields = vec![Field::radios(
+            "pair",
+            "Which subject, on which allegation?",
+            pairs,
+        )];
+        fields.extend(FindingFields::new(None).fields("The opinion"));
+        fields
     },
     defaults: |file| {
         let mut a = Answers::default();
@@ -141,19 +183,10 @@ pub const GIVE_OPINION: Step = Step {
             errors.add("pair", "Choose the subject and allegation");
         }
         let (s, al) = pair?;
-        let finding = finding(a, s, al, ["cta", "further", "reasons"], errors)?;
+        let finding = FindingFields::new(None).read(a, s, al, errors)?;
         Some(Command::GiveOpinion(GiveOpinion { finding }))
     },
 };
-
-fn names(subject: &str, allegation: &str) -> [String; 3] {
-    let k = pair_key(subject, allegation);
-    [
-        format!("cta-{k}"),
-        format!("further-{k}"),
-        format!("reasons-{k}"),
-    ]
-}
 
 pub const DETERMINE: Step = Step {
     slug: "determine",
@@ -170,7 +203,7 @@ pub const DETERMINE: Step = Step {
         file.findings
             .iter()
             .flat_map(|f| {
-                let [cta, further, reasons] = names(&f.subject, &f.allegation);
+                let names = FindingFields::new(Some((&f.subject, &f.allegation)));
                 let heading = pair_heading(file, &f.subject, &f.allegation);
                 let opinion = f.opinion.as_deref().map_or_else(
                     || "The investigator gave no opinion".to_string(),
@@ -181,24 +214,20 @@ pub const DETERMINE: Step = Step {
                         )
                     },
                 );
-                [
-                    Field::radios(cta, "The determination", case_to_answer())
-                        .hint(opinion)
-                        .group(heading),
-                    Field::radios(further, "Further action", further_action()),
-                    Field::text(reasons, "The reasons"),
-                ]
+                let mut fields = names.fields("The determination");
+                fields[0] = fields[0].clone().hint(opinion).group(heading);
+                fields
             })
             .collect()
     },
     defaults: |file| {
         let mut a = Answers::default();
         for f in &file.findings {
-            let [cta, further, _] = names(&f.subject, &f.allegation);
+            let names = FindingFields::new(Some((&f.subject, &f.allegation)));
             if let Some(o) = &f.opinion {
-                a.set(&cta, o.clone());
+                a.set(&names.cta, o.clone());
             }
-            a.set(&further, "none");
+            a.set(&names.further, "none");
         }
         a
     },
@@ -211,8 +240,8 @@ pub const DETERMINE: Step = Step {
             ) else {
                 continue;
             };
-            let [cta, further, reasons] = names(&f.subject, &f.allegation);
-            if let Some(x) = finding(a, s, al, [&cta, &further, &reasons], errors) {
+            let names = FindingFields::new(Some((&f.subject, &f.allegation)));
+            if let Some(x) = names.read(a, s, al, errors) {
                 findings.push(x);
             }
         }
@@ -387,7 +416,7 @@ pub const PROGRESS_REFLECTIVE_PRACTICE: Step = Step {
     title: "Record a reflective practice stage",
     guidance: "The reflective practice review process for a subject referred to it: the written notice, the account within 5 working days, fact finding, the reflective discussion and the agreed report (Police (Conduct) Regulations 2020 regs 63 to 70).",
     submit: "Record the stage",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: |file, _| !file.reflective_practice.is_empty(),
     check: false,
     history: false,
@@ -511,7 +540,7 @@ pub const REFER_TO_PROSECUTORS: Step = Step {
     title: "Refer a subject to the Crown Prosecution Service",
     guidance: "Where the report indicates a criminal offence may have been committed, the matter goes to the Director of Public Prosecutions (Police Reform Act 2002 Sch 3 para 23(2)); misconduct proceedings may wait for the decision.",
     submit: "Continue",
-    stages: super::stage::AFTER_REPORT,
+    stages: probity_domain::stages::AFTER_REPORT,
     when: determining_body,
     check: true,
     history: false,
@@ -530,7 +559,7 @@ pub const CONCLUDE_CRIMINAL_PROCEEDINGS: Step = Step {
     title: "Record the outcome of criminal proceedings",
     guidance: "What the prosecutors or the court decided for a subject referred to them. Publication waits for it.",
     submit: "Record the outcome",
-    stages: super::stage::AFTER_REPORT,
+    stages: probity_domain::stages::AFTER_REPORT,
     when: |_, body| body != Body::LocalPolicingBody,
     check: false,
     history: false,
@@ -611,7 +640,7 @@ pub const ARRANGE_PROCEEDINGS: Step = Step {
     title: "Arrange misconduct proceedings",
     guidance: "The officer is given written notice of the meeting or hearing, the allegations it will decide and its date: at least 10 working days for a meeting, at least 10 working days for a hearing with the documents first (Police (Conduct) Regulations 2020 regs 30 and 31).",
     submit: "Continue",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: force,
     check: true,
     history: false,
@@ -686,7 +715,7 @@ pub const CONCLUDE_PROCEEDINGS: Step = Step {
     title: "Record the outcome of misconduct proceedings",
     guidance: "The finding on each allegation and the disciplinary action, which must be one the form of proceedings may impose given the officer's record (Police (Conduct) Regulations 2020 reg 42). Answer only for the proceedings chosen.",
     submit: "Continue",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: |file, body| {
         force(file, body) && file.proceedings.iter().any(|p| p.concluded_on.is_none())
     },
@@ -762,7 +791,7 @@ pub const NOTIFY_SANCTION: Step = Step {
     title: "Record that the officer was told of the sanction",
     guidance: "A warning takes effect from the day the officer is notified of it, and its live period runs from then (Police (Conduct) Regulations 2020 reg 42(4)).",
     submit: "Record it",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: |file, body| {
         force(file, body)
             && file
@@ -795,7 +824,7 @@ pub const LODGE_APPEAL: Step = Step {
     title: "Record an appeal to the Police Appeals Tribunal",
     guidance: "An officer may appeal against the finding or the disciplinary action of a misconduct hearing (Police Appeals Tribunals Rules 2020). Publication waits for the appeal.",
     submit: "Record the appeal",
-    stages: super::stage::AFTER_PROCEEDINGS,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         force(file, body)
             && file
@@ -828,7 +857,7 @@ pub const DETERMINE_APPEAL: Step = Step {
     title: "Record the appeal's determination",
     guidance: "The tribunal confirms the outcome, substitutes another disciplinary action, or reverses it.",
     submit: "Continue",
-    stages: super::stage::AFTER_PROCEEDINGS,
+    stages: probity_domain::stages::ANY,
     when: |file, body| {
         force(file, body)
             && file
@@ -888,7 +917,7 @@ pub const REFER_TO_BARRED_LIST: Step = Step {
     title: "Refer to the police barred list",
     guidance: "An officer dismissed, or who would have been dismissed, is reported to the College of Policing for the barred list (Police Act 1996 s.88C; Police Barred List and Police Advisory List Regulations 2017).",
     submit: "Continue",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: force,
     check: true,
     history: false,
@@ -907,7 +936,7 @@ pub const RECORD_LEAVING_SERVICE: Step = Step {
     title: "Record that a subject left the service",
     guidance: "A subject who resigns or retires stays subject to the process as a former officer (Police (Conduct) Regulations 2020 Sch 1): the sanctions open change.",
     submit: "Record it",
-    stages: super::stage::OPEN,
+    stages: probity_domain::stages::OPEN,
     when: force,
     check: false,
     history: false,
@@ -936,7 +965,7 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
     title: "Agree the reflective review development report",
     guidance: "After the reflective discussion the report records the issue, the discussion, the actions agreed with their dates, the lessons for the officer and for the organisation, and when it is reviewed, within 12 months (Police (Conduct) Regulations 2020 reg 70).",
     submit: "Continue",
-    stages: super::stage::ACTIONS,
+    stages: probity_domain::stages::PROCEEDINGS,
     when: |file, body| {
         force(file, body)
             && file
@@ -1031,3 +1060,35 @@ pub const AGREE_REFLECTIVE_REPORT: Step = Step {
         }))
     },
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether performance was unsatisfactory is its own answer (Sch 3 para 27(3A)), not read
+    /// off the further action chosen.
+    #[test]
+    fn a_finding_reads_each_of_its_own_answers() {
+        let names = FindingFields::new(Some(("P2", "A1")));
+        assert_eq!(names.performance, "performance-P2-A1");
+        let a = Answers::from_pairs(vec![
+            ("cta-P2-A1".into(), "misconduct".into()),
+            ("further-P2-A1".into(), "reflective_practice".into()),
+            ("performance-P2-A1".into(), "true".into()),
+            ("reasons-P2-A1".into(), " As the report says. ".into()),
+        ]);
+        let mut errors = Errors::default();
+        let f = names
+            .read(&a, PartyId(2), AllegationId(1), &mut errors)
+            .unwrap();
+        assert!(errors.is_empty());
+        assert_eq!(f.case_to_answer, CaseToAnswer::Misconduct);
+        assert_eq!(f.further_action, FurtherAction::ReflectivePractice);
+        assert!(f.performance_unsatisfactory);
+        assert_eq!(f.rationale, "As the report says.");
+        let none = Answers::from_pairs(vec![("cta-P2-A1".into(), "no_case_to_answer".into())]);
+        let f = names.read(&none, PartyId(2), AllegationId(1), &mut errors);
+        assert!(f.is_some_and(|f| !f.performance_unsatisfactory));
+        assert_eq!(errors.get("reasons-P2-A1"), Some("Enter the reasons"));
+    }
+}

@@ -3,27 +3,18 @@
 //! associated proceedings are complete, and withdrawal (the rules in decide/publishing.rs).
 
 use probity_app::{CaseFile, DraftView};
+use probity_domain::Command;
 use probity_domain::command::{
     ApprovePublication, CommandKind, DraftPublication, WithdrawPublication,
 };
 use probity_domain::publication::{ItemKind, Justification};
-use probity_domain::{Command, Status};
 
 use super::{Answers, Field, Step, choice, no_defaults, oversight_only};
 use crate::ui::chrome::long_date_text;
 use crate::ui::form::Errors;
 
-/// Drafting and publishing go on after closure, as long as the matter stands.
-const STAGES: &[Status] = &[
-    Status::ReportSubmitted,
-    Status::Determined,
-    Status::ActionsInProgress,
-    Status::HandledOtherwise,
-    Status::OutcomeNotified,
-    Status::UnderReview,
-    Status::Closed,
-];
-
+/// Summaries follow an investigation's report, and go on after closure.
+use probity_domain::stages::AFTER_REPORT as STAGES;
 fn latest(file: &CaseFile) -> Option<&DraftView> {
     file.drafts.last()
 }
