@@ -161,6 +161,10 @@ async fn run(c: &mut sqlx::PgConnection, q: &Query) -> Result<Vec<Row>, StoreErr
 
 #[async_trait::async_trait]
 impl Tables for PgStore {
+    fn dialect(&self) -> probity_store::Dialect {
+        probity_store::Dialect::Postgres
+    }
+
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
         let mut out = Vec::with_capacity(queries.len());
         if let [q] = queries {

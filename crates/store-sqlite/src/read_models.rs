@@ -131,6 +131,10 @@ fn run(c: &Connection, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
 
 #[async_trait::async_trait]
 impl Tables for SqliteStore {
+    fn dialect(&self) -> probity_store::Dialect {
+        probity_store::Dialect::Sqlite
+    }
+
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError> {
         // A point read costs less here than a hop to another thread and back.
         if queries.iter().all(|q| q.point) {

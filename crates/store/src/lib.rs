@@ -21,6 +21,7 @@ pub mod integrity;
 pub mod outbox;
 mod packed;
 pub mod projection;
+pub mod published;
 pub mod query;
 pub mod read_model;
 
@@ -174,6 +175,9 @@ pub trait PersonalDataStore: Send + Sync {
 /// ([`AccountStore`] is written once, over this trait).
 #[async_trait::async_trait]
 pub trait Tables: Send + Sync {
+    /// Which SQL the backend speaks beyond the shared dialect: only full-text search differs.
+    fn dialect(&self) -> Dialect;
+
     /// Runs the queries in one snapshot, and returns each one's rows.
     async fn query(&self, queries: &[Query]) -> Result<Vec<Vec<Row>>, StoreError>;
 
@@ -185,6 +189,20 @@ pub trait Tables: Send + Sync {
         statements: &[Statement],
         audit: &[AuditEntry],
     ) -> Result<Vec<u64>, StoreError>;
+}
+
+/// The public form of a case reference (`probity_published::public_reference`).
+pub fn published_reference(reference: &Reference) -> String {
+    probity_published::public_reference(reference.as_str())
+}
+
+/// The SQL a backend speaks where the two differ (full-text search, `published.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// FTS5, ranked by bm25.
+    Sqlite,
+    /// Text search (`tsvector`), ranked by `ts_rank`.
+    Postgres,
 }
 
 /// The read models: rows derived from the log, written with its appends (`Append`), read with

@@ -107,6 +107,148 @@ read_model! {
     }
 }
 
+read_model! {
+    /// What is published of a case, as the public side reads it (`probity-published`): the
+    /// approved version, from its day (a scheduled one is written at approval and shown from
+    /// the day the query is asked on). No row while nothing is approved or once withdrawn.
+    pub struct PublishedItemRow in "published_items" {
+        pub case_id: CaseId,
+        /// The public reference: the case's, with `/` written `-`.
+        pub reference: String,
+        pub kind: String,
+        pub title: String,
+        pub summary: String,
+        pub force: Force,
+        pub force_name: String,
+        /// One theme a line (what the search indexes).
+        pub themes: String,
+        pub incident_month: Option<String>,
+        pub published_on: Date,
+        pub year: i64,
+        pub version: u64,
+        /// The public corrections, as JSON (`[{"published_on":…,"note":…}]`).
+        pub corrections: String,
+        /// Where an imported item came from; None for what was published here.
+        pub source: Option<String>,
+    }
+}
+
+read_model! {
+    /// A theme of a published item, one row each: what the theme filter and its counts read.
+    pub struct PublishedThemeRow in "published_themes" {
+        pub case_id: CaseId,
+        pub theme: String,
+    }
+}
+
+read_model! {
+    /// A learning recommendation of a published case, on the public register from the day
+    /// the case's publication is shown. Its response is public once it is published.
+    pub struct PublishedRecommendationRow in "published_recommendations" {
+        pub case_id: CaseId,
+        pub reference: String,
+        pub number: u64,
+        pub recipient: String,
+        pub text: String,
+        pub force: Force,
+        pub force_name: String,
+        pub made_on: Date,
+        pub response_due: Date,
+        pub acceptance: Option<String>,
+        pub response: Option<String>,
+        pub responded_on: Option<Date>,
+        pub closed_on: Option<Date>,
+        pub published_on: Date,
+    }
+}
+
+/// What of the case is public, when anything is: its force and publication.
+fn published(case: &Case) -> Option<(&probity_domain::case::Matter, &probity_domain::case::Publication)> {
+    let p = case.publication.as_ref().filter(|p| p.withdrawn.is_none())?;
+    Some((case.matter()?, p))
+}
+
+/// The publication's themes: its tags without the force's name, which leads them.
+fn themes(matter: &probity_domain::case::Matter, p: &probity_domain::case::Publication) -> Vec<String> {
+    p.tags
+        .iter()
+        .filter(|t| t.as_str() != matter.force.name())
+        .cloned()
+        .collect()
+}
+
+impl Derive for PublishedItemRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let Some((matter, p)) = published(case) else {
+            return Vec::new();
+        };
+        let corrections: Vec<serde_json::Value> = p
+            .corrections
+            .iter()
+            .map(|(on, note)| serde_json::json!({"published_on": on.to_string(), "note": note}))
+            .collect();
+        vec![PublishedItemRow {
+            case_id,
+            reference: probity_published::public_reference(matter.reference.as_str()),
+            kind: probity_domain::code_of(&p.item),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            force: matter.force,
+            force_name: matter.force.name().to_string(),
+            themes: themes(matter, p).join("\n"),
+            incident_month: p.incident_month.clone(),
+            published_on: p.published_on,
+            year: i64::from(p.published_on.year()),
+            version: u64::from(p.version),
+            corrections: serde_json::Value::Array(corrections).to_string(),
+            source: None,
+        }]
+    }
+}
+
+impl Derive for PublishedThemeRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let Some((matter, p)) = published(case) else {
+            return Vec::new();
+        };
+        themes(matter, p)
+            .into_iter()
+            .map(|theme| PublishedThemeRow { case_id, theme })
+            .collect()
+    }
+}
+
+impl Derive for PublishedRecommendationRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        let Some((matter, p)) = published(case) else {
+            return Vec::new();
+        };
+        let reference = probity_published::public_reference(matter.reference.as_str());
+        case.recommendations
+            .values()
+            .map(|r| {
+                let response = r.response.as_ref().filter(|_| r.response_published_on.is_some());
+                PublishedRecommendationRow {
+                    case_id,
+                    reference: reference.clone(),
+                    number: u64::from(r.id.0),
+                    recipient: r.recipient.clone(),
+                    text: r.text.clone(),
+                    force: matter.force,
+                    force_name: matter.force.name().to_string(),
+                    made_on: r.made_on,
+                    response_due: r.response_due,
+                    acceptance: response.map(|(a, _, _)| probity_domain::code_of(a)),
+                    response: response.map(|(_, text, _)| text.clone()),
+                    responded_on: response.and(r.response_published_on),
+                    closed_on: r.closed_on,
+                    published_on: p.published_on,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Every read model, in the order they are written.
 pub static READ_MODELS: &[ReadModel] = &[
     ReadModel {
@@ -132,6 +274,18 @@ pub static READ_MODELS: &[ReadModel] = &[
     ReadModel {
         table: &DutyRow::TABLE,
         rows: rows_of::<DutyRow>,
+    },
+    ReadModel {
+        table: &PublishedItemRow::TABLE,
+        rows: rows_of::<PublishedItemRow>,
+    },
+    ReadModel {
+        table: &PublishedThemeRow::TABLE,
+        rows: rows_of::<PublishedThemeRow>,
+    },
+    ReadModel {
+        table: &PublishedRecommendationRow::TABLE,
+        rows: rows_of::<PublishedRecommendationRow>,
     },
 ];
 
@@ -348,13 +502,27 @@ mod tests {
         assert_eq!(round_trip::<FindingRow>(id, &case), 7);
         round_trip::<AccessRow>(id, &case);
         assert_eq!(round_trip::<DutyRow>(id, &case), 0, "every duty was done");
+        assert_eq!(round_trip::<PublishedItemRow>(id, &case), 1, "the summary is published");
+        assert!(round_trip::<PublishedThemeRow>(id, &case) > 0);
+        assert_eq!(
+            round_trip::<PublishedRecommendationRow>(id, &case),
+            0,
+            "no learning was identified"
+        );
+        let item = &PublishedItemRow::derive(id, &case)[0];
+        assert_eq!(item.reference, "2020-134541");
+        assert!(
+            !item.themes.contains(item.force_name.as_str()),
+            "the force is its own field, not a theme"
+        );
         assert!(
             changes(id, &case, &case).is_empty(),
             "nothing changed, nothing to write"
         );
         assert_eq!(
             changes(id, &Case::default(), &case).len(),
-            READ_MODELS.len() - usize::from(case.team.is_empty() && case.grants.is_empty()) - 1
+            // No duties and no recommendations: those tables have no rows to write.
+            READ_MODELS.len() - usize::from(case.team.is_empty() && case.grants.is_empty()) - 2
         );
         // A case part way through has duties to do.
         let mut case = Case::default();

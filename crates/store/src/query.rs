@@ -33,25 +33,25 @@ pub struct Statement {
 
 /// SQL text with its bound values, built up piece by piece.
 #[derive(Debug, Default)]
-struct Sql {
+pub(crate) struct Sql {
     text: String,
     binds: Vec<Value>,
 }
 
 impl Sql {
-    fn new(text: impl Into<String>) -> Sql {
+    pub(crate) fn new(text: impl Into<String>) -> Sql {
         Sql {
             text: text.into(),
             binds: Vec::new(),
         }
     }
 
-    fn push(&mut self, text: &str) -> &mut Sql {
+    pub(crate) fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self
     }
 
-    fn bind(&mut self, value: Value) -> &mut Sql {
+    pub(crate) fn bind(&mut self, value: Value) -> &mut Sql {
         self.binds.push(value);
         self.text.push_str(&format!("${}", self.binds.len()));
         self
@@ -60,12 +60,30 @@ impl Sql {
     /// A LIMIT or OFFSET, written into the text: SQLite plans with the value of a bound LIMIT
     /// and so prepares such a statement again each time it is bound (measured: a tenth of the
     /// work queue's time). The value is an integer of ours, never typed text.
-    fn count(&mut self, n: i64) -> &mut Sql {
+    pub(crate) fn count(&mut self, n: i64) -> &mut Sql {
         self.text.push_str(&n.to_string());
         self
     }
 
-    fn query(self, columns: Vec<ColumnType>) -> Query {
+    pub(crate) fn binds_len(&self) -> usize {
+        self.binds.len()
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn into_binds(self) -> Vec<Value> {
+        self.binds
+    }
+
+    /// Appends values already numbered in the text (a nested query, renumbered).
+    pub(crate) fn extend(&mut self, binds: Vec<Value>) -> &mut Sql {
+        self.binds.extend(binds);
+        self
+    }
+
+    pub(crate) fn query(self, columns: Vec<ColumnType>) -> Query {
         Query {
             sql: self.text,
             binds: self.binds,
