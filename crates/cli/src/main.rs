@@ -64,6 +64,8 @@ enum Cmd {
         limits: LimitArgs,
         #[command(flatten)]
         mail: MailArgs,
+        #[command(flatten)]
+        public: PublicArgs,
     },
     /// Fill an empty database with the reference case 2020/134541 and synthetic cases.
     Demo {
@@ -403,6 +405,28 @@ struct Anchoring {
     checkpoint_every: u64,
 }
 
+/// The public portal's listener.
+#[derive(clap::Args, Clone)]
+struct PublicArgs {
+    /// The address the public portal listens on (its own listener: nothing of the caseworkers'
+    /// side is served there).
+    #[arg(long, env = "PROBITY_PUBLIC_LISTEN", default_value = "127.0.0.1:8081")]
+    public_listen: String,
+    /// The portal's address as the public reaches it, for the feeds' links (default: the
+    /// listener's, over http).
+    #[arg(long, env = "PROBITY_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Years a published item stays on the portal after its day.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(i16).range(1..=100))]
+    public_retention_years: i16,
+}
+
+impl PublicArgs {
+    fn parse_defaults() -> PublicArgs {
+        Defaults::parse_from(["probity"]).public
+    }
+}
+
 /// The defaults of a group of flags, for a bare `probity`.
 #[derive(Parser)]
 struct Defaults {
@@ -412,6 +436,8 @@ struct Defaults {
     limits: LimitArgs,
     #[command(flatten)]
     mail: MailArgs,
+    #[command(flatten)]
+    public: PublicArgs,
 }
 
 impl MailArgs {
@@ -597,6 +623,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             anchoring: Anchoring::parse_defaults(),
             limits: LimitArgs::parse_defaults(),
             mail: MailArgs::parse_defaults(),
+            public: PublicArgs::parse_defaults(),
         },
     };
     match command {
@@ -607,6 +634,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             anchoring,
             limits,
             mail,
+            public,
         } => {
             serve(
                 &cli.database,
@@ -617,6 +645,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 &anchoring,
                 &limits,
                 &mail,
+                &public,
             )
             .await?
         }
@@ -1034,6 +1063,7 @@ async fn serve(
     anchoring: &Anchoring,
     limits: &LimitArgs,
     mail: &MailArgs,
+    public: &PublicArgs,
 ) -> Result<(), Failure> {
     let mail_config = mail.config()?;
     tracing_subscriber::fmt()
@@ -1116,10 +1146,32 @@ async fn serve(
     println!(
         "Probity is serving on http://{addr} (open it in a browser and sign in; API: /api/v1, health: /healthz). Stop with Ctrl-C."
     );
+    let public_listener = tokio::net::TcpListener::bind(&public.public_listen)
+        .await
+        .map_err(|e| input(format!("cannot listen on {} for the public portal: {e}", public.public_listen)))?;
+    let public_addr = public_listener.local_addr().map_err(|e| input(e.to_string()))?;
+    let mut portal_config = probity_portal::Config::new(
+        public.public_url.clone().unwrap_or_else(|| format!("http://{public_addr}")),
+    );
+    portal_config.retention_years = public.public_retention_years;
+    println!(
+        "The public portal is serving on http://{public_addr} (published items only: search, feeds, downloads, API at /api/public/v1)."
+    );
+    let (stop_portal, portal_stopped) = tokio::sync::watch::channel(false);
+    let portal = tokio::spawn(probity_portal::serve(
+        public_listener,
+        probity_portal::Portal::new(office.published_items(), portal_config),
+        async move {
+            let mut stopped = portal_stopped;
+            let _ = stopped.wait_for(|s| *s).await;
+        },
+    ));
     let state = probity_web::AppState::with_limits(office.clone(), behind_tls, limits.settings());
     probity_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| input(format!("the server stopped: {e}")))?;
+    let _ = stop_portal.send(true);
+    let _ = portal.await;
     anchor.abort();
     let _ = stop_mail.send(true);
     let _ = postman.await;

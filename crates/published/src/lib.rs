@@ -16,6 +16,7 @@ pub use query::{RegisterQuery, Search, SearchError, terms};
 /// What kind of item is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Kind {
     InvestigationSummary,
     LearningRecommendation,
@@ -74,13 +75,16 @@ impl Window {
 
 /// A public correction: the day the corrected version was published and what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Correction {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub published_on: Date,
     pub note: String,
 }
 
 /// A force as the public sees it: its code and its name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForceName {
     pub code: String,
     pub name: String,
@@ -89,6 +93,7 @@ pub struct ForceName {
 /// One published item: an anonymised investigation summary, a learning recommendation or a
 /// response, as approved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     /// The public reference: the case's reference with `/` written `-` (`2020-134541`).
     pub reference: String,
@@ -99,6 +104,7 @@ pub struct Item {
     pub themes: Vec<String>,
     /// `YYYY-MM`.
     pub incident_month: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub published_on: Date,
     /// The version published; each correction is a new one.
     pub version: u32,
@@ -112,6 +118,7 @@ pub struct Item {
 /// Where a learning recommendation stands on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RecommendationStatus {
     AwaitingResponse,
     Overdue,
@@ -172,6 +179,7 @@ impl RecommendationStatus {
 /// How the recipient answered a recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Acceptance {
     Accepted,
     PartiallyAccepted,
@@ -208,15 +216,18 @@ impl Acceptance {
 
 /// The recipient's published response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Response {
     pub acceptance: Acceptance,
     /// Empty when only the acceptance is known (imported records).
     pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub published_on: Option<Date>,
 }
 
 /// One learning recommendation on the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     /// `2020-134541-R1`.
     pub reference: String,
@@ -225,19 +236,31 @@ pub struct Recommendation {
     pub recipient: String,
     pub force: ForceName,
     pub text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub made_on: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub response_due: Date,
     pub response: Option<Response>,
     pub status: RecommendationStatus,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub published_on: Date,
     pub themes: Vec<String>,
 }
 
 /// Highlighted text: the marked spans are character ranges of `text` that match the query.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snippet {
     pub text: String,
-    pub marks: Vec<(usize, usize)>,
+    pub marks: Vec<Mark>,
+}
+
+/// A marked span of a snippet: characters `start` to `end` (exclusive), from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Snippet {
@@ -253,7 +276,7 @@ impl Snippet {
                 if let Some(s) = start.take()
                     && s < at
                 {
-                    marks.push((s, at));
+                    marks.push(Mark { start: s, end: at });
                 }
             } else {
                 text.push(c);
@@ -268,7 +291,7 @@ impl Snippet {
         let chars: Vec<char> = self.text.chars().collect();
         let mut out = Vec::new();
         let mut at = 0;
-        for &(s, e) in &self.marks {
+        for &Mark { start: s, end: e } in &self.marks {
             let (s, e) = (s.min(chars.len()), e.min(chars.len()));
             if s < at {
                 continue;
@@ -288,27 +311,40 @@ impl Snippet {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hit {
     pub reference: String,
     pub kind: Kind,
     pub title: String,
     pub force: ForceName,
     pub themes: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub published_on: Date,
     pub snippet: Snippet,
 }
 
 /// How many matching items each value of a filter has.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
-    pub force: Vec<(ForceName, u64)>,
-    pub theme: Vec<(String, u64)>,
-    pub kind: Vec<(Kind, u64)>,
-    pub year: Vec<(i32, u64)>,
+    pub force: Vec<Count>,
+    pub theme: Vec<Count>,
+    pub kind: Vec<Count>,
+    pub year: Vec<Count>,
+}
+
+/// How many items have one value of a filter: the value as the filter takes it, and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
 }
 
 /// A page of search results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Results {
     pub hits: Vec<Hit>,
     pub total: u64,
@@ -317,10 +353,12 @@ pub struct Results {
 
 /// A page of the recommendations register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Register {
     pub recommendations: Vec<Recommendation>,
     pub total: u64,
-    pub by_status: Vec<(RecommendationStatus, u64)>,
+    /// By status (the value is the status's code), under every filter but the status.
+    pub by_status: Vec<Count>,
 }
 
 /// The store could not answer.
@@ -368,7 +406,7 @@ mod tests {
     fn snippets_lose_their_markers_and_keep_the_marked_spans() {
         let s = Snippet::from_marked("an \u{2}informant\u{3} was \u{2}paid\u{3}…", '\u{2}', '\u{3}');
         assert_eq!(s.text, "an informant was paid…");
-        assert_eq!(s.marks, vec![(3, 12), (17, 21)]);
+        assert_eq!(s.marks, vec![Mark { start: 3, end: 12 }, Mark { start: 17, end: 21 }]);
         assert_eq!(
             s.pieces(),
             vec![

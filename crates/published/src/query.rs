@@ -26,6 +26,8 @@ pub struct Search {
     pub year: Option<i32>,
     /// From 1.
     pub page: u32,
+    /// Newest first even with words (feeds), rather than best first.
+    pub newest: bool,
 }
 
 /// A page of the recommendations register.
@@ -51,7 +53,7 @@ pub enum SearchError {
     Kind(String),
     #[error("'{0}' is not a status: use awaiting_response, overdue, responded or closed")]
     Status(String),
-    #[error("'{0}' is not a force code (letters, as in the force filter's list)")]
+    #[error("'{0}' is not a force code (letters and '-', as in the force filter's list: gloucestershire, avon-somerset)")]
     Force(String),
     #[error("the theme is longer than 100 characters")]
     Theme,
@@ -104,8 +106,8 @@ fn year(raw: Option<&str>) -> Result<Option<i32>, SearchError> {
 fn force(raw: Option<&str>) -> Result<Option<String>, SearchError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) if s.len() <= 8 && s.chars().all(|c| c.is_ascii_alphanumeric()) => {
-            Ok(Some(s.to_ascii_uppercase()))
+        Some(s) if s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Ok(Some(s.to_ascii_lowercase()))
         }
         Some(s) => Err(SearchError::Force(clip(s))),
     }
@@ -168,6 +170,7 @@ impl Search {
             kind,
             year: year(get(params, "year"))?,
             page: page(get(params, "page"))?,
+            newest: false,
         })
     }
 
@@ -262,9 +265,9 @@ mod tests {
 
     #[test]
     fn a_search_is_checked_parameter_by_parameter() {
-        let s = Search::parse(&params(&[("q", "spit guard"), ("force", "gl"), ("year", "2021"), ("page", "2")])).unwrap();
+        let s = Search::parse(&params(&[("q", "spit guard"), ("force", "Avon-Somerset"), ("year", "2021"), ("page", "2")])).unwrap();
         assert_eq!(s.terms, vec!["spit", "guard"]);
-        assert_eq!((s.force.as_deref(), s.year, s.page, s.offset()), (Some("GL"), Some(2021), 2, 20));
+        assert_eq!((s.force.as_deref(), s.year, s.page, s.offset()), (Some("avon-somerset"), Some(2021), 2, 20));
         assert_eq!(Search::parse(&params(&[("page", "0")])), Err(SearchError::Page("0".into())));
         assert_eq!(Search::parse(&params(&[("page", "99999999999")])), Err(SearchError::Page("99999999999".into())));
         assert_eq!(Search::parse(&params(&[("year", "twenty")])), Err(SearchError::Year("twenty".into())));

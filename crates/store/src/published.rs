@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use probity_published::query::PAGE_SIZE;
 use probity_published::{
-    Acceptance, Correction, Facets, ForceName, Hit, Item, Kind, PublishedItems, Recommendation,
+    Acceptance, Correction, Count, Facets, ForceName, Hit, Item, Kind, PublishedItems, Recommendation,
     RecommendationStatus, Register, RegisterQuery, Response, Results, Search, Snippet,
     Unavailable, Window,
 };
@@ -324,7 +324,12 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         use ColumnType::{Int, Text};
         let dialect = self.tables.dialect();
         let words = !search.terms.is_empty();
+        let newest = " ORDER BY p.published_on DESC, p.reference";
         let (snippet, order) = match (dialect, words) {
+            (Dialect::Sqlite, true) if search.newest => (
+                "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
+                newest.to_string(),
+            ),
             (_, false) => ("p.summary".to_string(), " ORDER BY p.published_on DESC, p.reference".to_string()),
             (Dialect::Sqlite, true) => (
                 "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
@@ -342,9 +347,14 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
                 .push("), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"')");
             items_from(&mut sql, dialect, &search.terms, false, window);
             filters(&mut sql, search);
-            sql.push(" ORDER BY ts_rank(p.search, plainto_tsquery('english', ")
-                .bind(Value::Text(search.terms.join(" ")))
-                .push(")) DESC, p.published_on DESC, p.reference LIMIT ")
+            if search.newest {
+                sql.push(newest);
+            } else {
+                sql.push(" ORDER BY ts_rank(p.search, plainto_tsquery('english', ")
+                    .bind(Value::Text(search.terms.join(" ")))
+                    .push(")) DESC, p.published_on DESC, p.reference");
+            }
+            sql.push(" LIMIT ")
                 .count(i64::from(PAGE_SIZE))
                 .push(" OFFSET ")
                 .count(i64::from(search.offset()));
@@ -389,24 +399,36 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         for row in kinds {
             let mut c = columns(row);
             let kind = c.kind()?;
-            facets.kind.push((kind, count(c.0.next().unwrap_or(Value::Null))?));
+            facets.kind.push(Count {
+                value: kind.code().to_string(),
+                label: kind.label().to_string(),
+                count: count(c.0.next().unwrap_or(Value::Null))?,
+            });
         }
         for row in forces {
             let mut c = columns(row);
-            let force = ForceName { code: c.text()?, name: c.text()? };
-            facets.force.push((force, count(c.0.next().unwrap_or(Value::Null))?));
+            let (value, label) = (c.text()?, c.text()?);
+            facets.force.push(Count { value, label, count: count(c.0.next().unwrap_or(Value::Null))? });
         }
         for row in years {
             let mut c = columns(row);
             let year = i32::try_from(c.int()?).map_err(|_| corrupt("year"))?;
-            facets.year.push((year, count(c.0.next().unwrap_or(Value::Null))?));
+            facets.year.push(Count {
+                value: year.to_string(),
+                label: year.to_string(),
+                count: count(c.0.next().unwrap_or(Value::Null))?,
+            });
         }
         for row in themes {
             let mut c = columns(row);
             let theme = c.text()?;
-            facets.theme.push((theme, count(c.0.next().unwrap_or(Value::Null))?));
+            facets.theme.push(Count {
+                value: theme.clone(),
+                label: theme,
+                count: count(c.0.next().unwrap_or(Value::Null))?,
+            });
         }
-        let total = facets.kind.iter().map(|(_, n)| n).sum();
+        let total = facets.kind.iter().map(|c| c.count).sum();
         Ok(Results { hits, total, facets })
     }
 
@@ -476,7 +498,11 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
             Some(s) => counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n),
             None => counts.iter().map(|(_, n)| n).sum(),
         };
-        Ok(Register { recommendations, total, by_status: counts })
+        let by_status = counts
+            .into_iter()
+            .map(|(s, n)| Count { value: s.code().to_string(), label: s.label().to_string(), count: n })
+            .collect();
+        Ok(Register { recommendations, total, by_status })
     }
 
     async fn everything(&self, after: Option<&str>, limit: u32, window: Window) -> Result<Vec<Item>, Unavailable> {
