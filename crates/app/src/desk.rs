@@ -296,7 +296,9 @@ impl Desk {
         // no personal data is read for a request that is refused; publishing is rare.
         let identifiers = if matches!(
             command,
-            Command::DraftPublication(_) | Command::ApprovePublication(_)
+            Command::DraftPublication(_)
+                | Command::ApprovePublication(_)
+                | Command::PublishLearningResponse(_)
         ) {
             let (with_data, personal) = self.book.load_with_personal_data(reference).await?;
             probity_domain::anonymisation::identifiers_of(&with_data.case, &personal)

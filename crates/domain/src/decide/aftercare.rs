@@ -169,10 +169,20 @@ impl Decide for PublishLearningResponse {
             "publish a response to a learning recommendation",
         )?;
         let r = learning_recommendation(case, *recommendation)?;
-        if r.response.is_none() || r.response_published_on.is_some() {
+        let Some((_, text, _)) = r.response.as_ref().filter(|_| r.response_published_on.is_none()) else {
             return refuse(
                 Rule::ResponseNotReceived,
                 format!("{recommendation} has no unpublished response"),
+            );
+        };
+        let found = super::publishing::unjustified_in_response(case, *recommendation, text, ctx);
+        if !found.is_empty() {
+            return refuse(
+                Rule::AnonymisationFinding,
+                format!(
+                    "the response identifies someone; justify each finding in a new draft of the publication first: {}",
+                    super::publishing::listed(found.iter())
+                ),
             );
         }
         Decision::one(LearningResponsePublished {

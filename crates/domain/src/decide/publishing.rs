@@ -29,8 +29,38 @@ fn findings(field: &str, text: &str, ctx: &Context) -> Vec<FindingAt> {
         .collect()
 }
 
+/// Everything a publication makes public, checked: the title, the summary, and the text of
+/// each learning recommendation and response, which the register publishes with it.
+fn all_findings(case: &Case, title: &str, summary: &str, ctx: &Context) -> Vec<FindingAt> {
+    let mut found = findings("title", title, ctx);
+    found.extend(findings("summary", summary, ctx));
+    for r in case.recommendations.values() {
+        found.extend(findings(&format!("recommendation {}", r.id), &r.text, ctx));
+        if let Some((_, text, _)) = &r.response {
+            found.extend(findings(&response_field(r.id), text, ctx));
+        }
+    }
+    found
+}
+
+/// The field a response's findings are recorded under in a draft.
+pub(super) fn response_field(r: crate::RecommendationId) -> String {
+    format!("response to {r}")
+}
+
+/// The findings in a response about to be published that the latest draft does not justify.
+pub(super) fn unjustified_in_response(case: &Case, r: crate::RecommendationId, text: &str, ctx: &Context) -> Vec<FindingAt> {
+    let field = response_field(r);
+    let justified = |f: &FindingAt| {
+        case.drafts.last().is_some_and(|d| {
+            d.findings.iter().any(|k| k.field == f.field && k.start == f.start && k.justified.is_some())
+        })
+    };
+    findings(&field, text, ctx).into_iter().filter(|f| !justified(f)).collect()
+}
+
 /// Kinds and places, never the text found: refusals are audited.
-fn listed<'a>(found: impl Iterator<Item = &'a FindingAt>) -> String {
+pub(super) fn listed<'a>(found: impl Iterator<Item = &'a FindingAt>) -> String {
     found
         .map(|f| {
             format!(
@@ -77,8 +107,7 @@ impl Decide for DraftPublication {
                 .on("incident_month"));
             }
         }
-        let mut found = findings("title", &self.title, ctx);
-        found.extend(findings("summary", &self.summary, ctx));
+        let mut found = all_findings(case, &self.title, &self.summary, ctx);
         for j in &self.justifications {
             let Some(f) = found
                 .iter_mut()
@@ -169,10 +198,7 @@ impl Decide for ApprovePublication {
         }
         // Checked again: what identifies the case's people may have grown since the draft.
         let mut blocking: Vec<FindingAt> = d.blocking().cloned().collect();
-        for f in findings("title", &d.title, ctx)
-            .into_iter()
-            .chain(findings("summary", &d.summary, ctx))
-        {
+        for f in all_findings(case, &d.title, &d.summary, ctx) {
             let known = d
                 .findings
                 .iter()

@@ -60,6 +60,8 @@ pub struct Session {
     /// The server's office, for what someone else does meanwhile.
     pub office: Office,
     pub base: String,
+    /// The public portal, served from the same store.
+    pub public: String,
     pub accounts: Accounts,
     axe: String,
     shots: PathBuf,
@@ -115,6 +117,17 @@ pub async fn start() -> Option<Session> {
             .await
             .unwrap();
     });
+    let public_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let public = format!("http://{}", public_listener.local_addr().unwrap());
+    let portal = probity_portal::Portal::new(
+        office.published_items(),
+        probity_portal::Config::new(public.clone()),
+    );
+    tokio::spawn(async move {
+        probity_portal::serve(public_listener, portal, std::future::pending())
+            .await
+            .unwrap();
+    });
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -158,6 +171,7 @@ pub async fn start() -> Option<Session> {
         client,
         office,
         base,
+        public,
         accounts,
         axe: std::fs::read_to_string(axe_path().unwrap()).unwrap(),
         shots,
@@ -343,6 +357,16 @@ impl Session {
     /// Visits `path`, checks it with axe-core and keeps a screenshot.
     pub async fn visit(&self, path: &str, name: &str) {
         self.goto(path).await;
+        self.check_accessibility(name).await;
+        self.screenshot(name).await;
+    }
+
+    /// Visits `path` on the public portal, checks it with axe-core and keeps a screenshot.
+    pub async fn visit_public(&self, path: &str, name: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.public))
+            .await
+            .unwrap();
         self.check_accessibility(name).await;
         self.screenshot(name).await;
     }

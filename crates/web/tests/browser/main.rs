@@ -6,5 +6,6 @@
 //! Screenshots of the pages visited are written to `target/tmp/screenshots/`.
 
 mod driver;
+mod portal;
 mod reference;
 mod walk;

@@ -581,3 +581,54 @@ fn time_spent_forwarding_a_misdirected_review_is_excluded() {
     assert_eq!(g.case.reviews[0].forwarded, in_time);
     assert_eq!(g.case.status, Status::UnderReview);
 }
+
+/// The register publishes a recommendation's text with the case, and its response when that is
+/// published: both are checked like the summary, and nothing identifying is published unjustified.
+#[test]
+fn recommendation_and_response_texts_are_checked_before_they_are_published() {
+    let mut g = Given::investigating_independently().reported(IOPC);
+    g.ok(
+        IOPC,
+        Command::MakeLearningRecommendation(MakeLearningRecommendation {
+            recipient: "Kent Police".into(),
+            text: "Write to the officer at pc.one@kent.police.example about supervision.".into(),
+        }),
+    );
+    g.ok(IOPC, draft("A title", "A summary naming no one."));
+    let d = g.case.drafts.last().unwrap();
+    assert_eq!(
+        d.findings.iter().map(|f| (f.field.as_str(), f.justified.is_some())).collect::<Vec<_>>(),
+        [("recommendation R1", false)],
+        "the recommendation's e-mail address is a finding of the draft"
+    );
+    g.ok(
+        AA,
+        Command::RecordLearningResponse(RecordLearningResponse {
+            recommendation: RecommendationId(1),
+            accepted: Acceptance::Accepted,
+            narrative: "Call the trainer on 07700 900123 for the new course.".into(),
+        }),
+    );
+    let publish = Command::PublishLearningResponse(PublishLearningResponse {
+        recommendation: RecommendationId(1),
+    });
+    g.refused(IOPC, publish.clone(), Rule::AnonymisationFinding);
+    // Justified in a new draft, the response may be published.
+    let start = crate::anonymisation::check("Call the trainer on 07700 900123 for the new course.", &[])[0].start;
+    let address = g.case.drafts.last().unwrap().findings[0].start;
+    g.ok(
+        IOPC,
+        Command::DraftPublication(DraftPublication {
+            justifications: vec![
+                Justification { field: "recommendation R1".into(), start: address, reason: "The force's public address.".into() },
+                Justification { field: "response to R1".into(), start, reason: "The force's public training line.".into() },
+            ],
+            ..match draft("A title", "A summary naming no one.") {
+                Command::DraftPublication(d) => d,
+                _ => unreachable!(),
+            }
+        }),
+    );
+    assert!(g.case.drafts.last().unwrap().blocking().next().is_none());
+    g.ok(IOPC, publish);
+}
