@@ -59,6 +59,8 @@ pub(crate) fn guard(h: &mut HeaderMap) {
 pub enum Failure {
     BadRequest(String),
     NotFound,
+    /// Too many requests at once: come back in a few seconds.
+    Busy,
     /// The store could not answer (logged; the public sees no detail).
     Unavailable,
 }
@@ -68,6 +70,7 @@ impl Failure {
         match self {
             Failure::BadRequest(_) => StatusCode::BAD_REQUEST,
             Failure::NotFound => StatusCode::NOT_FOUND,
+            Failure::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
@@ -76,6 +79,7 @@ impl Failure {
         match self {
             Failure::BadRequest(m) => m.clone(),
             Failure::NotFound => "Nothing is published at this address.".into(),
+            Failure::Busy => "The portal is busy. Try again in a few seconds.".into(),
             Failure::Unavailable => "The portal cannot answer just now. Try again in a minute.".into(),
         }
     }
@@ -83,6 +87,9 @@ impl Failure {
 
 impl From<probity_published::Unavailable> for Failure {
     fn from(e: probity_published::Unavailable) -> Failure {
+        if e.0 == crate::bounded::BUSY {
+            return Failure::Busy;
+        }
         tracing::error!(error = %e, "the published items could not be read");
         Failure::Unavailable
     }
@@ -99,6 +106,9 @@ pub(crate) fn plain(status: StatusCode, content_type: &'static str, body: String
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
     guard(r.headers_mut());
     r
 }

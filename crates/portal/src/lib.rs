@@ -8,6 +8,7 @@
 
 mod answer;
 pub mod api;
+mod bounded;
 mod bulk;
 mod feed;
 mod pages;
@@ -54,7 +55,7 @@ pub struct Portal {
 impl Portal {
     pub fn new(items: Arc<dyn PublishedItems>, config: Config) -> Portal {
         Portal {
-            items,
+            items: Arc::new(bounded::Bounded::new(items)),
             config: Arc::new(config),
         }
     }

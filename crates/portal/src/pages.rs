@@ -35,6 +35,7 @@ pub(crate) fn failure(f: Failure) -> Response {
     let heading = match f {
         Failure::BadRequest(_) => "There is a problem with the address",
         Failure::NotFound => "Page not found",
+        Failure::Busy => "The portal is busy",
         Failure::Unavailable => "Sorry, there is a problem with the portal",
     };
     let html = ErrorPage { heading, message: f.message() }.render().unwrap_or_else(|_| f.message());

@@ -57,6 +57,7 @@ CREATE TABLE published_recommendations (
     ) STORED
 );
 CREATE INDEX published_recommendations_by_case ON published_recommendations (case_id);
+CREATE INDEX published_recommendations_by_reference ON published_recommendations (reference, number);
 CREATE INDEX published_recommendations_by_day ON published_recommendations (made_on, reference, number);
 CREATE INDEX published_recommendations_search ON published_recommendations USING GIN (search);
 

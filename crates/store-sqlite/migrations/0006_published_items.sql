@@ -64,6 +64,7 @@ CREATE TABLE published_recommendations (
     published_on TEXT    NOT NULL
 );
 CREATE INDEX published_recommendations_by_case ON published_recommendations (case_id);
+CREATE INDEX published_recommendations_by_reference ON published_recommendations (reference, number);
 CREATE INDEX published_recommendations_by_day ON published_recommendations (made_on, reference, number);
 CREATE VIRTUAL TABLE published_recommendation_search USING fts5(
     recipient, text, response,
