@@ -117,7 +117,9 @@ impl Office {
     /// What the public side reads: the published items of this store, and nothing else.
     /// Public reads are not audited: they read only what was approved for everyone.
     pub fn published_items(&self) -> Arc<dyn probity_published::PublishedItems> {
-        Arc::new(probity_store::published::Shelf::new(Arc::clone(self.book.db())))
+        Arc::new(probity_store::published::Shelf::new(Arc::clone(
+            self.book.db(),
+        )))
     }
 
     pub(crate) fn book(&self) -> &Arc<Casebook> {

@@ -690,7 +690,8 @@ async fn snapshot(
 async fn rebuild_reproduces_every_read_model() {
     let (office, dir) = office().await;
     let root = admin(&office).await;
-    root.load_demo(60).await.unwrap();
+    // Enough synthetic cases that some reach publication with a recommendation.
+    root.load_demo(300).await.unwrap();
     // Changes after the demo: an erasure, a team, a grant, an appeal-free closure all move rows.
     let dm = decision_maker(&office).await;
     let r = reference();

@@ -1148,10 +1148,20 @@ async fn serve(
     );
     let public_listener = tokio::net::TcpListener::bind(&public.public_listen)
         .await
-        .map_err(|e| input(format!("cannot listen on {} for the public portal: {e}", public.public_listen)))?;
-    let public_addr = public_listener.local_addr().map_err(|e| input(e.to_string()))?;
+        .map_err(|e| {
+            input(format!(
+                "cannot listen on {} for the public portal: {e}",
+                public.public_listen
+            ))
+        })?;
+    let public_addr = public_listener
+        .local_addr()
+        .map_err(|e| input(e.to_string()))?;
     let mut portal_config = probity_portal::Config::new(
-        public.public_url.clone().unwrap_or_else(|| format!("http://{public_addr}")),
+        public
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{public_addr}")),
     );
     portal_config.retention_years = public.public_retention_years;
     println!(

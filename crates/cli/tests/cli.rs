@@ -569,7 +569,14 @@ fn serve_prints_demo_logins_answers_health_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("probity.db");
     let url = format!("sqlite:{}", db.display());
-    let serve = ["serve", "--demo", "--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:0"];
+    let serve = [
+        "serve",
+        "--demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--public-listen",
+        "127.0.0.1:0",
+    ];
     let mut child = background(&url, &serve, Stdio::piped());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
@@ -649,7 +656,17 @@ fn http(addr: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, 
 #[allow(clippy::zombie_processes)]
 fn start_server(url: &str) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
-    let mut child = background(url, &["serve", "--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:0"], Stdio::piped());
+    let mut child = background(
+        url,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--public-listen",
+            "127.0.0.1:0",
+        ],
+        Stdio::piped(),
+    );
     let mut out = BufReader::new(child.stdout.take().unwrap());
     loop {
         let mut line = String::new();

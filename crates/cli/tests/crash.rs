@@ -36,7 +36,15 @@ impl Store {
     #[allow(clippy::zombie_processes)]
     fn serve(&self) -> (Child, String) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-            .args(["--database", &self.url, "serve", "--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:0"])
+            .args([
+                "--database",
+                &self.url,
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--public-listen",
+                "127.0.0.1:0",
+            ])
             .args([
                 "--limit-per-address",
                 "1000000",

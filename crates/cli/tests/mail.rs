@@ -177,7 +177,15 @@ impl Store {
     #[allow(clippy::zombie_processes)]
     fn serve(&self, smtp: u16) -> Child {
         let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
-            .args(["--database", &self.url, "serve", "--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:0"])
+            .args([
+                "--database",
+                &self.url,
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--public-listen",
+                "127.0.0.1:0",
+            ])
             .args(["--smtp", &format!("smtp://127.0.0.1:{smtp}")])
             .args(["--outbox-every", "1", "--outbox-lease", "3"])
             .env_remove("PROBITY_DATABASE_URL")

@@ -18,15 +18,37 @@ use probity_store::read_model::{Rows, TableRows};
 use probity_store::{Append, EventLog, NewEvent};
 
 const QUERIES: &[&str] = &[
-    "custody", "spit guard", "informant", "pursuit collision", "mental health", "taser",
-    "restraint", "domestic abuse", "handcuffs", "welfare", "firearms officer", "cell",
+    "custody",
+    "spit guard",
+    "informant",
+    "pursuit collision",
+    "mental health",
+    "taser",
+    "restraint",
+    "domestic abuse",
+    "handcuffs",
+    "welfare",
+    "firearms officer",
+    "cell",
 ];
 const THEMES: &[&str] = &[
-    "Custody and detention", "Death and serious injury", "Welfare and vulnerable people",
-    "Use of force and armed policing", "Road traffic incidents", "Discrimination",
-    "Corruption and abuse of power", "Domestic abuse",
+    "Custody and detention",
+    "Death and serious injury",
+    "Welfare and vulnerable people",
+    "Use of force and armed policing",
+    "Road traffic incidents",
+    "Discrimination",
+    "Corruption and abuse of power",
+    "Domestic abuse",
 ];
-const FORCES: &[&str] = &["kent", "sussex", "metropolitan", "west-midlands", "gloucestershire", "avon-somerset"];
+const FORCES: &[&str] = &[
+    "kent",
+    "sussex",
+    "metropolitan",
+    "west-midlands",
+    "gloucestershire",
+    "avon-somerset",
+];
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -34,7 +56,12 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--items" => items = args.next().and_then(|v| v.parse().ok()).expect("--items N"),
-            "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).expect("--seconds N"),
+            "--seconds" => {
+                seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .expect("--seconds N")
+            }
             _ => {}
         }
     }
@@ -52,7 +79,10 @@ fn main() {
 
 /// Sentences of the real corpus, to write synthetic summaries with real words.
 fn sentences() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/uk/iopc_recommendations_bbc/iopc_recommendations_2021-06.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/uk/iopc_recommendations_bbc/iopc_recommendations_2021-06.csv"
+    );
     let mut r = csv::Reader::from_path(path).expect("the IOPC recommendations corpus");
     let mut out = Vec::new();
     for row in r.records().flatten() {
@@ -70,12 +100,18 @@ fn sentences() -> Vec<String> {
 
 async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
     let fresh = !path.exists();
-    let store = probity_store_sqlite::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    let store = probity_store_sqlite::SqliteStore::open(path.to_str().unwrap())
+        .await
+        .unwrap();
     if !fresh {
         return store;
     }
     let corpus = sentences();
-    assert!(corpus.len() > 1000, "the corpus has {} sentences", corpus.len());
+    assert!(
+        corpus.len() > 1000,
+        "the corpus has {} sentences",
+        corpus.len()
+    );
     let started = Instant::now();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move |n: usize| {
@@ -89,15 +125,27 @@ async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
         let reference = probity_domain::Reference::parse(&format!("BENCH/{n}")).unwrap();
         let case_id = probity_domain::CaseId::for_reference(&reference);
         let force = probity_domain::force::Force::parse(FORCES[next(FORCES.len())]).unwrap();
-        let on = date(2022, 1, 1).checked_add(jiff::Span::new().days(next(1700) as i64)).unwrap();
-        let summary: Vec<&str> = (0..3 + next(4)).map(|_| corpus[next(corpus.len())].as_str()).collect();
+        let on = date(2022, 1, 1)
+            .checked_add(jiff::Span::new().days(next(1700) as i64))
+            .unwrap();
+        let summary: Vec<&str> = (0..3 + next(4))
+            .map(|_| corpus[next(corpus.len())].as_str())
+            .collect();
         let themes = [THEMES[next(THEMES.len())], THEMES[next(THEMES.len())]];
         let public = probity_published::public_reference(reference.as_str());
         let item = PublishedItemRow {
             case_id,
             reference: public.clone(),
             kind: "investigation_summary".into(),
-            title: format!("{} - {}, {}", corpus[next(corpus.len())].chars().take(80).collect::<String>(), force.name(), on.strftime("%B %Y")),
+            title: format!(
+                "{} - {}, {}",
+                corpus[next(corpus.len())]
+                    .chars()
+                    .take(80)
+                    .collect::<String>(),
+                force.name(),
+                on.strftime("%B %Y")
+            ),
             summary: summary.join(" "),
             force: force.code().to_string(),
             force_name: force.name().into(),
@@ -109,7 +157,15 @@ async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
             corrections: "[]".into(),
             source: None,
         };
-        let theme_rows: Vec<PublishedThemeRow> = themes.iter().collect::<std::collections::BTreeSet<_>>().into_iter().map(|t| PublishedThemeRow { case_id, theme: (*t).into() }).collect();
+        let theme_rows: Vec<PublishedThemeRow> = themes
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|t| PublishedThemeRow {
+                case_id,
+                theme: (*t).into(),
+            })
+            .collect();
         let recs: Vec<PublishedRecommendationRow> = (0..next(2))
             .map(|i| PublishedRecommendationRow {
                 case_id,
@@ -129,24 +185,43 @@ async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
             })
             .collect();
         fn rows<R: Rows>(case_id: probity_domain::CaseId, r: &[R]) -> TableRows {
-            TableRows { table: &R::TABLE, case_id, rows: r.iter().map(Rows::to_row).collect() }
+            TableRows {
+                table: &R::TABLE,
+                case_id,
+                rows: r.iter().map(Rows::to_row).collect(),
+            }
         }
         batch.push(Append {
             case_id,
             reference,
             expected_version: 0,
-            events: vec![NewEvent { kind: "bench".into(), payload: format!("{{\"n\":{n}}}"), actor: "bench".into(), recorded_at: 1_700_000_000_000_000 }],
+            events: vec![NewEvent {
+                kind: "bench".into(),
+                payload: format!("{{\"n\":{n}}}"),
+                actor: "bench".into(),
+                recorded_at: 1_700_000_000_000_000,
+            }],
             personal_data: Vec::new(),
             erase: Vec::new(),
-            read_models: vec![rows(case_id, &[item]), rows(case_id, &theme_rows), rows(case_id, &recs)],
+            read_models: vec![
+                rows(case_id, &[item]),
+                rows(case_id, &theme_rows),
+                rows(case_id, &recs),
+            ],
             statements: Vec::new(),
             written_by: Vec::new(),
         });
         if batch.len() == 500 || n + 1 == items {
-            store.append(&std::mem::take(&mut batch), &[]).await.unwrap();
+            store
+                .append(&std::mem::take(&mut batch), &[])
+                .await
+                .unwrap();
         }
     }
-    eprintln!("built {items} published items in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "built {items} published items in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     store
 }
 
@@ -159,20 +234,42 @@ struct Run {
 
 fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
     let out = Process::new("wrk")
-        .args(["--latency", "-t", &connections.min(2).to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s"), "-s"])
+        .args([
+            "--latency",
+            "-t",
+            &connections.min(2).to_string(),
+            "-c",
+            &connections.to_string(),
+            "-d",
+            &format!("{seconds}s"),
+            "-s",
+        ])
         .arg(script)
         .arg(url)
         .output()
         .expect("wrk runs");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let field = |label: &str| {
-        text.lines().find(|l| l.trim_start().starts_with(label)).and_then(|l| l.split_whitespace().nth(1)).unwrap_or("?").to_string()
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("?")
+            .to_string()
     };
     Run {
-        rps: text.lines().find(|l| l.starts_with("Requests/sec:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0),
+        rps: text
+            .lines()
+            .find(|l| l.starts_with("Requests/sec:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0),
         p50: field("50%"),
         p99: field("99%"),
-        errors: text.lines().find(|l| l.contains("Non-2xx") || l.contains("Socket errors")).map(|l| l.trim().to_string()).unwrap_or_else(|| "none".into()),
+        errors: text
+            .lines()
+            .find(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+            .map(|l| l.trim().to_string())
+            .unwrap_or_else(|| "none".into()),
     }
 }
 
@@ -196,7 +293,8 @@ fn drain(base: &str) {
 
 /// The raw FTS5 query the search runs, timed alone: bm25 ranking, a snippet, the first page.
 fn baseline(path: &Path, seconds: u32) -> (f64, f64, f64) {
-    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap();
     let mut s = c
         .prepare("SELECT p.reference, p.title, snippet(published_search, 2, char(2), char(3), '…', 40) FROM published_search JOIN published_items p ON p.rowid = published_search.rowid WHERE published_search MATCH ?1 ORDER BY published_search.rank LIMIT 20")
         .unwrap();
@@ -225,48 +323,102 @@ async fn run(items: u32, seconds: u32) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("portal-{items}.db"));
     let store = Arc::new(build(&path, items).await);
-    let items_port: Arc<dyn probity_published::PublishedItems> = Arc::new(probity_store::published::Shelf::new(store.clone()));
+    let items_port: Arc<dyn probity_published::PublishedItems> =
+        Arc::new(probity_store::published::Shelf::new(store.clone()));
     {
         use probity_published::{Search, Window};
         let w = Window::retaining(date(2026, 12, 3), 5);
         let t = Instant::now();
         for n in 0..200 {
-            items_port.item(&format!("BENCH-{}", n * 37), w).await.unwrap().unwrap();
+            items_port
+                .item(&format!("BENCH-{}", n * 37), w)
+                .await
+                .unwrap()
+                .unwrap();
         }
         let item_ms = t.elapsed().as_secs_f64() * 1000.0 / 200.0;
         let t = Instant::now();
         for q in QUERIES {
-            let s = Search { terms: probity_published::terms(q), page: 1, ..Search::default() };
+            let s = Search {
+                terms: probity_published::terms(q),
+                page: 1,
+                ..Search::default()
+            };
             items_port.search(&s, w).await.unwrap();
         }
         let search_ms = t.elapsed().as_secs_f64() * 1000.0 / QUERIES.len() as f64;
         let t = Instant::now();
-        items_port.search(&Search { page: 1, ..Search::default() }, w).await.unwrap();
+        items_port
+            .search(
+                &Search {
+                    page: 1,
+                    ..Search::default()
+                },
+                w,
+            )
+            .await
+            .unwrap();
         let latest_ms = t.elapsed().as_secs_f64() * 1000.0;
-        println!("in process, one at a time: item {item_ms:.2} ms, search {search_ms:.1} ms, latest {latest_ms:.1} ms");
+        println!(
+            "in process, one at a time: item {item_ms:.2} ms, search {search_ms:.1} ms, latest {latest_ms:.1} ms"
+        );
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = probity_portal::Config::new(base.clone());
     config.today = Some(date(2026, 12, 3));
-    tokio::spawn(probity_portal::serve(listener, probity_portal::Portal::new(items_port, config), std::future::pending()));
+    tokio::spawn(probity_portal::serve(
+        listener,
+        probity_portal::Portal::new(items_port, config),
+        std::future::pending(),
+    ));
 
     let scripts = std::env::temp_dir().join(format!("probity-portal-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scripts).unwrap();
-    let list = |xs: Vec<String>| xs.iter().map(|x| format!("'{x}'")).collect::<Vec<_>>().join(",");
+    let list = |xs: Vec<String>| {
+        xs.iter()
+            .map(|x| format!("'{x}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let queries = list(QUERIES.iter().map(|q| q.replace(' ', "+")).collect());
-    let refs = list((0..items).step_by((items as usize / 1000).max(1)).map(|n| format!("BENCH-{n}")).collect());
+    let refs = list(
+        (0..items)
+            .step_by((items as usize / 1000).max(1))
+            .map(|n| format!("BENCH-{n}"))
+            .collect(),
+    );
     let cases = [
-        ("search page (/search?q=)", format!("local q = {{{queries}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/search?q=' .. q[(i % #q) + 1])\nend\n")),
-        ("search API (/api/public/v1/investigations?q=)", format!("local q = {{{queries}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/public/v1/investigations?q=' .. q[(i % #q) + 1])\nend\n")),
-        ("latest items, no words (/)", "request = function()\n  return wrk.format('GET', '/')\nend\n".to_string()),
-        ("item page (/investigations/{ref})", format!("local r = {{{refs}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/investigations/' .. r[(i % #r) + 1])\nend\n")),
+        (
+            "search page (/search?q=)",
+            format!(
+                "local q = {{{queries}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/search?q=' .. q[(i % #q) + 1])\nend\n"
+            ),
+        ),
+        (
+            "search API (/api/public/v1/investigations?q=)",
+            format!(
+                "local q = {{{queries}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/public/v1/investigations?q=' .. q[(i % #q) + 1])\nend\n"
+            ),
+        ),
+        (
+            "latest items, no words (/)",
+            "request = function()\n  return wrk.format('GET', '/')\nend\n".to_string(),
+        ),
+        (
+            "item page (/investigations/{ref})",
+            format!(
+                "local r = {{{refs}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/investigations/' .. r[(i % #r) + 1])\nend\n"
+            ),
+        ),
     ];
     let (b50, b99, brate) = baseline(&path, seconds);
     println!("\n{items} published items; {seconds} s a run\n");
     println!("| what | connections | req/s | p50 | p99 | errors |");
     println!("|---|---|---|---|---|---|");
-    println!("| raw FTS5 query, bm25 + snippet, first 20 (in process, 1 connection: the baseline) | 1 | {brate:.0} | {b50:.2}ms | {b99:.2}ms | none |");
+    println!(
+        "| raw FTS5 query, bm25 + snippet, first 20 (in process, 1 connection: the baseline) | 1 | {brate:.0} | {b50:.2}ms | {b99:.2}ms | none |"
+    );
     for (name, lua) in cases {
         let script = scripts.join("s.lua");
         std::fs::write(&script, lua).unwrap();
@@ -279,7 +431,10 @@ async fn run(items: u32, seconds: u32) {
             })
             .await
             .unwrap();
-            println!("| {name} | {c} | {:.0} | {} | {} | {} |", r.rps, r.p50, r.p99, r.errors);
+            println!(
+                "| {name} | {c} | {:.0} | {} | {} | {} |",
+                r.rps, r.p50, r.p99, r.errors
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&scripts);

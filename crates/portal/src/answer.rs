@@ -10,11 +10,19 @@ pub(crate) const PAGE_MAX_AGE: u32 = 300;
 pub(crate) const BULK_MAX_AGE: u32 = 3600;
 
 /// A body answered with its validators.
-pub(crate) fn cached(headers: &HeaderMap, content_type: &'static str, max_age: u32, body: Vec<u8>) -> Response {
+pub(crate) fn cached(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    max_age: u32,
+    body: Vec<u8>,
+) -> Response {
     let digest = Sha256::digest(&body);
     let tag = format!(
         "\"{}\"",
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect::<String>()
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
     );
     let matches = headers
         .get_all(header::IF_NONE_MATCH)
@@ -34,7 +42,10 @@ pub(crate) fn cached(headers: &HeaderMap, content_type: &'static str, max_age: u
     if !matches {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
-    h.insert(header::ETAG, HeaderValue::from_str(&tag).expect("hex is a header value"));
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).expect("hex is a header value"),
+    );
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_str(&format!("public, max-age={max_age}")).expect("a header value"),
@@ -49,8 +60,14 @@ pub(crate) fn guard(h: &mut HeaderMap) {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
@@ -80,7 +97,9 @@ impl Failure {
             Failure::BadRequest(m) => m.clone(),
             Failure::NotFound => "Nothing is published at this address.".into(),
             Failure::Busy => "The portal is busy. Try again in a few seconds.".into(),
-            Failure::Unavailable => "The portal cannot answer just now. Try again in a minute.".into(),
+            Failure::Unavailable => {
+                "The portal cannot answer just now. Try again in a minute.".into()
+            }
         }
     }
 }
@@ -104,10 +123,13 @@ impl From<probity_published::SearchError> for Failure {
 /// An answer with no validators (errors), with the guard headers.
 pub(crate) fn plain(status: StatusCode, content_type: &'static str, body: String) -> Response {
     let mut r = (status, body).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }
     guard(r.headers_mut());
     r

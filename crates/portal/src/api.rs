@@ -71,73 +71,104 @@ fn answer(result: Result<Response, Failure>) -> Response {
 
 #[utoipa::path(get, path = "/api/public/v1/investigations", tag = "published",
     params(
-        ("q" = Option<String>, Query, description = "Words to find, all of them (any text: what is not a letter or digit separates words)"),
-        ("force" = Option<String>, Query, description = "A force's code, as in the facets"),
-        ("theme" = Option<String>, Query, description = "A theme, as in the facets"),
-        ("kind" = Option<String>, Query, description = "investigation_summary, learning_recommendation or response"),
-        ("year" = Option<i32>, Query, description = "The year of publication"),
-        ("page" = Option<u32>, Query, description = "From 1 to 500; 20 results a page"),
+        ("q" = Option<String>, Query, max_length = 500, description = "Words to find, all of them (any text: what is not a letter or digit separates words)"),
+        ("force" = Option<String>, Query, pattern = "^[A-Za-z0-9-]{0,40}$", description = "A force's code, as in the facets"),
+        ("theme" = Option<String>, Query, max_length = 100, description = "A theme, as in the facets"),
+        ("kind" = Option<probity_published::Kind>, Query, description = "investigation_summary, learning_recommendation or response"),
+        ("year" = Option<i32>, Query, minimum = 1990, maximum = 2100, description = "The year of publication"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "From 1 to 500; 20 results a page"),
     ),
     responses(
         (status = 200, description = "Matching published items with facet counts", body = InvestigationList),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
         (status = 400, description = "A parameter is not understood", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn investigations(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    answer(async {
-        let search = Search::parse(&params(raw.as_deref())?)?;
-        let found = portal.items.search(&search, portal.window()).await?;
-        Ok(json(&headers, &InvestigationList {
-            page: search.page,
-            per_page: PAGE_SIZE,
-            total: found.total,
-            results: found.hits,
-            facets: found.facets,
-        }))
-    }.await)
+pub async fn investigations(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        async {
+            let search = Search::parse(&params(raw.as_deref())?)?;
+            let found = portal.items.search(&search, portal.window()).await?;
+            Ok(json(
+                &headers,
+                &InvestigationList {
+                    page: search.page,
+                    per_page: PAGE_SIZE,
+                    total: found.total,
+                    results: found.hits,
+                    facets: found.facets,
+                },
+            ))
+        }
+        .await,
+    )
 }
 
 #[utoipa::path(get, path = "/api/public/v1/investigations/{reference}", tag = "published",
-    params(("reference" = String, Path, description = "The public reference, like 2020-134541")),
+    params(("reference" = String, Path, pattern = "^[A-Za-z0-9-]{1,40}$", description = "The public reference, like 2020-134541")),
     responses(
         (status = 200, description = "The published item, with its recommendations", body = Item),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
         (status = 400, description = "Not a reference", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Nothing is published under it", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn investigation(State(portal): State<Portal>, Path(raw): Path<String>, headers: HeaderMap) -> Response {
-    answer(async {
-        let r = reference(&raw)?;
-        let item = portal.items.item(&r, portal.window()).await?.ok_or(Failure::NotFound)?;
-        Ok(json(&headers, &item))
-    }.await)
+pub async fn investigation(
+    State(portal): State<Portal>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        async {
+            let r = reference(&raw)?;
+            let item = portal
+                .items
+                .item(&r, portal.window())
+                .await?
+                .ok_or(Failure::NotFound)?;
+            Ok(json(&headers, &item))
+        }
+        .await,
+    )
 }
 
 #[utoipa::path(get, path = "/api/public/v1/recommendations", tag = "published",
     params(
-        ("q" = Option<String>, Query, description = "Words to find in the recommendation, its recipient or its response"),
-        ("force" = Option<String>, Query, description = "A force's code"),
-        ("status" = Option<String>, Query, description = "awaiting_response, overdue, responded or closed"),
-        ("year" = Option<i32>, Query, description = "The year it was made"),
-        ("page" = Option<u32>, Query, description = "From 1 to 500; 20 a page"),
+        ("q" = Option<String>, Query, max_length = 500, description = "Words to find in the recommendation, its recipient or its response"),
+        ("force" = Option<String>, Query, pattern = "^[A-Za-z0-9-]{0,40}$", description = "A force's code"),
+        ("status" = Option<probity_published::RecommendationStatus>, Query, description = "awaiting_response, overdue, responded or closed"),
+        ("year" = Option<i32>, Query, minimum = 1990, maximum = 2100, description = "The year it was made"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "From 1 to 500; 20 a page"),
     ),
     responses(
         (status = 200, description = "The register, newest first", body = RecommendationList),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
         (status = 400, description = "A parameter is not understood", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn recommendations(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    answer(async {
-        let q = RegisterQuery::parse(&params(raw.as_deref())?)?;
-        let found = portal.items.register(&q, portal.window()).await?;
-        Ok(json(&headers, &RecommendationList {
-            page: q.page,
-            per_page: PAGE_SIZE,
-            total: found.total,
-            by_status: found.by_status,
-            results: found.recommendations,
-        }))
-    }.await)
+pub async fn recommendations(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        async {
+            let q = RegisterQuery::parse(&params(raw.as_deref())?)?;
+            let found = portal.items.register(&q, portal.window()).await?;
+            Ok(json(
+                &headers,
+                &RecommendationList {
+                    page: q.page,
+                    per_page: PAGE_SIZE,
+                    total: found.total,
+                    by_status: found.by_status,
+                    results: found.recommendations,
+                },
+            ))
+        }
+        .await,
+    )
 }
 
 /// The item and number of a recommendation's reference (`2020-134541-R1`).
@@ -146,25 +177,45 @@ pub(crate) fn recommendation_reference(raw: &str) -> Result<(String, u32), Failu
     r.rsplit_once("-R")
         .and_then(|(item, n)| Some((item.to_string(), n.parse::<u32>().ok()?)))
         .filter(|(item, _)| !item.is_empty())
-        .ok_or_else(|| Failure::BadRequest("a recommendation's reference is its item's and a number, like 2020-134541-R1".into()))
+        .ok_or_else(|| {
+            Failure::BadRequest(
+                "a recommendation's reference is its item's and a number, like 2020-134541-R1"
+                    .into(),
+            )
+        })
 }
 
 #[utoipa::path(get, path = "/api/public/v1/recommendations/{reference}", tag = "published",
-    params(("reference" = String, Path, description = "The recommendation's reference, like 2020-134541-R1")),
+    params(("reference" = String, Path, pattern = "^[A-Za-z0-9-]{1,30}-R[0-9]{1,6}$", description = "The recommendation's reference, like 2020-134541-R1")),
     responses(
         (status = 200, description = "The recommendation", body = Recommendation),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
         (status = 400, description = "Not a recommendation's reference", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Nothing is published under it", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn recommendation(State(portal): State<Portal>, Path(raw): Path<String>, headers: HeaderMap) -> Response {
-    answer(async {
-        let (item, n) = recommendation_reference(&raw)?;
-        let item = portal.items.item(&item, portal.window()).await?.ok_or(Failure::NotFound)?;
-        let wanted = format!("{}-R{n}", item.reference);
-        let r = item.recommendations.into_iter().find(|r| r.reference == wanted).ok_or(Failure::NotFound)?;
-        Ok(json(&headers, &r))
-    }.await)
+pub async fn recommendation(
+    State(portal): State<Portal>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    answer(
+        async {
+            let (item, n) = recommendation_reference(&raw)?;
+            let item = portal
+                .items
+                .item(&item, portal.window())
+                .await?
+                .ok_or(Failure::NotFound)?;
+            let wanted = format!("{}-R{n}", item.reference);
+            let r = item
+                .recommendations
+                .into_iter()
+                .find(|r| r.reference == wanted)
+                .ok_or(Failure::NotFound)?;
+            Ok(json(&headers, &r))
+        }
+        .await,
+    )
 }
 
 #[derive(OpenApi)]
@@ -183,7 +234,9 @@ pub struct PublicApi;
 
 /// `GET /api/public/v1/openapi.json`.
 pub async fn openapi(headers: HeaderMap) -> Response {
-    let doc = PublicApi::openapi().to_json().expect("the document serialises");
+    let doc = PublicApi::openapi()
+        .to_json()
+        .expect("the document serialises");
     cached(&headers, "application/json", PAGE_MAX_AGE, doc.into_bytes())
 }
 
@@ -191,4 +244,3 @@ pub async fn openapi(headers: HeaderMap) -> Response {
 pub(crate) fn failure(f: Failure) -> Response {
     problem(f)
 }
-

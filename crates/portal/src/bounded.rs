@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use probity_published::{Item, PublishedItems, Register, RegisterQuery, Results, Search, Unavailable, Window};
+use probity_published::{
+    Item, PublishedItems, Register, RegisterQuery, Results, Search, Unavailable, Window,
+};
 use tokio::sync::Semaphore;
 
 /// Store reads at once.
@@ -70,12 +72,21 @@ impl PublishedItems for Bounded {
         self.inner.item(reference, window).await
     }
 
-    async fn register(&self, query: &RegisterQuery, window: Window) -> Result<Register, Unavailable> {
+    async fn register(
+        &self,
+        query: &RegisterQuery,
+        window: Window,
+    ) -> Result<Register, Unavailable> {
         let _slot = self.slot().await?;
         self.inner.register(query, window).await
     }
 
-    async fn everything(&self, after: Option<&str>, limit: u32, window: Window) -> Result<Vec<Item>, Unavailable> {
+    async fn everything(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+        window: Window,
+    ) -> Result<Vec<Item>, Unavailable> {
         let _slot = self.slot().await?;
         self.inner.everything(after, limit, window).await
     }

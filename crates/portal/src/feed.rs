@@ -51,20 +51,48 @@ struct Entry {
 
 fn feed(title: &str, self_href: &str, html_href: &str, today: Date, entries: Vec<Entry>) -> String {
     let updated = entries.iter().map(|e| e.day).max().unwrap_or(today);
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    x.push_str(&format!("<title>{}</title>\n<id>{}</id>\n", xml(title), xml(self_href)));
-    x.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml(self_href)));
-    x.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(html_href)));
-    x.push_str(&format!("<updated>{}</updated>\n<author><name>Probity</name></author>\n", stamp(updated)));
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
+    );
+    x.push_str(&format!(
+        "<title>{}</title>\n<id>{}</id>\n",
+        xml(title),
+        xml(self_href)
+    ));
+    x.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(self_href)
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(html_href)
+    ));
+    x.push_str(&format!(
+        "<updated>{}</updated>\n<author><name>Probity</name></author>\n",
+        stamp(updated)
+    ));
     for e in entries {
         x.push_str("<entry>\n");
-        x.push_str(&format!("<title>{}</title>\n<id>{}</id>\n", xml(&e.title), xml(&e.href)));
-        x.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&e.href)));
-        x.push_str(&format!("<published>{0}</published>\n<updated>{0}</updated>\n", stamp(e.day)));
+        x.push_str(&format!(
+            "<title>{}</title>\n<id>{}</id>\n",
+            xml(&e.title),
+            xml(&e.href)
+        ));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&e.href)
+        ));
+        x.push_str(&format!(
+            "<published>{0}</published>\n<updated>{0}</updated>\n",
+            stamp(e.day)
+        ));
         for c in e.categories {
             x.push_str(&format!("<category term=\"{}\"/>\n", xml(&c)));
         }
-        x.push_str(&format!("<summary type=\"text\">{}</summary>\n", xml(&e.summary)));
+        x.push_str(&format!(
+            "<summary type=\"text\">{}</summary>\n",
+            xml(&e.summary)
+        ));
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
@@ -76,7 +104,11 @@ fn failure(f: Failure) -> Response {
 }
 
 /// `GET /feeds/items.atom`: the newest published items under the search's filters.
-pub async fn items(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+pub async fn items(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let run = async {
         let mut search = Search::parse(&params(raw.as_deref())?)?;
         search.newest = true;
@@ -109,7 +141,11 @@ pub async fn items(State(portal): State<Portal>, RawQuery(raw): RawQuery, header
 }
 
 /// `GET /feeds/recommendations.atom`: the newest recommendations on the register.
-pub async fn recommendations(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+pub async fn recommendations(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let run = async {
         let mut q = RegisterQuery::parse(&params(raw.as_deref())?)?;
         q.page = 1;

@@ -63,7 +63,8 @@ impl Portal {
     /// The days shown now: up to today in London, back to the retention period's start.
     fn window(&self) -> Window {
         let today = self.config.today.unwrap_or_else(|| {
-            let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+            let london =
+                jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
             london.to_datetime(jiff::Timestamp::now()).date()
         });
         Window::retaining(today, self.config.retention_years)
@@ -82,9 +83,15 @@ pub fn router(portal: Portal) -> Router {
         .route("/feeds/recommendations.atom", get(feed::recommendations))
         .route("/downloads/{name}", get(bulk::download))
         .route("/api/public/v1/investigations", get(api::investigations))
-        .route("/api/public/v1/investigations/{reference}", get(api::investigation))
+        .route(
+            "/api/public/v1/investigations/{reference}",
+            get(api::investigation),
+        )
         .route("/api/public/v1/recommendations", get(api::recommendations))
-        .route("/api/public/v1/recommendations/{reference}", get(api::recommendation))
+        .route(
+            "/api/public/v1/recommendations/{reference}",
+            get(api::recommendation),
+        )
         .route("/api/public/v1/openapi.json", get(api::openapi))
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(|| async { "ok" }))
@@ -161,16 +168,36 @@ fn reference(raw: &str) -> Result<String, Failure> {
 /// "6 April 2020".
 fn long_date(d: Date) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[(d.month() - 1) as usize],
+        d.year()
+    )
 }
 
 /// "April 2020" from `2020-04`.
 fn month(m: &str) -> String {
     format!("{m}-01")
         .parse::<Date>()
-        .map(|d| long_date(d).split_once(' ').map(|(_, r)| r.to_string()).unwrap_or_default())
+        .map(|d| {
+            long_date(d)
+                .split_once(' ')
+                .map(|(_, r)| r.to_string())
+                .unwrap_or_default()
+        })
         .unwrap_or_else(|_| m.to_string())
 }

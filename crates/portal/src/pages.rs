@@ -38,7 +38,12 @@ pub(crate) fn failure(f: Failure) -> Response {
         Failure::Busy => "The portal is busy",
         Failure::Unavailable => "Sorry, there is a problem with the portal",
     };
-    let html = ErrorPage { heading, message: f.message() }.render().unwrap_or_else(|_| f.message());
+    let html = ErrorPage {
+        heading,
+        message: f.message(),
+    }
+    .render()
+    .unwrap_or_else(|_| f.message());
     plain(f.status(), HTML, html)
 }
 
@@ -55,12 +60,19 @@ fn href(path: &str, params: &[(&'static str, String)]) -> String {
     if params.is_empty() {
         path.to_string()
     } else {
-        format!("{path}?{}", serde_urlencoded::to_string(params).unwrap_or_default())
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(params).unwrap_or_default()
+        )
     }
 }
 
 /// `params` with `name` set to `value` (or removed, for None).
-fn with(params: &[(&'static str, String)], name: &'static str, value: Option<&str>) -> Vec<(&'static str, String)> {
+fn with(
+    params: &[(&'static str, String)],
+    name: &'static str,
+    value: Option<&str>,
+) -> Vec<(&'static str, String)> {
     let mut p: Vec<_> = params.iter().filter(|(k, _)| *k != name).cloned().collect();
     if let Some(v) = value {
         p.push((name, v.to_string()));
@@ -80,7 +92,14 @@ struct FacetGroup {
     links: Vec<FacetLink>,
 }
 
-fn group(legend: &'static str, name: &'static str, counts: &[Count], current: Option<&str>, path: &str, params: &[(&'static str, String)]) -> FacetGroup {
+fn group(
+    legend: &'static str,
+    name: &'static str,
+    counts: &[Count],
+    current: Option<&str>,
+    path: &str,
+    params: &[(&'static str, String)],
+) -> FacetGroup {
     FacetGroup {
         legend,
         links: counts
@@ -90,7 +109,10 @@ fn group(legend: &'static str, name: &'static str, counts: &[Count], current: Op
                 FacetLink {
                     label: c.label.clone(),
                     count: c.count,
-                    href: href(path, &with(params, name, if selected { None } else { Some(&c.value) })),
+                    href: href(
+                        path,
+                        &with(params, name, if selected { None } else { Some(&c.value) }),
+                    ),
                     selected,
                 }
             })
@@ -106,8 +128,15 @@ struct Pagination {
 }
 
 fn pagination(page: u32, total: u64, path: &str, params: &[(&'static str, String)]) -> Pagination {
-    let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).clamp(1, probity_published::query::MAX_PAGE);
-    let at = |n: u32| href(path, &with(params, "page", (n > 1).then(|| n.to_string()).as_deref()));
+    let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
+        .unwrap_or(u32::MAX)
+        .clamp(1, probity_published::query::MAX_PAGE);
+    let at = |n: u32| {
+        href(
+            path,
+            &with(params, "page", (n > 1).then(|| n.to_string()).as_deref()),
+        )
+    };
     Pagination {
         page,
         pages,
@@ -145,25 +174,51 @@ struct SearchPage {
     api: String,
 }
 
-fn active_filters(search: &Search, facets: &Facets, params: &[(&'static str, String)]) -> Vec<Active> {
-    let label = |counts: &[Count], v: &str| counts.iter().find(|c| c.value == v).map_or(v.to_string(), |c| c.label.clone());
+fn active_filters(
+    search: &Search,
+    facets: &Facets,
+    params: &[(&'static str, String)],
+) -> Vec<Active> {
+    let label = |counts: &[Count], v: &str| {
+        counts
+            .iter()
+            .find(|c| c.value == v)
+            .map_or(v.to_string(), |c| c.label.clone())
+    };
     let mut out = Vec::new();
     if let Some(f) = &search.force {
-        out.push(Active { label: format!("Force: {}", label(&facets.force, f)), remove: href("/search", &with(params, "force", None)) });
+        out.push(Active {
+            label: format!("Force: {}", label(&facets.force, f)),
+            remove: href("/search", &with(params, "force", None)),
+        });
     }
     if let Some(t) = &search.theme {
-        out.push(Active { label: format!("Theme: {t}"), remove: href("/search", &with(params, "theme", None)) });
+        out.push(Active {
+            label: format!("Theme: {t}"),
+            remove: href("/search", &with(params, "theme", None)),
+        });
     }
     if let Some(k) = search.kind {
-        out.push(Active { label: format!("Kind: {}", k.label()), remove: href("/search", &with(params, "kind", None)) });
+        out.push(Active {
+            label: format!("Kind: {}", k.label()),
+            remove: href("/search", &with(params, "kind", None)),
+        });
     }
     if let Some(y) = search.year {
-        out.push(Active { label: format!("Year: {y}"), remove: href("/search", &with(params, "year", None)) });
+        out.push(Active {
+            label: format!("Year: {y}"),
+            remove: href("/search", &with(params, "year", None)),
+        });
     }
     out
 }
 
-async fn results(portal: &Portal, raw: Option<&str>, headers: &HeaderMap, heading: &'static str) -> Result<Response, Failure> {
+async fn results(
+    portal: &Portal,
+    raw: Option<&str>,
+    headers: &HeaderMap,
+    heading: &'static str,
+) -> Result<Response, Failure> {
     let search = Search::parse(&params(raw)?)?;
     let found = portal.items.search(&search, portal.window()).await?;
     let p = search.to_params();
@@ -181,10 +236,38 @@ async fn results(portal: &Portal, raw: Option<&str>, headers: &HeaderMap, headin
         })
         .collect();
     let groups = vec![
-        group("Force", "force", &found.facets.force, search.force.as_deref(), "/search", &p),
-        group("Theme", "theme", &found.facets.theme, search.theme.as_deref(), "/search", &p),
-        group("Kind", "kind", &found.facets.kind, search.kind.map(|k| k.code()), "/search", &p),
-        group("Year published", "year", &found.facets.year, search.year.map(|y| y.to_string()).as_deref(), "/search", &p),
+        group(
+            "Force",
+            "force",
+            &found.facets.force,
+            search.force.as_deref(),
+            "/search",
+            &p,
+        ),
+        group(
+            "Theme",
+            "theme",
+            &found.facets.theme,
+            search.theme.as_deref(),
+            "/search",
+            &p,
+        ),
+        group(
+            "Kind",
+            "kind",
+            &found.facets.kind,
+            search.kind.map(|k| k.code()),
+            "/search",
+            &p,
+        ),
+        group(
+            "Year published",
+            "year",
+            &found.facets.year,
+            search.year.map(|y| y.to_string()).as_deref(),
+            "/search",
+            &p,
+        ),
     ];
     let view = SearchPage {
         heading,
@@ -201,13 +284,35 @@ async fn results(portal: &Portal, raw: Option<&str>, headers: &HeaderMap, headin
 }
 
 /// `GET /`: the newest published items.
-pub async fn home(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    results(&portal, raw.as_deref(), &headers, "Published investigations and learning").await.unwrap_or_else(failure)
+pub async fn home(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    results(
+        &portal,
+        raw.as_deref(),
+        &headers,
+        "Published investigations and learning",
+    )
+    .await
+    .unwrap_or_else(failure)
 }
 
 /// `GET /search`.
-pub async fn search(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
-    results(&portal, raw.as_deref(), &headers, "Search published investigations and learning").await.unwrap_or_else(failure)
+pub async fn search(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    results(
+        &portal,
+        raw.as_deref(),
+        &headers,
+        "Search published investigations and learning",
+    )
+    .await
+    .unwrap_or_else(failure)
 }
 
 struct RecommendationView {
@@ -233,7 +338,11 @@ fn tag(s: RecommendationStatus) -> &'static str {
 }
 
 fn paragraphs(text: &str) -> Vec<String> {
-    text.split('\n').map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+    text.split('\n')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn recommendation_view(r: probity_published::Recommendation) -> RecommendationView {
@@ -272,19 +381,38 @@ struct ItemPage {
 }
 
 /// `GET /investigations/{reference}`.
-pub async fn item(State(portal): State<Portal>, Path(raw): Path<String>, headers: HeaderMap) -> Response {
+pub async fn item(
+    State(portal): State<Portal>,
+    Path(raw): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let run = async {
         let r = reference(&raw)?;
-        let mut item = portal.items.item(&r, portal.window()).await?.ok_or(Failure::NotFound)?;
-        let recommendations = std::mem::take(&mut item.recommendations).into_iter().map(recommendation_view).collect();
+        let mut item = portal
+            .items
+            .item(&r, portal.window())
+            .await?
+            .ok_or(Failure::NotFound)?;
+        let recommendations = std::mem::take(&mut item.recommendations)
+            .into_iter()
+            .map(recommendation_view)
+            .collect();
         let view = ItemPage {
             kind: item.kind.label(),
             paragraphs: paragraphs(&item.summary),
             date: long_date(item.published_on),
             incident: item.incident_month.as_deref().map(month),
-            corrections: item.corrections.iter().map(|c| (long_date(c.published_on), c.note.clone())).collect(),
+            corrections: item
+                .corrections
+                .iter()
+                .map(|c| (long_date(c.published_on), c.note.clone()))
+                .collect(),
             recommendations,
-            themes: item.themes.iter().map(|t| (t.clone(), href("/search", &[("theme", t.clone())]))).collect(),
+            themes: item
+                .themes
+                .iter()
+                .map(|t| (t.clone(), href("/search", &[("theme", t.clone())])))
+                .collect(),
             api: format!("/api/public/v1/investigations/{}", item.reference),
             item,
         };
@@ -306,7 +434,11 @@ struct RegisterPage {
 }
 
 /// `GET /recommendations`: the learning-recommendations register.
-pub async fn register(State(portal): State<Portal>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+pub async fn register(
+    State(portal): State<Portal>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let run = async {
         let q = RegisterQuery::parse(&params(raw.as_deref())?)?;
         let found = portal.items.register(&q, portal.window()).await?;
@@ -314,8 +446,19 @@ pub async fn register(State(portal): State<Portal>, RawQuery(raw): RawQuery, hea
         let view = RegisterPage {
             q: q.terms.join(" "),
             total: found.total,
-            recommendations: found.recommendations.into_iter().map(recommendation_view).collect(),
-            statuses: group("Status", "status", &found.by_status, q.status.map(|s| s.code()), "/recommendations", &p),
+            recommendations: found
+                .recommendations
+                .into_iter()
+                .map(recommendation_view)
+                .collect(),
+            statuses: group(
+                "Status",
+                "status",
+                &found.by_status,
+                q.status.map(|s| s.code()),
+                "/recommendations",
+                &p,
+            ),
             pagination: pagination(q.page, found.total, "/recommendations", &p),
             feed: href("/feeds/recommendations.atom", &p),
             api: href("/api/public/v1/recommendations", &p),
@@ -372,8 +515,10 @@ pub async fn asset(Path(name): Path<String>) -> Response {
     let mut r = a.body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.kind));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
     guard(h);
     r
 }
-

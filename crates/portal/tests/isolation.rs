@@ -8,11 +8,21 @@ use std::collections::{BTreeSet, HashMap};
 #[test]
 fn the_portal_depends_on_the_published_items_port_and_no_other_probity_crate() {
     let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
     // Each workspace crate's normal and build dependencies (what its library is made of).
     let deps: HashMap<String, Vec<String>> = meta["packages"]
@@ -31,7 +41,10 @@ fn the_portal_depends_on_the_published_items_port_and_no_other_probity_crate() {
         })
         .collect();
     assert!(deps.contains_key("probity-app") && deps.contains_key("probity-portal"));
-    assert!(deps["probity-portal"].iter().any(|d| d == "axum"), "the graph was read");
+    assert!(
+        deps["probity-portal"].iter().any(|d| d == "axum"),
+        "the graph was read"
+    );
     let (mut reached, mut todo) = (BTreeSet::new(), vec!["probity-portal".to_string()]);
     while let Some(name) = todo.pop() {
         for d in deps.get(&name).into_iter().flatten() {
@@ -41,7 +54,15 @@ fn the_portal_depends_on_the_published_items_port_and_no_other_probity_crate() {
         }
     }
     let ours: Vec<&String> = reached.iter().filter(|n| deps.contains_key(*n)).collect();
-    assert_eq!(ours, ["probity-published"], "the portal reaches only the port");
+    assert_eq!(
+        ours,
+        ["probity-published"],
+        "the portal reaches only the port"
+    );
     // And the port itself stands alone.
-    assert!(deps["probity-published"].iter().all(|d| !deps.contains_key(d)));
+    assert!(
+        deps["probity-published"]
+            .iter()
+            .all(|d| !deps.contains_key(d))
+    );
 }

@@ -25,9 +25,15 @@ struct Public {
 impl Public {
     async fn demo() -> Public {
         let dir = tempfile::tempdir().unwrap();
-        let office = Office::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.unwrap();
+        let office = Office::open(&format!("sqlite:{}", dir.path().join("p.db").display()))
+            .await
+            .unwrap();
         let admin = office
-            .console(Console { actor: "test.admin".into(), role: Some(StaffRole::Administrator), ..Console::default() })
+            .console(Console {
+                actor: "test.admin".into(),
+                role: Some(StaffRole::Administrator),
+                ..Console::default()
+            })
             .await
             .unwrap();
         admin.load_demo(SYNTHETIC).await.unwrap();
@@ -56,10 +62,18 @@ async fn get_with(app: &axum::Router, path: &str, if_none_match: Option<&str>) -
     if let Some(t) = if_none_match {
         r = r.header(header::IF_NONE_MATCH, t);
     }
-    let answer = app.clone().oneshot(r.body(Body::empty()).unwrap()).await.unwrap();
+    let answer = app
+        .clone()
+        .oneshot(r.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let (status, headers) = (answer.status(), answer.headers().clone());
     let bytes = answer.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, body: String::from_utf8(bytes.to_vec()).unwrap() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
 }
 
 fn today() -> Date {
@@ -92,8 +106,15 @@ async fn the_reference_case_is_found_and_no_party_is_named_anywhere_public() {
     let app = public.router(today());
     let found = get(&app, "/search?q=informant").await;
     assert_eq!(found.status, StatusCode::OK);
-    assert!(found.body.contains("/investigations/2020-134541"), "{}", found.body);
-    assert!(found.body.contains("<mark>informant</mark>"), "the word is highlighted");
+    assert!(
+        found.body.contains("/investigations/2020-134541"),
+        "{}",
+        found.body
+    );
+    assert!(
+        found.body.contains("<mark>informant</mark>"),
+        "the word is highlighted"
+    );
     let item = get(&app, "/api/public/v1/investigations/2020-134541").await;
     let item: serde_json::Value = serde_json::from_str(&item.body).unwrap();
     assert_eq!(item["title"], scenario::REFERENCE_TITLE);
@@ -103,14 +124,31 @@ async fn the_reference_case_is_found_and_no_party_is_named_anywhere_public() {
     let jsonl = get(&app, "/downloads/items.jsonl").await.body;
     let references: Vec<String> = jsonl
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["reference"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["reference"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert!(references.len() > 1, "the demo publishes more than the reference case: {references:?}");
+    assert!(
+        references.len() > 1,
+        "the demo publishes more than the reference case: {references:?}"
+    );
     let mut paths: Vec<String> = [
-        "/", "/search", "/search?q=officer", "/recommendations", "/data", "/feeds/items.atom",
-        "/feeds/recommendations.atom", "/downloads/items.csv", "/downloads/items.jsonl",
-        "/downloads/recommendations.csv", "/downloads/recommendations.jsonl",
-        "/api/public/v1/investigations", "/api/public/v1/recommendations",
+        "/",
+        "/search",
+        "/search?q=officer",
+        "/recommendations",
+        "/data",
+        "/feeds/items.atom",
+        "/feeds/recommendations.atom",
+        "/downloads/items.csv",
+        "/downloads/items.jsonl",
+        "/downloads/recommendations.csv",
+        "/downloads/recommendations.jsonl",
+        "/api/public/v1/investigations",
+        "/api/public/v1/recommendations",
     ]
     .iter()
     .map(|p| p.to_string())
@@ -120,7 +158,12 @@ async fn the_reference_case_is_found_and_no_party_is_named_anywhere_public() {
         paths.push(format!("/api/public/v1/investigations/{r}"));
     }
     let (names, numbers) = identifiers();
-    assert!(names.len() > 20 && numbers.len() > 20, "{} names, {} numbers", names.len(), numbers.len());
+    assert!(
+        names.len() > 20 && numbers.len() > 20,
+        "{} names, {} numbers",
+        names.len(),
+        numbers.len()
+    );
     for path in &paths {
         let reply = get(&app, path).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -150,22 +193,54 @@ async fn an_item_is_shown_from_its_day_until_the_retention_period_ends() {
     let public = Public::demo().await;
     let item = "/investigations/2020-134541";
     // The reference case was approved for 4 April 2022.
-    assert_eq!(get(&public.router(date(2022, 4, 3)), item).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&public.router(date(2022, 4, 3)), item).await.status,
+        StatusCode::NOT_FOUND
+    );
     let shown = get(&public.router(date(2022, 4, 4)), item).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.body.contains("4 April 2022") && shown.body.contains("April 2020"));
-    assert_eq!(get(&public.router(date(2027, 4, 3)), item).await.status, StatusCode::OK);
-    assert_eq!(get(&public.router(date(2027, 4, 4)), item).await.status, StatusCode::NOT_FOUND, "five years on");
-    let search = get(&public.router(date(2022, 4, 3)), "/api/public/v1/investigations?q=informant").await;
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&search.body).unwrap()["total"], 0);
+    assert_eq!(
+        get(&public.router(date(2027, 4, 3)), item).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&public.router(date(2027, 4, 4)), item).await.status,
+        StatusCode::NOT_FOUND,
+        "five years on"
+    );
+    let search = get(
+        &public.router(date(2022, 4, 3)),
+        "/api/public/v1/investigations?q=informant",
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&search.body).unwrap()["total"],
+        0
+    );
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_any_text_is_a_query() {
     let public = Public::demo().await;
     let app = public.router(today());
-    for q in ["%22informant", "informant%20OR%201%3D1%3B%20--", "NEAR(a", "%2A", "%27", "%00", "a%20AND%20NOT%20b", "%F0%9F%94%8D", "%E2%80%AE"] {
-        for path in ["/search", "/api/public/v1/investigations", "/recommendations", "/feeds/items.atom"] {
+    for q in [
+        "%22informant",
+        "informant%20OR%201%3D1%3B%20--",
+        "NEAR(a",
+        "%2A",
+        "%27",
+        "%00",
+        "a%20AND%20NOT%20b",
+        "%F0%9F%94%8D",
+        "%E2%80%AE",
+    ] {
+        for path in [
+            "/search",
+            "/api/public/v1/investigations",
+            "/recommendations",
+            "/feeds/items.atom",
+        ] {
             let reply = get(&app, &format!("{path}?q={q}")).await;
             assert_eq!(reply.status, StatusCode::OK, "{path}?q={q}: {}", reply.body);
         }
@@ -175,25 +250,69 @@ async fn bad_input_gets_a_clear_4xx_and_any_text_is_a_query() {
         ("/search?page=0".to_string(), "page"),
         ("/search?page=100000000000".to_string(), "page"),
         ("/api/public/v1/investigations?page=501".to_string(), "page"),
-        ("/api/public/v1/investigations?year=twenty".to_string(), "year"),
-        ("/api/public/v1/investigations?kind=secret".to_string(), "kind"),
-        ("/api/public/v1/investigations?force=gloucestershire%27%20OR%201%3D1".to_string(), "force"),
-        ("/api/public/v1/investigations?sort=date".to_string(), "parameter"),
+        (
+            "/api/public/v1/investigations?year=twenty".to_string(),
+            "year",
+        ),
+        (
+            "/api/public/v1/investigations?kind=secret".to_string(),
+            "kind",
+        ),
+        (
+            "/api/public/v1/investigations?force=gloucestershire%27%20OR%201%3D1".to_string(),
+            "force",
+        ),
+        (
+            "/api/public/v1/investigations?sort=date".to_string(),
+            "parameter",
+        ),
         (format!("/api/public/v1/investigations?q={long}"), "longer"),
-        ("/api/public/v1/recommendations?status=lost".to_string(), "status"),
-        ("/api/public/v1/investigations/2020%2F134541".to_string(), "reference"),
-        ("/api/public/v1/investigations/%3Cscript%3E".to_string(), "reference"),
-        ("/api/public/v1/recommendations/2020-134541".to_string(), "recommendation"),
+        (
+            "/api/public/v1/recommendations?status=lost".to_string(),
+            "status",
+        ),
+        (
+            "/api/public/v1/investigations/2020%2F134541".to_string(),
+            "reference",
+        ),
+        (
+            "/api/public/v1/investigations/%3Cscript%3E".to_string(),
+            "reference",
+        ),
+        (
+            "/api/public/v1/recommendations/2020-134541".to_string(),
+            "recommendation",
+        ),
     ] {
         let reply = get(&app, &path).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.body);
-        assert!(reply.body.to_lowercase().contains(wanted), "{path}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            reply.body
+        );
+        assert!(
+            reply.body.to_lowercase().contains(wanted),
+            "{path}: {}",
+            reply.body
+        );
         if path.starts_with("/api/") {
-            assert_eq!(reply.headers[header::CONTENT_TYPE], "application/problem+json");
+            assert_eq!(
+                reply.headers[header::CONTENT_TYPE],
+                "application/problem+json"
+            );
         }
     }
-    assert_eq!(get(&app, "/api/public/v1/investigations/1999-000001").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&app, "/api/public/v1/nothing").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/api/public/v1/investigations/1999-000001")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/api/public/v1/nothing").await.status,
+        StatusCode::NOT_FOUND
+    );
     let missing = get(&app, "/no/such/page").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("Page not found"));
@@ -206,12 +325,25 @@ async fn bad_input_gets_a_clear_4xx_and_any_text_is_a_query() {
 async fn answers_carry_an_etag_and_cache_control_and_revalidate() {
     let public = Public::demo().await;
     let app = public.router(today());
-    for path in ["/", "/investigations/2020-134541", "/api/public/v1/investigations", "/api/public/v1/investigations/2020-134541", "/api/public/v1/openapi.json", "/feeds/items.atom", "/downloads/items.csv"] {
+    for path in [
+        "/",
+        "/investigations/2020-134541",
+        "/api/public/v1/investigations",
+        "/api/public/v1/investigations/2020-134541",
+        "/api/public/v1/openapi.json",
+        "/feeds/items.atom",
+        "/downloads/items.csv",
+    ] {
         let first = get(&app, path).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
         let tag = first.headers[header::ETAG].to_str().unwrap().to_string();
         assert!(tag.starts_with('"') && tag.len() == 34, "{path}: {tag}");
-        assert!(first.headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("public, max-age="));
+        assert!(
+            first.headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .starts_with("public, max-age=")
+        );
         assert!(first.headers.contains_key(header::CONTENT_SECURITY_POLICY));
         let again = get_with(&app, path, Some(&tag)).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
@@ -227,21 +359,39 @@ async fn the_bulk_csv_reads_in_a_standard_reader_with_the_documented_columns() {
     let app = public.router(today());
     let csv = get(&app, "/downloads/items.csv").await.body;
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
     let documented = get(&app, "/data").await.body;
     for column in &header {
-        assert!(documented.contains(column.as_str()), "{column} is not documented");
+        assert!(
+            documented.contains(column.as_str()),
+            "{column} is not documented"
+        );
     }
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let reference = rows.iter().find(|r| &r[0] == "2020-134541").expect("the reference case");
+    let reference = rows
+        .iter()
+        .find(|r| &r[0] == "2020-134541")
+        .expect("the reference case");
     assert_eq!(&reference[3], "gloucestershire");
     assert!(reference[11].contains("unofficial informant"));
     let jsonl = get(&app, "/downloads/items.jsonl").await.body;
     assert_eq!(rows.len(), jsonl.lines().count());
     // Python's own csv module reads it the same way, when Python is here.
     if let Some(python) = python() {
-        let out = run_python(&python, "import csv,sys\nrows=list(csv.reader(sys.stdin))\nprint(len(rows)-1, rows[0][0], len(rows[0]))", &csv);
-        assert_eq!(out.trim(), format!("{} reference {}", rows.len(), header.len()));
+        let out = run_python(
+            &python,
+            "import csv,sys\nrows=list(csv.reader(sys.stdin))\nprint(len(rows)-1, rows[0][0], len(rows[0]))",
+            &csv,
+        );
+        assert_eq!(
+            out.trim(),
+            format!("{} reference {}", rows.len(), header.len())
+        );
     }
 }
 
@@ -252,14 +402,25 @@ async fn the_feeds_are_atom_that_a_real_parser_reads() {
     let public = Public::demo().await;
     let app = public.router(today());
     let Some(python) = python() else {
-        assert!(std::env::var_os("PROBITY_LONG_TESTS").is_none(), "PROBITY_TEST_PYTHON (with feedparser) is needed");
+        assert!(
+            std::env::var_os("PROBITY_LONG_TESTS").is_none(),
+            "PROBITY_TEST_PYTHON (with feedparser) is needed"
+        );
         eprintln!("skipped: set PROBITY_TEST_PYTHON to a Python with feedparser");
         return;
     };
     let script = "import feedparser,sys\nf=feedparser.parse(sys.stdin.buffer.read())\nassert not f.bozo, f.bozo_exception\nassert f.version=='atom10', f.version\nprint(len(f.entries))\nfor e in f.entries: print(e.id, e.link, e.published_parsed is not None, e.title)";
-    for path in ["/feeds/items.atom", "/feeds/items.atom?q=informant", "/feeds/items.atom?force=gloucestershire", "/feeds/recommendations.atom"] {
+    for path in [
+        "/feeds/items.atom",
+        "/feeds/items.atom?q=informant",
+        "/feeds/items.atom?force=gloucestershire",
+        "/feeds/recommendations.atom",
+    ] {
         let feed = get(&app, path).await;
-        assert_eq!(feed.headers[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
+        assert_eq!(
+            feed.headers[header::CONTENT_TYPE],
+            "application/atom+xml; charset=utf-8"
+        );
         let out = run_python(&python, script, &feed.body);
         let mut lines = out.lines();
         let n: usize = lines.next().unwrap().parse().unwrap();
@@ -268,14 +429,21 @@ async fn the_feeds_are_atom_that_a_real_parser_reads() {
             assert!(out.contains("http://portal.test/investigations/2020-134541 http://portal.test/investigations/2020-134541 True"), "{out}");
         }
         for l in lines {
-            assert!(l.starts_with("http://portal.test/investigations/"), "{path}: {l}");
+            assert!(
+                l.starts_with("http://portal.test/investigations/"),
+                "{path}: {l}"
+            );
         }
     }
 }
 
 fn python() -> Option<String> {
     let p = std::env::var("PROBITY_TEST_PYTHON").ok()?;
-    let ok = std::process::Command::new(&p).args(["-c", "import feedparser"]).status().ok()?.success();
+    let ok = std::process::Command::new(&p)
+        .args(["-c", "import feedparser"])
+        .status()
+        .ok()?
+        .success();
     ok.then_some(p)
 }
 
@@ -288,9 +456,17 @@ fn run_python(python: &str, script: &str, input: &str) -> String {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
-

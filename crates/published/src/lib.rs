@@ -404,9 +404,16 @@ mod tests {
 
     #[test]
     fn snippets_lose_their_markers_and_keep_the_marked_spans() {
-        let s = Snippet::from_marked("an \u{2}informant\u{3} was \u{2}paid\u{3}…", '\u{2}', '\u{3}');
+        let s = Snippet::from_marked(
+            "an \u{2}informant\u{3} was \u{2}paid\u{3}…",
+            '\u{2}',
+            '\u{3}',
+        );
         assert_eq!(s.text, "an informant was paid…");
-        assert_eq!(s.marks, vec![Mark { start: 3, end: 12 }, Mark { start: 17, end: 21 }]);
+        assert_eq!(
+            s.marks,
+            vec![Mark { start: 3, end: 12 }, Mark { start: 17, end: 21 }]
+        );
         assert_eq!(
             s.pieces(),
             vec![
@@ -429,16 +436,28 @@ mod tests {
         assert!(w.shows(today));
         assert!(!w.shows("2026-12-04".parse().unwrap()), "scheduled");
         assert!(w.shows("2021-12-04".parse().unwrap()));
-        assert!(!w.shows("2021-12-03".parse().unwrap()), "five years ago: retained no longer");
+        assert!(
+            !w.shows("2021-12-03".parse().unwrap()),
+            "five years ago: retained no longer"
+        );
     }
 
     #[test]
     fn a_recommendation_s_status_follows_its_response_and_due_day() {
         let due: Date = "2026-01-31".parse().unwrap();
         let on = |d: &str, r, c| RecommendationStatus::on(d.parse().unwrap(), due, r, c);
-        assert_eq!(on("2026-01-31", false, false), RecommendationStatus::AwaitingResponse);
-        assert_eq!(on("2026-02-01", false, false), RecommendationStatus::Overdue);
-        assert_eq!(on("2026-02-01", true, false), RecommendationStatus::Responded);
+        assert_eq!(
+            on("2026-01-31", false, false),
+            RecommendationStatus::AwaitingResponse
+        );
+        assert_eq!(
+            on("2026-02-01", false, false),
+            RecommendationStatus::Overdue
+        );
+        assert_eq!(
+            on("2026-02-01", true, false),
+            RecommendationStatus::Responded
+        );
         assert_eq!(on("2026-02-01", true, true), RecommendationStatus::Closed);
     }
 }

@@ -49,11 +49,15 @@ pub enum SearchError {
     Page(String),
     #[error("'{0}' is not a year")]
     Year(String),
-    #[error("'{0}' is not a kind of item: use investigation_summary, learning_recommendation or response")]
+    #[error(
+        "'{0}' is not a kind of item: use investigation_summary, learning_recommendation or response"
+    )]
     Kind(String),
     #[error("'{0}' is not a status: use awaiting_response, overdue, responded or closed")]
     Status(String),
-    #[error("'{0}' is not a force code (letters and '-', as in the force filter's list: gloucestershire, avon-somerset)")]
+    #[error(
+        "'{0}' is not a force code (letters and '-', as in the force filter's list: gloucestershire, avon-somerset)"
+    )]
     Force(String),
     #[error("the theme is longer than 100 characters")]
     Theme,
@@ -69,7 +73,11 @@ pub fn terms(q: &str) -> Vec<String> {
         if word.is_empty() {
             continue;
         }
-        let w: String = word.chars().take(MAX_TERM_CHARS).collect::<String>().to_lowercase();
+        let w: String = word
+            .chars()
+            .take(MAX_TERM_CHARS)
+            .collect::<String>()
+            .to_lowercase();
         if !out.contains(&w) {
             out.push(w);
         }
@@ -80,8 +88,10 @@ pub fn terms(q: &str) -> Vec<String> {
     out
 }
 
+// A parameter given empty is not "not given": `year=` is no year (the API's document says so,
+// and the pages never send one).
 fn page(raw: Option<&str>) -> Result<u32, SearchError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    match raw.map(str::trim) {
         None => Ok(1),
         Some(s) => s
             .parse::<u32>()
@@ -92,7 +102,7 @@ fn page(raw: Option<&str>) -> Result<u32, SearchError> {
 }
 
 fn year(raw: Option<&str>) -> Result<Option<i32>, SearchError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+    match raw.map(str::trim) {
         None => Ok(None),
         Some(s) => s
             .parse::<i32>()
@@ -142,7 +152,11 @@ fn get<'a>(params: Params<'a>, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn known(params: Params<'_>, names: &'static [&'static str], hint: &'static str) -> Result<(), SearchError> {
+fn known(
+    params: Params<'_>,
+    names: &'static [&'static str],
+    hint: &'static str,
+) -> Result<(), SearchError> {
     match params.iter().find(|(k, _)| !names.contains(&k.as_str())) {
         Some((k, _)) => Err(SearchError::Unknown(clip(k), hint)),
         None => Ok(()),
@@ -154,12 +168,18 @@ impl Search {
         &["q", "force", "theme", "kind", "year", "page"];
 
     pub fn parse(params: Params<'_>) -> Result<Search, SearchError> {
-        known(params, Self::PARAMETERS, "q, force, theme, kind, year, page")?;
-        let theme = get(params, "theme").map(str::trim).filter(|t| !t.is_empty());
+        known(
+            params,
+            Self::PARAMETERS,
+            "q, force, theme, kind, year, page",
+        )?;
+        let theme = get(params, "theme")
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
         if theme.is_some_and(|t| t.chars().count() > 100) {
             return Err(SearchError::Theme);
         }
-        let kind = match get(params, "kind").map(str::trim).filter(|s| !s.is_empty()) {
+        let kind = match get(params, "kind").map(str::trim) {
             None => None,
             Some(k) => Some(Kind::parse(k).ok_or_else(|| SearchError::Kind(clip(k)))?),
         };
@@ -205,11 +225,11 @@ impl RegisterQuery {
 
     pub fn parse(params: Params<'_>) -> Result<RegisterQuery, SearchError> {
         known(params, Self::PARAMETERS, "q, force, status, year, page")?;
-        let status = match get(params, "status").map(str::trim).filter(|s| !s.is_empty()) {
+        let status = match get(params, "status").map(str::trim) {
             None => None,
-            Some(s) => Some(
-                RecommendationStatus::parse(s).ok_or_else(|| SearchError::Status(clip(s)))?,
-            ),
+            Some(s) => {
+                Some(RecommendationStatus::parse(s).ok_or_else(|| SearchError::Status(clip(s)))?)
+            }
         };
         Ok(RegisterQuery {
             terms: query_terms(get(params, "q"))?,
@@ -247,42 +267,97 @@ mod tests {
     use super::*;
 
     fn params(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn any_text_becomes_words_and_nothing_else() {
-        assert_eq!(terms("Informant's \"payments\" OR 1=1; DROP--"), vec![
-            "informant", "s", "payments", "or", "1", "drop"
-        ]);
+        assert_eq!(
+            terms("Informant's \"payments\" OR 1=1; DROP--"),
+            vec!["informant", "s", "payments", "or", "1", "drop"]
+        );
         assert_eq!(terms("NEAR(a b) * ^ \u{0} ' \" )"), vec!["near", "a", "b"]);
         assert_eq!(terms("Café naïve café"), vec!["café", "naïve"]);
         assert!(terms("!!! ***").is_empty());
-        let many = (0..50).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let many = (0..50)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(terms(&many).len(), MAX_TERMS);
         assert_eq!(terms(&"x".repeat(1000))[0].len(), MAX_TERM_CHARS);
     }
 
     #[test]
     fn a_search_is_checked_parameter_by_parameter() {
-        let s = Search::parse(&params(&[("q", "spit guard"), ("force", "Avon-Somerset"), ("year", "2021"), ("page", "2")])).unwrap();
+        let s = Search::parse(&params(&[
+            ("q", "spit guard"),
+            ("force", "Avon-Somerset"),
+            ("year", "2021"),
+            ("page", "2"),
+        ]))
+        .unwrap();
         assert_eq!(s.terms, vec!["spit", "guard"]);
-        assert_eq!((s.force.as_deref(), s.year, s.page, s.offset()), (Some("avon-somerset"), Some(2021), 2, 20));
-        assert_eq!(Search::parse(&params(&[("page", "0")])), Err(SearchError::Page("0".into())));
-        assert_eq!(Search::parse(&params(&[("page", "99999999999")])), Err(SearchError::Page("99999999999".into())));
-        assert_eq!(Search::parse(&params(&[("year", "twenty")])), Err(SearchError::Year("twenty".into())));
-        assert!(matches!(Search::parse(&params(&[("kind", "secret")])), Err(SearchError::Kind(_))));
-        assert!(matches!(Search::parse(&params(&[("force", "GL' OR 1=1")])), Err(SearchError::Force(_))));
-        assert!(matches!(Search::parse(&params(&[("sort", "x")])), Err(SearchError::Unknown(..))));
-        assert_eq!(Search::parse(&params(&[("q", &"a".repeat(501))])), Err(SearchError::TooLong));
-        assert_eq!(Search::parse(&params(&[("q", ""), ("force", ""), ("page", "")])).unwrap(), Search { page: 1, ..Search::default() });
+        assert_eq!(
+            (s.force.as_deref(), s.year, s.page, s.offset()),
+            (Some("avon-somerset"), Some(2021), 2, 20)
+        );
+        assert_eq!(
+            Search::parse(&params(&[("page", "0")])),
+            Err(SearchError::Page("0".into()))
+        );
+        assert_eq!(
+            Search::parse(&params(&[("page", "99999999999")])),
+            Err(SearchError::Page("99999999999".into()))
+        );
+        assert_eq!(
+            Search::parse(&params(&[("year", "twenty")])),
+            Err(SearchError::Year("twenty".into()))
+        );
+        assert!(matches!(
+            Search::parse(&params(&[("kind", "secret")])),
+            Err(SearchError::Kind(_))
+        ));
+        assert!(matches!(
+            Search::parse(&params(&[("force", "GL' OR 1=1")])),
+            Err(SearchError::Force(_))
+        ));
+        assert!(matches!(
+            Search::parse(&params(&[("sort", "x")])),
+            Err(SearchError::Unknown(..))
+        ));
+        assert_eq!(
+            Search::parse(&params(&[("q", &"a".repeat(501))])),
+            Err(SearchError::TooLong)
+        );
+        assert_eq!(
+            Search::parse(&params(&[("q", ""), ("force", ""), ("theme", " ")])).unwrap(),
+            Search {
+                page: 1,
+                ..Search::default()
+            }
+        );
+        for empty in ["page", "year", "kind"] {
+            assert!(
+                Search::parse(&params(&[(empty, "")])).is_err(),
+                "{empty}= is not a value"
+            );
+        }
+        assert!(RegisterQuery::parse(&params(&[("status", "")])).is_err());
     }
 
     #[test]
     fn a_register_page_is_checked_too() {
         let r = RegisterQuery::parse(&params(&[("status", "overdue")])).unwrap();
         assert_eq!(r.status, Some(RecommendationStatus::Overdue));
-        assert!(matches!(RegisterQuery::parse(&params(&[("status", "lost")])), Err(SearchError::Status(_))));
-        assert!(matches!(RegisterQuery::parse(&params(&[("theme", "x")])), Err(SearchError::Unknown(..))));
+        assert!(matches!(
+            RegisterQuery::parse(&params(&[("status", "lost")])),
+            Err(SearchError::Status(_))
+        ));
+        assert!(matches!(
+            RegisterQuery::parse(&params(&[("theme", "x")])),
+            Err(SearchError::Unknown(..))
+        ));
     }
 }

@@ -133,7 +133,10 @@ impl Sample {
         }];
         self.themes = themes
             .iter()
-            .map(|t| PublishedThemeRow { case_id: id, theme: (*t).into() })
+            .map(|t| PublishedThemeRow {
+                case_id: id,
+                theme: (*t).into(),
+            })
             .collect();
         self.recommendations = vec![PublishedRecommendationRow {
             case_id: id,
@@ -144,7 +147,9 @@ impl Sample {
             force: self.case.force.code().into(),
             force_name: self.case.force.name().into(),
             made_on: on,
-            response_due: on.checked_add(jiff::Span::new().days(55)).expect("in range"),
+            response_due: on
+                .checked_add(jiff::Span::new().days(55))
+                .expect("in range"),
             acceptance: None,
             response: None,
             responded_on: None,
@@ -273,72 +278,242 @@ where
 /// The published-items port over this backend: words found and ranked, snippets marked, facets
 /// counted, filters applied, scheduled and retained-no-longer items hidden, withdrawn ones gone,
 /// any text a valid query.
-pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(store: std::sync::Arc<S>) {
+pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(
+    store: std::sync::Arc<S>,
+) {
     use probity_published::{PublishedItems, RecommendationStatus, RegisterQuery, Search, Window};
     let day = |m, d| date(2026, m, d);
     let items = [
-        (1, "Informant payments", "Payments to an informant were not recorded by the handler.", &["Informants", "Corruption"][..], day(3, 2)),
-        (2, "Use of a spit guard in custody", "A man in custody was held in a spit guard; the informant mentioned it once.", &["Custody"][..], day(4, 5)),
-        (3, "Vehicle pursuit", "A pursuit ended in a collision at a junction.", &["Road traffic"][..], day(5, 9)),
-        (4, "Scheduled item about an informant", "Not shown before its day: informant.", &["Informants"][..], day(12, 24)),
-        (5, "Old item about an informant", "Published long ago: informant.", &["Informants"][..], date(2019, 1, 1)),
+        (
+            1,
+            "Informant payments",
+            "Payments to an informant were not recorded by the handler.",
+            &["Informants", "Corruption"][..],
+            day(3, 2),
+        ),
+        (
+            2,
+            "Use of a spit guard in custody",
+            "A man in custody was held in a spit guard; the informant mentioned it once.",
+            &["Custody"][..],
+            day(4, 5),
+        ),
+        (
+            3,
+            "Vehicle pursuit",
+            "A pursuit ended in a collision at a junction.",
+            &["Road traffic"][..],
+            day(5, 9),
+        ),
+        (
+            4,
+            "Scheduled item about an informant",
+            "Not shown before its day: informant.",
+            &["Informants"][..],
+            day(12, 24),
+        ),
+        (
+            5,
+            "Old item about an informant",
+            "Published long ago: informant.",
+            &["Informants"][..],
+            date(2019, 1, 1),
+        ),
     ];
     for (n, title, summary, themes, on) in items {
         let sample = Sample::new(n, 1).published(title, summary, themes, on);
-        store.append(&[with_rows(n, 0, 1, sample)], &[]).await.unwrap();
+        store
+            .append(&[with_rows(n, 0, 1, sample)], &[])
+            .await
+            .unwrap();
     }
     let shelf = crate::published::Shelf::new(store.clone());
     let window = Window::retaining(day(12, 3), 5);
-    let search = |q: &str| Search { terms: probity_published::terms(q), page: 1, ..Search::default() };
+    let search = |q: &str| Search {
+        terms: probity_published::terms(q),
+        page: 1,
+        ..Search::default()
+    };
     let found = shelf.search(&search("informants"), window).await.unwrap();
     let refs: Vec<&str> = found.hits.iter().map(|h| h.reference.as_str()).collect();
-    assert_eq!(refs, ["CONF-1", "CONF-2"], "stemmed, ranked by title first; scheduled and old items hidden");
+    assert_eq!(
+        refs,
+        ["CONF-1", "CONF-2"],
+        "stemmed, ranked by title first; scheduled and old items hidden"
+    );
     assert_eq!(found.total, 2);
-    let marked: Vec<String> = found.hits[0].snippet.pieces().into_iter().filter(|(_, m)| *m).map(|(t, _)| t).collect();
-    assert_eq!(marked, ["informant"], "the matched word is marked in the snippet");
-    let counted = |c: &[probity_published::Count]| c.iter().map(|c| (c.value.clone(), c.count)).collect::<Vec<_>>();
-    assert_eq!(counted(&found.facets.theme), vec![("Corruption".to_string(), 1), ("Custody".to_string(), 1), ("Informants".to_string(), 1)]);
+    let marked: Vec<String> = found.hits[0]
+        .snippet
+        .pieces()
+        .into_iter()
+        .filter(|(_, m)| *m)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(
+        marked,
+        ["informant"],
+        "the matched word is marked in the snippet"
+    );
+    let counted = |c: &[probity_published::Count]| {
+        c.iter()
+            .map(|c| (c.value.clone(), c.count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        counted(&found.facets.theme),
+        vec![
+            ("Corruption".to_string(), 1),
+            ("Custody".to_string(), 1),
+            ("Informants".to_string(), 1)
+        ]
+    );
     assert_eq!(counted(&found.facets.year), vec![("2026".to_string(), 2)]);
     assert_eq!(found.facets.force.len(), 1);
-    let custody = Search { theme: Some("Custody".into()), ..search("informant") };
+    let custody = Search {
+        theme: Some("Custody".into()),
+        ..search("informant")
+    };
     let found = shelf.search(&custody, window).await.unwrap();
-    assert_eq!(found.hits.iter().map(|h| h.reference.as_str()).collect::<Vec<_>>(), ["CONF-2"]);
-    assert_eq!(shelf.search(&search("spit guard custody"), window).await.unwrap().total, 1, "every word must match");
+    assert_eq!(
+        found
+            .hits
+            .iter()
+            .map(|h| h.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF-2"]
+    );
+    assert_eq!(
+        shelf
+            .search(&search("spit guard custody"), window)
+            .await
+            .unwrap()
+            .total,
+        1,
+        "every word must match"
+    );
     // Without words: the newest first.
     let all = shelf.search(&search(""), window).await.unwrap();
-    assert_eq!(all.hits.iter().map(|h| h.reference.as_str()).collect::<Vec<_>>(), ["CONF-3", "CONF-2", "CONF-1"]);
+    assert_eq!(
+        all.hits
+            .iter()
+            .map(|h| h.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF-3", "CONF-2", "CONF-1"]
+    );
     assert!(all.hits[0].snippet.marks.is_empty());
     // Hostile text is words like any other.
-    for q in ["\"informant", "informant OR 1=1; --", "NEAR(informant", "*", "'", "informant\u{0}", "a AND NOT b"] {
-        shelf.search(&search(q), window).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    for q in [
+        "\"informant",
+        "informant OR 1=1; --",
+        "NEAR(informant",
+        "*",
+        "'",
+        "informant\u{0}",
+        "a AND NOT b",
+    ] {
+        shelf
+            .search(&search(q), window)
+            .await
+            .unwrap_or_else(|e| panic!("{q:?}: {e}"));
     }
     // One item, with its recommendation; hidden before its day and after the retention period.
     let item = shelf.item("CONF-1", window).await.unwrap().expect("shown");
-    assert_eq!((item.title.as_str(), item.themes.len(), item.recommendations.len()), ("Informant payments", 2, 1));
-    assert_eq!(item.recommendations[0].status, RecommendationStatus::Overdue);
-    assert!(shelf.item("CONF-4", window).await.unwrap().is_none(), "scheduled");
-    assert!(shelf.item("CONF-4", Window::retaining(day(12, 24), 5)).await.unwrap().is_some(), "shown on its day");
-    assert!(shelf.item("CONF-5", window).await.unwrap().is_none(), "past the retention period");
+    assert_eq!(
+        (
+            item.title.as_str(),
+            item.themes.len(),
+            item.recommendations.len()
+        ),
+        ("Informant payments", 2, 1)
+    );
+    assert_eq!(
+        item.recommendations[0].status,
+        RecommendationStatus::Overdue
+    );
+    assert!(
+        shelf.item("CONF-4", window).await.unwrap().is_none(),
+        "scheduled"
+    );
+    assert!(
+        shelf
+            .item("CONF-4", Window::retaining(day(12, 24), 5))
+            .await
+            .unwrap()
+            .is_some(),
+        "shown on its day"
+    );
+    assert!(
+        shelf.item("CONF-5", window).await.unwrap().is_none(),
+        "past the retention period"
+    );
     assert!(shelf.item("CONF-9", window).await.unwrap().is_none());
     // The register, by status.
-    let register = shelf.register(&RegisterQuery { page: 1, ..RegisterQuery::default() }, window).await.unwrap();
+    let register = shelf
+        .register(
+            &RegisterQuery {
+                page: 1,
+                ..RegisterQuery::default()
+            },
+            window,
+        )
+        .await
+        .unwrap();
     assert_eq!(register.total, 3);
-    assert_eq!(counted(&register.by_status), vec![("overdue".to_string(), 3)]);
-    let awaiting = RegisterQuery { status: Some(RecommendationStatus::AwaitingResponse), page: 1, ..RegisterQuery::default() };
+    assert_eq!(
+        counted(&register.by_status),
+        vec![("overdue".to_string(), 3)]
+    );
+    let awaiting = RegisterQuery {
+        status: Some(RecommendationStatus::AwaitingResponse),
+        page: 1,
+        ..RegisterQuery::default()
+    };
     assert_eq!(shelf.register(&awaiting, window).await.unwrap().total, 0);
-    let words = RegisterQuery { terms: probity_published::terms("pursuit"), page: 1, ..RegisterQuery::default() };
+    let words = RegisterQuery {
+        terms: probity_published::terms("pursuit"),
+        page: 1,
+        ..RegisterQuery::default()
+    };
     let found = shelf.register(&words, window).await.unwrap();
-    assert_eq!(found.recommendations.iter().map(|r| r.reference.as_str()).collect::<Vec<_>>(), ["CONF-3-R1"]);
+    assert_eq!(
+        found
+            .recommendations
+            .iter()
+            .map(|r| r.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF-3-R1"]
+    );
     // Everything, in pages.
     let first = shelf.everything(None, 2, window).await.unwrap();
-    assert_eq!(first.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), ["CONF-1", "CONF-2"]);
+    assert_eq!(
+        first
+            .iter()
+            .map(|i| i.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF-1", "CONF-2"]
+    );
     assert!(first.iter().all(|i| i.recommendations.len() == 1));
     let rest = shelf.everything(Some("CONF-2"), 2, window).await.unwrap();
-    assert_eq!(rest.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), ["CONF-3"]);
+    assert_eq!(
+        rest.iter()
+            .map(|i| i.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["CONF-3"]
+    );
     // Withdrawn: its rows are gone, and so is it from the index.
-    store.append(&[with_rows(1, 1, 1, Sample::new(1, 2))], &[]).await.unwrap();
+    store
+        .append(&[with_rows(1, 1, 1, Sample::new(1, 2))], &[])
+        .await
+        .unwrap();
     assert!(shelf.item("CONF-1", window).await.unwrap().is_none());
-    assert_eq!(shelf.search(&search("payments"), window).await.unwrap().total, 0);
+    assert_eq!(
+        shelf
+            .search(&search("payments"), window)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 pub async fn appends_are_read_back_in_order_with_a_verifying_chain<S: EventLog>(store: &S) {
@@ -529,7 +704,12 @@ pub async fn every_read_model_is_written_and_read_back_as_declared<S: EventLog +
             until: Some(date(2024, 6, 30)),
         },
     ];
-    let mut sample = sample.published("Spit guards", "A spit guard was left on.", &["Custody", "Use of force"], date(2024, 5, 6));
+    let mut sample = sample.published(
+        "Spit guards",
+        "A spit guard was left on.",
+        &["Custody", "Use of force"],
+        date(2024, 5, 6),
+    );
     sample.published[0].incident_month = None;
     sample.published[0].source = Some("iopc-recommendations".into());
     sample.recommendations[0].acceptance = Some("accepted".into());

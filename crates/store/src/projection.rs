@@ -164,13 +164,24 @@ read_model! {
 }
 
 /// What of the case is public, when anything is: its force and publication.
-fn published(case: &Case) -> Option<(&probity_domain::case::Matter, &probity_domain::case::Publication)> {
-    let p = case.publication.as_ref().filter(|p| p.withdrawn.is_none())?;
+fn published(
+    case: &Case,
+) -> Option<(
+    &probity_domain::case::Matter,
+    &probity_domain::case::Publication,
+)> {
+    let p = case
+        .publication
+        .as_ref()
+        .filter(|p| p.withdrawn.is_none())?;
     Some((case.matter()?, p))
 }
 
 /// The publication's themes: its tags without the force's name, which leads them.
-fn themes(matter: &probity_domain::case::Matter, p: &probity_domain::case::Publication) -> Vec<String> {
+fn themes(
+    matter: &probity_domain::case::Matter,
+    p: &probity_domain::case::Publication,
+) -> Vec<String> {
     p.tags
         .iter()
         .filter(|t| t.as_str() != matter.force.name())
@@ -228,7 +239,10 @@ impl Derive for PublishedRecommendationRow {
         case.recommendations
             .values()
             .map(|r| {
-                let response = r.response.as_ref().filter(|_| r.response_published_on.is_some());
+                let response = r
+                    .response
+                    .as_ref()
+                    .filter(|_| r.response_published_on.is_some());
                 PublishedRecommendationRow {
                     case_id,
                     reference: reference.clone(),
@@ -503,7 +517,11 @@ mod tests {
         assert_eq!(round_trip::<FindingRow>(id, &case), 7);
         round_trip::<AccessRow>(id, &case);
         assert_eq!(round_trip::<DutyRow>(id, &case), 0, "every duty was done");
-        assert_eq!(round_trip::<PublishedItemRow>(id, &case), 1, "the summary is published");
+        assert_eq!(
+            round_trip::<PublishedItemRow>(id, &case),
+            1,
+            "the summary is published"
+        );
         assert!(round_trip::<PublishedThemeRow>(id, &case) > 0);
         assert_eq!(
             round_trip::<PublishedRecommendationRow>(id, &case),

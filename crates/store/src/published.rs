@@ -10,9 +10,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use probity_published::query::PAGE_SIZE;
 use probity_published::{
-    Acceptance, Correction, Count, Facets, ForceName, Hit, Item, Kind, PublishedItems, Recommendation,
-    RecommendationStatus, Register, RegisterQuery, Response, Results, Search, Snippet,
-    Unavailable, Window,
+    Acceptance, Correction, Count, Facets, ForceName, Hit, Item, Kind, PublishedItems,
+    Recommendation, RecommendationStatus, Register, RegisterQuery, Response, Results, Search,
+    Snippet, Unavailable, Window,
 };
 
 use crate::query::Sql;
@@ -90,28 +90,48 @@ fn columns(row: Row) -> Columns {
 }
 
 fn lines(s: &str) -> Vec<String> {
-    s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The start of a summary, cut at a word.
 fn lead(summary: &str) -> Snippet {
     if summary.chars().count() <= LEAD {
-        return Snippet { text: summary.to_string(), marks: Vec::new() };
+        return Snippet {
+            text: summary.to_string(),
+            marks: Vec::new(),
+        };
     }
     let cut: String = summary.chars().take(LEAD).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).trim_end();
-    Snippet { text: format!("{cut}…"), marks: Vec::new() }
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .trim_end();
+    Snippet {
+        text: format!("{cut}…"),
+        marks: Vec::new(),
+    }
 }
 
 /// The FTS5 query for the words: each quoted, all required. The words are letters and
 /// digits only (`probity_published::terms`), so nothing in them is FTS5 syntax.
 fn fts5(terms: &[String]) -> String {
-    terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ")
+    terms
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `FROM … WHERE` the items the search's words match (all items without words), in the window.
 fn items_from(sql: &mut Sql, dialect: Dialect, terms: &[String], themes: bool, window: Window) {
-    let join = if themes { " JOIN published_themes t ON t.case_id = p.case_id" } else { "" };
+    let join = if themes {
+        " JOIN published_themes t ON t.case_id = p.case_id"
+    } else {
+        ""
+    };
     match (dialect, terms.is_empty()) {
         (_, true) => {
             sql.push(&format!(" FROM published_items p{join} WHERE 1 = 1"));
@@ -123,9 +143,11 @@ fn items_from(sql: &mut Sql, dialect: Dialect, terms: &[String], themes: bool, w
             .bind(Value::Text(fts5(terms)));
         }
         (Dialect::Postgres, false) => {
-            sql.push(&format!(" FROM published_items p{join} WHERE p.search @@ plainto_tsquery('english', "))
-                .bind(Value::Text(terms.join(" ")))
-                .push(")");
+            sql.push(&format!(
+                " FROM published_items p{join} WHERE p.search @@ plainto_tsquery('english', "
+            ))
+            .bind(Value::Text(terms.join(" ")))
+            .push(")");
         }
     }
     sql.push(" AND p.published_on > ")
@@ -139,7 +161,8 @@ fn filters(sql: &mut Sql, search: &Search) {
         sql.push(" AND p.force = ").bind(Value::Text(f.clone()));
     }
     if let Some(k) = search.kind {
-        sql.push(" AND p.kind = ").bind(Value::Text(k.code().to_string()));
+        sql.push(" AND p.kind = ")
+            .bind(Value::Text(k.code().to_string()));
     }
     if let Some(y) = search.year {
         sql.push(" AND p.year = ").bind(Value::Int(i64::from(y)));
@@ -152,7 +175,15 @@ fn filters(sql: &mut Sql, search: &Search) {
 }
 
 /// A query over the matched items: `select` then the search's FROM and WHERE, then `tail`.
-fn over_matches(dialect: Dialect, search: &Search, window: Window, select: &str, themes: bool, tail: &str, columns: Vec<ColumnType>) -> crate::Query {
+fn over_matches(
+    dialect: Dialect,
+    search: &Search,
+    window: Window,
+    select: &str,
+    themes: bool,
+    tail: &str,
+    columns: Vec<ColumnType>,
+) -> crate::Query {
     let mut sql = Sql::new(select);
     items_from(&mut sql, dialect, &search.terms, themes, window);
     filters(&mut sql, search);
@@ -164,7 +195,9 @@ const ITEM_COLUMNS: &str = "p.reference, p.kind, p.title, p.summary, p.force, p.
 
 fn item_types() -> Vec<ColumnType> {
     use ColumnType::{Int, Text};
-    vec![Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Text, Text]
+    vec![
+        Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Text, Text,
+    ]
 }
 
 fn item(row: Row) -> Result<Item, Unavailable> {
@@ -172,7 +205,10 @@ fn item(row: Row) -> Result<Item, Unavailable> {
     let reference = c.text()?;
     let kind = c.kind()?;
     let (title, summary) = (c.text()?, c.text()?);
-    let force = ForceName { code: c.text()?, name: c.text()? };
+    let force = ForceName {
+        code: c.text()?,
+        name: c.text()?,
+    };
     let themes = lines(&c.text()?);
     let incident_month = c.optional()?;
     let published_on = c.date()?;
@@ -213,7 +249,9 @@ const RECOMMENDATION_COLUMNS: &str = "r.reference, r.number, r.recipient, r.text
 
 fn recommendation_types() -> Vec<ColumnType> {
     use ColumnType::{Int, Text};
-    vec![Text, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text]
+    vec![
+        Text, Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text,
+    ]
 }
 
 fn recommendation(row: Row, today: Date) -> Result<Recommendation, Unavailable> {
@@ -221,7 +259,10 @@ fn recommendation(row: Row, today: Date) -> Result<Recommendation, Unavailable> 
     let item = c.text()?;
     let number = c.int()?;
     let (recipient, text) = (c.text()?, c.text()?);
-    let force = ForceName { code: c.text()?, name: c.text()? };
+    let force = ForceName {
+        code: c.text()?,
+        name: c.text()?,
+    };
     let (made_on, response_due) = (c.date()?, c.date()?);
     let acceptance = c.optional()?;
     let response_text = c.optional()?;
@@ -245,7 +286,12 @@ fn recommendation(row: Row, today: Date) -> Result<Recommendation, Unavailable> 
         text,
         made_on,
         response_due,
-        status: RecommendationStatus::on(today, response_due, response.is_some(), closed_on.is_some()),
+        status: RecommendationStatus::on(
+            today,
+            response_due,
+            response.is_some(),
+            closed_on.is_some(),
+        ),
         response,
         published_on,
         themes,
@@ -256,7 +302,9 @@ fn recommendations_from(sql: &mut Sql, dialect: Dialect, terms: &[String], windo
     let join = " LEFT JOIN published_items p ON p.case_id = r.case_id";
     match (dialect, terms.is_empty()) {
         (_, true) => {
-            sql.push(&format!(" FROM published_recommendations r{join} WHERE 1 = 1"));
+            sql.push(&format!(
+                " FROM published_recommendations r{join} WHERE 1 = 1"
+            ));
         }
         (Dialect::Sqlite, false) => {
             sql.push(&format!(
@@ -330,7 +378,10 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
                 "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
                 newest.to_string(),
             ),
-            (_, false) => ("p.summary".to_string(), " ORDER BY p.published_on DESC, p.reference".to_string()),
+            (_, false) => (
+                "p.summary".to_string(),
+                " ORDER BY p.published_on DESC, p.reference".to_string(),
+            ),
             (Dialect::Sqlite, true) => (
                 "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
                 " ORDER BY published_search.rank, p.published_on DESC, p.reference".to_string(),
@@ -342,7 +393,9 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
             ),
         };
         let page = if dialect == Dialect::Postgres && words {
-            let mut sql = Sql::new("SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, ts_headline('english', p.summary, plainto_tsquery('english', ");
+            let mut sql = Sql::new(
+                "SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, ts_headline('english', p.summary, plainto_tsquery('english', ",
+            );
             sql.bind(Value::Text(search.terms.join(" ")))
                 .push("), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"')");
             items_from(&mut sql, dialect, &search.terms, false, window);
@@ -364,7 +417,9 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
                 dialect,
                 search,
                 window,
-                &format!("SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, {snippet}"),
+                &format!(
+                    "SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, {snippet}"
+                ),
                 false,
                 &format!("{order} LIMIT {PAGE_SIZE} OFFSET {}", search.offset()),
                 vec![Text, Text, Text, Text, Text, Text, Text, Text],
@@ -372,10 +427,42 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         };
         let queries = vec![
             page,
-            over_matches(dialect, search, window, "SELECT p.kind, count(*)", false, " GROUP BY p.kind ORDER BY p.kind", vec![Text, Int]),
-            over_matches(dialect, search, window, "SELECT p.force, p.force_name, count(*)", false, " GROUP BY p.force, p.force_name ORDER BY count(*) DESC, p.force_name", vec![Text, Text, Int]),
-            over_matches(dialect, search, window, "SELECT p.year, count(*)", false, " GROUP BY p.year ORDER BY p.year DESC", vec![Int, Int]),
-            over_matches(dialect, search, window, "SELECT t.theme, count(*)", true, " GROUP BY t.theme ORDER BY count(*) DESC, t.theme LIMIT 40", vec![Text, Int]),
+            over_matches(
+                dialect,
+                search,
+                window,
+                "SELECT p.kind, count(*)",
+                false,
+                " GROUP BY p.kind ORDER BY p.kind",
+                vec![Text, Int],
+            ),
+            over_matches(
+                dialect,
+                search,
+                window,
+                "SELECT p.force, p.force_name, count(*)",
+                false,
+                " GROUP BY p.force, p.force_name ORDER BY count(*) DESC, p.force_name",
+                vec![Text, Text, Int],
+            ),
+            over_matches(
+                dialect,
+                search,
+                window,
+                "SELECT p.year, count(*)",
+                false,
+                " GROUP BY p.year ORDER BY p.year DESC",
+                vec![Int, Int],
+            ),
+            over_matches(
+                dialect,
+                search,
+                window,
+                "SELECT t.theme, count(*)",
+                true,
+                " GROUP BY t.theme ORDER BY count(*) DESC, t.theme LIMIT 40",
+                vec![Text, Int],
+            ),
         ];
         let mut answers = self.read(queries).await?.into_iter();
         let mut next = || answers.next().ok_or_else(|| corrupt("answers"));
@@ -387,12 +474,27 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
                 let reference = c.text()?;
                 let kind = c.kind()?;
                 let title = c.text()?;
-                let force = ForceName { code: c.text()?, name: c.text()? };
+                let force = ForceName {
+                    code: c.text()?,
+                    name: c.text()?,
+                };
                 let themes = lines(&c.text()?);
                 let published_on = c.date()?;
                 let text = c.text()?;
-                let snippet = if words { Snippet::from_marked(&text, OPEN, CLOSE) } else { lead(&text) };
-                Ok(Hit { reference, kind, title, force, themes, published_on, snippet })
+                let snippet = if words {
+                    Snippet::from_marked(&text, OPEN, CLOSE)
+                } else {
+                    lead(&text)
+                };
+                Ok(Hit {
+                    reference,
+                    kind,
+                    title,
+                    force,
+                    themes,
+                    published_on,
+                    snippet,
+                })
             })
             .collect::<Result<Vec<_>, Unavailable>>()?;
         let mut facets = Facets::default();
@@ -408,7 +510,11 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         for row in forces {
             let mut c = columns(row);
             let (value, label) = (c.text()?, c.text()?);
-            facets.force.push(Count { value, label, count: count(c.0.next().unwrap_or(Value::Null))? });
+            facets.force.push(Count {
+                value,
+                label,
+                count: count(c.0.next().unwrap_or(Value::Null))?,
+            });
         }
         for row in years {
             let mut c = columns(row);
@@ -429,7 +535,11 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
             });
         }
         let total = facets.kind.iter().map(|c| c.count).sum();
-        Ok(Results { hits, total, facets })
+        Ok(Results {
+            hits,
+            total,
+            facets,
+        })
     }
 
     async fn item(&self, reference: &str, window: Window) -> Result<Option<Item>, Unavailable> {
@@ -445,10 +555,16 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
             .bind(Value::Text(reference.to_string()))
             .push(" ORDER BY r.number");
         let mut answers = self
-            .read(vec![first.query(item_types()), recs.query(recommendation_types())])
+            .read(vec![
+                first.query(item_types()),
+                recs.query(recommendation_types()),
+            ])
             .await?
             .into_iter();
-        let (items, recs) = (answers.next().unwrap_or_default(), answers.next().unwrap_or_default());
+        let (items, recs) = (
+            answers.next().unwrap_or_default(),
+            answers.next().unwrap_or_default(),
+        );
         let Some(row) = items.into_iter().next() else {
             return Ok(None);
         };
@@ -471,7 +587,9 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
             .push(" OFFSET ")
             .count(i64::from(q.offset()));
         // Counts by status, under every filter but the status itself.
-        let mut by_status = Sql::new("SELECT CASE WHEN r.closed_on IS NOT NULL THEN 'closed' WHEN r.acceptance IS NOT NULL THEN 'responded' WHEN r.response_due < ");
+        let mut by_status = Sql::new(
+            "SELECT CASE WHEN r.closed_on IS NOT NULL THEN 'closed' WHEN r.acceptance IS NOT NULL THEN 'responded' WHEN r.response_due < ",
+        );
         by_status
             .bind(Value::Text(window.today.to_string()))
             .push(" THEN 'overdue' ELSE 'awaiting_response' END AS status, count(*)");
@@ -479,10 +597,16 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         register_filters(&mut by_status, q, false, window.today);
         by_status.push(" GROUP BY 1 ORDER BY 1");
         let mut answers = self
-            .read(vec![page.query(recommendation_types()), by_status.query(vec![Text, Int])])
+            .read(vec![
+                page.query(recommendation_types()),
+                by_status.query(vec![Text, Int]),
+            ])
             .await?
             .into_iter();
-        let (rows, statuses) = (answers.next().unwrap_or_default(), answers.next().unwrap_or_default());
+        let (rows, statuses) = (
+            answers.next().unwrap_or_default(),
+            answers.next().unwrap_or_default(),
+        );
         let recommendations = rows
             .into_iter()
             .map(|r| recommendation(r, window.today))
@@ -490,7 +614,8 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         let mut counts = Vec::new();
         for row in statuses {
             let mut c = columns(row);
-            let status = RecommendationStatus::parse(&c.text()?).ok_or_else(|| corrupt("status"))?;
+            let status =
+                RecommendationStatus::parse(&c.text()?).ok_or_else(|| corrupt("status"))?;
             counts.push((status, count(c.0.next().unwrap_or(Value::Null))?));
         }
         counts.sort();
@@ -500,19 +625,34 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         };
         let by_status = counts
             .into_iter()
-            .map(|(s, n)| Count { value: s.code().to_string(), label: s.label().to_string(), count: n })
+            .map(|(s, n)| Count {
+                value: s.code().to_string(),
+                label: s.label().to_string(),
+                count: n,
+            })
             .collect();
-        Ok(Register { recommendations, total, by_status })
+        Ok(Register {
+            recommendations,
+            total,
+            by_status,
+        })
     }
 
-    async fn everything(&self, after: Option<&str>, limit: u32, window: Window) -> Result<Vec<Item>, Unavailable> {
+    async fn everything(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+        window: Window,
+    ) -> Result<Vec<Item>, Unavailable> {
         let page = |select: &str| {
             let mut sql = Sql::new(select);
             items_from(&mut sql, Dialect::Sqlite, &[], false, window);
             if let Some(a) = after {
-                sql.push(" AND p.reference > ").bind(Value::Text(a.to_string()));
+                sql.push(" AND p.reference > ")
+                    .bind(Value::Text(a.to_string()));
             }
-            sql.push(" ORDER BY p.reference LIMIT ").count(i64::from(limit.clamp(1, 10_000)));
+            sql.push(" ORDER BY p.reference LIMIT ")
+                .count(i64::from(limit.clamp(1, 10_000)));
             sql
         };
         let items = page(&format!("SELECT {ITEM_COLUMNS}"));
@@ -522,14 +662,20 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         let inner = page("SELECT p.reference");
         let offset = recs.binds_len();
         recs.push(" AND r.reference IN (")
-            .push(&renumber(&inner.text(), offset))
+            .push(&renumber(inner.text(), offset))
             .extend(inner.into_binds())
             .push(") ORDER BY r.reference, r.number");
         let mut answers = self
-            .read(vec![items.query(item_types()), recs.query(recommendation_types())])
+            .read(vec![
+                items.query(item_types()),
+                recs.query(recommendation_types()),
+            ])
             .await?
             .into_iter();
-        let (rows, recs) = (answers.next().unwrap_or_default(), answers.next().unwrap_or_default());
+        let (rows, recs) = (
+            answers.next().unwrap_or_default(),
+            answers.next().unwrap_or_default(),
+        );
         let mut items = rows.into_iter().map(item).collect::<Result<Vec<_>, _>>()?;
         let mut recs = recs
             .into_iter()

@@ -169,7 +169,11 @@ impl Decide for PublishLearningResponse {
             "publish a response to a learning recommendation",
         )?;
         let r = learning_recommendation(case, *recommendation)?;
-        let Some((_, text, _)) = r.response.as_ref().filter(|_| r.response_published_on.is_none()) else {
+        let Some((_, text, _)) = r
+            .response
+            .as_ref()
+            .filter(|_| r.response_published_on.is_none())
+        else {
             return refuse(
                 Rule::ResponseNotReceived,
                 format!("{recommendation} has no unpublished response"),

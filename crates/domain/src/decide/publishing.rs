@@ -49,14 +49,24 @@ pub(super) fn response_field(r: crate::RecommendationId) -> String {
 }
 
 /// The findings in a response about to be published that the latest draft does not justify.
-pub(super) fn unjustified_in_response(case: &Case, r: crate::RecommendationId, text: &str, ctx: &Context) -> Vec<FindingAt> {
+pub(super) fn unjustified_in_response(
+    case: &Case,
+    r: crate::RecommendationId,
+    text: &str,
+    ctx: &Context,
+) -> Vec<FindingAt> {
     let field = response_field(r);
     let justified = |f: &FindingAt| {
         case.drafts.last().is_some_and(|d| {
-            d.findings.iter().any(|k| k.field == f.field && k.start == f.start && k.justified.is_some())
+            d.findings
+                .iter()
+                .any(|k| k.field == f.field && k.start == f.start && k.justified.is_some())
         })
     };
-    findings(&field, text, ctx).into_iter().filter(|f| !justified(f)).collect()
+    findings(&field, text, ctx)
+        .into_iter()
+        .filter(|f| !justified(f))
+        .collect()
 }
 
 /// Kinds and places, never the text found: refusals are audited.

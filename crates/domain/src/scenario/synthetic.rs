@@ -558,6 +558,30 @@ impl Synthetic<'_> {
             return None;
         }
         self.wait(60);
+        // Learning for the force, answered and published: the register has something to show.
+        self.act(
+            Who::Decider,
+            Command::MakeLearningRecommendation(MakeLearningRecommendation {
+                recipient: self.force.name().to_string(),
+                text: "Review how supervisors check that officers record their contact with vulnerable people, and brief every response team on the results.".into(),
+            }),
+        );
+        self.wait(40);
+        self.act(
+            Who::Force,
+            Command::RecordLearningResponse(RecordLearningResponse {
+                recommendation: crate::ids::RecommendationId(1),
+                accepted: crate::matter::Acceptance::Accepted,
+                narrative: "Supervisors now review recorded contact with vulnerable people each month; every response team has been briefed.".into(),
+            }),
+        );
+        self.wait(7);
+        self.act(
+            Who::Oversight,
+            Command::PublishLearningResponse(PublishLearningResponse {
+                recommendation: crate::ids::RecommendationId(1),
+            }),
+        );
         let title = format!(
             "Investigation into the conduct of officers - {}, {}",
             self.force.name(),

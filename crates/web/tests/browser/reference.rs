@@ -367,7 +367,8 @@ async fn the_reference_case_is_walked_from_intake_to_publication_by_its_roles() 
         .await;
     let refusal = b.text(".govuk-error-summary").await;
     assert!(refusal.contains("a name in the summary"), "{refusal}");
-    b.visit_public("/investigations/GL-1345-26", "portal-before-approval").await;
+    b.visit_public("/investigations/GL-1345-26", "portal-before-approval")
+        .await;
     assert_eq!(
         b.title().await,
         "Page not found - Probity public portal",
@@ -393,9 +394,11 @@ async fn the_reference_case_is_walked_from_intake_to_publication_by_its_roles() 
     );
     b.visit(CASE, "reference-case-walked").await;
     // Now on the portal, found by what it says.
-    b.visit_public("/search?q=informant", "portal-after-approval").await;
+    b.visit_public("/search?q=informant", "portal-after-approval")
+        .await;
     b.click("a[href='/investigations/GL-1345-26']").await;
-    b.wait_for_title(&format!("{title} - Probity public portal")).await;
+    b.wait_for_title(&format!("{title} - Probity public portal"))
+        .await;
     b.check_accessibility("portal item").await;
     assert!(b.text("main").await.contains("unofficial informant"));
     // The audit trail proves the decision maker saw the histories beside the determination.

@@ -597,7 +597,10 @@ fn recommendation_and_response_texts_are_checked_before_they_are_published() {
     g.ok(IOPC, draft("A title", "A summary naming no one."));
     let d = g.case.drafts.last().unwrap();
     assert_eq!(
-        d.findings.iter().map(|f| (f.field.as_str(), f.justified.is_some())).collect::<Vec<_>>(),
+        d.findings
+            .iter()
+            .map(|f| (f.field.as_str(), f.justified.is_some()))
+            .collect::<Vec<_>>(),
         [("recommendation R1", false)],
         "the recommendation's e-mail address is a finding of the draft"
     );
@@ -614,14 +617,24 @@ fn recommendation_and_response_texts_are_checked_before_they_are_published() {
     });
     g.refused(IOPC, publish.clone(), Rule::AnonymisationFinding);
     // Justified in a new draft, the response may be published.
-    let start = crate::anonymisation::check("Call the trainer on 07700 900123 for the new course.", &[])[0].start;
+    let start =
+        crate::anonymisation::check("Call the trainer on 07700 900123 for the new course.", &[])[0]
+            .start;
     let address = g.case.drafts.last().unwrap().findings[0].start;
     g.ok(
         IOPC,
         Command::DraftPublication(DraftPublication {
             justifications: vec![
-                Justification { field: "recommendation R1".into(), start: address, reason: "The force's public address.".into() },
-                Justification { field: "response to R1".into(), start, reason: "The force's public training line.".into() },
+                Justification {
+                    field: "recommendation R1".into(),
+                    start: address,
+                    reason: "The force's public address.".into(),
+                },
+                Justification {
+                    field: "response to R1".into(),
+                    start,
+                    reason: "The force's public training line.".into(),
+                },
             ],
             ..match draft("A title", "A summary naming no one.") {
                 Command::DraftPublication(d) => d,
