@@ -62,11 +62,15 @@ impl Portal {
 
     /// The days shown now: up to today in London, back to the retention period's start.
     fn window(&self) -> Window {
-        let today = self.config.today.unwrap_or_else(|| {
-            let london =
-                jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
-            london.to_datetime(jiff::Timestamp::now()).date()
+        // England and Wales, from the bundled time-zone database, looked up once.
+        static LONDON: std::sync::LazyLock<jiff::tz::TimeZone> = std::sync::LazyLock::new(|| {
+            jiff::tz::TimeZone::get("Europe/London")
+                .expect("the bundled database has Europe/London")
         });
+        let today = self
+            .config
+            .today
+            .unwrap_or_else(|| LONDON.to_datetime(jiff::Timestamp::now()).date());
         Window::retaining(today, self.config.retention_years)
     }
 }

@@ -131,6 +131,11 @@ fn query_terms(raw: Option<&str>) -> Result<Vec<String>, SearchError> {
     Ok(terms(q))
 }
 
+/// The results before page `page` (from 1).
+fn offset(page: u32) -> u32 {
+    (page.max(1) - 1) * PAGE_SIZE
+}
+
 /// A value quoted back in an error, kept short.
 fn clip(s: &str) -> String {
     let mut c: String = s.chars().take(40).collect();
@@ -216,7 +221,7 @@ impl Search {
     }
 
     pub fn offset(&self) -> u32 {
-        (self.page.max(1) - 1) * PAGE_SIZE
+        offset(self.page)
     }
 }
 
@@ -258,7 +263,7 @@ impl RegisterQuery {
     }
 
     pub fn offset(&self) -> u32 {
-        (self.page.max(1) - 1) * PAGE_SIZE
+        offset(self.page)
     }
 }
 

@@ -191,6 +191,43 @@ fn over_matches(
     sql.query(columns)
 }
 
+/// The page of results: best first when words were given (unless newest first is asked for),
+/// each with its snippet (the start of the summary when no words were given).
+fn page_query(dialect: Dialect, search: &Search, window: Window) -> crate::Query {
+    let words = Value::Text(search.terms.join(" "));
+    let mut sql = Sql::new(
+        "SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, ",
+    );
+    match (dialect, search.terms.is_empty()) {
+        (_, true) => sql.push("p.summary"),
+        (Dialect::Sqlite, false) => {
+            sql.push("snippet(published_search, 2, char(2), char(3), '…', 40)")
+        }
+        (Dialect::Postgres, false) => sql
+            .push("ts_headline('english', p.summary, plainto_tsquery('english', ")
+            .bind(words.clone())
+            .push("), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"')"),
+    };
+    items_from(&mut sql, dialect, &search.terms, false, window);
+    filters(&mut sql, search);
+    match (dialect, search.terms.is_empty() || search.newest) {
+        (_, true) => sql.push(" ORDER BY p.published_on DESC, p.reference"),
+        (Dialect::Sqlite, false) => {
+            sql.push(" ORDER BY published_search.rank, p.published_on DESC, p.reference")
+        }
+        (Dialect::Postgres, false) => sql
+            .push(" ORDER BY ts_rank(p.search, plainto_tsquery('english', ")
+            .bind(words)
+            .push(")) DESC, p.published_on DESC, p.reference"),
+    };
+    sql.push(" LIMIT ")
+        .count(i64::from(PAGE_SIZE))
+        .push(" OFFSET ")
+        .count(i64::from(search.offset()));
+    use ColumnType::Text;
+    sql.query(vec![Text, Text, Text, Text, Text, Text, Text, Text])
+}
+
 const ITEM_COLUMNS: &str = "p.reference, p.kind, p.title, p.summary, p.force, p.force_name, p.themes, p.incident_month, p.published_on, p.version, p.corrections, p.source";
 
 fn item_types() -> Vec<ColumnType> {
@@ -372,59 +409,7 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         use ColumnType::{Int, Text};
         let dialect = self.tables.dialect();
         let words = !search.terms.is_empty();
-        let newest = " ORDER BY p.published_on DESC, p.reference";
-        let (snippet, order) = match (dialect, words) {
-            (Dialect::Sqlite, true) if search.newest => (
-                "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
-                newest.to_string(),
-            ),
-            (_, false) => (
-                "p.summary".to_string(),
-                " ORDER BY p.published_on DESC, p.reference".to_string(),
-            ),
-            (Dialect::Sqlite, true) => (
-                "snippet(published_search, 2, char(2), char(3), '…', 40)".to_string(),
-                " ORDER BY published_search.rank, p.published_on DESC, p.reference".to_string(),
-            ),
-            (Dialect::Postgres, true) => (
-                // The words are bound once more for the headline and the rank ($n below).
-                String::new(),
-                String::new(),
-            ),
-        };
-        let page = if dialect == Dialect::Postgres && words {
-            let mut sql = Sql::new(
-                "SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, ts_headline('english', p.summary, plainto_tsquery('english', ",
-            );
-            sql.bind(Value::Text(search.terms.join(" ")))
-                .push("), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"')");
-            items_from(&mut sql, dialect, &search.terms, false, window);
-            filters(&mut sql, search);
-            if search.newest {
-                sql.push(newest);
-            } else {
-                sql.push(" ORDER BY ts_rank(p.search, plainto_tsquery('english', ")
-                    .bind(Value::Text(search.terms.join(" ")))
-                    .push(")) DESC, p.published_on DESC, p.reference");
-            }
-            sql.push(" LIMIT ")
-                .count(i64::from(PAGE_SIZE))
-                .push(" OFFSET ")
-                .count(i64::from(search.offset()));
-            sql.query(vec![Text, Text, Text, Text, Text, Text, Text, Text])
-        } else {
-            over_matches(
-                dialect,
-                search,
-                window,
-                &format!(
-                    "SELECT p.reference, p.kind, p.title, p.force, p.force_name, p.themes, p.published_on, {snippet}"
-                ),
-                false,
-                &format!("{order} LIMIT {PAGE_SIZE} OFFSET {}", search.offset()),
-                vec![Text, Text, Text, Text, Text, Text, Text, Text],
-            )
-        };
+        let page = page_query(dialect, search, window);
         let queries = vec![
             page,
             over_matches(
@@ -544,7 +529,7 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
 
     async fn item(&self, reference: &str, window: Window) -> Result<Option<Item>, Unavailable> {
         let mut first = Sql::new(format!("SELECT {ITEM_COLUMNS}"));
-        items_from(&mut first, Dialect::Sqlite, &[], false, window);
+        items_from(&mut first, self.tables.dialect(), &[], false, window);
         first
             .push(" AND p.reference = ")
             .bind(Value::Text(reference.to_string()))
@@ -644,9 +629,10 @@ impl<T: Tables + ?Sized + 'static> PublishedItems for Shelf<T> {
         limit: u32,
         window: Window,
     ) -> Result<Vec<Item>, Unavailable> {
+        let dialect = self.tables.dialect();
         let page = |select: &str| {
             let mut sql = Sql::new(select);
-            items_from(&mut sql, Dialect::Sqlite, &[], false, window);
+            items_from(&mut sql, dialect, &[], false, window);
             if let Some(a) = after {
                 sql.push(" AND p.reference > ")
                     .bind(Value::Text(a.to_string()));
