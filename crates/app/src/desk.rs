@@ -95,6 +95,13 @@ fn viewer(who: &Principal) -> Result<Visibility, Denial> {
     access::visibility(who, today()).ok_or(Denial::Role(who.role.code()))
 }
 
+/// Why an import batch wrote nothing, and the command that stopped it when one did.
+#[derive(Debug)]
+pub struct Stopped {
+    pub at: Option<usize>,
+    pub error: AppError,
+}
+
 impl Desk {
     pub(crate) fn new(book: Arc<Casebook>, who: Principal, door: Door) -> Desk {
         Desk { book, who, door }
@@ -335,13 +342,24 @@ impl Desk {
         &self,
         items: &[(Reference, Command, Context)],
     ) -> Result<Vec<Executed>, AppError> {
+        self.import_or_stop(items).await.map_err(|s| s.error)
+    }
+
+    /// As [`Desk::import`], saying which command stopped a batch that wrote nothing, so an
+    /// importer can report that row and load the rest.
+    pub async fn import_or_stop(
+        &self,
+        items: &[(Reference, Command, Context)],
+    ) -> Result<Vec<Executed>, Stopped> {
         const PURPOSE: &str = "import";
+        let stopped = |error: AppError| Stopped { at: None, error };
         let Some((reference, command, _)) = items.first() else {
             return Ok(Vec::new());
         };
         let action = Action::CaseCommand(command.kind());
         self.allow(Access::ImportCases, action, reference.as_str(), PURPOSE)
-            .await?;
+            .await
+            .map_err(stopped)?;
         let now = Timestamp::now();
         let contexts: Vec<Context> = items
             .iter()
@@ -378,8 +396,14 @@ impl Desk {
                 // that stopped it.
                 let (reference, command, _) = &items[at.unwrap_or(0)];
                 let action = Action::CaseCommand(command.kind());
-                self.failed(action, reference.as_str(), PURPOSE, Err(error))
+                let error = match self
+                    .failed::<Vec<Executed>>(action, reference.as_str(), PURPOSE, Err(error))
                     .await
+                {
+                    Err(e) => e,
+                    Ok(done) => return Ok(done),
+                };
+                Err(Stopped { at, error })
             }
         }
     }
@@ -400,20 +424,23 @@ impl Desk {
         let case_id = CaseId::for_reference(reference);
         let current = query::case_version(&**self.book.db(), case_id).await?;
         let kept = current.and_then(|version| self.book.recent().get(case_id, version, today()));
-        let file = match (current, kept) {
-            (_, Some(kept)) => kept,
+        let built = match (current, kept) {
+            (_, Some(kept)) => Some(kept),
             (Some(_), None) => self.build_file(case_id, reference).await?,
-            (None, _) => {
-                self.record(
-                    Action::CaseRead,
-                    target,
-                    Outcome::Failed,
-                    purpose,
-                    "no such case",
-                )
-                .await?;
-                return Err(AppError::NotFound(reference.clone()));
-            }
+            (None, _) => None,
+        };
+        // No case, or an imported publication, which has no case file (it is public as
+        // another body published it).
+        let Some(file) = built else {
+            self.record(
+                Action::CaseRead,
+                target,
+                Outcome::Failed,
+                purpose,
+                "no such case",
+            )
+            .await?;
+            return Err(AppError::NotFound(reference.clone()));
         };
         if let Err(denial) =
             access::authorize(&self.who, Access::ViewCaseFile, Some(&file.access), today())
@@ -425,13 +452,17 @@ impl Desk {
         Ok(Arc::clone(&file.file))
     }
 
-    /// Reads and folds the case file, and keeps it for the reads that follow.
+    /// Reads and folds the case file, and keeps it for the reads that follow. None for an
+    /// imported publication.
     async fn build_file(
         &self,
         case_id: CaseId,
         reference: &Reference,
-    ) -> Result<Arc<BuiltFile>, AppError> {
+    ) -> Result<Option<Arc<BuiltFile>>, AppError> {
         let (loaded, personal) = self.book.load_with_personal_data(reference).await?;
+        if loaded.case.matter().is_none() {
+            return Ok(None);
+        }
         let day = today();
         let built = Arc::new(BuiltFile {
             version: loaded.case.version,
@@ -440,7 +471,7 @@ impl Desk {
             file: Arc::new(case_file_of(loaded, &personal, day)),
         });
         self.book.recent().keep(case_id, Arc::clone(&built));
-        Ok(built)
+        Ok(Some(built))
     }
 
     /// The cases this principal may see that match `query`.

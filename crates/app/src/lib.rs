@@ -33,7 +33,7 @@ pub use case_file::{
 pub use casebook::{AppError, Executed, command_from_json, fresh_salt};
 pub use db::DatabaseUrl;
 pub use demo::{DEMO_CASEWORKER, DemoSummary, SYNTHETIC_CASES};
-pub use desk::{DEFAULT_PURPOSE, Desk, Door};
+pub use desk::{DEFAULT_PURPOSE, Desk, Door, Stopped};
 pub use letters::{PreparedLetter, Recipient};
 pub use mail::{Delivered, Delivery, MailConfig, Postman};
 pub use migrate::Moved;

@@ -104,6 +104,12 @@ enum Cmd {
         #[arg(long)]
         to: String,
     },
+    /// Load what other systems published: each row once, each rejected row reported with its
+    /// line; importing the same file again adds nothing.
+    Import {
+        #[command(subcommand)]
+        source: ImportCmd,
+    },
     /// Bank holidays: import newer GOV.UK data (https://www.gov.uk/bank-holidays.json).
     Holidays {
         #[command(subcommand)]
@@ -223,6 +229,18 @@ enum UserCmd {
     Disable { username: String },
     /// List the accounts.
     List,
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// The IOPC's published learning recommendations and investigation summaries, one row a
+    /// page (shared/data/uk/iopc_recommendations_bbc): on the public portal and register as
+    /// published, each retained from the day it is first imported.
+    IopcRecommendations {
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Subcommand)]
@@ -680,6 +698,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     if s.verified { "" } else { " (code inferred)" }
                 );
             }
+        }
+        Cmd::Import {
+            source: ImportCmd::IopcRecommendations { file, format },
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| input(format!("cannot read {}: {e}", file.display())))?;
+            let read = probity_import::iopc::read(&bytes).map_err(|e| input(e.to_string()))?;
+            let digest = read.digest.clone();
+            let office = open(&cli.database).await?;
+            let desk = at.admin(&office).await?;
+            let report = probity_import::load(&desk, read).await.map_err(|i| {
+                let mut f = Failure::from(i.error);
+                f.message = format!(
+                    "{}; the {} rows before it were loaded, and importing the file again loads the rest",
+                    f.message,
+                    i.report.added + i.report.updated + i.report.unchanged
+                );
+                f
+            })?;
+            text::import_report(&file, &digest, &report, matches!(format, Format::Json));
         }
         Cmd::Holidays {
             action: HolidaysCmd::Import { file },

@@ -367,3 +367,38 @@ pub fn overdue_json(today: Date, lines: &[OverdueLine]) -> String {
     serde_json::to_string_pretty(&serde_json::json!({ "today": today, "lines": lines }))
         .expect("a report serialises")
 }
+
+/// What an import did: the counts, then each rejected row by line.
+pub fn import_report(file: &std::path::Path, digest: &str, r: &probity_import::Report, json: bool) {
+    if json {
+        let rejected: Vec<serde_json::Value> = r
+            .rejected
+            .iter()
+            .map(|x| serde_json::json!({"line": x.line, "reason": x.reason}))
+            .collect();
+        let out = serde_json::json!({
+            "file": file.display().to_string(),
+            "sha256": digest,
+            "rows": r.rows,
+            "added": r.added,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "rejected": rejected,
+        });
+        println!("{out}");
+        return;
+    }
+    println!(
+        "{}: {} rows read (sha256 {}): {} added, {} updated, {} already held, {} rejected",
+        file.display(),
+        r.rows,
+        &digest[..16.min(digest.len())],
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.rejected.len()
+    );
+    for x in &r.rejected {
+        println!("  line {}: {}", x.line, x.reason);
+    }
+}

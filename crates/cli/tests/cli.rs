@@ -1091,3 +1091,62 @@ fn letters_are_made_from_the_case_sent_with_their_digest_and_made_again() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_iopcs_published_pages_import_once_with_each_bad_row_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("import.db");
+    let file = dir.path().join("pages.csv");
+    std::fs::write(
+        &file,
+        "url,iopc_ref,force,category,heading,date_published,content,recs_heading,recommendation,date_of_recommendation,date_response_due,accepted,tags\n\
+https://policeconduct.gov.uk/recommendations/a,2020/135656,Sussex Police,Custody and detention,\"Recommendations - Sussex Police, April 2021\",2021-06-25,\"A man was detained.\nHe resisted.\",Recommendations,Review the policy.,2021-04-21T00:00:00+01:00,2021-06-16T00:00:00+01:00,Yes,\"['Custody and detention', 'Sussex Police']\"\n\
+https://policeconduct.gov.uk/recommendations/b,2020/143637,#N/A,#N/A,404 error,404 error,404 error,404 error,404 error,404 error,404 error,404 error,['404 error']\n\
+https://policeconduct.gov.uk/recommendations/c,2019/000001,Kent Police,#N/A,\"A summary - Kent Police, May 2019\",2019-05-01,Officers attended.,,,,,,[]\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let first = probity(&db, &["import", "iopc-recommendations", &path]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    assert!(
+        out.contains("3 rows read") && out.contains("2 added") && out.contains("1 rejected"),
+        "{out}"
+    );
+    assert!(out.contains("line 4: the page was not there"), "{out}");
+    let again = probity(
+        &db,
+        &["import", "iopc-recommendations", &path, "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert_eq!(report["rejected"][0]["line"], 4);
+    // The record holds both, verified; the imported items are no case files.
+    let verified = probity(&db, &["audit", "verify"]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains("2 events"),
+        "{}",
+        text(&verified.stdout)
+    );
+    // A file that is not this kind of file is refused whole, naming what it lacks.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "a,b\n1,2\n").unwrap();
+    let out = probity(
+        &db,
+        &[
+            "import",
+            "iopc-recommendations",
+            &other.display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no 'url' column"),
+        "{}",
+        text(&out.stderr)
+    );
+}

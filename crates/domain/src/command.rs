@@ -130,6 +130,7 @@ commands! {
     DraftPublication = "draft_publication",
     ApprovePublication = "approve_publication",
     WithdrawPublication = "withdraw_publication",
+    ImportPublication = "import_publication",
     DecideOutcome = "decide_outcome",
     DecideLateReview = "decide_late_review",
     CloseRecommendation = "close_recommendation",
@@ -461,6 +462,14 @@ payloads! {
     }
 
     pub struct Close {}
+
+    /// Brings in an item another body already published, as it stands (`probity import`):
+    /// never over a case recorded here; the same text again adds nothing.
+    pub struct ImportPublication {
+        pub reference: Reference,
+        pub from: crate::imported::ImportedFrom,
+        pub item: crate::imported::ImportedItem,
+    }
 
     /// A version of the text to publish: checked against everything that identifies the
     /// case's people; each finding is removed or justified in writing before approval.

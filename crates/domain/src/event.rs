@@ -150,6 +150,7 @@ events! {
     PublicationDrafted = "publication_drafted",
     PublicationApproved = "publication_approved",
     PublicationWithdrawn = "publication_withdrawn",
+    PublicationImported = "publication_imported",
     OutcomeDecided = "outcome_decided",
     LateApplicationDecided = "late_application_decided",
     RecommendationClosed = "recommendation_closed",
@@ -764,6 +765,14 @@ payloads! {
 
     pub struct PublicationWithdrawn {
         pub reason: String,
+        pub on: Date,
+    }
+
+    /// An item another body published, as it stood when imported; `on` is the day of import.
+    pub struct PublicationImported {
+        pub reference: Reference,
+        pub from: crate::imported::ImportedFrom,
+        pub item: crate::imported::ImportedItem,
         pub on: Date,
     }
 }

@@ -20,6 +20,7 @@ pub mod event;
 pub mod force;
 pub mod hex;
 pub mod ids;
+pub mod imported;
 pub mod letter;
 pub mod matter;
 pub mod party;

@@ -35,6 +35,8 @@ macro_rules! rules {
 rules! {
     CaseAlreadyOpen => "case-already-open", "one case file per reference",
         "a case with this reference is already open";
+    NotImportable => "not-importable", "the record made here is the record",
+        "an import never writes over a case recorded here, nor one source's item over another's";
     CaseNotOpen => "case-not-open", "one case file per reference",
         "the case has not been opened: log the matter first";
     WrongStage => "wrong-stage", "Sch3 process order (shared/domain.md §14.3)",

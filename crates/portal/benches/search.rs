@@ -5,7 +5,9 @@
 //! one connection, in process) as the baseline of what the database alone costs.
 //!
 //! Run: `cargo bench -p probity-portal --bench search -- --items 100000 --seconds 10` (needs
-//! `wrk`). The database is built once and kept under target/bench-data.
+//! `wrk`). The database is built once and kept under target/bench-data (`-v2`: with the
+//! retention column of migration 0007). With `--real`, the store holds the real corpus itself
+//! instead, loaded by `probity import iopc-recommendations` (1,318 items).
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -52,9 +54,10 @@ const FORCES: &[&str] = &[
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut items, mut seconds) = (100_000u32, 10u32);
+    let (mut items, mut seconds, mut real) = (100_000u32, 10u32, false);
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--real" => real = true,
             "--items" => items = args.next().and_then(|v| v.parse().ok()).expect("--items N"),
             "--seconds" => {
                 seconds = args
@@ -74,16 +77,41 @@ fn main() {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(run(items, seconds));
+        .block_on(run(items, seconds, real));
+}
+
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/uk/iopc_recommendations_bbc/iopc_recommendations_2021-06.csv"
+);
+
+/// The real corpus, loaded as `probity import iopc-recommendations` loads it.
+async fn build_real(path: &Path) -> probity_store_sqlite::SqliteStore {
+    if !path.exists() {
+        let office = probity_app::Office::open(&format!("sqlite:{}", path.display()))
+            .await
+            .unwrap();
+        let admin = office
+            .console(probity_app::Console {
+                actor: "bench".into(),
+                role: Some(probity_domain::access::StaffRole::Administrator),
+                ..probity_app::Console::default()
+            })
+            .await
+            .unwrap();
+        let read = probity_import::iopc::read(&std::fs::read(CORPUS).unwrap()).unwrap();
+        let report = probity_import::load(&admin, read).await.unwrap();
+        eprintln!("imported {} items of the real corpus", report.added);
+        office.close().await.unwrap();
+    }
+    probity_store_sqlite::SqliteStore::open(path.to_str().unwrap())
+        .await
+        .unwrap()
 }
 
 /// Sentences of the real corpus, to write synthetic summaries with real words.
 fn sentences() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/uk/iopc_recommendations_bbc/iopc_recommendations_2021-06.csv"
-    );
-    let mut r = csv::Reader::from_path(path).expect("the IOPC recommendations corpus");
+    let mut r = csv::Reader::from_path(CORPUS).expect("the IOPC recommendations corpus");
     let mut out = Vec::new();
     for row in r.records().flatten() {
         for field in [6, 8] {
@@ -156,6 +184,7 @@ async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
             version: 1,
             corrections: "[]".into(),
             source: None,
+            retained_from: on,
         };
         let theme_rows: Vec<PublishedThemeRow> = themes
             .iter()
@@ -182,6 +211,7 @@ async fn build(path: &Path, items: u32) -> probity_store_sqlite::SqliteStore {
                 responded_on: None,
                 closed_on: None,
                 published_on: on,
+                retained_from: on,
             })
             .collect();
         fn rows<R: Rows>(case_id: probity_domain::CaseId, r: &[R]) -> TableRows {
@@ -275,13 +305,17 @@ fn wrk(url: &str, script: &Path, connections: u32, seconds: u32) -> Run {
 
 /// Waits until the server has worked through what the last run left queued (a request sent
 /// is answered even after wrk has gone), so each run starts on an idle server.
-fn drain(base: &str) {
+fn drain(base: &str, reference: &str) {
     use std::io::{Read as _, Write as _};
     let addr = base.trim_start_matches("http://").to_string();
     for _ in 0..600 {
         let t = Instant::now();
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"GET /api/public/v1/investigations/BENCH-0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET /api/public/v1/investigations/{reference} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut out = Vec::new();
         let _ = s.read_to_end(&mut out);
         if t.elapsed() < std::time::Duration::from_millis(20) {
@@ -318,20 +352,49 @@ fn baseline(path: &Path, seconds: u32) -> (f64, f64, f64) {
     (at(0.5), at(0.99), times.len() as f64 / f64::from(seconds))
 }
 
-async fn run(items: u32, seconds: u32) {
+async fn run(items: u32, seconds: u32, real: bool) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("portal-{items}.db"));
-    let store = Arc::new(build(&path, items).await);
+    let (path, store, today) = if real {
+        let path = dir.join("portal-iopc-v2.db");
+        let store = build_real(&path).await;
+        // Imported items are retained from the day they were imported.
+        let today = probity_domain::london()
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        (path, store, today)
+    } else {
+        let path = dir.join(format!("portal-{items}-v2.db"));
+        let store = build(&path, items).await;
+        (path, store, date(2026, 12, 3))
+    };
+    let store = Arc::new(store);
     let items_port: Arc<dyn probity_published::PublishedItems> =
         Arc::new(probity_store::published::Shelf::new(store.clone()));
+    let window = probity_published::Window::retaining(today, 5);
+    // Every tenth item's reference, for the item pages.
+    let mut refs: Vec<String> = Vec::new();
+    let (mut after, mut shown): (Option<String>, u32) = (None, 0);
+    loop {
+        let page = items_port
+            .everything(after.as_deref(), 1000, window)
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.reference.clone());
+        shown += page.len() as u32;
+        let step = (page.len() / 10).max(1);
+        refs.extend(page.iter().step_by(step).map(|i| i.reference.clone()));
+    }
+    let items = shown;
+    assert!(!refs.is_empty(), "the store shows no item");
     {
-        use probity_published::{Search, Window};
-        let w = Window::retaining(date(2026, 12, 3), 5);
+        use probity_published::Search;
+        let w = window;
         let t = Instant::now();
         for n in 0..200 {
             items_port
-                .item(&format!("BENCH-{}", n * 37), w)
+                .item(&refs[n % refs.len()], w)
                 .await
                 .unwrap()
                 .unwrap();
@@ -366,7 +429,7 @@ async fn run(items: u32, seconds: u32) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mut config = probity_portal::Config::new(base.clone());
-    config.today = Some(date(2026, 12, 3));
+    config.today = Some(today);
     tokio::spawn(probity_portal::serve(
         listener,
         probity_portal::Portal::new(items_port, config),
@@ -382,12 +445,8 @@ async fn run(items: u32, seconds: u32) {
             .join(",")
     };
     let queries = list(QUERIES.iter().map(|q| q.replace(' ', "+")).collect());
-    let refs = list(
-        (0..items)
-            .step_by((items as usize / 1000).max(1))
-            .map(|n| format!("BENCH-{n}"))
-            .collect(),
-    );
+    let first = refs[0].clone();
+    let refs = list(refs);
     let cases = [
         (
             "search page (/search?q=)",
@@ -413,7 +472,12 @@ async fn run(items: u32, seconds: u32) {
         ),
     ];
     let (b50, b99, brate) = baseline(&path, seconds);
-    println!("\n{items} published items; {seconds} s a run\n");
+    let corpus = if real {
+        "the real IOPC corpus"
+    } else {
+        "synthetic"
+    };
+    println!("\n{items} published items ({corpus}); {seconds} s a run\n");
     println!("| what | connections | req/s | p50 | p99 | errors |");
     println!("|---|---|---|---|---|---|");
     println!(
@@ -425,8 +489,9 @@ async fn run(items: u32, seconds: u32) {
         for c in [1, 16, 64] {
             let url = base.clone();
             let s = script.clone();
+            let first = first.clone();
             let r = tokio::task::spawn_blocking(move || {
-                drain(&url);
+                drain(&url, &first);
                 wrk(&url, &s, c, seconds)
             })
             .await

@@ -378,6 +378,8 @@ struct ItemPage {
     themes: Vec<(String, String)>,
     recommendations: Vec<RecommendationView>,
     api: String,
+    /// Where an imported item was first published: (address to link, when it is one; words).
+    source: Option<(Option<String>, String)>,
 }
 
 /// `GET /investigations/{reference}`.
@@ -414,6 +416,11 @@ pub async fn item(
                 .map(|t| (t.clone(), href("/search", &[("theme", t.clone())])))
                 .collect(),
             api: format!("/api/public/v1/investigations/{}", item.reference),
+            source: item.source.as_ref().map(|s| {
+                let link = (s.starts_with("https://") && !s.contains(['"', '<', '>', ' ']))
+                    .then(|| s.clone());
+                (link, s.clone())
+            }),
             item,
         };
         Ok::<_, Failure>(page(&headers, &view))

@@ -221,6 +221,83 @@ async fn an_item_is_shown_from_its_day_until_the_retention_period_ends() {
 }
 
 #[tokio::test]
+async fn an_imported_item_shows_its_own_date_links_to_its_source_and_is_retained_from_import() {
+    use probity_domain::command::ImportPublication;
+    use probity_domain::imported::{ImportedFrom, ImportedItem};
+    let public = Public::demo().await;
+    let admin = public
+        .office
+        .console(Console {
+            actor: "test.admin".into(),
+            role: Some(StaffRole::Administrator),
+            ..Console::default()
+        })
+        .await
+        .unwrap();
+    let reference = probity_domain::Reference::parse("IOPC-2018-000001-ABCD").unwrap();
+    let command = Command::ImportPublication(ImportPublication {
+        reference: reference.clone(),
+        from: ImportedFrom {
+            source: "iopc-recommendations".into(),
+            key: "https://policeconduct.gov.uk/recommendations/example".into(),
+            file_digest: "00".repeat(32),
+            line: 2,
+        },
+        item: ImportedItem {
+            item: probity_domain::publication::ItemKind::InvestigationSummary,
+            title: "Response to a 999 call - Kent Police, May 2018".into(),
+            summary: "Officers attended a report of a disturbance.".into(),
+            recipient: "Kent Police".into(),
+            force: Some(probity_domain::force::Force::parse("kent").unwrap()),
+            themes: vec!["Road traffic incidents".into()],
+            published_on: date(2018, 5, 1),
+            recommendation: None,
+        },
+    });
+    let now = jiff::Timestamp::now();
+    let ctx = probity_domain::Context::new(now, "test.admin", probity_domain::Body::OversightBody);
+    admin.import(&[(reference, command, ctx)]).await.unwrap();
+    let today = probity_domain::london().to_datetime(now).date();
+    let app = public.router(today);
+    let page = get(&app, "/investigations/IOPC-2018-000001-ABCD").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("1 May 2018"), "its own date");
+    assert!(
+        page.body.contains(
+            r#"<a class="govuk-link" href="https://policeconduct.gov.uk/recommendations/example">"#
+        ),
+        "a link to where it was first published"
+    );
+    let found = get(&app, "/search?q=disturbance&force=kent").await;
+    assert!(
+        found.body.contains("IOPC-2018-000001-ABCD"),
+        "{}",
+        found.body
+    );
+    // Five years from the day it was imported, not from 2018.
+    let later = today.checked_add(jiff::Span::new().years(5)).unwrap();
+    assert_eq!(
+        get(
+            &public.router(later),
+            "/investigations/IOPC-2018-000001-ABCD"
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let before = later.yesterday().unwrap();
+    assert_eq!(
+        get(
+            &public.router(before),
+            "/investigations/IOPC-2018-000001-ABCD"
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_clear_4xx_and_any_text_is_a_query() {
     let public = Public::demo().await;
     let app = public.router(today());

@@ -51,8 +51,9 @@ impl Kind {
     }
 }
 
-/// The days whose publications are shown: from `since` (the retention period's first day)
-/// to `today` (later days are scheduled, not yet public).
+/// Which publications are shown: those retained after `since` (the retention period counts
+/// from the day an item was published here, or first imported) and published by `today`
+/// (later days are scheduled, not yet public).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     pub today: Date,
@@ -68,8 +69,8 @@ impl Window {
         Window { today, since }
     }
 
-    pub fn shows(&self, published_on: Date) -> bool {
-        self.since < published_on && published_on <= self.today
+    pub fn shows(&self, published_on: Date, retained_from: Date) -> bool {
+        self.since < retained_from && published_on <= self.today
     }
 }
 
@@ -433,13 +434,15 @@ mod tests {
     fn the_window_shows_the_retention_period_up_to_today() {
         let today: Date = "2026-12-03".parse().unwrap();
         let w = Window::retaining(today, 5);
-        assert!(w.shows(today));
-        assert!(!w.shows("2026-12-04".parse().unwrap()), "scheduled");
-        assert!(w.shows("2021-12-04".parse().unwrap()));
-        assert!(
-            !w.shows("2021-12-03".parse().unwrap()),
-            "five years ago: retained no longer"
-        );
+        let day = |s: &str| -> Date { s.parse().unwrap() };
+        let here = |d: &str| w.shows(day(d), day(d));
+        assert!(here("2026-12-03"));
+        assert!(!here("2026-12-04"), "scheduled");
+        assert!(here("2021-12-04"));
+        assert!(!here("2021-12-03"), "five years ago: retained no longer");
+        // Published elsewhere in 2018, imported last year: retained from the import.
+        assert!(w.shows(day("2018-10-29"), day("2025-06-01")));
+        assert!(!w.shows(day("2018-10-29"), day("2021-01-01")));
     }
 
     #[test]

@@ -130,6 +130,7 @@ impl Sample {
             version: 1,
             corrections: "[]".into(),
             source: None,
+            retained_from: on,
         }];
         self.themes = themes
             .iter()
@@ -155,6 +156,7 @@ impl Sample {
             responded_on: None,
             closed_on: None,
             published_on: on,
+            retained_from: on,
         }];
         self
     }
@@ -513,6 +515,34 @@ pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(
             .unwrap()
             .total,
         0
+    );
+    // Published elsewhere long ago and imported this year: retained from its import.
+    let mut imported = Sample::new(6, 1).published(
+        "Imported item about an informant",
+        "First published by another body.",
+        &["Informants"],
+        date(2018, 10, 29),
+    );
+    imported.published[0].retained_from = day(6, 1);
+    imported.published[0].source = Some("https://example.org/original".into());
+    imported.recommendations[0].retained_from = day(6, 1);
+    store
+        .append(&[with_rows(6, 0, 1, imported)], &[])
+        .await
+        .unwrap();
+    let item = shelf.item("CONF-6", window).await.unwrap().expect("shown");
+    assert_eq!(
+        (item.published_on, item.source.as_deref()),
+        (date(2018, 10, 29), Some("https://example.org/original"))
+    );
+    assert_eq!(item.recommendations.len(), 1);
+    assert!(
+        shelf
+            .item("CONF-6", Window::retaining(date(2031, 6, 2), 5))
+            .await
+            .unwrap()
+            .is_none(),
+        "five years after its import"
     );
 }
 

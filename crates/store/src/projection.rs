@@ -131,6 +131,8 @@ read_model! {
         pub corrections: String,
         /// Where an imported item came from; None for what was published here.
         pub source: Option<String>,
+        /// The day its retention period counts from.
+        pub retained_from: Date,
     }
 }
 
@@ -160,70 +162,120 @@ read_model! {
         pub responded_on: Option<Date>,
         pub closed_on: Option<Date>,
         pub published_on: Date,
+        pub retained_from: Date,
     }
 }
 
-/// What of the case is public, when anything is: its force and publication.
-fn published(
-    case: &Case,
-) -> Option<(
-    &probity_domain::case::Matter,
-    &probity_domain::case::Publication,
-)> {
+/// What of a case is public, when anything is: a publication made here (and not withdrawn),
+/// or an item imported as another body published it.
+struct Shown<'a> {
+    reference: String,
+    kind: probity_domain::publication::ItemKind,
+    title: &'a str,
+    summary: &'a str,
+    force: String,
+    force_name: String,
+    themes: Vec<String>,
+    incident_month: Option<&'a str>,
+    published_on: Date,
+    /// What the retention period counts from: the day it was published here, or the day an
+    /// imported item was first imported (it was not public here before).
+    retained_from: Date,
+    version: u32,
+    corrections: &'a [(Date, String)],
+    source: Option<&'a str>,
+}
+
+fn shown(case: &Case) -> Option<Shown<'_>> {
+    if let Some(i) = &case.imported {
+        let (force, force_name) = i.item.force_code_and_name();
+        let themes = i
+            .item
+            .themes
+            .iter()
+            .filter(|t| **t != force_name)
+            .cloned()
+            .collect();
+        return Some(Shown {
+            reference: probity_published::public_reference(i.reference.as_str()),
+            kind: i.item.item,
+            title: &i.item.title,
+            summary: &i.item.summary,
+            force,
+            force_name,
+            themes,
+            incident_month: None,
+            published_on: i.item.published_on,
+            retained_from: i.first_imported_on,
+            version: i.version,
+            corrections: &[],
+            source: Some(i.from.public_source()),
+        });
+    }
     let p = case
         .publication
         .as_ref()
         .filter(|p| p.withdrawn.is_none())?;
-    Some((case.matter()?, p))
-}
-
-/// The publication's themes: its tags without the force's name, which leads them.
-fn themes(
-    matter: &probity_domain::case::Matter,
-    p: &probity_domain::case::Publication,
-) -> Vec<String> {
-    p.tags
-        .iter()
-        .filter(|t| t.as_str() != matter.force.name())
-        .cloned()
-        .collect()
+    let matter = case.matter()?;
+    Some(Shown {
+        reference: probity_published::public_reference(matter.reference.as_str()),
+        kind: p.item,
+        title: &p.title,
+        summary: &p.summary,
+        force: matter.force.code().to_string(),
+        force_name: matter.force.name().to_string(),
+        // The tags without the force's name, which leads them.
+        themes: p
+            .tags
+            .iter()
+            .filter(|t| t.as_str() != matter.force.name())
+            .cloned()
+            .collect(),
+        incident_month: p.incident_month.as_deref(),
+        published_on: p.published_on,
+        retained_from: p.published_on,
+        version: p.version,
+        corrections: &p.corrections,
+        source: None,
+    })
 }
 
 impl Derive for PublishedItemRow {
     fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
-        let Some((matter, p)) = published(case) else {
+        let Some(s) = shown(case) else {
             return Vec::new();
         };
-        let corrections: Vec<serde_json::Value> = p
+        let corrections: Vec<serde_json::Value> = s
             .corrections
             .iter()
             .map(|(on, note)| serde_json::json!({"published_on": on.to_string(), "note": note}))
             .collect();
         vec![PublishedItemRow {
             case_id,
-            reference: probity_published::public_reference(matter.reference.as_str()),
-            kind: probity_domain::code_of(&p.item),
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-            force: matter.force.code().to_string(),
-            force_name: matter.force.name().to_string(),
-            themes: themes(matter, p).join("\n"),
-            incident_month: p.incident_month.clone(),
-            published_on: p.published_on,
-            year: i64::from(p.published_on.year()),
-            version: u64::from(p.version),
+            reference: s.reference,
+            kind: probity_domain::code_of(&s.kind),
+            title: s.title.to_string(),
+            summary: s.summary.to_string(),
+            force: s.force,
+            force_name: s.force_name,
+            themes: s.themes.join("\n"),
+            incident_month: s.incident_month.map(str::to_string),
+            published_on: s.published_on,
+            year: i64::from(s.published_on.year()),
+            version: u64::from(s.version),
             corrections: serde_json::Value::Array(corrections).to_string(),
-            source: None,
+            source: s.source.map(str::to_string),
+            retained_from: s.retained_from,
         }]
     }
 }
 
 impl Derive for PublishedThemeRow {
     fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
-        let Some((matter, p)) = published(case) else {
+        let Some(s) = shown(case) else {
             return Vec::new();
         };
-        themes(matter, p)
+        s.themes
             .into_iter()
             .map(|theme| PublishedThemeRow { case_id, theme })
             .collect()
@@ -232,10 +284,34 @@ impl Derive for PublishedThemeRow {
 
 impl Derive for PublishedRecommendationRow {
     fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
-        let Some((matter, p)) = published(case) else {
+        let Some(s) = shown(case) else {
             return Vec::new();
         };
-        let reference = probity_published::public_reference(matter.reference.as_str());
+        if let Some(i) = &case.imported {
+            // As the source shows it: its acceptance, without a response text or its day.
+            return i
+                .item
+                .recommendation
+                .iter()
+                .map(|r| PublishedRecommendationRow {
+                    case_id,
+                    reference: s.reference.clone(),
+                    number: 1,
+                    recipient: i.item.recipient.clone(),
+                    text: r.text.clone(),
+                    force: s.force.clone(),
+                    force_name: s.force_name.clone(),
+                    made_on: r.made_on,
+                    response_due: r.response_due,
+                    acceptance: r.acceptance.as_ref().map(probity_domain::code_of),
+                    response: None,
+                    responded_on: None,
+                    closed_on: None,
+                    published_on: s.published_on,
+                    retained_from: s.retained_from,
+                })
+                .collect();
+        }
         case.recommendations
             .values()
             .map(|r| {
@@ -245,19 +321,20 @@ impl Derive for PublishedRecommendationRow {
                     .filter(|_| r.response_published_on.is_some());
                 PublishedRecommendationRow {
                     case_id,
-                    reference: reference.clone(),
+                    reference: s.reference.clone(),
                     number: u64::from(r.id.0),
                     recipient: r.recipient.clone(),
                     text: r.text.clone(),
-                    force: matter.force.code().to_string(),
-                    force_name: matter.force.name().to_string(),
+                    force: s.force.clone(),
+                    force_name: s.force_name.clone(),
                     made_on: r.made_on,
                     response_due: r.response_due,
                     acceptance: response.map(|(a, _, _)| probity_domain::code_of(a)),
                     response: response.map(|(_, text, _)| text.clone()),
                     responded_on: response.and(r.response_published_on),
                     closed_on: r.closed_on,
-                    published_on: p.published_on,
+                    published_on: s.published_on,
+                    retained_from: s.retained_from,
                 }
             })
             .collect()

@@ -2,8 +2,10 @@
 //! models: the only SQL the public side can run, each statement over `published_items`,
 //! `published_themes` and `published_recommendations` alone, within the day's window. Words
 //! are searched with the database's own full-text search (SQLite FTS5 ranked by bm25, with
-//! weights title 10, themes 4, summary 1; PostgreSQL text search ranked by `ts_rank` over the
-//! same fields weighted A, B, C), which is the one place the two dialects differ.
+//! weights title 10, themes 4, summary 1; PostgreSQL text search ranked by `ts_rank` with the
+//! same weights and its length normalisation, rank / (1 + log length), the nearest it has to
+//! bm25's), which is the one place the two dialects differ: the best answers agree, the
+//! order of the middling ones may not.
 
 use std::sync::Arc;
 
@@ -150,7 +152,7 @@ fn items_from(sql: &mut Sql, dialect: Dialect, terms: &[String], themes: bool, w
             .push(")");
         }
     }
-    sql.push(" AND p.published_on > ")
+    sql.push(" AND p.retained_from > ")
         .bind(Value::Text(window.since.to_string()))
         .push(" AND p.published_on <= ")
         .bind(Value::Text(window.today.to_string()));
@@ -216,9 +218,9 @@ fn page_query(dialect: Dialect, search: &Search, window: Window) -> crate::Query
             sql.push(" ORDER BY published_search.rank, p.published_on DESC, p.reference")
         }
         (Dialect::Postgres, false) => sql
-            .push(" ORDER BY ts_rank(p.search, plainto_tsquery('english', ")
+            .push(" ORDER BY ts_rank('{0.1, 0.1, 0.4, 1.0}', p.search, plainto_tsquery('english', ")
             .bind(words)
-            .push(")) DESC, p.published_on DESC, p.reference"),
+            .push("), 1) DESC, p.published_on DESC, p.reference"),
     };
     sql.push(" LIMIT ")
         .count(i64::from(PAGE_SIZE))
@@ -355,7 +357,7 @@ fn recommendations_from(sql: &mut Sql, dialect: Dialect, terms: &[String], windo
                 .push(")");
         }
     }
-    sql.push(" AND r.published_on > ")
+    sql.push(" AND r.retained_from > ")
         .bind(Value::Text(window.since.to_string()))
         .push(" AND r.published_on <= ")
         .bind(Value::Text(window.today.to_string()));

@@ -453,6 +453,8 @@ pub struct Case {
     pub withdrawn_on: Option<Date>,
     pub closed_on: Option<Date>,
     pub publication: Option<Publication>,
+    /// What another body published under this reference, when the case was imported.
+    pub imported: Option<crate::imported::Imported>,
     /// The drafts of the text to publish, oldest first.
     pub drafts: Vec<crate::publication::Draft>,
     /// Need-to-know: when set, only the team and holders of a live grant see the case.

@@ -1,7 +1,10 @@
 //! What the events of publication do.
 
 use super::{Case, Publication};
-use crate::event::{Fact, PublicationApproved, PublicationDrafted, PublicationWithdrawn};
+use crate::event::{
+    Fact, PublicationApproved, PublicationDrafted, PublicationImported, PublicationWithdrawn,
+};
+use crate::imported::Imported;
 use crate::publication::Draft;
 
 impl Fact for PublicationDrafted {
@@ -93,5 +96,28 @@ impl Fact for PublicationWithdrawn {
 
     fn describe(&self) -> String {
         "publication withdrawn".to_string()
+    }
+}
+
+impl Fact for PublicationImported {
+    fn apply(&self, case: &mut Case) {
+        let (first, version) = case
+            .imported
+            .as_ref()
+            .map_or((self.on, 1), |i| (i.first_imported_on, i.version + 1));
+        case.imported = Some(Imported {
+            reference: self.reference.clone(),
+            from: self.from.clone(),
+            item: self.item.clone(),
+            first_imported_on: first,
+            version,
+        });
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "published item imported from {} (line {})",
+            self.from.source, self.from.line
+        )
     }
 }

@@ -3,6 +3,7 @@
 
 mod aftercare;
 pub(crate) use aftercare::entitled_to_updates;
+mod imported;
 mod intake;
 mod investigation;
 mod need_to_know;
@@ -70,6 +71,10 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
             )
             .on("received_on"));
         }
+        return command.rule().decide(case, ctx);
+    }
+    // An imported item is not a case at a stage: its own rule says what may come in.
+    if let Command::ImportPublication(_) = command {
         return command.rule().decide(case, ctx);
     }
     let Some(matter) = case.matter() else {

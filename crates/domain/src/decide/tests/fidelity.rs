@@ -1014,6 +1014,7 @@ fn every_rule_is_refused_by_some_test() {
     let sources = [
         include_str!("aftercare.rs"),
         include_str!("fidelity.rs"),
+        include_str!("imported.rs"),
         include_str!("intake.rs"),
         include_str!("investigation.rs"),
         include_str!("letters.rs"),

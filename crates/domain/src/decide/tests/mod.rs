@@ -4,6 +4,7 @@
 
 mod aftercare;
 mod fidelity;
+mod imported;
 mod intake;
 mod investigation;
 mod letters;

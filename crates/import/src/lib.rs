@@ -1,0 +1,142 @@
+//! Importers: files other systems wrote, read into commands and loaded through the office's
+//! import door (an administrator, one audit entry per command). Reading a file is apart from
+//! loading it: a reader gives each good row as a command with its line, and each bad row as
+//! a [`Rejected`] with its line and reason; [`load`] commits the rows in batches, each batch
+//! all or nothing, and reports a row the rules refuse as rejected too, loading the rest.
+//! Loading again adds nothing twice: a command says what the source holds, and the same text
+//! again yields no event.
+
+pub mod iopc;
+
+use jiff::Timestamp;
+use probity_app::{AppError, Desk, Stopped};
+use probity_domain::{CaseId, Command, Context, Reference};
+
+/// Rows committed in one transaction.
+pub const BATCH: usize = 500;
+
+/// A row that was not loaded: its line in the file (the line it starts on) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A good row, as the command it becomes.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub reference: Reference,
+    pub command: Command,
+}
+
+/// What a reader made of a file.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The importer's name (`iopc-recommendations`).
+    pub source: &'static str,
+    /// SHA-256 of the file, lower-case hex.
+    pub digest: String,
+    pub rows: Vec<Row>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("line 1: the header has no '{0}' column, so this is not the file the importer reads")]
+    MissingColumn(&'static str),
+    #[error("line 1: the header cannot be read: {0}")]
+    Header(String),
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Rows read, good and bad.
+    pub rows: usize,
+    /// Rows that made a new case.
+    pub added: usize,
+    /// Rows whose case held an older text.
+    pub updated: usize,
+    /// Rows whose case already held the same text.
+    pub unchanged: usize,
+    /// Rows not loaded, by line: those the reader rejected and those the rules refused.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A load that stopped on something other than a row: the batches before it are in.
+#[derive(Debug, thiserror::Error)]
+#[error("the import stopped after {} rows: {error}", .report.added + .report.updated + .report.unchanged)]
+pub struct Interrupted {
+    pub report: Report,
+    pub error: AppError,
+}
+
+/// Loads what `read` holds through `desk`, [`BATCH`] rows a transaction.
+pub async fn load(desk: &Desk, read: Read) -> Result<Report, Interrupted> {
+    let mut report = Report {
+        rows: read.rows.len() + read.rejected.len(),
+        rejected: read.rejected,
+        ..Report::default()
+    };
+    let who = desk.principal();
+    for chunk in read.rows.chunks(BATCH) {
+        let mut rows: Vec<&Row> = chunk.iter().collect();
+        loop {
+            let ctx = Context::new(Timestamp::now(), &who.username, who.body);
+            let items: Vec<(Reference, Command, Context)> = rows
+                .iter()
+                .map(|r| (r.reference.clone(), r.command.clone(), ctx.clone()))
+                .collect();
+            match desk.import_or_stop(&items).await {
+                Ok(done) => {
+                    tally(&mut report, &rows, &done);
+                    break;
+                }
+                // A row the rules refuse: reported with its line; the batch goes in without it.
+                Err(Stopped {
+                    at: Some(at),
+                    error: AppError::Refused(refusal),
+                }) => {
+                    let row = rows.remove(at);
+                    report.rejected.push(Rejected {
+                        line: row.line,
+                        reason: refusal.to_string(),
+                    });
+                    if rows.is_empty() {
+                        break;
+                    }
+                }
+                Err(Stopped { error, .. }) => return Err(Interrupted { report, error }),
+            }
+        }
+    }
+    report.rejected.sort_by_key(|r| r.line);
+    Ok(report)
+}
+
+fn tally(report: &mut Report, rows: &[&Row], done: &[probity_app::Executed]) {
+    let versions: std::collections::HashMap<String, (u64, usize)> = done
+        .iter()
+        .filter_map(|e| {
+            let first = e.records.first()?;
+            Some((first.case_id.clone(), (e.version, e.records.len())))
+        })
+        .collect();
+    for row in rows {
+        match versions.get(&CaseId::for_reference(&row.reference).to_string()) {
+            None => report.unchanged += 1,
+            Some((version, written)) if *version as usize == *written => report.added += 1,
+            Some(_) => report.updated += 1,
+        }
+    }
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    probity_domain::hex::encode(&sha2::Sha256::digest(bytes))
+}
