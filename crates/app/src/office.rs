@@ -29,6 +29,8 @@ pub struct Office {
     book: Arc<Casebook>,
     refusals: Arc<Refusals>,
     strangers: Arc<Strangers>,
+    /// The public side's port, with its search index: one per office, built on first search.
+    public: Arc<std::sync::OnceLock<Arc<probity_search::Indexed<dyn probity_store::Store>>>>,
 }
 
 /// How long refusals of one kind are counted before their count is written.
@@ -94,6 +96,7 @@ impl Office {
             book: Arc::new(Casebook::new(db)),
             refusals: Refusals::new(REFUSAL_WINDOW),
             strangers: Arc::default(),
+            public: Arc::default(),
         }
     }
 
@@ -114,12 +117,14 @@ impl Office {
         crate::mail::Postman::new(Arc::clone(&self.book), config)
     }
 
-    /// What the public side reads: the published items of this store, and nothing else.
-    /// Public reads are not audited: they read only what was approved for everyone.
+    /// What the public side reads: the published items of this store, and nothing else, with
+    /// their search answered by this server's index (`probity-search`). Public reads are not
+    /// audited: they read only what was approved for everyone.
     pub fn published_items(&self) -> Arc<dyn probity_published::PublishedItems> {
-        Arc::new(probity_store::published::Shelf::new(Arc::clone(
-            self.book.db(),
-        )))
+        let indexed = self
+            .public
+            .get_or_init(|| Arc::new(probity_search::Indexed::new(Arc::clone(self.book.db()))));
+        Arc::clone(indexed) as Arc<dyn probity_published::PublishedItems>
     }
 
     pub(crate) fn book(&self) -> &Arc<Casebook> {

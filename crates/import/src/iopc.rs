@@ -119,12 +119,49 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
             }
         }
     }
+    one_name_a_recipient(&mut rows);
     Ok(Read {
         source: SOURCE,
         digest,
         rows,
         rejected,
     })
+}
+
+/// A recipient that is not one of our forces is written several ways ("National Police Chiefs'
+/// Council", "National Police Chiefs’ Council", "National Police Chiefs Council"): each takes
+/// the way the file writes it most often, so the portal counts it once.
+fn one_name_a_recipient(rows: &mut [Row]) {
+    use probity_domain::imported::code_of_name;
+    let mut ways: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for row in rows.iter() {
+        if let Command::ImportPublication(c) = &row.command
+            && c.item.force.is_none()
+        {
+            *ways
+                .entry(code_of_name(&c.item.recipient))
+                .or_default()
+                .entry(c.item.recipient.clone())
+                .or_default() += 1;
+        }
+    }
+    let chosen: HashMap<String, String> = ways
+        .into_iter()
+        .filter_map(|(code, names)| {
+            let best = names
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
+            Some((code, best.0))
+        })
+        .collect();
+    for row in rows.iter_mut() {
+        if let Command::ImportPublication(c) = &mut row.command
+            && c.item.force.is_none()
+            && let Some(name) = chosen.get(&code_of_name(&c.item.recipient))
+        {
+            c.item.recipient = name.clone();
+        }
+    }
 }
 
 /// One row's fields, trimmed.
@@ -158,11 +195,12 @@ impl Page<'_> {
             ));
         }
         let published_on = day("date_published", self.published)?;
-        let force = force_named(self.force);
         let recipient = given(self.force)
             .map(str::to_string)
             .or_else(|| recipient_in_heading(self.heading))
             .ok_or_else(|| "the row names no force and its heading no recipient".to_string())?;
+        // A force named only in the heading is still the force.
+        let force = force_named(self.force).or_else(|| force_named(&recipient));
         let recommendation = match given(self.recommendation) {
             None => None,
             Some(text) => Some(ImportedRecommendation {
@@ -260,16 +298,47 @@ fn force_key(name: &str) -> String {
 /// The recipient a heading names: "National recommendation - The College of Policing, June
 /// 2021" names "The College of Policing".
 fn recipient_in_heading(heading: &str) -> Option<String> {
-    let tail = heading
-        .rsplit_once(" - ")
-        .or_else(|| heading.rsplit_once(" – "))
-        .map(|(_, t)| t)?;
-    let name = match tail.rsplit_once(',') {
-        Some((name, when)) if when.trim().split(' ').count() == 2 => name,
-        _ => tail,
+    // The parts after the subject, last first: "…, June 2021", or "… - Kent Police - May 2018".
+    let dashed = heading.replace(" – ", " - ");
+    let parts: Vec<&str> = dashed.split(" - ").map(str::trim).collect();
+    parts.iter().skip(1).rev().find_map(|part| {
+        let name = match part.rsplit_once(',') {
+            Some((name, when)) if is_month(when) => name.trim(),
+            _ => part,
+        };
+        (!name.is_empty() && !is_month(name)).then(|| name.to_string())
+    })
+}
+
+/// "June 2021", "March–May 2017": a month (or months) and a year.
+fn is_month(s: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let words: Vec<String> = s
+        .split(|c: char| c.is_whitespace() || c == '–' || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let digits = |w: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit())
     };
-    let name = name.trim();
-    (!name.is_empty()).then(|| name.to_string())
+    // A day may lead it: "1 December 2018".
+    words.iter().any(|w| digits(w, 4..=4))
+        && words
+            .iter()
+            .all(|w| MONTHS.contains(&w.as_str()) || digits(w, 4..=4) || digits(w, 1..=2))
 }
 
 /// The themes: the category and the tags, without the force's or the recipient's name.
@@ -441,6 +510,36 @@ https://x.example/bad,2018/000004,Kent Police,#N/A,Heading,2018-05-01,Text,Recom
         assert_eq!(read.rejected[0].line, 2);
         assert!(read.rejected[0].reason.contains("UTF-8"));
         assert_eq!(read.rows.len(), 1);
+    }
+
+    #[test]
+    fn a_recipient_is_read_from_the_heading_without_its_date() {
+        for (heading, recipient) in [
+            (
+                "National recommendation - The College of Policing, June 2021",
+                Some("The College of Policing"),
+            ),
+            (
+                "Custody death - Greater Manchester Police - April 2016",
+                Some("Greater Manchester Police"),
+            ),
+            (
+                "Contact with a man – Kent Police, March–May 2017",
+                Some("Kent Police"),
+            ),
+            ("A heading with no recipient", None),
+            ("Something - April 2016", None),
+            (
+                "A review - Metropolitan Police Service, 1 December 2018",
+                Some("Metropolitan Police Service"),
+            ),
+        ] {
+            assert_eq!(
+                recipient_in_heading(heading).as_deref(),
+                recipient,
+                "{heading}"
+            );
+        }
     }
 
     #[test]

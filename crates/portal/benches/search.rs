@@ -7,7 +7,9 @@
 //! Run: `cargo bench -p probity-portal --bench search -- --items 100000 --seconds 10` (needs
 //! `wrk`). The database is built once and kept under target/bench-data (`-v2`: with the
 //! retention column of migration 0007). With `--real`, the store holds the real corpus itself
-//! instead, loaded by `probity import iopc-recommendations` (1,318 items).
+//! instead, loaded by `probity import iopc-recommendations` (1,318 items). The portal searches
+//! with the index it is given in service (`probity-search`); `--sql` measures the store's own
+//! full-text search behind the same port instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::civil::date;
+use probity_published::PublishedItems as _;
 use probity_store::projection::{PublishedItemRow, PublishedRecommendationRow, PublishedThemeRow};
 use probity_store::read_model::{Rows, TableRows};
 use probity_store::{Append, EventLog, NewEvent};
@@ -54,10 +57,11 @@ const FORCES: &[&str] = &[
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut items, mut seconds, mut real) = (100_000u32, 10u32, false);
+    let (mut items, mut seconds, mut real, mut sql) = (100_000u32, 10u32, false, false);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--real" => real = true,
+            "--sql" => sql = true,
             "--items" => items = args.next().and_then(|v| v.parse().ok()).expect("--items N"),
             "--seconds" => {
                 seconds = args
@@ -77,7 +81,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(run(items, seconds, real));
+        .block_on(run(items, seconds, real, sql));
 }
 
 const CORPUS: &str = concat!(
@@ -107,6 +111,27 @@ async fn build_real(path: &Path) -> probity_store_sqlite::SqliteStore {
     probity_store_sqlite::SqliteStore::open(path.to_str().unwrap())
         .await
         .unwrap()
+}
+
+/// `n` words of the corpus that many items hold: the most frequent after the first hundred
+/// (which are words like "the" and "police"), at least five letters long.
+fn vocabulary(n: usize) -> Vec<String> {
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for s in sentences() {
+        for w in s.split(|c: char| !c.is_ascii_alphabetic()) {
+            if w.len() >= 5 {
+                *counts.entry(w.to_ascii_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    let mut words: Vec<(usize, String)> = counts.into_iter().map(|(w, c)| (c, w)).collect();
+    words.sort_by(|a, b| b.cmp(a));
+    words
+        .into_iter()
+        .skip(100)
+        .take(n)
+        .map(|(_, w)| w)
+        .collect()
 }
 
 /// Sentences of the real corpus, to write synthetic summaries with real words.
@@ -352,7 +377,7 @@ fn baseline(path: &Path, seconds: u32) -> (f64, f64, f64) {
     (at(0.5), at(0.99), times.len() as f64 / f64::from(seconds))
 }
 
-async fn run(items: u32, seconds: u32, real: bool) {
+async fn run(items: u32, seconds: u32, real: bool, sql: bool) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let (path, store, today) = if real {
@@ -369,8 +394,28 @@ async fn run(items: u32, seconds: u32, real: bool) {
         (path, store, date(2026, 12, 3))
     };
     let store = Arc::new(store);
-    let items_port: Arc<dyn probity_published::PublishedItems> =
-        Arc::new(probity_store::published::Shelf::new(store.clone()));
+    // What the portal is given (the index), or with --sql the store's own search.
+    let items_port: Arc<dyn probity_published::PublishedItems> = if sql {
+        Arc::new(probity_store::published::Shelf::new(store.clone()))
+    } else {
+        let started = Instant::now();
+        let indexed = probity_search::Indexed::new(store.clone());
+        indexed
+            .search(
+                &probity_published::Search {
+                    page: 1,
+                    ..Default::default()
+                },
+                probity_published::Window::retaining(today, 5),
+            )
+            .await
+            .unwrap();
+        eprintln!(
+            "built the search index in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        Arc::new(indexed)
+    };
     let window = probity_published::Window::retaining(today, 5);
     // Every tenth item's reference, for the item pages.
     let mut refs: Vec<String> = Vec::new();
@@ -445,6 +490,7 @@ async fn run(items: u32, seconds: u32, real: bool) {
             .join(",")
     };
     let queries = list(QUERIES.iter().map(|q| q.replace(' ', "+")).collect());
+    let words = list(vocabulary(600));
     let first = refs[0].clone();
     let refs = list(refs);
     let cases = [
@@ -458,6 +504,12 @@ async fn run(items: u32, seconds: u32, real: bool) {
             "search API (/api/public/v1/investigations?q=)",
             format!(
                 "local q = {{{queries}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/public/v1/investigations?q=' .. q[(i % #q) + 1])\nend\n"
+            ),
+        ),
+        (
+            "search API, 600 different words in turn (more than the portal keeps: uncached)",
+            format!(
+                "local q = {{{words}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format('GET', '/api/public/v1/investigations?q=' .. q[(i % #q) + 1])\nend\n"
             ),
         ),
         (
@@ -477,7 +529,12 @@ async fn run(items: u32, seconds: u32, real: bool) {
     } else {
         "synthetic"
     };
-    println!("\n{items} published items ({corpus}); {seconds} s a run\n");
+    let engine = if sql {
+        "the store's own full-text search"
+    } else {
+        "the tantivy index"
+    };
+    println!("\n{items} published items ({corpus}), searched by {engine}; {seconds} s a run\n");
     println!("| what | connections | req/s | p50 | p99 | errors |");
     println!("|---|---|---|---|---|---|");
     println!(

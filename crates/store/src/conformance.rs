@@ -274,16 +274,23 @@ where
     accounts_sessions_and_tokens(&fresh().await).await;
     lists_show_only_what_the_viewer_may_see(&fresh().await).await;
     visibility_in_queries_agrees_with_the_access_policy(&fresh().await).await;
-    the_public_side_reads_only_what_is_shown(std::sync::Arc::new(fresh().await)).await;
+    the_public_side_reads_only_what_is_shown(std::sync::Arc::new(fresh().await), &|s| {
+        Box::new(crate::published::Shelf::new(s))
+    })
+    .await;
 }
+
+/// Makes the published-items port under test over a store.
+pub type Port<S> = dyn Fn(std::sync::Arc<S>) -> Box<dyn probity_published::PublishedItems>;
 
 /// The published-items port over this backend: words found and ranked, snippets marked, facets
 /// counted, filters applied, scheduled and retained-no-longer items hidden, withdrawn ones gone,
 /// any text a valid query.
 pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(
     store: std::sync::Arc<S>,
+    port: &Port<S>,
 ) {
-    use probity_published::{PublishedItems, RecommendationStatus, RegisterQuery, Search, Window};
+    use probity_published::{RecommendationStatus, RegisterQuery, Search, Window};
     let day = |m, d| date(2026, m, d);
     let items = [
         (
@@ -329,7 +336,7 @@ pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(
             .await
             .unwrap();
     }
-    let shelf = crate::published::Shelf::new(store.clone());
+    let shelf = port(store.clone());
     let window = Window::retaining(day(12, 3), 5);
     let search = |q: &str| Search {
         terms: probity_published::terms(q),
@@ -536,6 +543,25 @@ pub async fn the_public_side_reads_only_what_is_shown<S: Store + 'static>(
         (date(2018, 10, 29), Some("https://example.org/original"))
     );
     assert_eq!(item.recommendations.len(), 1);
+    let found = shelf.search(&search("imported"), window).await.unwrap();
+    assert_eq!(
+        (
+            found.hits.len(),
+            found.hits.first().map(|h| h.reference.as_str())
+        ),
+        (1, Some("CONF-6")),
+        "found by its words, published in 2018"
+    );
+    assert_eq!(counted(&found.facets.year), vec![("2018".to_string(), 1)]);
+    let later = Window::retaining(date(2031, 6, 2), 5);
+    assert_eq!(
+        shelf
+            .search(&search("imported"), later)
+            .await
+            .unwrap()
+            .total,
+        0
+    );
     assert!(
         shelf
             .item("CONF-6", Window::retaining(date(2031, 6, 2), 5))

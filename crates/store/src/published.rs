@@ -1,6 +1,7 @@
 //! The published-items port ([`probity_published::PublishedItems`]) over the published read
 //! models: the only SQL the public side can run, each statement over `published_items`,
-//! `published_themes` and `published_recommendations` alone, within the day's window. Words
+//! `published_themes` and `published_recommendations` alone, within the day's window (and,
+//! for the search index's feed, the log's positions and case ids, never a payload). Words
 //! are searched with the database's own full-text search (SQLite FTS5 ranked by bm25, with
 //! weights title 10, themes 4, summary 1; PostgreSQL text search ranked by `ts_rank` with the
 //! same weights and its length normalisation, rank / (1 + log length), the nearest it has to
@@ -98,8 +99,8 @@ fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The start of a summary, cut at a word.
-fn lead(summary: &str) -> Snippet {
+/// The start of a summary, cut at a word: what a result shows when no words were asked.
+pub fn lead(summary: &str) -> Snippet {
     if summary.chars().count() <= LEAD {
         return Snippet {
             text: summary.to_string(),
@@ -698,4 +699,110 @@ fn renumber(sql: &str, by: usize) -> String {
         }
     }
     out
+}
+
+/// A published item as a search index holds it: what is searched, shown in a hit, filtered
+/// and counted by, and the days that decide whether it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRow {
+    pub case_id: String,
+    pub reference: String,
+    pub kind: Kind,
+    pub title: String,
+    pub summary: String,
+    pub force: ForceName,
+    pub themes: Vec<String>,
+    pub published_on: Date,
+    pub retained_from: Date,
+}
+
+const INDEX_COLUMNS: &str = "p.case_id, p.reference, p.kind, p.title, p.summary, p.force, p.force_name, p.themes, p.published_on, p.retained_from FROM published_items p";
+
+fn index_row(row: Row) -> Result<IndexRow, Unavailable> {
+    let mut c = columns(row);
+    Ok(IndexRow {
+        case_id: c.text()?,
+        reference: c.text()?,
+        kind: c.kind()?,
+        title: c.text()?,
+        summary: c.text()?,
+        force: ForceName {
+            code: c.text()?,
+            name: c.text()?,
+        },
+        themes: lines(&c.text()?),
+        published_on: c.date()?,
+        retained_from: c.date()?,
+    })
+}
+
+/// The feed a search index is kept by: every published row (scheduled and past its retention
+/// too: the window is the query's), in pages, and which cases changed since a position of the
+/// log. The log is read for positions and case ids only, never a payload.
+impl<T: Tables + ?Sized> Shelf<T> {
+    /// Up to `limit` published rows after the case id `after`, in case-id order.
+    pub async fn index_rows(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<IndexRow>, Unavailable> {
+        let mut sql = Sql::new(format!("SELECT {INDEX_COLUMNS} WHERE p.case_id > "));
+        sql.bind(Value::Text(after.unwrap_or("").to_string()))
+            .push(" ORDER BY p.case_id LIMIT ")
+            .count(i64::from(limit));
+        self.index_query(sql).await
+    }
+
+    /// The published rows of these cases (none for a case with nothing published).
+    pub async fn index_rows_of(&self, case_ids: &[String]) -> Result<Vec<IndexRow>, Unavailable> {
+        let mut out = Vec::new();
+        for chunk in case_ids.chunks(500) {
+            let mut sql = Sql::new(format!("SELECT {INDEX_COLUMNS} WHERE p.case_id IN ("));
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(Value::Text(id.clone()));
+            }
+            sql.push(")");
+            out.extend(self.index_query(sql).await?);
+        }
+        Ok(out)
+    }
+
+    async fn index_query(&self, sql: Sql) -> Result<Vec<IndexRow>, Unavailable> {
+        use ColumnType::Text;
+        let query = sql.query(vec![Text; 10]);
+        let rows = self.read(vec![query]).await?.into_iter().next();
+        rows.unwrap_or_default()
+            .into_iter()
+            .map(index_row)
+            .collect()
+    }
+
+    /// The log's last position (0 when empty).
+    pub async fn log_position(&self) -> Result<i64, Unavailable> {
+        let query =
+            Sql::new("SELECT coalesce(max(position), 0) FROM events").query(vec![ColumnType::Int]);
+        let rows = self.read(vec![query]).await?;
+        match rows.into_iter().next().and_then(|r| r.into_iter().next()) {
+            Some(row) => columns(row).int(),
+            None => Ok(0),
+        }
+    }
+
+    /// The cases with events after `position`, and the last position seen.
+    pub async fn changed_since(&self, position: i64) -> Result<(i64, Vec<String>), Unavailable> {
+        let mut sql = Sql::new("SELECT case_id, max(position) FROM events WHERE position > ");
+        sql.bind(Value::Int(position)).push(" GROUP BY case_id");
+        let query = sql.query(vec![ColumnType::Text, ColumnType::Int]);
+        let rows = self.read(vec![query]).await?.into_iter().next();
+        let (mut last, mut cases) = (position, Vec::new());
+        for row in rows.unwrap_or_default() {
+            let mut c = columns(row);
+            cases.push(c.text()?);
+            last = last.max(c.int()?);
+        }
+        Ok((last, cases))
+    }
 }
