@@ -109,9 +109,20 @@ pub async fn list(
                 .ok_or_else(|| Problem::bad_request(format!("'{s}' is not a case status")))
         })
         .transpose()?;
+    // As the document lists them: a code or its letter, in capitals (the pages are kinder).
     let category = p
         .category
-        .map(|c| CategoryFilter::parse(&c))
+        .map(|c| {
+            let listed = probity_domain::category::SUBCATEGORIES
+                .iter()
+                .any(|s| s.code == c || s.code.get(..1) == Some(c.as_str()));
+            if !listed {
+                return Err(format!(
+                    "'{c}' is not a category: give a code such as A1, or its letter, in capitals (`probity categories` lists them)"
+                ));
+            }
+            CategoryFilter::parse(&c)
+        })
         .transpose()
         .map_err(Problem::bad_request)?;
     let reference = p

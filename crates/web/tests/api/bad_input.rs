@@ -60,6 +60,19 @@ async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_not
     assert_eq!(bad_query.status, 400);
     let bad_page = app.get("/api/v1/cases?per_page=100000", &token).await;
     assert_eq!(bad_page.status, 400);
+    // A category as the document lists it, in capitals; anything else is refused, not guessed.
+    for (category, status) in [
+        ("a", 400),
+        ("a1", 400),
+        ("%20A", 400),
+        ("A", 200),
+        ("A1", 200),
+    ] {
+        let listed = app
+            .get(&format!("/api/v1/cases?category={category}"), &token)
+            .await;
+        assert_eq!(listed.status, status, "{category:?}: {}", listed.body);
+    }
     // Dates no record can carry open no case.
     for (received, summary) in [
         ("0000-01-01", "Rude officer."),
