@@ -396,13 +396,14 @@ impl Desk {
                 // that stopped it.
                 let (reference, command, _) = &items[at.unwrap_or(0)];
                 let action = Action::CaseCommand(command.kind());
-                let error = match self
-                    .failed::<Vec<Executed>>(action, reference.as_str(), PURPOSE, Err(error))
-                    .await
-                {
-                    Err(e) => e,
-                    Ok(done) => return Ok(done),
-                };
+                let Err(error) = self
+                    .failed::<std::convert::Infallible>(
+                        action,
+                        reference.as_str(),
+                        PURPOSE,
+                        Err(error),
+                    )
+                    .await;
                 Err(Stopped { at, error })
             }
         }

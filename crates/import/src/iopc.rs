@@ -121,7 +121,6 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
     }
     one_name_a_recipient(&mut rows);
     Ok(Read {
-        source: SOURCE,
         digest,
         rows,
         rejected,

@@ -33,8 +33,6 @@ pub struct Row {
 /// What a reader made of a file.
 #[derive(Debug, Clone)]
 pub struct Read {
-    /// The importer's name (`iopc-recommendations`).
-    pub source: &'static str,
     /// SHA-256 of the file, lower-case hex.
     pub digest: String,
     pub rows: Vec<Row>,
@@ -44,8 +42,6 @@ pub struct Read {
 /// Why a file could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("cannot read {path}: {error}")]
-    Io { path: String, error: std::io::Error },
     #[error("line 1: the header has no '{0}' column, so this is not the file the importer reads")]
     MissingColumn(&'static str),
     #[error("line 1: the header cannot be read: {0}")]

@@ -33,9 +33,10 @@ async fn backends() -> Vec<Backend> {
         .filter(|u| !u.trim().is_empty())
     {
         Some(url) => {
-            let mut b = [0u8; 6];
-            getrandom_bytes(&mut b);
-            let schema = format!("t_{}", probity_domain::hex::encode(&b));
+            let schema = format!(
+                "t_{}",
+                probity_domain::hex::encode(&probity_app::fresh_salt()[..6])
+            );
             out.push(Backend {
                 name: "postgres",
                 office: Office::open_in_schema(&url, &schema).await.unwrap(),
@@ -45,12 +46,6 @@ async fn backends() -> Vec<Backend> {
         None => eprintln!("skipped on PostgreSQL: set TEST_PG_URL to run this test there too"),
     }
     out
-}
-
-/// Entropy for a schema name, without another dependency: the salt the app makes.
-fn getrandom_bytes(b: &mut [u8]) {
-    let salt = probity_app::fresh_salt();
-    b.copy_from_slice(&salt[..b.len()]);
 }
 
 async fn admin(office: &Office) -> probity_app::Desk {

@@ -28,16 +28,12 @@ impl Public {
         let office = Office::open(&format!("sqlite:{}", dir.path().join("p.db").display()))
             .await
             .unwrap();
-        let admin = office
-            .console(Console {
-                actor: "test.admin".into(),
-                role: Some(StaffRole::Administrator),
-                ..Console::default()
-            })
-            .await
-            .unwrap();
-        admin.load_demo(SYNTHETIC).await.unwrap();
+        admin(&office).await.load_demo(SYNTHETIC).await.unwrap();
         Public { office, _dir: dir }
+    }
+
+    async fn admin(&self) -> probity_app::Desk {
+        admin(&self.office).await
     }
 
     fn router(&self, today: Date) -> axum::Router {
@@ -45,6 +41,17 @@ impl Public {
         config.today = Some(today);
         probity_portal::router(Portal::new(self.office.published_items(), config))
     }
+}
+
+async fn admin(office: &Office) -> probity_app::Desk {
+    office
+        .console(Console {
+            actor: "test.admin".into(),
+            role: Some(StaffRole::Administrator),
+            ..Console::default()
+        })
+        .await
+        .unwrap()
 }
 
 struct Reply {
@@ -225,15 +232,7 @@ async fn an_imported_item_shows_its_own_date_links_to_its_source_and_is_retained
     use probity_domain::command::ImportPublication;
     use probity_domain::imported::{ImportedFrom, ImportedItem};
     let public = Public::demo().await;
-    let admin = public
-        .office
-        .console(Console {
-            actor: "test.admin".into(),
-            role: Some(StaffRole::Administrator),
-            ..Console::default()
-        })
-        .await
-        .unwrap();
+    let admin = public.admin().await;
     let reference = probity_domain::Reference::parse("IOPC-2018-000001-ABCD").unwrap();
     let command = Command::ImportPublication(ImportPublication {
         reference: reference.clone(),

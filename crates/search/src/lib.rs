@@ -344,12 +344,7 @@ impl<T: Tables + ?Sized + 'static> Indexed<T> {
         let query = self.query(&built.index, search, window);
         let words = !search.terms.is_empty();
         let top = TopDocs::with_limit(PAGE_SIZE as usize).and_offset(search.offset() as usize);
-        let facets = FacetCounts {
-            kind: "kind",
-            force: "force_facet",
-            theme: "theme",
-            year: "year",
-        };
+        let facets = FacetCounts;
         let (addresses, total, counted): (Vec<DocAddress>, usize, Counted) =
             if words && !search.newest {
                 let (top, total, counted) = searcher
@@ -449,14 +444,10 @@ fn snippet(s: &tantivy::snippet::Snippet, of: usize) -> Snippet {
     Snippet { text, marks }
 }
 
-/// Counts of the matching items by kind, force, theme and year, read from the columns.
+/// Counts of the matching items by kind, force, theme and year, read from the columns of
+/// those names in [`schema`].
 #[derive(Clone, Copy)]
-struct FacetCounts {
-    kind: &'static str,
-    force: &'static str,
-    theme: &'static str,
-    year: &'static str,
-}
+struct FacetCounts;
 
 /// Counts by the value shown.
 #[derive(Default)]
@@ -544,7 +535,7 @@ impl Collector for FacetCounts {
         reader: &tantivy::SegmentReader,
     ) -> tantivy::Result<SegmentCounts> {
         let ff = reader.fast_fields();
-        let (kind, force, theme) = (ff.str(self.kind)?, ff.str(self.force)?, ff.str(self.theme)?);
+        let (kind, force, theme) = (ff.str("kind")?, ff.str("force_facet")?, ff.str("theme")?);
         let size =
             |c: &Option<tantivy::columnar::StrColumn>| c.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentCounts {
@@ -554,7 +545,7 @@ impl Collector for FacetCounts {
             kind,
             force,
             theme,
-            year: ff.u64(self.year)?,
+            year: ff.u64("year")?,
             by_year: BTreeMap::new(),
         })
     }
