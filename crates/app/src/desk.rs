@@ -828,6 +828,57 @@ impl Desk {
         Ok((viewer.today, lines))
     }
 
+    /// Statistics over the allegations `filter` admits: codes and counts only. Staff of a
+    /// force count their own force's allegations alone.
+    pub async fn statistics(
+        &self,
+        mut filter: probity_store::query::FactFilter,
+    ) -> Result<probity_domain::statistics::Statistics, AppError> {
+        self.allow(
+            Access::ViewStatistics,
+            Action::StatisticsRead,
+            "-",
+            DEFAULT_PURPOSE,
+        )
+        .await?;
+        if let Some(force) = self.who.force {
+            let own = force.code().to_string();
+            if filter.body.as_ref().is_some_and(|b| *b != own) {
+                return Err(self
+                    .deny(
+                        Action::StatisticsRead,
+                        "-",
+                        DEFAULT_PURPOSE,
+                        access::Denial::Hidden,
+                    )
+                    .await);
+            }
+            filter.body = Some(own);
+        }
+        let (cases, facts) = self
+            .failed(
+                Action::StatisticsRead,
+                "-",
+                DEFAULT_PURPOSE,
+                query::statistics_facts(&**self.book.db(), &filter)
+                    .await
+                    .map_err(AppError::from),
+            )
+            .await?;
+        let cases: Vec<_> = cases.into_iter().map(|r| r.fact()).collect();
+        let facts: Vec<_> = facts.into_iter().map(|r| r.fact()).collect();
+        let stats = probity_domain::statistics::statistics(&cases, &facts);
+        self.record(
+            Action::StatisticsRead,
+            "-",
+            Outcome::Allowed,
+            DEFAULT_PURPOSE,
+            &format!("{} allegations", stats.allegations),
+        )
+        .await?;
+        Ok(stats)
+    }
+
     /// How many notices wait to go (now or later), failed, were sent and were cancelled.
     pub async fn outbox(&self) -> Result<OutboxCounts, AppError> {
         self.allow(Access::Maintain, Action::OutboxRead, "-", MAINTENANCE)

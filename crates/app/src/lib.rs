@@ -39,6 +39,7 @@ pub use mail::{Delivered, Delivery, MailConfig, Postman};
 pub use migrate::Moved;
 pub use office::{Console, Office};
 pub use probity_store::anchor::Checkpoint;
+pub use probity_store::query::FactFilter;
 pub use verification::{Finding, Verified};
 
 /// What the store benchmark measures beneath the desk.

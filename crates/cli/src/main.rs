@@ -146,6 +146,25 @@ enum Cmd {
         #[command(subcommand)]
         action: ReportCmd,
     },
+    /// Statistics over the allegations (analysts: codes and counts, never names): cases and
+    /// allegations per year and body, categories (ours and the source's), handling, findings,
+    /// time to finalise, subjects by number of allegations, disproportionality by stage.
+    Stats {
+        /// Received on or after this day.
+        #[arg(long)]
+        from: Option<jiff::civil::Date>,
+        /// Received on or before this day.
+        #[arg(long)]
+        to: Option<jiff::civil::Date>,
+        /// One force (its code, see `probity forces`) or another body's code (`nypd`).
+        #[arg(long)]
+        force: Option<String>,
+        /// One source: `probity` for cases recorded here, or an importer's name (`ccrb`).
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+        format: StatsFormat,
+    },
     /// List the national allegation category codes.
     Categories,
     /// List the police forces and their codes.
@@ -241,6 +260,42 @@ enum ImportCmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// New York's Civilian Complaint Review Board allegations (shared/data/ccrb), one case per
+    /// complaint, officers known by the board's identifier (names are not read).
+    Ccrb {
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Chicago's police complaints (shared/data/chicago: the complaints, accused and
+    /// complainants files, gzip-compressed as published), one case per complaint, officers
+    /// known by the data set's UID (names and addresses are not read).
+    Chicago {
+        dir: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatsFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Rows read and loaded, on a terminal; nothing when stderr is not one (tests, pipes, CI).
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows ({per_sec}, {eta})")
+            .expect("a valid template"),
+    );
+    bar
 }
 
 #[derive(Subcommand)]
@@ -699,25 +754,73 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 );
             }
         }
-        Cmd::Import {
-            source: ImportCmd::IopcRecommendations { file, format },
-        } => {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| input(format!("cannot read {}: {e}", file.display())))?;
-            let read = probity_import::iopc::read(&bytes).map_err(|e| input(e.to_string()))?;
+        Cmd::Import { source } => {
+            type Reader = fn(&[u8]) -> Result<probity_import::Read, probity_import::FileError>;
+            let file_read = |file: &std::path::Path, reader: Reader| {
+                let bytes = std::fs::read(file)
+                    .map_err(|e| input(format!("cannot read {}: {e}", file.display())))?;
+                reader(&bytes).map_err(|e| input(format!("{}: {e}", file.display())))
+            };
+            let (file, format, read) = match source {
+                ImportCmd::IopcRecommendations { file, format } => {
+                    let read = file_read(&file, probity_import::iopc::read)?;
+                    (file, format, read)
+                }
+                ImportCmd::Ccrb { file, format } => {
+                    let read = file_read(&file, probity_import::ccrb::read)?;
+                    (file, format, read)
+                }
+                ImportCmd::Chicago { dir, format } => {
+                    let read = probity_import::chicago::read_dir(&dir)
+                        .map_err(|e| input(e.to_string()))?;
+                    (dir, format, read)
+                }
+            };
             let digest = read.digest.clone();
             let office = open(&cli.database).await?;
             let desk = at.admin(&office).await?;
-            let report = probity_import::load(&desk, read).await.map_err(|i| {
-                let mut f = Failure::from(i.error);
-                f.message = format!(
-                    "{}; the {} rows before it were loaded, and importing the file again loads the rest",
-                    f.message,
-                    i.report.added + i.report.updated + i.report.unchanged
-                );
-                f
-            })?;
+            let bar = progress_bar((read.rows.len() + read.rejected.len()) as u64);
+            let report = probity_import::load_telling(&desk, read, |n| bar.set_position(n as u64))
+                .await
+                .map_err(|i| {
+                    let mut f = Failure::from(i.error);
+                    f.message = format!(
+                        "{}; the {} rows before it were loaded, and importing the file again loads the rest",
+                        f.message,
+                        i.report.added + i.report.updated + i.report.unchanged
+                    );
+                    f
+                })?;
+            bar.finish_and_clear();
             text::import_report(&file, &digest, &report, matches!(format, Format::Json));
+        }
+        Cmd::Stats {
+            from,
+            to,
+            force,
+            source,
+            format,
+        } => {
+            let office = open(&cli.database).await?;
+            let filter = probity_app::FactFilter {
+                from,
+                to,
+                body: force,
+                source,
+            };
+            let stats = at
+                .desk(&office, Some(StaffRole::Analyst), None, None)
+                .await?
+                .statistics(filter)
+                .await?;
+            match format {
+                StatsFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&stats).expect("statistics serialise")
+                ),
+                StatsFormat::Table => print!("{}", text::statistics(&stats)),
+                StatsFormat::Csv => print!("{}", text::statistics_csv(&stats)),
+            }
         }
         Cmd::Holidays {
             action: HolidaysCmd::Import { file },

@@ -379,6 +379,7 @@ pub fn import_report(file: &std::path::Path, digest: &str, r: &probity_import::R
         let out = serde_json::json!({
             "file": file.display().to_string(),
             "sha256": digest,
+            "lines": r.lines,
             "rows": r.rows,
             "added": r.added,
             "updated": r.updated,
@@ -388,10 +389,15 @@ pub fn import_report(file: &std::path::Path, digest: &str, r: &probity_import::R
         println!("{out}");
         return;
     }
+    let records = if r.lines == r.rows {
+        String::new()
+    } else {
+        format!(" into {} cases", r.added + r.updated + r.unchanged)
+    };
     println!(
-        "{}: {} rows read (sha256 {}): {} added, {} updated, {} already held, {} rejected",
+        "{}: {} rows read{records} (sha256 {}): {} added, {} updated, {} already held, {} rejected",
         file.display(),
-        r.rows,
+        r.lines,
         &digest[..16.min(digest.len())],
         r.added,
         r.updated,
@@ -401,4 +407,218 @@ pub fn import_report(file: &std::path::Path, digest: &str, r: &probity_import::R
     for x in &r.rejected {
         println!("  line {}: {}", x.line, x.reason);
     }
+}
+
+/// Statistics as tables a person reads.
+pub fn statistics(s: &probity_domain::statistics::Statistics) -> String {
+    use std::fmt::Write;
+    let n = |c: &Option<u64>| c.map_or_else(|| "suppressed".to_string(), |n| n.to_string());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} complaints, {} allegations, {} subjects ({} subject-allegations)",
+        s.complaints, s.allegations, s.subjects, s.subject_allegations
+    );
+    let _ = writeln!(
+        out,
+        "cells from 1 to {} are suppressed",
+        s.suppressed_below - 1
+    );
+    let _ = writeln!(
+        out,
+        "\nreceived, by year and body\n  year  body                 complaints  allegations"
+    );
+    for y in &s.by_year {
+        let _ = writeln!(
+            out,
+            "  {:<5} {:<20} {:>10} {:>12}",
+            y.year, y.body, y.complaints, y.allegations
+        );
+    }
+    for (title, cells) in [
+        ("allegations by category", &s.by_category),
+        ("allegations by handling", &s.handling),
+        ("findings (each subject on each allegation)", &s.findings),
+        (
+            "subjects by number of allegations",
+            &s.subject_figures.by_allegations,
+        ),
+    ] {
+        let _ = writeln!(out, "\n{title}");
+        for c in cells {
+            let _ = writeln!(out, "  {:<28} {:>10}", c.code, n(&c.count));
+        }
+    }
+    let _ = writeln!(out, "\nallegations by the source's own category");
+    for c in &s.by_source_category {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:<45} {:>10}",
+            c.source,
+            match &c.subcategory {
+                Some(sub) => format!("  {sub}"),
+                None => c.category.clone(),
+            },
+            n(&c.count)
+        );
+    }
+    if let Some(r) = s.substantiation_rate {
+        let _ = writeln!(
+            out,
+            "\nsubstantiated: {:.1}% of findings on the merits",
+            r * 100.0
+        );
+    }
+    if let Some(t) = &s.time_to_finalise {
+        let _ = writeln!(
+            out,
+            "time to finalise ({} cases{}): mean {:.0} days, median {:.0}, 90th percentile {:.0}",
+            t.cases,
+            if t.months_only {
+                ", dates to the month"
+            } else {
+                ""
+            },
+            t.mean_days,
+            t.median_days,
+            t.p90_days
+        );
+    }
+    let f = &s.subject_figures;
+    let _ = writeln!(
+        out,
+        "subjects with 5 or more substantiated allegations: {}; with more than 40 allegations: {}",
+        f.with_5_or_more_substantiated, f.with_more_than_40_allegations
+    );
+    for t in &f.top {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>4} allegations, {:>3} substantiated",
+            t.pseudonym, t.allegations, t.substantiated
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\ndisproportionality: relative rate index against the reference group, 95% CI (Katz)"
+    );
+    for d in &s.disproportionality {
+        let _ = writeln!(
+            out,
+            "  {} {} at {} (reference: {})",
+            d.party, d.characteristic, d.stage, d.reference_group
+        );
+        for g in &d.groups {
+            let _ = match (g.rri, g.ci_low, g.ci_high, g.reached, g.base) {
+                (Some(r), Some(lo), Some(hi), Some(a), Some(b)) => writeln!(
+                    out,
+                    "    {:<14} {a:>7} of {b:>7}  RRI {r:.2} ({lo:.2} to {hi:.2})",
+                    g.group
+                ),
+                _ if g.suppressed => writeln!(out, "    {:<14} suppressed", g.group),
+                _ => writeln!(out, "    {:<14} no rate", g.group),
+            };
+        }
+    }
+    out
+}
+
+/// Statistics as one CSV table: table, group, code, count, rate, rri, ci_low, ci_high.
+pub fn statistics_csv(s: &probity_domain::statistics::Statistics) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let opt = |v: Option<f64>| v.map(|x| format!("{x:.6}")).unwrap_or_default();
+    let count = |c: Option<u64>| c.map(|n| n.to_string()).unwrap_or_default();
+    let mut row = |cells: [String; 8]| w.write_record(&cells).expect("a CSV row in memory");
+    let e = String::new;
+    row([
+        "table", "group", "code", "count", "rate", "rri", "ci_low", "ci_high",
+    ]
+    .map(String::from));
+    for (code, v) in [
+        ("complaints", s.complaints),
+        ("allegations", s.allegations),
+        ("subjects", s.subjects),
+    ] {
+        row([
+            "totals".into(),
+            e(),
+            code.into(),
+            v.to_string(),
+            e(),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for y in &s.by_year {
+        row([
+            "complaints_by_year".into(),
+            y.body.clone(),
+            y.year.to_string(),
+            y.complaints.to_string(),
+            e(),
+            e(),
+            e(),
+            e(),
+        ]);
+        row([
+            "allegations_by_year".into(),
+            y.body.clone(),
+            y.year.to_string(),
+            y.allegations.to_string(),
+            e(),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for (table, cells) in [
+        ("category", &s.by_category),
+        ("handling", &s.handling),
+        ("finding", &s.findings),
+        ("subjects_by_allegations", &s.subject_figures.by_allegations),
+    ] {
+        for c in cells {
+            row([
+                table.into(),
+                e(),
+                c.code.clone(),
+                count(c.count),
+                e(),
+                e(),
+                e(),
+                e(),
+            ]);
+        }
+    }
+    for c in &s.by_source_category {
+        let code = match &c.subcategory {
+            Some(sub) => format!("{}/{sub}", c.category),
+            None => c.category.clone(),
+        };
+        row([
+            "source_category".into(),
+            c.source.clone(),
+            code,
+            count(c.count),
+            e(),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for d in &s.disproportionality {
+        for g in &d.groups {
+            row([
+                format!("rri_{}_{}_{}", d.party, d.characteristic, d.stage),
+                d.reference_group.clone(),
+                g.group.clone(),
+                count(g.reached),
+                opt(g.rate),
+                opt(g.rri),
+                opt(g.ci_low),
+                opt(g.ci_high),
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().expect("an in-memory CSV")).expect("UTF-8 CSV")
 }

@@ -1150,3 +1150,60 @@ https://policeconduct.gov.uk/recommendations/c,2019/000001,Kent Police,#N/A,\"A 
         text(&out.stderr)
     );
 }
+
+/// `probity import ccrb` on the real New York file, then `probity stats --format json` as an
+/// analyst: the file's published headline figures (the library test checks every one).
+#[test]
+fn new_york_s_file_imports_and_its_statistics_come_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ny.db");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/ccrb/allegations_202007271729.csv"
+    );
+    let out = probity(&db, &["import", "ccrb", file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("33358 rows read into 12056 cases") && said.contains("12056 added"),
+        "{said}"
+    );
+    let out = probity(&db, &["stats", "--format", "json", "--source", "ccrb"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            s["allegations"].as_u64(),
+            s["complaints"].as_u64(),
+            s["subjects"].as_u64()
+        ),
+        (Some(33_358), Some(12_056), Some(3_996))
+    );
+    let f = &s["subject_figures"];
+    assert_eq!(f["with_5_or_more_substantiated"], 303);
+    assert_eq!(f["with_more_than_40_allegations"], 34);
+    // The same as a table and as CSV; the administrator at the console may not count.
+    let table = probity(
+        &db,
+        &["stats", "--from", "2019-01-01", "--to", "2019-12-31"],
+    );
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    assert!(
+        text(&table.stdout).contains("complaints,"),
+        "{}",
+        text(&table.stdout)
+    );
+    assert!(
+        !text(&table.stdout).contains(" 1985 "),
+        "received in 2019 only"
+    );
+    let csv = probity(&db, &["stats", "--format", "csv"]);
+    let first = text(&csv.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(first, "table,group,code,count,rate,rri,ci_low,ci_high");
+    let refused = probity(&db, &["--as", "administrator", "stats"]);
+    assert!(!refused.status.success());
+}

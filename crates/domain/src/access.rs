@@ -375,7 +375,7 @@ pub fn roles_for_command(command: CommandKind) -> &'static [StaffRole] {
         | C::PublishLearningResponse => &[PublicationsOfficer],
         // Only through the import door (an administrator at the console, `Access::ImportCases`):
         // no one runs it on a case, since it bypasses the draft and the second approval.
-        C::ImportPublication => &[],
+        C::ImportPublication | C::ImportRecord => &[],
     }
 }
 

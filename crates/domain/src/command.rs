@@ -131,6 +131,7 @@ commands! {
     ApprovePublication = "approve_publication",
     WithdrawPublication = "withdraw_publication",
     ImportPublication = "import_publication",
+    ImportRecord = "import_record",
     DecideOutcome = "decide_outcome",
     DecideLateReview = "decide_late_review",
     CloseRecommendation = "close_recommendation",
@@ -469,6 +470,15 @@ payloads! {
         pub reference: Reference,
         pub from: crate::imported::ImportedFrom,
         pub item: crate::imported::ImportedItem,
+    }
+
+    /// Brings in a complaint case another body recorded, as its export holds it (`probity
+    /// import`): never over a case recorded here, never decided against the rules of England
+    /// and Wales; the same record again adds nothing.
+    pub struct ImportRecord {
+        pub reference: Reference,
+        pub from: crate::imported::ImportedFrom,
+        pub record: crate::imported::ImportedCase,
     }
 
     /// A version of the text to publish: checked against everything that identifies the

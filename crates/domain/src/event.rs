@@ -151,6 +151,7 @@ events! {
     PublicationApproved = "publication_approved",
     PublicationWithdrawn = "publication_withdrawn",
     PublicationImported = "publication_imported",
+    RecordImported = "record_imported",
     OutcomeDecided = "outcome_decided",
     LateApplicationDecided = "late_application_decided",
     RecommendationClosed = "recommendation_closed",
@@ -773,6 +774,14 @@ payloads! {
         pub reference: Reference,
         pub from: crate::imported::ImportedFrom,
         pub item: crate::imported::ImportedItem,
+        pub on: Date,
+    }
+
+    /// A complaint case another body recorded, as its export held it; `on` is the day of import.
+    pub struct RecordImported {
+        pub reference: Reference,
+        pub from: crate::imported::ImportedFrom,
+        pub record: crate::imported::ImportedCase,
         pub on: Date,
     }
 }

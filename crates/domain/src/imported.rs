@@ -1,5 +1,6 @@
-//! What another body already published, brought into the record as it stands: a published
-//! item with its learning recommendation, as the source shows it. An imported item is never
+//! What another body already published or recorded, brought in as it stands: a published
+//! item with its learning recommendation, as the source shows it, or a complaint case from
+//! another body's export ([`ImportedCase`]). An imported item is never
 //! decided again against the rules that govern what is published here (no draft, check or
 //! second approval: it was public before it came), and it never writes over a case recorded
 //! here. The shell reads the source files (`probity-import`); the core keeps what they said.
@@ -72,6 +73,234 @@ pub struct Imported {
     /// The day it was first imported: what its retention counts from.
     pub first_imported_on: Date,
     /// How many times its text has been imported (a changed source gives a new version).
+    pub version: u32,
+}
+
+/// A complaint case another body recorded, as its export holds it: the body, when it came
+/// and was closed, the officers complained of (known by the source's own identifier), the
+/// complainants' recorded characteristics, and each allegation with the source's own words for
+/// its type and finding beside our classification of them. Never decided again against the
+/// rules of England and Wales, which did not govern it. Names are not imported: statistics and
+/// subject histories need the source's identifier, not the name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportedCase {
+    /// The body whose record it is, as a code (`nypd`, `cpd`).
+    pub body: String,
+    /// Where in the body it happened, in its own terms (a precinct, a beat), when recorded.
+    #[serde(default)]
+    pub area: Option<String>,
+    pub received: SourceDate,
+    #[serde(default)]
+    pub closed: Option<SourceDate>,
+    pub subjects: Vec<ImportedSubject>,
+    #[serde(default)]
+    pub complainants: Vec<Characteristics>,
+    pub allegations: Vec<ImportedAllegation>,
+}
+
+/// A date as precise as the source gives it: `on` is its first day when only the month (or
+/// the year) is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceDate {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: Date,
+    pub precision: DatePrecision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DatePrecision {
+    Day,
+    Month,
+    Year,
+}
+
+impl SourceDate {
+    pub fn day(on: Date) -> SourceDate {
+        SourceDate {
+            on,
+            precision: DatePrecision::Day,
+        }
+    }
+
+    pub fn month(year: i16, month: i8) -> Option<SourceDate> {
+        Some(SourceDate {
+            on: Date::new(year, month, 1).ok()?,
+            precision: DatePrecision::Month,
+        })
+    }
+
+    /// The last day it may stand for.
+    pub fn last_day(&self) -> Date {
+        match self.precision {
+            DatePrecision::Day => self.on,
+            DatePrecision::Month => self.on.last_of_month(),
+            DatePrecision::Year => self.on.last_of_year(),
+        }
+    }
+}
+
+/// A person serving with the police complained of, as the source knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportedSubject {
+    /// The source's own identifier of the officer: what recognises them across its cases.
+    pub key: String,
+    #[serde(default)]
+    pub rank: Option<String>,
+    #[serde(default)]
+    pub characteristics: Characteristics,
+}
+
+/// Recorded characteristics of a complainant or a subject, as codes outside the erasable
+/// personal data (shared/domain.md §11.1: "who complains and who is subject to complaints").
+/// Each beside the source's own term, so nothing of what it recorded is lost to our mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Characteristics {
+    #[serde(default)]
+    pub ethnicity: Option<Ethnicity>,
+    /// The source's own word for the ethnicity, when it recorded one.
+    #[serde(default)]
+    pub source_ethnicity: Option<String>,
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub age_band: Option<AgeBand>,
+}
+
+/// The five broad ethnic groups of the England and Wales census, which police complaints
+/// data is collected in, with "other" for any the source records that none of them names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Ethnicity {
+    Asian,
+    Black,
+    Mixed,
+    White,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Sex {
+    Female,
+    Male,
+    /// Recorded, as neither (a gender identity the source names otherwise).
+    Other,
+}
+
+/// An age at the incident, in the bands official statistics publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AgeBand {
+    #[serde(rename = "under_18")]
+    Under18,
+    #[serde(rename = "18_24")]
+    From18To24,
+    #[serde(rename = "25_34")]
+    From25To34,
+    #[serde(rename = "35_44")]
+    From35To44,
+    #[serde(rename = "45_54")]
+    From45To54,
+    #[serde(rename = "55_64")]
+    From55To64,
+    #[serde(rename = "65_and_over")]
+    From65,
+}
+
+impl AgeBand {
+    /// The band of an age in years; None for an age no person has (a source's 0 or 150).
+    pub fn of(age: i64) -> Option<AgeBand> {
+        Some(match age {
+            1..=17 => AgeBand::Under18,
+            18..=24 => AgeBand::From18To24,
+            25..=34 => AgeBand::From25To34,
+            35..=44 => AgeBand::From35To44,
+            45..=54 => AgeBand::From45To54,
+            55..=64 => AgeBand::From55To64,
+            65..=110 => AgeBand::From65,
+            _ => return None,
+        })
+    }
+}
+
+/// One allegation against one subject, as the source recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportedAllegation {
+    /// The line of the file it was read from.
+    pub line: u64,
+    /// The subject it is made against: an index into `subjects`, from 0.
+    pub subject: u32,
+    /// The complainant who made it, when recorded: an index into `complainants`, from 0.
+    #[serde(default)]
+    pub complainant: Option<u32>,
+    /// Our classification of it (the 2020 scheme), when the source's type maps to one.
+    #[serde(default)]
+    pub category: Option<crate::category::CategoryCode>,
+    /// The source's own type and subtype (FADO type and allegation, a Chicago category).
+    pub source_category: String,
+    #[serde(default)]
+    pub source_subcategory: Option<String>,
+    /// Whether it was investigated, when the source says.
+    #[serde(default)]
+    pub investigated: Option<bool>,
+    /// A finding recommended before the final one (Chicago's investigators), in the source's words.
+    #[serde(default)]
+    pub recommended_finding: Option<String>,
+    /// Our classification of the final finding, and the source's words for it.
+    pub finding: Disposition,
+    #[serde(default)]
+    pub source_finding: Option<String>,
+    /// The discipline or action that followed, in the source's words, when recorded.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Whether a sanction was imposed, when the source says.
+    #[serde(default)]
+    pub sanctioned: Option<bool>,
+}
+
+/// Where an allegation ended, in words that read across bodies: each importer says how its
+/// source's findings map to these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Disposition {
+    /// The conduct occurred and broke the rules (sustained, substantiated, proven).
+    Substantiated,
+    /// Investigated, and it could not be shown either way.
+    NotSubstantiated,
+    /// It occurred, and broke no rule.
+    Exonerated,
+    /// It did not occur, or the subject was not involved.
+    Unfounded,
+    /// Closed without a finding on its merits (withdrawn, no affidavit, administratively closed).
+    NoFinding,
+    /// Not yet decided.
+    Pending,
+    /// The source records no finding.
+    NotRecorded,
+}
+
+/// An imported complaint case in a case's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportedRecord {
+    pub reference: crate::ids::Reference,
+    pub from: ImportedFrom,
+    pub case: ImportedCase,
+    pub first_imported_on: Date,
     pub version: u32,
 }
 

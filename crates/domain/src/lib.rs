@@ -29,6 +29,7 @@ pub mod referral;
 pub mod review;
 pub mod rule;
 pub mod scenario;
+pub mod statistics;
 
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -44,47 +44,11 @@ const COLUMNS: [&str; 12] = [
 /// is a [`Rejected`] with its line.
 pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
     let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let header = csv
-        .headers()
-        .map_err(|e| FileError::Header(e.to_string()))?
-        .clone();
-    let mut at = [0usize; 12];
-    for (i, name) in COLUMNS.iter().enumerate() {
-        at[i] = header
-            .iter()
-            .position(|h| h.trim() == *name)
-            .ok_or(FileError::MissingColumn(name))?;
-    }
+    let at = crate::columns(&mut csv, &COLUMNS)?;
     let digest = crate::digest(bytes);
     let (mut rows, mut rejected) = (Vec::new(), Vec::new());
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = csv.position().line();
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(line, csv::Position::line);
-                let reason = match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => "the row is not UTF-8 text".to_string(),
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => format!("the row has {len} fields; the header has {expected_len}"),
-                    _ => e.to_string(),
-                };
-                rejected.push(Rejected { line, reason });
-                // A reader error other than a bad row (a read failure) ends the file.
-                if !matches!(
-                    e.kind(),
-                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                ) {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(line, csv::Position::line);
+    let lines = crate::each_record(&mut csv, &mut rejected, |line, record, rejected| {
         let field = |c: usize| record.get(at[c]).unwrap_or("").trim();
         let page = Page {
             url: field(0),
@@ -109,7 +73,7 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
                         reason: format!("the page's address is the same as line {first}'s"),
                     });
                     seen.insert(page.url.to_string(), first);
-                    continue;
+                    return;
                 }
                 rows.push(Row {
                     line,
@@ -118,10 +82,11 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
                 });
             }
         }
-    }
+    });
     one_name_a_recipient(&mut rows);
     Ok(Read {
         digest,
+        lines,
         rows,
         rejected,
     })

@@ -6,6 +6,8 @@
 //! Loading again adds nothing twice: a command says what the source holds, and the same text
 //! again yields no event.
 
+pub mod ccrb;
+pub mod chicago;
 pub mod iopc;
 
 use jiff::Timestamp;
@@ -35,6 +37,8 @@ pub struct Row {
 pub struct Read {
     /// SHA-256 of the file, lower-case hex.
     pub digest: String,
+    /// The file's rows read, good and bad (several may make one case).
+    pub lines: usize,
     pub rows: Vec<Row>,
     pub rejected: Vec<Rejected>,
 }
@@ -51,7 +55,9 @@ pub enum FileError {
 /// What a load did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Rows read, good and bad.
+    /// The file's rows read, good and bad.
+    pub lines: usize,
+    /// Records read, good and bad: a case each when good.
     pub rows: usize,
     /// Rows that made a new case.
     pub added: usize,
@@ -73,7 +79,17 @@ pub struct Interrupted {
 
 /// Loads what `read` holds through `desk`, [`BATCH`] rows a transaction.
 pub async fn load(desk: &Desk, read: Read) -> Result<Report, Interrupted> {
+    load_telling(desk, read, |_| {}).await
+}
+
+/// As [`load`], telling `progress` how many rows are in after each batch.
+pub async fn load_telling(
+    desk: &Desk,
+    read: Read,
+    mut progress: impl FnMut(usize),
+) -> Result<Report, Interrupted> {
     let mut report = Report {
+        lines: read.lines,
         rows: read.rows.len() + read.rejected.len(),
         rejected: read.rejected,
         ..Report::default()
@@ -109,6 +125,7 @@ pub async fn load(desk: &Desk, read: Read) -> Result<Report, Interrupted> {
                 Err(Stopped { error, .. }) => return Err(Interrupted { report, error }),
             }
         }
+        progress(report.added + report.updated + report.unchanged + report.rejected.len());
     }
     report.rejected.sort_by_key(|r| r.line);
     Ok(report)
@@ -129,6 +146,66 @@ fn tally(report: &mut Report, rows: &[&Row], done: &[probity_app::Executed]) {
             Some(_) => report.updated += 1,
         }
     }
+}
+
+/// Where each of `names` is in the file's header.
+fn columns<R: std::io::Read, const N: usize>(
+    csv: &mut csv::Reader<R>,
+    names: &[&'static str; N],
+) -> Result<[usize; N], FileError> {
+    let header = csv
+        .headers()
+        .map_err(|e| FileError::Header(e.to_string()))?;
+    let mut at = [0usize; N];
+    for (i, name) in names.iter().enumerate() {
+        at[i] = header
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == *name)
+            .ok_or(FileError::MissingColumn(name))?;
+    }
+    Ok(at)
+}
+
+/// Hands each row of a CSV to `each` with the line it starts on; a row that cannot be read
+/// (not UTF-8, or not as many fields as the header: a truncated file's last row) is rejected
+/// with its line, and a failure to read the file itself ends it, rejected at the line reached.
+fn each_record<R: std::io::Read>(
+    csv: &mut csv::Reader<R>,
+    rejected: &mut Vec<Rejected>,
+    mut each: impl FnMut(u64, &csv::StringRecord, &mut Vec<Rejected>),
+) -> usize {
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0;
+    loop {
+        let line = csv.position().line();
+        match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                rows += 1;
+                let line = record.position().map_or(line, csv::Position::line);
+                each(line, &record, rejected);
+            }
+            Err(e) => {
+                rows += 1;
+                let line = e.position().map_or(line, csv::Position::line);
+                let (reason, go_on) = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => ("the row is not UTF-8 text".to_string(), true),
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => (
+                        format!("the row has {len} fields; the header has {expected_len}"),
+                        true,
+                    ),
+                    _ => (format!("the file cannot be read from here: {e}"), false),
+                };
+                rejected.push(Rejected { line, reason });
+                if !go_on {
+                    break;
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// SHA-256 of `bytes`, lower-case hex.

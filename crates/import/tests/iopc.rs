@@ -2,8 +2,10 @@
 //! row reported by line, nothing twice on a second load, and the public search's best answers
 //! on the real text the same on SQLite and PostgreSQL.
 
-use probity_app::{Console, Office};
-use probity_domain::access::StaffRole;
+mod common;
+
+use common::{admin, backends};
+use probity_app::Office;
 use probity_import::iopc;
 use probity_published::{RegisterQuery, Search, Window};
 
@@ -11,53 +13,6 @@ const FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/data/uk/iopc_recommendations_bbc/iopc_recommendations_2021-06.csv"
 );
-
-struct Backend {
-    name: &'static str,
-    office: Office,
-    _dir: Option<tempfile::TempDir>,
-}
-
-async fn backends() -> Vec<Backend> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Office::open(&format!("sqlite:{}", dir.path().join("i.db").display()))
-        .await
-        .unwrap();
-    let mut out = vec![Backend {
-        name: "sqlite",
-        office: sqlite,
-        _dir: Some(dir),
-    }];
-    match std::env::var("TEST_PG_URL")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        Some(url) => {
-            let schema = format!(
-                "t_{}",
-                probity_domain::hex::encode(&probity_app::fresh_salt()[..6])
-            );
-            out.push(Backend {
-                name: "postgres",
-                office: Office::open_in_schema(&url, &schema).await.unwrap(),
-                _dir: None,
-            });
-        }
-        None => eprintln!("skipped on PostgreSQL: set TEST_PG_URL to run this test there too"),
-    }
-    out
-}
-
-async fn admin(office: &Office) -> probity_app::Desk {
-    office
-        .console(Console {
-            actor: "test.admin".into(),
-            role: Some(StaffRole::Administrator),
-            ..Console::default()
-        })
-        .await
-        .unwrap()
-}
 
 fn today() -> jiff::civil::Date {
     probity_domain::london()

@@ -62,6 +62,8 @@ pub enum Action {
     OutboxRead,
     /// A letter made from a case, to preview or print (the sending is the case command).
     LetterRead,
+    /// Statistics counted over the allegations.
+    StatisticsRead,
 }
 
 const ACTIONS: &[(Action, &str)] = &[
@@ -90,6 +92,7 @@ const ACTIONS: &[(Action, &str)] = &[
     (Action::NoticeSent, "notice.sent"),
     (Action::OutboxRead, "outbox.read"),
     (Action::LetterRead, "letter.read"),
+    (Action::StatisticsRead, "statistics.read"),
 ];
 
 const COMMAND_PREFIX: &str = "case.command.";

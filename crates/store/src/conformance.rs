@@ -13,8 +13,8 @@ use probity_domain::party::{PersonalData, SealedPersonalData, SubjectKind};
 use probity_domain::{AllegationId, CaseId, CommandKind, PartyId, Reference, Status};
 
 use crate::projection::{
-    AccessRow, AllegationRow, CaseRow, DutyRow, FindingRow, PublishedItemRow,
-    PublishedRecommendationRow, PublishedThemeRow, READ_MODELS, SubjectRow,
+    AccessRow, AllegationFactRow, AllegationRow, CaseFactRow, CaseRow, DutyRow, FindingRow,
+    PublishedItemRow, PublishedRecommendationRow, PublishedThemeRow, READ_MODELS, SubjectRow,
 };
 use crate::query::{self, CaseQuery, CategoryFilter, Query, WorkQuery, WorkScope};
 use crate::read_model::{Rows, TableRows};
@@ -48,6 +48,8 @@ pub struct Sample {
     pub published: Vec<PublishedItemRow>,
     pub themes: Vec<PublishedThemeRow>,
     pub recommendations: Vec<PublishedRecommendationRow>,
+    pub case_facts: Vec<CaseFactRow>,
+    pub allegation_facts: Vec<AllegationFactRow>,
 }
 
 impl Sample {
@@ -107,6 +109,8 @@ impl Sample {
             published: Vec::new(),
             themes: Vec::new(),
             recommendations: Vec::new(),
+            case_facts: Vec::new(),
+            allegation_facts: Vec::new(),
         }
     }
 
@@ -181,6 +185,8 @@ impl Sample {
             of(id, &self.published),
             of(id, &self.themes),
             of(id, &self.recommendations),
+            of(id, &self.case_facts),
+            of(id, &self.allegation_facts),
         ]
     }
 
@@ -771,6 +777,45 @@ pub async fn every_read_model_is_written_and_read_back_as_declared<S: EventLog +
     sample.recommendations[0].acceptance = Some("accepted".into());
     sample.recommendations[0].response = Some("Done.".into());
     sample.recommendations[0].responded_on = Some(date(2024, 6, 1));
+    sample.case_facts.push(CaseFactRow {
+        case_id: case_id(1),
+        source: "ccrb".into(),
+        body: "nypd".into(),
+        kind: "complaint".into(),
+        received_on: date(2019, 7, 1),
+        finalised_on: None,
+        months_only: true,
+    });
+    let fact = AllegationFactRow {
+        case_id: case_id(1),
+        allegation: 1,
+        source: "ccrb".into(),
+        body: "nypd".into(),
+        received_on: date(2019, 7, 1),
+        category: Some(CategoryCode::parse("B1").unwrap()),
+        source_category: Some("Abuse of Authority".into()),
+        source_subcategory: None,
+        handling: "investigated".into(),
+        finding: "substantiated".into(),
+        sanctioned: Some(false),
+        subject: Some("ccrb:10004".into()),
+        subject_ethnicity: Some("other".into()),
+        subject_sex: None,
+        subject_age_band: Some("25_34".into()),
+        complainant_ethnicity: None,
+        complainant_sex: Some("female".into()),
+        complainant_age_band: None,
+    };
+    sample.allegation_facts = vec![
+        fact.clone(),
+        AllegationFactRow {
+            allegation: 2,
+            category: None,
+            sanctioned: None,
+            subject: None,
+            ..fact
+        },
+    ];
     let written = sample.rows();
     assert_eq!(
         written.len(),

@@ -11,9 +11,11 @@ use probity_domain::category::CategoryCode;
 use probity_domain::clock::{ClockName, ClockState, open_duties};
 use probity_domain::conduct::CaseToAnswer;
 use probity_domain::force::Force;
+use probity_domain::imported::{Characteristics, DatePrecision, Disposition, ImportedRecord};
 use probity_domain::matter::MatterKind;
 use probity_domain::party::SubjectKind;
 use probity_domain::referral::InvestigationMode;
+use probity_domain::statistics::Handling;
 use probity_domain::{AllegationId, CaseId, PartyId, Reference, Status};
 
 use crate::read_model::{Derive, ReadModel, Row, Rows, TableRows, read_model, rows_of};
@@ -164,6 +166,281 @@ read_model! {
         pub published_on: Date,
         pub retained_from: Date,
     }
+}
+
+read_model! {
+    /// A case in codes only, for statistics: when it came and was finalised, whose it is. Cases
+    /// recorded here and imported ones alike (an imported complaint may name no officer).
+    pub struct CaseFactRow in "case_facts", one row per case {
+        pub case_id: CaseId,
+        pub source: String,
+        pub body: String,
+        /// `complaint`, or the kind of matter recorded here.
+        pub kind: String,
+        pub received_on: Date,
+        pub finalised_on: Option<Date>,
+        pub months_only: bool,
+    }
+}
+
+impl Derive for CaseFactRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        if let Some(r) = &case.imported_record {
+            return vec![CaseFactRow {
+                case_id,
+                source: r.from.source.clone(),
+                body: r.case.body.clone(),
+                kind: "complaint".into(),
+                received_on: r.case.received.on,
+                finalised_on: r.case.closed.map(|d| d.on),
+                months_only: r.case.received.precision != DatePrecision::Day,
+            }];
+        }
+        let Some(matter) = case.matter() else {
+            return Vec::new();
+        };
+        vec![CaseFactRow {
+            case_id,
+            source: "probity".into(),
+            body: matter.force.code().into(),
+            kind: matter.kind.code().into(),
+            received_on: matter.received_on,
+            finalised_on: finalised_on(case),
+            months_only: false,
+        }]
+    }
+}
+
+impl CaseFactRow {
+    pub fn fact(self) -> probity_domain::statistics::CaseFact {
+        probity_domain::statistics::CaseFact {
+            case: self.case_id.to_string(),
+            source: self.source,
+            body: self.body,
+            complaint: self.kind == "complaint",
+            received_on: self.received_on,
+            finalised_on: self.finalised_on,
+            months_only: self.months_only,
+        }
+    }
+}
+
+/// The day a case recorded here was finalised: closed, withdrawn, or its outcome notified.
+fn finalised_on(case: &Case) -> Option<Date> {
+    case.closed_on
+        .or(case.withdrawn_on)
+        .or(case.outcome_notified_on)
+}
+
+read_model! {
+    /// One subject on one allegation in codes only: what statistics count (`probity stats`),
+    /// for cases recorded here and imported ones alike. No name, narrative or personal data;
+    /// `subject` is a key no figure shows.
+    pub struct AllegationFactRow in "allegation_facts" {
+        pub case_id: CaseId,
+        pub allegation: u64,
+        /// `probity` for a case recorded here, else the importer's name.
+        pub source: String,
+        /// The force's code, or the other body's.
+        pub body: String,
+        pub received_on: Date,
+        pub category: Option<CategoryCode>,
+        pub source_category: Option<String>,
+        pub source_subcategory: Option<String>,
+        pub handling: String,
+        pub finding: String,
+        pub sanctioned: Option<bool>,
+        pub subject: Option<String>,
+        pub subject_ethnicity: Option<String>,
+        pub subject_sex: Option<String>,
+        pub subject_age_band: Option<String>,
+        pub complainant_ethnicity: Option<String>,
+        pub complainant_sex: Option<String>,
+        pub complainant_age_band: Option<String>,
+    }
+}
+
+impl AllegationFactRow {
+    /// The fact statistics count. A code this version does not know reads as not recorded.
+    pub fn fact(self) -> probity_domain::statistics::Fact {
+        use probity_domain::from_code;
+        let traits = |e: Option<String>, s: Option<String>, a: Option<String>| Characteristics {
+            ethnicity: e.as_deref().and_then(from_code),
+            source_ethnicity: None,
+            sex: s.as_deref().and_then(from_code),
+            age_band: a.as_deref().and_then(from_code),
+        };
+        probity_domain::statistics::Fact {
+            case: self.case_id.to_string(),
+            allegation: self.allegation,
+            source: self.source,
+            body: self.body,
+            received_on: self.received_on,
+            category: self.category.map(|c| c.code().to_string()),
+            source_category: self.source_category,
+            source_subcategory: self.source_subcategory,
+            handling: from_code(&self.handling).unwrap_or(Handling::NotKnown),
+            finding: from_code(&self.finding).unwrap_or(Disposition::Pending),
+            sanctioned: self.sanctioned,
+            subject: self.subject,
+            subject_traits: traits(
+                self.subject_ethnicity,
+                self.subject_sex,
+                self.subject_age_band,
+            ),
+            complainant_traits: traits(
+                self.complainant_ethnicity,
+                self.complainant_sex,
+                self.complainant_age_band,
+            ),
+        }
+    }
+}
+
+/// The codes of recorded characteristics: ethnicity, sex, age band.
+fn traits(c: &Characteristics) -> [Option<String>; 3] {
+    use probity_domain::code_of;
+    [
+        c.ethnicity.as_ref().map(code_of),
+        c.sex.as_ref().map(code_of),
+        c.age_band.as_ref().map(code_of),
+    ]
+}
+
+impl Derive for AllegationFactRow {
+    fn derive(case_id: CaseId, case: &Case) -> Vec<Self> {
+        if let Some(r) = &case.imported_record {
+            return imported_facts(case_id, r);
+        }
+        let Some(matter) = case.matter() else {
+            return Vec::new();
+        };
+        let handling = if case.investigation.is_some() {
+            Handling::Investigated
+        } else if case.handled_otherwise_on.is_some() {
+            Handling::Otherwise
+        } else if case.outside_schedule3_on.is_some() {
+            Handling::OutsideSchedule3
+        } else {
+            Handling::NotKnown
+        };
+        case.pairs()
+            .into_iter()
+            .map(|(s, a)| {
+                let (finding, sanctioned) = local_finding(case, s, a);
+                let subject = case.parties.get(&s).and_then(|p| {
+                    let profile = p.subject_profile()?;
+                    Some(match &profile.service_number {
+                        Some(n) => format!("{}:{n}", profile.force.code()),
+                        None => format!("{case_id}:{s}"),
+                    })
+                });
+                // Characteristics are not yet recorded for the parties of a case here.
+                AllegationFactRow {
+                    case_id,
+                    allegation: u64::from(a.0),
+                    source: "probity".into(),
+                    body: matter.force.code().into(),
+                    received_on: matter.received_on,
+                    category: case.allegations.get(&a).map(|x| x.category),
+                    source_category: None,
+                    source_subcategory: None,
+                    handling: probity_domain::code_of(&handling),
+                    finding: probity_domain::code_of(&finding),
+                    sanctioned,
+                    subject,
+                    subject_ethnicity: None,
+                    subject_sex: None,
+                    subject_age_band: None,
+                    complainant_ethnicity: None,
+                    complainant_sex: None,
+                    complainant_age_band: None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Where one subject stands on one allegation of a case recorded here, in the words that read
+/// across bodies: substantiated when proven at proceedings (or, handled otherwise, the service
+/// was found not acceptable); not substantiated on no case to answer, a finding not proven, or
+/// service acceptable; no finding when withdrawn, or when a case to answer was dealt with
+/// without proceedings and the case is finalised (no panel decided the merits); else pending.
+/// Sanctioned when proceedings imposed one that stands after any appeal.
+fn local_finding(case: &Case, s: PartyId, a: AllegationId) -> (Disposition, Option<bool>) {
+    use probity_domain::conduct::ProvenFinding;
+    use probity_domain::matter::HandlingOutcome;
+    if let Some(p) = case
+        .proceedings
+        .values()
+        .rev()
+        .find(|p| p.subject == s && p.allegations.contains(&a) && p.concluded_on.is_some())
+        && let Some((_, f)) = p.findings.iter().find(|(x, _)| *x == a)
+    {
+        return match f {
+            ProvenFinding::Misconduct | ProvenFinding::GrossMisconduct => (
+                Disposition::Substantiated,
+                Some(p.final_sanction().is_some()),
+            ),
+            ProvenFinding::NotProven | ProvenFinding::NeitherReflectivePractice => {
+                (Disposition::NotSubstantiated, None)
+            }
+        };
+    }
+    if let Some(d) = case
+        .investigation
+        .as_ref()
+        .and_then(|i| i.determinations.get(&(s, a)))
+        && !d.case_to_answer.is_case_to_answer()
+    {
+        return (Disposition::NotSubstantiated, None);
+    }
+    match case.handling_outcome {
+        Some((HandlingOutcome::ServiceNotAcceptable, _)) => (Disposition::Substantiated, None),
+        Some((HandlingOutcome::ServiceAcceptable, _)) => (Disposition::NotSubstantiated, None),
+        _ if finalised_on(case).is_some() => (Disposition::NoFinding, None),
+        _ => (Disposition::Pending, None),
+    }
+}
+
+fn imported_facts(case_id: CaseId, r: &ImportedRecord) -> Vec<AllegationFactRow> {
+    let c = &r.case;
+    c.allegations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let subject = c.subjects.get(a.subject as usize);
+            let [se, ss, sa] = subject.map_or([None, None, None], |s| traits(&s.characteristics));
+            let [ce, cs, ca] = a
+                .complainant
+                .and_then(|i| c.complainants.get(i as usize))
+                .map_or([None, None, None], traits);
+            AllegationFactRow {
+                case_id,
+                allegation: i as u64 + 1,
+                source: r.from.source.clone(),
+                body: c.body.clone(),
+                received_on: c.received.on,
+                category: a.category,
+                source_category: Some(a.source_category.clone()),
+                source_subcategory: a.source_subcategory.clone(),
+                handling: probity_domain::code_of(&match a.investigated {
+                    Some(true) => Handling::Investigated,
+                    Some(false) => Handling::Otherwise,
+                    None => Handling::NotKnown,
+                }),
+                finding: probity_domain::code_of(&a.finding),
+                sanctioned: a.sanctioned,
+                subject: subject.map(|s| format!("{}:{}", r.from.source, s.key)),
+                subject_ethnicity: se,
+                subject_sex: ss,
+                subject_age_band: sa,
+                complainant_ethnicity: ce,
+                complainant_sex: cs,
+                complainant_age_band: ca,
+            }
+        })
+        .collect()
 }
 
 /// What of a case is public, when anything is: a publication made here (and not withdrawn),
@@ -378,6 +655,14 @@ pub static READ_MODELS: &[ReadModel] = &[
     ReadModel {
         table: &PublishedRecommendationRow::TABLE,
         rows: rows_of::<PublishedRecommendationRow>,
+    },
+    ReadModel {
+        table: &CaseFactRow::TABLE,
+        rows: rows_of::<CaseFactRow>,
+    },
+    ReadModel {
+        table: &AllegationFactRow::TABLE,
+        rows: rows_of::<AllegationFactRow>,
     },
 ];
 
@@ -604,6 +889,33 @@ mod tests {
             round_trip::<PublishedRecommendationRow>(id, &case),
             0,
             "no learning was identified"
+        );
+        assert_eq!(round_trip::<CaseFactRow>(id, &case), 1);
+        assert_eq!(
+            round_trip::<AllegationFactRow>(id, &case),
+            7,
+            "one per subject per allegation"
+        );
+        let facts = AllegationFactRow::derive(id, &case);
+        assert!(
+            facts
+                .iter()
+                .all(|f| f.source == "probity" && f.handling == "investigated")
+        );
+        // No case to answer is not substantiated; a case to answer that was dealt with without
+        // proceedings (reflective practice here) had no finding on its merits.
+        let findings: Vec<&str> = facts.iter().map(|f| f.finding.as_str()).collect();
+        assert_eq!(
+            findings,
+            [
+                "not_substantiated",
+                "no_finding",
+                "not_substantiated",
+                "no_finding",
+                "not_substantiated",
+                "no_finding",
+                "not_substantiated"
+            ]
         );
         let item = &PublishedItemRow::derive(id, &case)[0];
         assert_eq!(item.reference, "2020-134541");

@@ -915,3 +915,67 @@ pub async fn overdue_report<S: Tables + ?Sized>(
         })
         .collect()
 }
+
+/// Which allegations statistics count: received from and to (inclusive), of one body (a
+/// force's code or another body's), from one source (`probity` or an importer's name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactFilter {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub body: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The cases and allegation facts `filter` admits, in case order, read in one snapshot.
+pub async fn statistics_facts<S: Tables + ?Sized>(
+    store: &S,
+    filter: &FactFilter,
+) -> Result<
+    (
+        Vec<crate::projection::CaseFactRow>,
+        Vec<crate::projection::AllegationFactRow>,
+    ),
+    StoreError,
+> {
+    use crate::projection::{AllegationFactRow as A, CaseFactRow as C};
+    let select = |table: &crate::read_model::Table, order: &str| {
+        let mut q = Sql::new(format!(
+            "SELECT {} FROM {} WHERE 1 = 1",
+            table.column_list(None),
+            table.name
+        ));
+        if let Some(from) = filter.from {
+            q.push(" AND received_on >= ").bind(from.to_value());
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND received_on <= ").bind(to.to_value());
+        }
+        if let Some(body) = &filter.body {
+            q.push(" AND body = ").bind(Value::Text(body.clone()));
+        }
+        if let Some(source) = &filter.source {
+            q.push(" AND source = ").bind(Value::Text(source.clone()));
+        }
+        q.push(&format!(" ORDER BY {order}"));
+        q.query(table.types())
+    };
+    let mut rows = store
+        .query(&[
+            select(&C::TABLE, "case_id"),
+            select(&A::TABLE, "case_id, allegation"),
+        ])
+        .await?
+        .into_iter();
+    let cases = rows.next().unwrap_or_default();
+    let facts = rows.next().unwrap_or_default();
+    Ok((
+        cases
+            .into_iter()
+            .map(C::from_row)
+            .collect::<Result<_, _>>()?,
+        facts
+            .into_iter()
+            .map(A::from_row)
+            .collect::<Result<_, _>>()?,
+    ))
+}

@@ -4,6 +4,7 @@
 //! `aftercare.rs`, `need_to_know.rs`.
 
 mod aftercare;
+mod imported;
 mod intake;
 mod investigation;
 mod need_to_know;
@@ -455,6 +456,8 @@ pub struct Case {
     pub publication: Option<Publication>,
     /// What another body published under this reference, when the case was imported.
     pub imported: Option<crate::imported::Imported>,
+    /// What another body recorded under this reference, when the case was imported.
+    pub imported_record: Option<crate::imported::ImportedRecord>,
     /// The drafts of the text to publish, oldest first.
     pub drafts: Vec<crate::publication::Draft>,
     /// Need-to-know: when set, only the team and holders of a live grant see the case.

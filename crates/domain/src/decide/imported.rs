@@ -1,31 +1,52 @@
-//! An item another body already published, brought in as it stands (see `crate::imported`).
+//! What another body already published or recorded, brought in as it stands (see
+//! `crate::imported`). Only what an import may not do is decided here: write over a case
+//! recorded here or another import, or bring a record that contradicts itself.
 
-use super::{Decide, Decision, text};
+use super::{Decide, Decision, EARLIEST, text};
 use crate::Context;
 use crate::case::Case;
-use crate::command::ImportPublication;
-use crate::event::PublicationImported;
+use crate::command::{ImportPublication, ImportRecord};
+use crate::event::{PublicationImported, RecordImported};
+use crate::ids::Reference;
+use crate::imported::ImportedFrom;
 use crate::rule::{Refusal, Rule, refuse};
+
+/// An import writes only where nothing but the same source's same item or case is held.
+fn importable(case: &Case, reference: &Reference, from: &ImportedFrom) -> Result<(), Refusal> {
+    if case.matter().is_some() {
+        return refuse(
+            Rule::NotImportable,
+            format!("{reference} is a case recorded here; an import never writes over it"),
+        );
+    }
+    let held = case
+        .imported
+        .as_ref()
+        .map(|i| (&i.from, "item"))
+        .or(case.imported_record.as_ref().map(|r| (&r.from, "case")));
+    if let Some((held, what)) = held
+        && (held.source != from.source || held.key != from.key)
+    {
+        return refuse(
+            Rule::NotImportable,
+            format!(
+                "{reference} already holds another {what} of {} (first read from line {}); two cannot share a reference",
+                held.source, held.line
+            ),
+        );
+    }
+    Ok(())
+}
 
 impl Decide for ImportPublication {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        if case.matter().is_some() {
+        importable(case, &self.reference, &self.from)?;
+        if case.imported_record.is_some() {
             return refuse(
                 Rule::NotImportable,
                 format!(
-                    "{} is a case recorded here; an import never writes over it",
+                    "{} holds an imported case; a published item needs a reference of its own",
                     self.reference
-                ),
-            );
-        }
-        if let Some(held) = &case.imported
-            && (held.from.source != self.from.source || held.from.key != self.from.key)
-        {
-            return refuse(
-                Rule::NotImportable,
-                format!(
-                    "{} already holds another item of {} (first read from line {}); two items cannot share a reference",
-                    self.reference, held.from.source, held.from.line
                 ),
             );
         }
@@ -75,6 +96,99 @@ impl Decide for ImportPublication {
             reference: self.reference.clone(),
             from: self.from.clone(),
             item: item.clone(),
+            on: ctx.on(),
+        })
+    }
+}
+
+impl Decide for ImportRecord {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
+        importable(case, &self.reference, &self.from)?;
+        if case.imported.is_some() {
+            return refuse(
+                Rule::NotImportable,
+                format!(
+                    "{} holds an imported published item; a case needs a reference of its own",
+                    self.reference
+                ),
+            );
+        }
+        let record = &self.record;
+        // A complaint may name no officer (the source could not identify one): it is a case
+        // without allegations.
+        text("body", &record.body)?;
+        let mut keys = std::collections::HashSet::new();
+        for s in &record.subjects {
+            text("subject", &s.key)?;
+            if !keys.insert(s.key.as_str()) {
+                return Err(Refusal::new(
+                    Rule::UnknownParty,
+                    format!("subject {} is listed twice", s.key),
+                )
+                .on("subjects"));
+            }
+        }
+        for a in &record.allegations {
+            text("source_category", &a.source_category)?;
+            if a.subject as usize >= record.subjects.len() {
+                return Err(Refusal::new(
+                    Rule::UnknownParty,
+                    format!(
+                        "the allegation of line {} is against subject {}, but the case has {}",
+                        a.line,
+                        a.subject + 1,
+                        record.subjects.len()
+                    ),
+                )
+                .on("allegations"));
+            }
+            if a.complainant
+                .is_some_and(|c| c as usize >= record.complainants.len())
+            {
+                return Err(Refusal::new(
+                    Rule::UnknownParty,
+                    format!(
+                        "the allegation of line {} names a complainant the case does not have",
+                        a.line
+                    ),
+                )
+                .on("allegations"));
+            }
+        }
+        let received = record.received.on;
+        if received < EARLIEST || received > ctx.on() {
+            return Err(Refusal::new(
+                Rule::DateOutOfRange,
+                format!(
+                    "received on {received}, which is not between {EARLIEST} and the day it is imported ({})",
+                    ctx.on()
+                ),
+            )
+            .on("received"));
+        }
+        if let Some(closed) = record.closed
+            && (closed.last_day() < received || closed.on > ctx.on())
+        {
+            return Err(Refusal::new(
+                Rule::DateOutOfRange,
+                format!(
+                    "closed on {}, before it was received ({received}) or after the day it is imported",
+                    closed.on
+                ),
+            )
+            .on("closed"));
+        }
+        if case
+            .imported_record
+            .as_ref()
+            .is_some_and(|held| held.case == *record)
+        {
+            return Ok(Decision::default());
+        }
+        Decision::one(RecordImported {
+            reference: self.reference.clone(),
+            from: self.from.clone(),
+            record: record.clone(),
             on: ctx.on(),
         })
     }

@@ -74,7 +74,7 @@ pub fn decide(case: &Case, command: &Command, ctx: &Context) -> Result<Decision,
         return command.rule().decide(case, ctx);
     }
     // An imported item is not a case at a stage: its own rule says what may come in.
-    if let Command::ImportPublication(_) = command {
+    if let Command::ImportPublication(_) | Command::ImportRecord(_) = command {
         return command.rule().decide(case, ctx);
     }
     let Some(matter) = case.matter() else {
