@@ -1207,3 +1207,70 @@ fn new_york_s_file_imports_and_its_statistics_come_out() {
     let refused = probity(&db, &["--as", "administrator", "stats"]);
     assert!(!refused.status.success());
 }
+
+/// Ctrl-C in the middle of `probity import chicago` leaves whole batches only (each of 500
+/// cases is one transaction), the record verifies, and importing again loads the rest and
+/// nothing twice. Long (all of Chicago, twice), so with `PROBITY_LONG_TESTS` only.
+#[test]
+fn an_import_interrupted_mid_way_leaves_whole_batches_and_a_second_run_completes_it() {
+    if !std::env::var("PROBITY_LONG_TESTS").is_ok_and(|v| !v.is_empty() && v != "0") {
+        eprintln!("runs when PROBITY_LONG_TESTS is set");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("chicago.db");
+    let url = format!("sqlite:{}", db.display());
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/chicago");
+    let count = || -> (i64, i64) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM case_facts)",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        })
+    };
+    let mut child = background(&url, &["import", "chicago", data], Stdio::null());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let wal = dir.path().join("chicago.db-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 8_000_000)
+            || std::time::Instant::now() > deadline
+        {
+            break;
+        }
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be interrupted"
+    );
+    let int = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(int.success());
+    assert!(
+        !child.wait().unwrap().success(),
+        "interrupted, not finished"
+    );
+    let verify = probity(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    let (events, cases) = count();
+    assert!(cases > 0 && cases < 181_412, "part-way: {cases} cases");
+    assert_eq!(cases % 500, 0, "whole batches only: {cases}");
+    assert_eq!(events, cases, "one event a case, each with its read models");
+
+    let again = probity(&db, &["import", "chicago", data, "--format", "json"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(report["unchanged"], cases);
+    assert_eq!(report["added"], 181_412 - cases);
+    assert_eq!(count(), (181_412, 181_412));
+}

@@ -76,6 +76,7 @@ pub struct Fact {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
     /// Every case: complaints, and matters recorded here that are not complaints.
     pub cases: u64,
@@ -100,6 +101,7 @@ pub struct Statistics {
 
 /// A count in a breakdown; None when suppressed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cell {
     pub code: String,
     pub count: Option<u64>,
@@ -107,6 +109,7 @@ pub struct Cell {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearCount {
     pub year: i16,
     pub body: String,
@@ -116,6 +119,7 @@ pub struct YearCount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceCell {
     pub source: String,
     pub category: String,
@@ -127,6 +131,7 @@ pub struct SourceCell {
 
 /// Days from receipt to finalisation, over the cases finalised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Durations {
     pub cases: u64,
     pub mean_days: f64,
@@ -137,6 +142,7 @@ pub struct Durations {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectFigures {
     /// Subjects by their number of allegations: bands of 1, 2-4, 5-9, 10-19, 20-40, over 40.
     pub by_allegations: Vec<Cell>,
@@ -147,6 +153,7 @@ pub struct SubjectFigures {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopSubject {
     pub pseudonym: String,
     pub allegations: u64,
@@ -154,6 +161,7 @@ pub struct TopSubject {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Disproportionality {
     /// `complainant` or `subject`.
     pub party: &'static str,
@@ -165,6 +173,7 @@ pub struct Disproportionality {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateIndex {
     pub group: String,
     /// Allegations that reached the stage before, and this one.

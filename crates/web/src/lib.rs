@@ -54,7 +54,7 @@ impl AppState {
 
 /// Every route of the internal listener.
 pub fn router(state: AppState) -> Router {
-    use api::{audit, cases, letters, openapi, session, subjects, work};
+    use api::{audit, cases, letters, openapi, session, statistics, subjects, work};
     let api = Router::new()
         .route(
             "/session",
@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/work", get(work::work))
         .route("/reports/overdue", get(work::overdue))
+        .route("/statistics", get(statistics::statistics))
         .route("/audit", get(audit::audit))
         .route("/checkpoints", get(audit::checkpoints))
         .route("/openapi.json", get(openapi::document))

@@ -6,5 +6,6 @@ pub mod json;
 pub mod letters;
 pub mod openapi;
 pub mod session;
+pub mod statistics;
 pub mod subjects;
 pub mod work;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{audit, cases, letters, session, subjects, work};
+use crate::api::{audit, cases, letters, session, statistics, subjects, work};
 use crate::auth;
 
 /// An RFC 9457 problem document. Rule refusals add `rule` and `basis`; stale versions add
@@ -68,6 +68,7 @@ impl Modify for Security {
         audit::audit,
         audit::case_audit,
         audit::checkpoints,
+        statistics::statistics,
     ),
     components(schemas(ProblemDoc, probity_domain::Command)),
     modifiers(&Security),
@@ -78,6 +79,7 @@ impl Modify for Security {
         (name = "letters", description = "Letters and reports made from a case: preview, print, and letters sent made again"),
         (name = "work", description = "Work queues and overdue duties, from the statutory clocks"),
         (name = "audit", description = "The audit trail"),
+        (name = "statistics", description = "Counts for analysts: codes and counts, never names"),
     )
 )]
 pub struct ApiDoc;

@@ -24,6 +24,8 @@ struct Allowed {
     audit: bool,
     /// Make and send letters (send_letter: investigators and decision makers).
     letters: bool,
+    /// Count statistics (codes and counts, never names).
+    statistics: bool,
 }
 
 fn matrix(role: StaffRole) -> Allowed {
@@ -36,6 +38,7 @@ fn matrix(role: StaffRole) -> Allowed {
         history: false,
         audit: false,
         letters: false,
+        statistics: false,
     };
     match role {
         StaffRole::Administrator => none,
@@ -61,6 +64,7 @@ fn matrix(role: StaffRole) -> Allowed {
             determine: true,
             history: true,
             letters: true,
+            statistics: true,
             ..none
         },
         StaffRole::ForceLiaison => Allowed {
@@ -74,7 +78,11 @@ fn matrix(role: StaffRole) -> Allowed {
             publish: true,
             ..none
         },
-        StaffRole::Analyst => Allowed { list: true, ..none },
+        StaffRole::Analyst => Allowed {
+            list: true,
+            statistics: true,
+            ..none
+        },
         StaffRole::Auditor => Allowed {
             audit: true,
             ..none
@@ -440,6 +448,21 @@ async fn matrix_holds(app: TestApp) {
             "{} searches by service number",
             who.name
         );
+
+        let stats = app.get("/api/v1/statistics", &who.token).await;
+        assert_eq!(
+            stats.status.as_u16(),
+            if allowed.statistics { 200 } else { 403 },
+            "{} counts statistics",
+            who.name
+        );
+        if allowed.statistics {
+            assert!(
+                stats.body["allegations"].as_u64().is_some(),
+                "{}",
+                stats.text
+            );
+        }
 
         // Lists and counts show exactly the cases the matrix lets this user list.
         let listed = app.get("/api/v1/cases?per_page=200", &who.token).await;

@@ -96,5 +96,24 @@ async fn malformed_unknown_wrong_oversized_stale_and_unknown_requests_change_not
     let no_route = app.get("/api/v1/nowhere", &token).await;
     assert_eq!(no_route.status, 404);
     assert_eq!(no_route.content_type, "application/problem+json");
+    // Statistics take dates and codes, and say which parameter is wrong.
+    for (query, says) in [
+        ("from=yesterday", "from must be a date"),
+        ("to=2020-13-01", "to must be a date"),
+        ("from=2021-01-01&to=2020-01-01", "to is before from"),
+        ("force=Kent", "force is a code"),
+        ("source=%27%3B--", "source is a code"),
+        ("colour=red", "unknown field"),
+    ] {
+        let reply = app
+            .get(&format!("/api/v1/statistics?{query}"), &token)
+            .await;
+        assert_eq!(reply.status, 400, "{query}: {}", reply.body);
+        assert!(reply.text.contains(says), "{query}: {}", reply.text);
+    }
+    let fine = app
+        .get("/api/v1/statistics?from=2020-01-01&force=kent", &token)
+        .await;
+    assert_eq!(fine.status, 200, "{}", fine.body);
     assert_eq!(app.events().await, before);
 }

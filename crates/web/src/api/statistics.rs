@@ -1,0 +1,75 @@
+//! Statistics for analysts: codes and counts over the allegations (`Desk::statistics`), never a
+//! name or a narrative.
+
+use probity_app::FactFilter;
+use probity_domain::statistics::Statistics;
+use serde::Deserialize;
+
+use crate::api::json::ApiQuery;
+use crate::auth::CurrentUser;
+use crate::error::{ApiResult, Problem};
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsParams {
+    /// Received on or after this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// Received on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// One force's code, or another body's (`nypd`, `cpd`).
+    #[param(pattern = "^[a-z0-9-]{1,40}$")]
+    force: Option<String>,
+    /// One source: `probity` for cases recorded here, or an importer's name (`ccrb`, `chicago`).
+    #[param(pattern = "^[a-z0-9-]{1,40}$")]
+    source: Option<String>,
+}
+
+fn day(name: &str, value: Option<String>) -> Result<Option<jiff::civil::Date>, Problem> {
+    value
+        .map(|v| {
+            v.trim().parse().map_err(|_| {
+                Problem::bad_request(format!("{name} must be a date like 2020-01-31, not '{v}'"))
+            })
+        })
+        .transpose()
+}
+
+fn code(name: &str, value: Option<String>) -> Result<Option<String>, Problem> {
+    value
+        .map(|v| {
+            let ok = (1..=40).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if ok {
+                Ok(v)
+            } else {
+                Err(Problem::bad_request(format!(
+                    "{name} is a code of lower-case letters, digits and '-' (at most 40)"
+                )))
+            }
+        })
+        .transpose()
+}
+
+/// `GET /api/v1/statistics`
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "statistics", params(StatisticsParams), responses((status = 200, description = "Cases, allegations and subjects counted per year, body, category, handling and finding; time to finalise; subjects by number of allegations; disproportionality at each stage (relative rate index against White, else the largest group, with Katz's 95% interval). Cells from 1 to 9 are suppressed (null).", body = Statistics), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role counts no statistics", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn statistics(
+    user: CurrentUser,
+    ApiQuery(p): ApiQuery<StatisticsParams>,
+) -> ApiResult<axum::Json<Statistics>> {
+    let filter = FactFilter {
+        from: day("from", p.from)?,
+        to: day("to", p.to)?,
+        body: code("force", p.force)?,
+        source: code("source", p.source)?,
+    };
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && to < from
+    {
+        return Err(Problem::bad_request("to is before from"));
+    }
+    Ok(axum::Json(user.desk.statistics(filter).await?))
+}
