@@ -780,9 +780,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let office = open(&cli.database).await?;
             let desk = at.admin(&office).await?;
             let bar = progress_bar((read.rows.len() + read.rejected.len()) as u64);
-            let report = probity_import::load_telling(&desk, read, |n| bar.set_position(n as u64))
-                .await
-                .map_err(|i| {
+            let done = std::sync::atomic::AtomicUsize::new(0);
+            let load = probity_import::load_telling(&desk, read, |n| {
+                done.store(n, std::sync::atomic::Ordering::Relaxed);
+                bar.set_position(n as u64);
+            });
+            // Ctrl-C (or SIGINT, even when inherited as ignored) stops the import at once: the
+            // batch being written is not committed, those before it are.
+            let report = tokio::select! {
+                report = load => report.map_err(|i| {
                     let mut f = Failure::from(i.error);
                     f.message = format!(
                         "{}; the {} rows before it were loaded, and importing the file again loads the rest",
@@ -790,7 +796,18 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         i.report.added + i.report.updated + i.report.unchanged
                     );
                     f
-                })?;
+                })?,
+                _ = tokio::signal::ctrl_c() => {
+                    bar.abandon();
+                    return Err(Failure {
+                        code: 130,
+                        message: format!(
+                            "interrupted: about {} rows were in before the batch being written, which was not; importing the file again loads the rest",
+                            done.load(std::sync::atomic::Ordering::Relaxed)
+                        ),
+                    });
+                }
+            };
             bar.finish_and_clear();
             text::import_report(&file, &digest, &report, matches!(format, Format::Json));
         }

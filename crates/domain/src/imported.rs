@@ -98,6 +98,10 @@ pub struct ImportedCase {
     #[serde(default)]
     pub complainants: Vec<Characteristics>,
     pub allegations: Vec<ImportedAllegation>,
+    /// What the source wrote that the importer could not use as written (a closing date
+    /// before the complaint's), in words: kept, so the record still says what the source said.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A date as precise as the source gives it: `on` is its first day when only the month (or

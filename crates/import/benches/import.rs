@@ -1,20 +1,61 @@
-//! Import speed on the real files: New York's allegations read and loaded into a fresh SQLite
-//! store (what `probity import ccrb` does), beside a raw parse of the same file in the same
-//! run (the csv crate reading every record, nothing else) as the baseline of what reading the
-//! bytes alone costs.
+//! Import speed on the real files: New York's allegations and Chicago's complaints read and
+//! loaded into a fresh SQLite store (what `probity import ccrb` and `probity import chicago`
+//! do, with the binary's allocator), beside a raw parse of the same files in the same run (the
+//! csv crate reading every record, after gzip for Chicago, nothing else) as the baseline of
+//! what reading the bytes alone costs.
 //!
-//! Run: `cargo bench -p probity-import --bench import` (add `-- --runs N` for more runs; the
-//! best of each is reported).
+//! Run: `cargo bench -p probity-import --bench import` (`-- --runs N` for more runs of New
+//! York, the best reported; Chicago runs once).
 
 use std::time::{Duration, Instant};
 
 use probity_app::{Console, Office};
 use probity_domain::access::StaffRole;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const NEW_YORK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/data/ccrb/allegations_202007271729.csv"
 );
+const CHICAGO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/chicago");
+
+/// Every record of a CSV, counted.
+fn raw_parse(bytes: &[u8]) -> usize {
+    let mut csv = csv::Reader::from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut n = 0usize;
+    while csv.read_record(&mut record).expect("a record") {
+        n += 1;
+    }
+    n
+}
+
+/// Loads `read` into a new SQLite store: the time of the load alone.
+fn load(rt: &tokio::runtime::Runtime, read: &probity_import::Read) -> Duration {
+    rt.block_on(async {
+        let dir = tempfile::tempdir().expect("a directory");
+        let office = Office::open(&format!("sqlite:{}", dir.path().join("b.db").display()))
+            .await
+            .expect("a store");
+        let desk = office
+            .console(Console {
+                actor: "bench".into(),
+                role: Some(StaffRole::Administrator),
+                ..Console::default()
+            })
+            .await
+            .expect("a desk");
+        let t = Instant::now();
+        let report = probity_import::load(&desk, read.clone())
+            .await
+            .expect("the load");
+        let took = t.elapsed();
+        assert_eq!(report.added, read.rows.len());
+        took
+    })
+}
 
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut out = None;
@@ -46,46 +87,13 @@ fn main() {
         }
     }
     let bytes = std::fs::read(NEW_YORK).expect("the New York file (shared/data/ccrb)");
-    let (raw, rows) = best(runs, || {
-        let mut csv = csv::Reader::from_reader(&bytes[..]);
-        let mut record = csv::StringRecord::new();
-        let mut n = 0usize;
-        while csv.read_record(&mut record).expect("a record") {
-            n += 1;
-        }
-        n
-    });
-    let (reading, read) = best(runs, || {
-        probity_import::ccrb::read(&bytes).expect("the file")
-    });
+    let (raw, rows) = best(runs, || raw_parse(&bytes));
+    let (reading, read) = best(runs, || probity_import::ccrb::read(&bytes).expect("the file"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a runtime");
-    let (loading, report) = best(runs, || {
-        rt.block_on(async {
-            let dir = tempfile::tempdir().expect("a directory");
-            let office = Office::open(&format!("sqlite:{}", dir.path().join("b.db").display()))
-                .await
-                .expect("a store");
-            let desk = office
-                .console(Console {
-                    actor: "bench".into(),
-                    role: Some(StaffRole::Administrator),
-                    ..Console::default()
-                })
-                .await
-                .expect("a desk");
-            let t = Instant::now();
-            let report = probity_import::load(&desk, read.clone())
-                .await
-                .expect("the load");
-            (t.elapsed(), report)
-        })
-    });
-    let _ = loading;
-    let (load_only, report) = report;
-    assert_eq!(report.added, read.rows.len());
+    let loading = (0..runs).map(|_| load(&rt, &read)).min().expect("a run");
     println!(
         "New York (CCRB), {rows} rows into {} cases, best of {runs}:\n",
         read.rows.len()
@@ -94,11 +102,48 @@ fn main() {
     println!("|---|---:|---:|---:|---:|");
     line("baseline: raw parse (csv, every record)", rows, raw, raw);
     line("read into commands (`ccrb::read`)", rows, reading, raw);
-    line(
-        "load into a new SQLite store (`load`)",
-        rows,
-        load_only,
-        raw,
+    line("load into a new SQLite store (`load`)", rows, loading, raw);
+    line("read and load", rows, reading + loading, raw);
+
+    let dir = std::path::Path::new(CHICAGO);
+    let (raw, rows) = best(1, || {
+        [
+            probity_import::chicago::COMPLAINTS,
+            probity_import::chicago::ACCUSED,
+            probity_import::chicago::COMPLAINANTS,
+        ]
+        .iter()
+        .map(|name| {
+            let gz = std::fs::read(dir.join(name)).expect("a Chicago file");
+            let mut csv = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut csv)
+                .expect("gzip");
+            raw_parse(&csv)
+        })
+        .sum::<usize>()
+    });
+    let (reading, read) = best(1, || probity_import::chicago::read_dir(dir).expect("the files"));
+    let accused: usize = read
+        .rows
+        .iter()
+        .map(|r| match &r.command {
+            probity_domain::Command::ImportRecord(c) => c.record.allegations.len(),
+            _ => 0,
+        })
+        .sum();
+    let loading = load(&rt, &read);
+    println!(
+        "\nChicago, {rows} rows of three files ({accused} accused rows) into {} cases, one run:\n",
+        read.rows.len()
     );
-    line("read and load", rows, reading + load_only, raw);
+    println!("| step | rows | seconds | rows per second | of the raw parse's speed |");
+    println!("|---|---:|---:|---:|---:|");
+    line("baseline: gunzip and raw parse (csv, every record)", rows, raw, raw);
+    line("read into commands (`chicago::read_dir`, with officers' profiles)", rows, reading, raw);
+    line("load into a new SQLite store (`load`)", rows, loading, raw);
+    line("read and load", rows, reading + loading, raw);
+    println!(
+        "\naccused rows a second, read and load: {:.0}",
+        accused as f64 / (reading + loading).as_secs_f64()
+    );
 }

@@ -99,6 +99,7 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
                         subjects: c.subjects,
                         complainants: c.complainants,
                         allegations: c.allegations,
+                        notes: Vec::new(),
                     },
                 }),
             }

@@ -8,7 +8,9 @@
 //! addresses are not read.
 //!
 //! The set is not whole: 36,027 complainant rows name a complaint the complaints file does not
-//! hold; each is rejected with its line (the complaints and accused rows all load).
+//! hold; each is rejected with its line (the complaints and accused rows all load). 38
+//! complaints are closed, the files say, before they were filed: they load without a closing
+//! date, and the date the file gives is in the case's `notes`.
 //!
 //! A complaint with one complainant links each allegation to them; with several, the files do
 //! not say whose allegation is whose, so none is linked (the complainants are still counted).
@@ -60,6 +62,7 @@ struct Complaint {
     subjects: Vec<ImportedSubject>,
     complainants: Vec<Characteristics>,
     allegations: Vec<ImportedAllegation>,
+    notes: Vec<String>,
 }
 
 /// An officer's recorded characteristics and year of birth.
@@ -211,6 +214,18 @@ pub fn read(
                 }
             },
         };
+        // 38 complaints were closed, the files say, before they were filed: the complaint
+        // is kept, without a closing date it cannot have had, and the file's date is noted.
+        let (closed, notes) = match closed {
+            Some(c) if c.on < received.on => (
+                None,
+                vec![format!(
+                    "closed_date {} is before the complaint date {}: not used",
+                    c.on, received.on
+                )],
+            ),
+            c => (c, Vec::new()),
+        };
         index.insert(id.to_string(), order.len());
         order.push(Complaint {
             id: id.to_string(),
@@ -221,6 +236,7 @@ pub fn read(
             subjects: Vec::new(),
             complainants: Vec::new(),
             allegations: Vec::new(),
+            notes,
         });
     });
     rejected.append(&mut bad);
@@ -375,6 +391,7 @@ pub fn read(
                         subjects: c.subjects,
                         complainants: c.complainants,
                         allegations: c.allegations,
+                        notes: c.notes,
                     },
                 }),
             }
@@ -597,6 +614,21 @@ bad id,1,1987-01-01,1987-01-05,,,,,,,\n\
         };
         assert!(c.record.allegations.is_empty());
         assert_eq!(read.lines, 4 + 4 + 1);
+    }
+
+    #[test]
+    fn a_complaint_closed_before_it_was_filed_loads_without_that_date_and_says_so() {
+        let complaints = "cr_id,incident_date,complaint_date,closed_date,beat\n1,2006-10-01,2006-10-02,1929-12-31,\n";
+        let read = read("d", complaints.as_bytes(), b"UID,complaint_category,complaint_code,cr_id,final_finding,final_outcome,recc_finding,recc_outcome\n", b"cr_id,age,gender,race,birth_year\n", None).unwrap();
+        assert!(read.rejected.is_empty(), "{:?}", read.rejected);
+        let Command::ImportRecord(c) = &read.rows[0].command else {
+            panic!()
+        };
+        assert_eq!(c.record.closed, None);
+        assert_eq!(
+            c.record.notes,
+            ["closed_date 1929-12-31 is before the complaint date 2006-10-02: not used"]
+        );
     }
 
     #[test]

@@ -58,6 +58,15 @@ async fn every_complaint_and_accused_row_of_chicago_is_read_and_counted() {
         officers.extend(c.record.subjects.iter().map(|s| s.key.clone()));
     }
     assert_eq!(allegations, 244_436, "the data set's accused rows");
+    let noted = read
+        .rows
+        .iter()
+        .filter(|r| matches!(&r.command, Command::ImportRecord(c) if !c.record.notes.is_empty()))
+        .count();
+    assert_eq!(
+        noted, 38,
+        "closed before they were filed: kept, the date noted"
+    );
     assert_eq!(officers.len(), 22_813, "officers accused");
 
     // Recommended against final findings, as the source rows hold them (line: its row).

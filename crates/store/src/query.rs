@@ -926,7 +926,7 @@ pub struct FactFilter {
     pub source: Option<String>,
 }
 
-/// The cases and allegation facts `filter` admits, in case order, read in one snapshot.
+/// The cases and allegation facts `filter` admits, read in one snapshot.
 pub async fn statistics_facts<S: Tables + ?Sized>(
     store: &S,
     filter: &FactFilter,
@@ -938,7 +938,9 @@ pub async fn statistics_facts<S: Tables + ?Sized>(
     StoreError,
 > {
     use crate::projection::{AllegationFactRow as A, CaseFactRow as C};
-    let select = |table: &crate::read_model::Table, order: &str| {
+    // In table order: statistics need no order, and an index-ordered read of every row costs a
+    // look-up in the table for each (measured: most of the time over Chicago's 244,436 rows).
+    let select = |table: &crate::read_model::Table| {
         let mut q = Sql::new(format!(
             "SELECT {} FROM {} WHERE 1 = 1",
             table.column_list(None),
@@ -956,13 +958,12 @@ pub async fn statistics_facts<S: Tables + ?Sized>(
         if let Some(source) = &filter.source {
             q.push(" AND source = ").bind(Value::Text(source.clone()));
         }
-        q.push(&format!(" ORDER BY {order}"));
         q.query(table.types())
     };
     let mut rows = store
         .query(&[
-            select(&C::TABLE, "case_id"),
-            select(&A::TABLE, "case_id, allegation"),
+            select(&C::TABLE),
+            select(&A::TABLE),
         ])
         .await?
         .into_iter();

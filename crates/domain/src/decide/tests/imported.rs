@@ -165,6 +165,7 @@ fn record(reference: &str, key: &str) -> Command {
                 action: Some("Charges".into()),
                 sanctioned: None,
             }],
+            notes: Vec::new(),
         },
     })
 }
