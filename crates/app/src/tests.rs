@@ -607,6 +607,7 @@ async fn a_closed_case_takes_no_new_parties() {
         .run(
             &reference(),
             &Command::AddParty(AddParty {
+                characteristics: Default::default(),
                 role: PartyRole::Witness,
                 vulnerabilities: vec![],
                 personal_data: sealed,
@@ -1291,6 +1292,7 @@ async fn a_warning_in_one_case_is_on_the_officers_record_in_the_next() {
         (
             "2025-01-06",
             Command::AddParty(AddParty {
+                characteristics: Default::default(),
                 role: PartyRole::Complainant {
                     basis: ComplainantBasis::DirectedAt,
                 },
@@ -1301,6 +1303,7 @@ async fn a_warning_in_one_case_is_on_the_officers_record_in_the_next() {
         (
             "2025-01-06",
             Command::AddParty(AddParty {
+                characteristics: Default::default(),
                 role: PartyRole::Subject(officer()),
                 vulnerabilities: vec![],
                 personal_data: sealed("Officer One"),

@@ -199,6 +199,10 @@ payloads! {
         #[serde(default)]
         pub vulnerabilities: Vec<Vulnerability>,
         pub personal_data: SealedPersonalData,
+        /// Ethnicity, sex and age band where recorded: codes for statistics, outside the
+        /// erasable personal data (they identify no one).
+        #[serde(default, skip_serializing_if = "crate::imported::Characteristics::is_unrecorded")]
+        pub characteristics: crate::imported::Characteristics,
     }
 
     pub struct ErasePersonalData {

@@ -309,6 +309,10 @@ payloads! {
         pub vulnerabilities: Vec<Vulnerability>,
         pub personal_data: Commitment,
         pub on: Date,
+        /// Codes for statistics, outside the erasable personal data; absent when unrecorded
+        /// (and in every event written before they were).
+        #[serde(default, skip_serializing_if = "crate::imported::Characteristics::is_unrecorded")]
+        pub characteristics: crate::imported::Characteristics,
     }
 
     pub struct PersonalDataErased {

@@ -180,6 +180,13 @@ pub struct Characteristics {
     pub age_band: Option<AgeBand>,
 }
 
+impl Characteristics {
+    /// Nothing recorded.
+    pub fn is_unrecorded(&self) -> bool {
+        *self == Characteristics::default()
+    }
+}
+
 /// The five broad ethnic groups of the England and Wales census, which police complaints
 /// data is collected in, with "other" for any the source records that none of them names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -2,10 +2,12 @@
 //! per subject per allegation ([`Fact`]) in codes and counts only. No fact holds a name or a
 //! narrative, and no figure names a subject: the top list numbers them in its own order.
 //!
-//! Small cells: a count of people or allegations in a breakdown that is at least 1 and below
-//! [`SUPPRESS_BELOW`] is suppressed (written as null, with `suppressed: true`), and so is every
-//! rate and index computed from one, because a small cell can identify a person. Totals are not
-//! suppressed. Complementary suppression (a suppressed cell recovered from a total and the other
+//! Small cells: a count in a breakdown by category, handling, finding, number of allegations or
+//! a recorded characteristic that is at least 1 and below [`SUPPRESS_BELOW`] is suppressed
+//! (written as null, with `suppressed: true`), and so is every rate and index computed from one,
+//! because a small cell can identify a person. Totals, and cases and allegations per year and
+//! body (the caseload, as forces publish it), are not suppressed. Disproportionality counts
+//! subjects on allegations (one per subject per allegation). Complementary suppression (a suppressed cell recovered from a total and the other
 //! cells) is not applied: a published table should suppress a second cell where that matters.
 //!
 //! Disproportionality: at each stage, the rate at which a group's allegations reach it, from

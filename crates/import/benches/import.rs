@@ -88,7 +88,9 @@ fn main() {
     }
     let bytes = std::fs::read(NEW_YORK).expect("the New York file (shared/data/ccrb)");
     let (raw, rows) = best(runs, || raw_parse(&bytes));
-    let (reading, read) = best(runs, || probity_import::ccrb::read(&bytes).expect("the file"));
+    let (reading, read) = best(runs, || {
+        probity_import::ccrb::read(&bytes).expect("the file")
+    });
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -122,7 +124,9 @@ fn main() {
         })
         .sum::<usize>()
     });
-    let (reading, read) = best(1, || probity_import::chicago::read_dir(dir).expect("the files"));
+    let (reading, read) = best(1, || {
+        probity_import::chicago::read_dir(dir).expect("the files")
+    });
     let accused: usize = read
         .rows
         .iter()
@@ -138,8 +142,18 @@ fn main() {
     );
     println!("| step | rows | seconds | rows per second | of the raw parse's speed |");
     println!("|---|---:|---:|---:|---:|");
-    line("baseline: gunzip and raw parse (csv, every record)", rows, raw, raw);
-    line("read into commands (`chicago::read_dir`, with officers' profiles)", rows, reading, raw);
+    line(
+        "baseline: gunzip and raw parse (csv, every record)",
+        rows,
+        raw,
+        raw,
+    );
+    line(
+        "read into commands (`chicago::read_dir`, with officers' profiles)",
+        rows,
+        reading,
+        raw,
+    );
     line("load into a new SQLite store (`load`)", rows, loading, raw);
     line("read and load", rows, reading + loading, raw);
     println!(

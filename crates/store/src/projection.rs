@@ -324,10 +324,25 @@ impl Derive for AllegationFactRow {
         } else {
             Handling::NotKnown
         };
+        // A case with one complainant: each allegation is theirs. With several, the case does
+        // not say whose allegation is whose, so none is linked.
+        let mut complainants = case
+            .parties
+            .values()
+            .filter(|p| matches!(p.role, probity_domain::party::PartyRole::Complainant { .. }));
+        let complainant = match (complainants.next(), complainants.next()) {
+            (Some(only), None) => traits(&only.characteristics),
+            _ => [None, None, None],
+        };
         case.pairs()
             .into_iter()
             .map(|(s, a)| {
                 let (finding, sanctioned) = local_finding(case, s, a);
+                let [se, ss, sa] = case
+                    .parties
+                    .get(&s)
+                    .map_or([None, None, None], |p| traits(&p.characteristics));
+                let [ce, cs, ca] = complainant.clone();
                 let subject = case.parties.get(&s).and_then(|p| {
                     let profile = p.subject_profile()?;
                     Some(match &profile.service_number {
@@ -335,7 +350,6 @@ impl Derive for AllegationFactRow {
                         None => format!("{case_id}:{s}"),
                     })
                 });
-                // Characteristics are not yet recorded for the parties of a case here.
                 AllegationFactRow {
                     case_id,
                     allegation: u64::from(a.0),
@@ -349,12 +363,12 @@ impl Derive for AllegationFactRow {
                     finding: probity_domain::code_of(&finding),
                     sanctioned,
                     subject,
-                    subject_ethnicity: None,
-                    subject_sex: None,
-                    subject_age_band: None,
-                    complainant_ethnicity: None,
-                    complainant_sex: None,
-                    complainant_age_band: None,
+                    subject_ethnicity: se,
+                    subject_sex: ss,
+                    subject_age_band: sa,
+                    complainant_ethnicity: ce,
+                    complainant_sex: cs,
+                    complainant_age_band: ca,
                 }
             })
             .collect()

@@ -961,10 +961,7 @@ pub async fn statistics_facts<S: Tables + ?Sized>(
         q.query(table.types())
     };
     let mut rows = store
-        .query(&[
-            select(&C::TABLE),
-            select(&A::TABLE),
-        ])
+        .query(&[select(&C::TABLE), select(&A::TABLE)])
         .await?
         .into_iter();
     let cases = rows.next().unwrap_or_default();

@@ -32,6 +32,7 @@ impl Fact for PartyAdded {
                 vulnerabilities: self.vulnerabilities.clone(),
                 personal_data: self.personal_data.clone(),
                 erased: false,
+                characteristics: self.characteristics.clone(),
             },
         );
     }

@@ -125,6 +125,8 @@ pub struct Party {
     pub vulnerabilities: Vec<Vulnerability>,
     pub personal_data: Commitment,
     pub erased: bool,
+    /// Ethnicity, sex and age band where recorded (codes, for statistics).
+    pub characteristics: crate::imported::Characteristics,
 }
 
 impl Party {

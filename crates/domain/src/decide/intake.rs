@@ -148,6 +148,15 @@ impl Decide for AddParty {
             PartyRole::Subject(profile) => PartyRole::Subject(profile.with_record(&ctx.records)),
             other => other.clone(),
         };
+        // Codes only: a word of the person's own for their ethnicity is free text, which a
+        // case recorded here keeps in personal data, never in its events.
+        if self.characteristics.source_ethnicity.is_some() {
+            return Err(Refusal::new(
+                Rule::PersonalDataInvalid,
+                "characteristics are codes: a self-described ethnicity goes in the personal data",
+            )
+            .on("characteristics"));
+        }
         let mut vulnerabilities = self.vulnerabilities.clone();
         vulnerabilities.sort();
         vulnerabilities.dedup();
@@ -159,6 +168,7 @@ impl Decide for AddParty {
                     vulnerabilities,
                     personal_data: personal_data.commitment(),
                     on: ctx.on(),
+                    characteristics: self.characteristics.clone(),
                 }
                 .into(),
             ],

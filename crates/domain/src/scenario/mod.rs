@@ -111,6 +111,19 @@ impl Script<'_> {
         name: &str,
         vulnerabilities: Vec<Vulnerability>,
     ) {
+        self.party_described(on, actor, role, name, vulnerabilities, Default::default());
+    }
+
+    /// A party with the characteristics recorded of them.
+    fn party_described(
+        &mut self,
+        on: Date,
+        actor: &Actor,
+        role: PartyRole,
+        name: &str,
+        vulnerabilities: Vec<Vulnerability>,
+        characteristics: crate::imported::Characteristics,
+    ) {
         let sealed = SealedPersonalData::new(
             PersonalData {
                 name: name.to_string(),
@@ -126,6 +139,7 @@ impl Script<'_> {
             on,
             actor,
             Command::AddParty(AddParty {
+                characteristics,
                 role,
                 vulnerabilities,
                 personal_data: sealed,

@@ -87,6 +87,38 @@ impl Rng {
     }
 }
 
+/// Characteristics for party `party` of synthetic case `n`, drawn apart from the case's own
+/// draws (so adding them changed no case): ethnicity roughly as England and Wales's population,
+/// complainants half women, officers seven in ten men, ages over the working years.
+fn characteristics(n: u32, party: u32, officer: bool) -> crate::imported::Characteristics {
+    use crate::imported::{AgeBand, Characteristics, Ethnicity, Sex};
+    let mut rng = Rng(0xC0DE_0000 ^ (u64::from(n) << 8) ^ u64::from(party));
+    let ethnicity = match rng.below(100) {
+        0..=80 => Some(Ethnicity::White),
+        81..=89 => Some(Ethnicity::Asian),
+        90..=93 => Some(Ethnicity::Black),
+        94..=96 => Some(Ethnicity::Mixed),
+        97..=98 => Some(Ethnicity::Other),
+        _ => None,
+    };
+    let sex = match (officer, rng.below(10)) {
+        (true, 0..=6) | (false, 0..=4) => Some(Sex::Male),
+        (_, 9) if !officer => None,
+        _ => Some(Sex::Female),
+    };
+    let age = if officer {
+        22 + rng.below(35)
+    } else {
+        16 + rng.below(60)
+    };
+    Characteristics {
+        ethnicity,
+        source_ethnicity: None,
+        sex,
+        age_band: AgeBand::of(age as i64),
+    }
+}
+
 /// Who takes a step in a synthetic case: the force's caseworker, the oversight body's, or
 /// whichever runs that part of the investigation in its mode.
 #[derive(Clone, Copy)]
@@ -215,7 +247,7 @@ impl Synthetic<'_> {
             }),
         );
         let complainant_name = self.name();
-        self.s.party(
+        self.s.party_described(
             day,
             &self.psd,
             PartyRole::Complainant {
@@ -223,6 +255,7 @@ impl Synthetic<'_> {
             },
             &complainant_name,
             vec![],
+            characteristics(n, 1, false),
         );
         let officers = 1 + self.rng.below(2) as u32;
         for i in 0..officers {
@@ -233,12 +266,13 @@ impl Synthetic<'_> {
                 &force.code()[..2].to_ascii_uppercase(),
                 self.rng.below(9000) + 1000 + i as usize
             );
-            self.s.party(
+            self.s.party_described(
                 day,
                 &self.psd,
                 officer(force, rank, &number),
                 &officer_name,
                 vec![],
+                characteristics(n, 2 + i, true),
             );
         }
         self.subjects = (2..2 + officers).map(PartyId).collect();

@@ -378,6 +378,7 @@ fn a_chief_officer_is_for_the_local_policing_body_and_never_investigated_locally
     g.refused(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Subject(chief_constable()),
             vulnerabilities: vec![],
             personal_data,

@@ -53,6 +53,7 @@ fn parties_need_names_and_complaints_need_complainants() {
     g.refused(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Complainant {
                 basis: ComplainantBasis::Witness,
             },
@@ -65,6 +66,7 @@ fn parties_need_names_and_complaints_need_complainants() {
     g.refused(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Witness,
             vulnerabilities: vec![],
             personal_data: pd.clone(),
@@ -76,6 +78,7 @@ fn parties_need_names_and_complaints_need_complainants() {
     g.refused(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Witness,
             vulnerabilities: vec![],
             personal_data: pd,
@@ -86,6 +89,7 @@ fn parties_need_names_and_complaints_need_complainants() {
     g.refused(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Representative {
                 on_behalf_of: PartyId(1),
             },
@@ -400,4 +404,46 @@ fn erasure_is_recorded_once_and_returns_the_party_to_erase() {
         Rule::PersonalDataErased,
     );
     assert!(g.case.parties[&PartyId(1)].erased);
+}
+
+#[test]
+fn a_party_s_characteristics_are_codes_kept_outside_the_personal_data() {
+    use crate::imported::{AgeBand, Characteristics, Ethnicity, Sex};
+    let mut g = Given::new();
+    g.log_complaint(MatterKind::Complaint);
+    let recorded = Characteristics {
+        ethnicity: Some(Ethnicity::Black),
+        source_ethnicity: None,
+        sex: Some(Sex::Female),
+        age_band: AgeBand::of(30),
+    };
+    let add = |g: &mut Given, characteristics: Characteristics| {
+        let personal_data = g.sealed("Ann Example");
+        Command::AddParty(AddParty {
+            characteristics,
+            role: PartyRole::Witness,
+            vulnerabilities: vec![],
+            personal_data,
+        })
+    };
+    let free_text = Characteristics {
+        source_ethnicity: Some("Ann's own words".into()),
+        ..recorded.clone()
+    };
+    let refused = add(&mut g, free_text);
+    g.refused(AA, refused, Rule::PersonalDataInvalid);
+    let ok = add(&mut g, recorded.clone());
+    let events = g.try_(AA, ok).unwrap();
+    let json = serde_json::to_string(&events[0]).unwrap();
+    assert!(json.contains("\"ethnicity\":\"black\""), "{json}");
+    let party = g.case.parties.values().last().unwrap();
+    assert_eq!(party.characteristics, recorded);
+    // Unrecorded, nothing is written: events made before characteristics existed read the same.
+    let plain = add(&mut g, Characteristics::default());
+    let events = g.try_(AA, plain).unwrap();
+    assert!(
+        !serde_json::to_string(&events[0])
+            .unwrap()
+            .contains("characteristics")
+    );
 }

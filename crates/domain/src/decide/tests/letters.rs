@@ -61,6 +61,7 @@ fn a_progress_update_is_sent_as_previewed_and_counts_as_the_update() {
     g.ok(
         AA,
         Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: PartyRole::Representative {
                 on_behalf_of: PartyId(1),
             },

@@ -199,6 +199,7 @@ impl Given {
         self.ok(
             AA,
             Command::AddParty(AddParty {
+                characteristics: Default::default(),
                 role: PartyRole::Complainant {
                     basis: ComplainantBasis::DirectedAt,
                 },
@@ -213,6 +214,7 @@ impl Given {
         self.ok(
             AA,
             Command::AddParty(AddParty {
+                characteristics: Default::default(),
                 role: PartyRole::Subject(profile),
                 vulnerabilities: vec![],
                 personal_data,

@@ -61,6 +61,7 @@ fn command_for(case: &Case, pick: u8, a: u8, b: u8, salt: u8) -> Command {
             date(2023, 1, 2),
         ),
         1 | 2 => Command::AddParty(AddParty {
+            characteristics: Default::default(),
             role: match a % 4 {
                 0 => PartyRole::Complainant {
                     basis: ComplainantBasis::DirectedAt,

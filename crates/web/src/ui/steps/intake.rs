@@ -218,6 +218,7 @@ fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Comma
         probity_app::fresh_salt(),
     );
     Some(Command::AddParty(AddParty {
+        characteristics: Default::default(),
         role: role?,
         vulnerabilities,
         personal_data,
