@@ -785,8 +785,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 done.store(n, std::sync::atomic::Ordering::Relaxed);
                 bar.set_position(n as u64);
             });
-            // Ctrl-C (or SIGINT, even when inherited as ignored) stops the import at once: the
-            // batch being written is not committed, those before it are.
+            // Ctrl-C (or SIGINT, even when inherited as ignored) stops the import at once: each
+            // batch is one transaction, so it is in whole or not at all.
             let report = tokio::select! {
                 report = load => report.map_err(|i| {
                     let mut f = Failure::from(i.error);
@@ -802,8 +802,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     return Err(Failure {
                         code: 130,
                         message: format!(
-                            "interrupted: about {} rows were in before the batch being written, which was not; importing the file again loads the rest",
-                            done.load(std::sync::atomic::Ordering::Relaxed)
+                            "interrupted after about {} rows: each batch of {} is in whole or not at all; importing the file again loads the rest",
+                            done.load(std::sync::atomic::Ordering::Relaxed),
+                            probity_import::BATCH
                         ),
                     });
                 }
@@ -818,6 +819,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             source,
             format,
         } => {
+            if let (Some(from), Some(to)) = (from, to)
+                && to < from
+            {
+                return Err(input(format!("--to {to} is before --from {from}")));
+            }
             let office = open(&cli.database).await?;
             let filter = probity_app::FactFilter {
                 from,

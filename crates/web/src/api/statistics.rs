@@ -19,9 +19,10 @@ pub struct StatisticsParams {
     /// Received on or before this day (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
     to: Option<String>,
-    /// One force's code, or another body's (`nypd`, `cpd`).
+    /// One body: a force's code (`kent`, see the case list's `force`) or another body's whose
+    /// records were imported (`nypd`, `cpd`).
     #[param(pattern = "^[a-z0-9-]{1,40}$")]
-    force: Option<String>,
+    body: Option<String>,
     /// One source: `probity` for cases recorded here, or an importer's name (`ccrb`, `chicago`).
     #[param(pattern = "^[a-z0-9-]{1,40}$")]
     source: Option<String>,
@@ -63,13 +64,9 @@ pub async fn statistics(
     let filter = FactFilter {
         from: day("from", p.from)?,
         to: day("to", p.to)?,
-        body: code("force", p.force)?,
+        body: code("body", p.body)?,
         source: code("source", p.source)?,
     };
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && to < from
-    {
-        return Err(Problem::bad_request("to is before from"));
-    }
+    // A `to` before `from` admits nothing: empty figures, as the document allows.
     Ok(axum::Json(user.desk.statistics(filter).await?))
 }
