@@ -8,6 +8,32 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::ExitCode;
 
+/// Output to a pipe that was closed (`probity stats | head`) ends the program quietly, as other
+/// command-line tools do, instead of panicking as std's `println!` does. Defined before the
+/// modules, so it is the `println!` and `print!` of the whole binary.
+fn written(result: std::io::Result<()>) {
+    if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        panic!("failed printing to stdout: {e}");
+    }
+}
+
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        $crate::written(writeln!(std::io::stdout(), $($arg)*));
+    }};
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        $crate::written(write!(std::io::stdout(), $($arg)*));
+    }};
+}
+
 use clap::{Parser, Subcommand, ValueEnum};
 use probity_app::{
     Anchors, AppError, Console, DatabaseUrl, Desk, NewUser, Office, SYNTHETIC_CASES, Signer,

@@ -1274,3 +1274,20 @@ fn an_import_interrupted_mid_way_leaves_whole_batches_and_a_second_run_completes
     assert_eq!(report["added"], 181_412 - cases);
     assert_eq!(count(), Some((181_412, 181_412)));
 }
+
+/// Output into a pipe whose reader has gone (`probity forces | head -0`) ends the program
+/// quietly with success, never with a panic.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .arg("forces")
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
