@@ -188,6 +188,21 @@ pub struct RateIndex {
     pub suppressed: bool,
 }
 
+impl Statistics {
+    /// The disproportionality table of one party's characteristic at one stage, when any
+    /// fact recorded it.
+    pub fn disproportionality_of(
+        &self,
+        party: &str,
+        characteristic: &str,
+        stage: &str,
+    ) -> Option<&Disproportionality> {
+        self.disproportionality
+            .iter()
+            .find(|d| d.party == party && d.characteristic == characteristic && d.stage == stage)
+    }
+}
+
 fn cell(code: impl Into<String>, n: u64) -> Cell {
     let suppressed = small(n);
     Cell {
@@ -596,13 +611,7 @@ mod tests {
         }
         let s = statistics(&cases_of(&facts), &facts);
         let d = s
-            .disproportionality
-            .iter()
-            .find(|d| {
-                d.party == "complainant"
-                    && d.characteristic == "ethnicity"
-                    && d.stage == "substantiated"
-            })
+            .disproportionality_of("complainant", "ethnicity", "substantiated")
             .unwrap();
         assert_eq!(
             d.reference_group, "white",

@@ -14,10 +14,9 @@ use std::collections::HashMap;
 
 use probity_domain::Reference;
 use probity_domain::category::CategoryCode;
-use probity_domain::command::{Command, ImportRecord};
 use probity_domain::imported::{
     AgeBand, Characteristics, Disposition, Ethnicity, ImportedAllegation, ImportedCase,
-    ImportedFrom, ImportedSubject, Sex, SourceDate,
+    ImportedSubject, Sex, SourceDate,
 };
 
 use crate::{FileError, Read, Rejected, Row};
@@ -80,29 +79,23 @@ pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
             let c = complaints.remove(&id).expect("gathered");
             let reference =
                 Reference::parse(&format!("CCRB-{id}")).expect("digits make a reference");
-            Row {
-                line: c.line,
-                reference: reference.clone(),
-                command: Command::ImportRecord(ImportRecord {
-                    reference,
-                    from: ImportedFrom {
-                        source: SOURCE.into(),
-                        key: id,
-                        file_digest: digest.clone(),
-                        line: c.line,
-                    },
-                    record: ImportedCase {
-                        body: BODY.into(),
-                        area: c.area,
-                        received: c.received,
-                        closed: c.closed,
-                        subjects: c.subjects,
-                        complainants: c.complainants,
-                        allegations: c.allegations,
-                        notes: Vec::new(),
-                    },
-                }),
-            }
+            Row::record(
+                SOURCE,
+                reference,
+                id,
+                &digest,
+                c.line,
+                ImportedCase {
+                    body: BODY.into(),
+                    area: c.area,
+                    received: c.received,
+                    closed: c.closed,
+                    subjects: c.subjects,
+                    complainants: c.complainants,
+                    allegations: c.allegations,
+                    notes: Vec::new(),
+                },
+            )
         })
         .collect();
     Ok(Read {
@@ -313,6 +306,7 @@ pub fn category_of(fado: &str, allegation: &str) -> Option<CategoryCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use probity_domain::command::Command;
 
     const HEADER: &str = "\"unique_mos_id\",\"first_name\",\"last_name\",\"command_now\",\"shield_no\",\"complaint_id\",\"month_received\",\"year_received\",\"month_closed\",\"year_closed\",\"command_at_incident\",\"rank_abbrev_incident\",\"rank_abbrev_now\",\"rank_now\",\"rank_incident\",\"mos_ethnicity\",\"mos_gender\",\"mos_age_incident\",\"complainant_ethnicity\",\"complainant_gender\",\"complainant_age_incident\",\"fado_type\",\"allegation\",\"precinct\",\"contact_reason\",\"outcome_description\",\"board_disposition\"\n";
 

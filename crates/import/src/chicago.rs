@@ -26,10 +26,9 @@ use std::path::Path;
 use jiff::civil::Date;
 use probity_domain::Reference;
 use probity_domain::category::CategoryCode;
-use probity_domain::command::{Command, ImportRecord};
 use probity_domain::imported::{
     AgeBand, Characteristics, Disposition, Ethnicity, ImportedAllegation, ImportedCase,
-    ImportedFrom, ImportedSubject, Sex, SourceDate,
+    ImportedSubject, Sex, SourceDate,
 };
 
 use crate::{FileError, Read, Rejected, Row};
@@ -372,29 +371,23 @@ pub fn read(
                 }
             }
             let reference = Reference::parse(&format!("CPD-{}", c.id)).expect("a valid id");
-            Row {
-                line: c.line,
-                reference: reference.clone(),
-                command: Command::ImportRecord(ImportRecord {
-                    reference,
-                    from: ImportedFrom {
-                        source: SOURCE.into(),
-                        key: c.id,
-                        file_digest: digest.to_string(),
-                        line: c.line,
-                    },
-                    record: ImportedCase {
-                        body: BODY.into(),
-                        area: c.area,
-                        received: c.received,
-                        closed: c.closed,
-                        subjects: c.subjects,
-                        complainants: c.complainants,
-                        allegations: c.allegations,
-                        notes: c.notes,
-                    },
-                }),
-            }
+            Row::record(
+                SOURCE,
+                reference,
+                c.id,
+                digest,
+                c.line,
+                ImportedCase {
+                    body: BODY.into(),
+                    area: c.area,
+                    received: c.received,
+                    closed: c.closed,
+                    subjects: c.subjects,
+                    complainants: c.complainants,
+                    allegations: c.allegations,
+                    notes: c.notes,
+                },
+            )
         })
         .collect();
     Ok(Read {
@@ -518,6 +511,7 @@ pub fn category_of(category: &str) -> Option<CategoryCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use probity_domain::command::Command;
 
     const COMPLAINTS_CSV: &str = "cr_id,cv,incident_date,complaint_date,closed_date,add1,add2,beat,city,full_address,location\n\
 1000194,2,2006-10-02,2006-10-02,,7809,S SOUTH SHORE DR ,0421,CHICAGO IL,,17\n\

@@ -32,6 +32,34 @@ pub struct Row {
     pub command: Command,
 }
 
+impl Row {
+    /// A case another body recorded, as the command that imports it: keyed by the source's
+    /// own identifier, from the line its first row is on.
+    fn record(
+        source: &str,
+        reference: Reference,
+        key: String,
+        digest: &str,
+        line: u64,
+        record: probity_domain::imported::ImportedCase,
+    ) -> Row {
+        Row {
+            line,
+            reference: reference.clone(),
+            command: Command::ImportRecord(probity_domain::command::ImportRecord {
+                reference,
+                from: probity_domain::imported::ImportedFrom {
+                    source: source.into(),
+                    key,
+                    file_digest: digest.into(),
+                    line,
+                },
+                record,
+            }),
+        }
+    }
+}
+
 /// What a reader made of a file.
 #[derive(Debug, Clone)]
 pub struct Read {

@@ -125,13 +125,7 @@ async fn the_new_york_file_loads_once_and_its_published_figures_come_out() {
         }
         // Disproportionality reads the board's recorded characteristics.
         let d = s
-            .disproportionality
-            .iter()
-            .find(|d| {
-                d.party == "complainant"
-                    && d.characteristic == "ethnicity"
-                    && d.stage == "substantiated"
-            })
+            .disproportionality_of("complainant", "ethnicity", "substantiated")
             .unwrap();
         assert_eq!(d.reference_group, "white");
         let by_group: HashMap<&str, _> = d.groups.iter().map(|g| (g.group.as_str(), g)).collect();

@@ -11,8 +11,20 @@ use crate::ids::Reference;
 use crate::imported::ImportedFrom;
 use crate::rule::{Refusal, Rule, refuse};
 
-/// An import writes only where nothing but the same source's same item or case is held.
-fn importable(case: &Case, reference: &Reference, from: &ImportedFrom) -> Result<(), Refusal> {
+/// What an import brings: a published item or a case.
+#[derive(PartialEq)]
+enum Kind {
+    Item,
+    Case,
+}
+
+/// An import writes only where nothing is held but the same source's same item (or case).
+fn importable(
+    case: &Case,
+    reference: &Reference,
+    from: &ImportedFrom,
+    kind: Kind,
+) -> Result<(), Refusal> {
     if case.matter().is_some() {
         return refuse(
             Rule::NotImportable,
@@ -22,11 +34,12 @@ fn importable(case: &Case, reference: &Reference, from: &ImportedFrom) -> Result
     let held = case
         .imported
         .as_ref()
-        .map(|i| (&i.from, "item"))
-        .or(case.imported_record.as_ref().map(|r| (&r.from, "case")));
+        .map(|i| (&i.from, Kind::Item))
+        .or(case.imported_record.as_ref().map(|r| (&r.from, Kind::Case)));
     if let Some((held, what)) = held
-        && (held.source != from.source || held.key != from.key)
+        && (what != kind || held.source != from.source || held.key != from.key)
     {
+        let what = if what == Kind::Item { "item" } else { "case" };
         return refuse(
             Rule::NotImportable,
             format!(
@@ -40,16 +53,7 @@ fn importable(case: &Case, reference: &Reference, from: &ImportedFrom) -> Result
 
 impl Decide for ImportPublication {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        importable(case, &self.reference, &self.from)?;
-        if case.imported_record.is_some() {
-            return refuse(
-                Rule::NotImportable,
-                format!(
-                    "{} holds an imported case; a published item needs a reference of its own",
-                    self.reference
-                ),
-            );
-        }
+        importable(case, &self.reference, &self.from, Kind::Item)?;
         let item = &self.item;
         text("title", &item.title)?;
         text("recipient", &item.recipient)?;
@@ -103,16 +107,7 @@ impl Decide for ImportPublication {
 
 impl Decide for ImportRecord {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<Decision, Refusal> {
-        importable(case, &self.reference, &self.from)?;
-        if case.imported.is_some() {
-            return refuse(
-                Rule::NotImportable,
-                format!(
-                    "{} holds an imported published item; a case needs a reference of its own",
-                    self.reference
-                ),
-            );
-        }
+        importable(case, &self.reference, &self.from, Kind::Case)?;
         let record = &self.record;
         // A complaint may name no officer (the source could not identify one): it is a case
         // without allegations.
