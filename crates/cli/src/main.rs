@@ -301,6 +301,16 @@ enum ImportCmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Any other body's export, read as a mapping file says (docs/import-mapping.md; the
+    /// worked example is mappings/philadelphia.toml): FILE holds the cases, and the files the
+    /// mapping names are read from beside it.
+    Csv {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        mapping: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -800,6 +810,28 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     let read = probity_import::chicago::read_dir(&dir)
                         .map_err(|e| input(e.to_string()))?;
                     (dir, format, read)
+                }
+                ImportCmd::Csv {
+                    file,
+                    mapping,
+                    format,
+                } => {
+                    let text = std::fs::read_to_string(&mapping).map_err(|e| {
+                        input(format!(
+                            "cannot read the mapping {}: {e}",
+                            mapping.display()
+                        ))
+                    })?;
+                    let read = probity_import::mapping::read_files(&file, &text).map_err(|e| {
+                        input(match e {
+                            probity_import::mapping::MappingError::Toml(_)
+                            | probity_import::mapping::MappingError::Invalid { .. } => {
+                                format!("{}: {e}", mapping.display())
+                            }
+                            e => e.to_string(),
+                        })
+                    })?;
+                    (file, format, read)
                 }
             };
             let digest = read.digest.clone();

@@ -1208,6 +1208,83 @@ fn new_york_s_file_imports_and_its_statistics_come_out() {
     assert!(!refused.status.success());
 }
 
+/// `probity import csv` with the mapping shipped for Philadelphia: every row in but the file's
+/// blank one, reported with its line; a mapping that is wrong is refused with the key it got
+/// wrong, before anything is read or written.
+#[test]
+fn an_export_imports_by_its_mapping_and_a_wrong_mapping_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ppd.db");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/other/philadelphia/ppd_complaints.csv"
+    );
+    let mapping = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../mappings/philadelphia.toml"
+    );
+    let wrong = dir.path().join("wrong.toml");
+    std::fs::write(
+        &wrong,
+        std::fs::read_to_string(mapping).unwrap().replace(
+            "\"Physical Abuse\" = \"B6\"",
+            "\"Physical Abuse\" = \"force\"",
+        ),
+    )
+    .unwrap();
+    let out = probity(
+        &db,
+        &[
+            "import",
+            "csv",
+            file,
+            "--mapping",
+            &wrong.display().to_string(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("wrong.toml")
+            && said.contains("categories.\"Physical Abuse\"")
+            && said.contains("'force'"),
+        "{said}"
+    );
+    let out = probity(&db, &["stats", "--format", "json", "--force", "ppd"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["cases"], 0, "nothing was written");
+    let out = probity(
+        &db,
+        &[
+            "import",
+            "csv",
+            file,
+            "--mapping",
+            mapping,
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (r["added"].as_u64(), r["rows"].as_u64()),
+        (Some(3_407), Some(3_408))
+    );
+    assert_eq!(r["rejected"][0]["line"], 8464);
+    assert_eq!(
+        r["rejected"][0]["reason"],
+        "ppd_complaint_disciplines.csv: complaint_id is empty"
+    );
+    let out = probity(&db, &["stats", "--format", "json", "--force", "ppd"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (s["cases"].as_u64(), s["allegations"].as_u64()),
+        (Some(3_407), Some(8_462))
+    );
+}
+
 /// Ctrl-C in the middle of `probity import chicago` leaves whole batches only (each of 500
 /// cases is one transaction), the record verifies, and importing again loads the rest and
 /// nothing twice. Long (all of Chicago, twice), so with `PROBITY_LONG_TESTS` only.

@@ -253,8 +253,9 @@ impl AgeBand {
 pub struct ImportedAllegation {
     /// The line of the file it was read from.
     pub line: u64,
-    /// The subject it is made against: an index into `subjects`, from 0.
-    pub subject: u32,
+    /// The subject it is made against: an index into `subjects`, from 0; null for an officer
+    /// the source did not identify (counted as an allegation, never as a subject).
+    pub subject: Option<u32>,
     /// The complainant who made it, when recorded: an index into `complainants`, from 0.
     #[serde(default)]
     pub complainant: Option<u32>,

@@ -61,7 +61,7 @@ struct Complaint {
 /// Reads the file's bytes. Fails only when the file is not this kind of file; each bad row
 /// is a [`Rejected`] with its line.
 pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
-    let mut csv = csv::ReaderBuilder::new().from_reader(bytes);
+    let mut csv = crate::reader(bytes);
     let at = crate::columns(&mut csv, &COLUMNS)?;
     let digest = crate::digest(bytes);
     let mut rejected = Vec::new();
@@ -208,7 +208,7 @@ fn gather<'r>(
         .map(str::to_string);
     complaint.allegations.push(ImportedAllegation {
         line,
-        subject: u32::try_from(subject).expect("a complaint's officers"),
+        subject: Some(u32::try_from(subject).expect("a complaint's officers")),
         complainant: complainant.map(|c| u32::try_from(c).expect("a complaint's complainants")),
         category: category_of(fado, allegation),
         source_category: fado.to_string(),

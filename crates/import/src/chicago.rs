@@ -139,7 +139,7 @@ pub fn read(
     // Officers' profiles: UID → characteristics.
     let mut officers: HashMap<String, Profile> = HashMap::new();
     if let Some(bytes) = profiles {
-        let mut csv = csv::Reader::from_reader(bytes);
+        let mut csv = crate::reader(bytes);
         let at = crate::columns(&mut csv, &["UID", "birth_year", "race", "gender"])
             .map_err(file_error(PROFILES))?;
         let mut bad = Vec::new();
@@ -163,7 +163,7 @@ pub fn read(
     // Complaints.
     let mut order: Vec<Complaint> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut csv = csv::Reader::from_reader(complaints);
+    let mut csv = crate::reader(complaints);
     let at = crate::columns(
         &mut csv,
         &[
@@ -241,7 +241,7 @@ pub fn read(
     rejected.append(&mut bad);
 
     // Complainants.
-    let mut csv = csv::Reader::from_reader(complainants);
+    let mut csv = crate::reader(complainants);
     let at = crate::columns(&mut csv, &["cr_id", "age", "gender", "race", "birth_year"])
         .map_err(file_error(COMPLAINANTS))?;
     let mut bad = Vec::new();
@@ -274,7 +274,7 @@ pub fn read(
     rejected.append(&mut bad);
 
     // Accused: one allegation a row.
-    let mut csv = csv::Reader::from_reader(accused);
+    let mut csv = crate::reader(accused);
     let at = crate::columns(
         &mut csv,
         &[
@@ -338,7 +338,7 @@ pub fn read(
         let code = f(2);
         c.allegations.push(ImportedAllegation {
             line,
-            subject: u32::try_from(subject).expect("a complaint's officers"),
+            subject: Some(u32::try_from(subject).expect("a complaint's officers")),
             // Set once every complainant is read (below).
             complainant: None,
             category: category_of(f(1)),

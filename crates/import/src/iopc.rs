@@ -43,7 +43,7 @@ const COLUMNS: [&str; 12] = [
 /// Reads the file's bytes. Fails only when the file is not this kind of file; each bad row
 /// is a [`Rejected`] with its line.
 pub fn read(bytes: &[u8]) -> Result<Read, FileError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let mut csv = crate::reader(bytes);
     let at = crate::columns(&mut csv, &COLUMNS)?;
     let digest = crate::digest(bytes);
     let (mut rows, mut rejected) = (Vec::new(), Vec::new());

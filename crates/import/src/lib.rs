@@ -9,6 +9,7 @@
 pub mod ccrb;
 pub mod chicago;
 pub mod iopc;
+pub mod mapping;
 
 use jiff::Timestamp;
 use probity_app::{AppError, Desk, Stopped};
@@ -176,6 +177,15 @@ fn tally(report: &mut Report, rows: &[&Row], done: &[probity_app::Executed]) {
     }
 }
 
+/// A CSV reader whose rows end at a line feed, so the line a row is on is the line a person
+/// finds it on: with the csv crate's default ending (CR, LF or CRLF), a CRLF file's rows are
+/// placed one line early. The CR left at a row's end is trimmed with the rest of its last cell.
+fn reader<R: std::io::Read>(from: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(from)
+}
+
 /// Where each of `names` is in the file's header.
 fn columns<R: std::io::Read, const N: usize>(
     csv: &mut csv::Reader<R>,
@@ -240,4 +250,26 @@ fn each_record<R: std::io::Read>(
 pub fn digest(bytes: &[u8]) -> String {
     use sha2::Digest;
     probity_domain::hex::encode(&sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_row_s_line_is_the_line_it_is_on_whatever_the_line_ending() {
+        for file in [
+            &b"a,b\n1,2\n\"x\ny\",3\n,\n"[..],
+            &b"a,b\r\n1,2\r\n\"x\r\ny\",3\r\n,\r\n"[..],
+        ] {
+            let mut csv = crate::reader(file);
+            let mut rejected = Vec::new();
+            let mut lines = Vec::new();
+            let mut last = Vec::new();
+            crate::each_record(&mut csv, &mut rejected, |line, r, _| {
+                lines.push(line);
+                last.push(r[1].trim().to_string());
+            });
+            assert_eq!(lines, [2, 3, 5], "{}", String::from_utf8_lossy(file));
+            assert_eq!(last, ["2", "3", ""]);
+        }
+    }
 }

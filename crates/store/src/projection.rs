@@ -423,7 +423,7 @@ fn imported_facts(case_id: CaseId, r: &ImportedRecord) -> Vec<AllegationFactRow>
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let subject = c.subjects.get(a.subject as usize);
+            let subject = a.subject.and_then(|s| c.subjects.get(s as usize));
             let [se, ss, sa] = subject.map_or([None, None, None], |s| traits(&s.characteristics));
             let [ce, cs, ca] = a
                 .complainant

@@ -125,13 +125,15 @@ impl Decide for ImportRecord {
         }
         for a in &record.allegations {
             text("source_category", &a.source_category)?;
-            if a.subject as usize >= record.subjects.len() {
+            if let Some(subject) = a.subject
+                && subject as usize >= record.subjects.len()
+            {
                 return Err(Refusal::new(
                     Rule::UnknownParty,
                     format!(
                         "the allegation of line {} is against subject {}, but the case has {}",
                         a.line,
-                        a.subject + 1,
+                        subject + 1,
                         record.subjects.len()
                     ),
                 )

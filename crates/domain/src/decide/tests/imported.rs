@@ -153,7 +153,7 @@ fn record(reference: &str, key: &str) -> Command {
             complainants: vec![black],
             allegations: vec![ImportedAllegation {
                 line: 3,
-                subject: 0,
+                subject: Some(0),
                 complainant: Some(0),
                 category: Some(CategoryCode::parse("H2").unwrap()),
                 source_category: "Discourtesy".into(),
@@ -240,7 +240,7 @@ fn an_imported_case_must_not_contradict_itself() {
     );
     g.refused(
         IOPC,
-        edit_record(good.clone(), |c| c.record.allegations[0].subject = 1),
+        edit_record(good.clone(), |c| c.record.allegations[0].subject = Some(1)),
         Rule::UnknownParty,
     );
     g.refused(
@@ -283,6 +283,15 @@ fn an_imported_case_must_not_contradict_itself() {
         IOPC,
         edit_record(record("CCRB-2", "2"), |c| {
             c.record.allegations.clear();
+            c.record.subjects.clear();
+        }),
+    );
+    // An allegation against an officer the source did not identify is held without a subject.
+    let mut g = Given::new();
+    g.ok(
+        IOPC,
+        edit_record(record("CCRB-3", "3"), |c| {
+            c.record.allegations[0].subject = None;
             c.record.subjects.clear();
         }),
     );
