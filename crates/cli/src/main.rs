@@ -188,8 +188,12 @@ enum Cmd {
         /// One source: `probity` for cases recorded here, or an importer's name (`ccrb`).
         #[arg(long)]
         source: Option<String>,
+        /// `svg` draws one chart (`--chart`) as an SVG document.
         #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
         format: StatsFormat,
+        /// The chart `--format svg` draws.
+        #[arg(long, value_enum, default_value_t = ChartName::Years)]
+        chart: ChartName,
     },
     /// List the national allegation category codes.
     Categories,
@@ -318,6 +322,31 @@ enum StatsFormat {
     Table,
     Csv,
     Json,
+    Svg,
+}
+
+/// The charts of `probity_charts::Chart`, by their names.
+#[derive(Clone, Copy, ValueEnum)]
+enum ChartName {
+    /// Allegations by year received.
+    Years,
+    /// Allegations by finding.
+    Findings,
+    /// Subjects by number of allegations.
+    Subjects,
+    /// Relative rate indices of substantiation by complainant ethnicity, with 95% intervals.
+    Disproportionality,
+}
+
+impl From<ChartName> for probity_charts::Chart {
+    fn from(c: ChartName) -> Self {
+        match c {
+            ChartName::Years => probity_charts::Chart::Years,
+            ChartName::Findings => probity_charts::Chart::Findings,
+            ChartName::Subjects => probity_charts::Chart::Subjects,
+            ChartName::Disproportionality => probity_charts::Chart::Disproportionality,
+        }
+    }
 }
 
 /// Rows read and loaded, on a terminal; nothing when stderr is not one (tests, pipes, CI).
@@ -876,6 +905,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             force,
             source,
             format,
+            chart,
         } => {
             if let (Some(from), Some(to)) = (from, to)
                 && to < from
@@ -901,6 +931,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 ),
                 StatsFormat::Table => print!("{}", text::statistics(&stats)),
                 StatsFormat::Csv => print!("{}", text::statistics_csv(&stats)),
+                StatsFormat::Svg => print!("{}", probity_charts::svg(&stats, chart.into())),
             }
         }
         Cmd::Holidays {

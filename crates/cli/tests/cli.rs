@@ -1204,6 +1204,19 @@ fn new_york_s_file_imports_and_its_statistics_come_out() {
         .unwrap_or_default()
         .to_string();
     assert_eq!(first, "table,group,code,count,rate,rri,ci_low,ci_high");
+    // A chart, as an SVG document with its title and what it shows in words.
+    let svg = probity(
+        &db,
+        &["stats", "--format", "svg", "--chart", "disproportionality"],
+    );
+    assert!(svg.status.success(), "{}", text(&svg.stderr));
+    let svg = text(&svg.stdout);
+    assert!(
+        svg.starts_with("<svg")
+            && svg.contains("<desc id=\"chart-desc\">Of the allegations investigated")
+            && svg.contains("reference: white"),
+        "{svg}"
+    );
     let refused = probity(&db, &["--as", "administrator", "stats"]);
     assert!(!refused.status.success());
 }

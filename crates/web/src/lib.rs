@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/work", get(work::work))
         .route("/reports/overdue", get(work::overdue))
         .route("/statistics", get(statistics::statistics))
+        .route("/statistics/charts/{chart}", get(statistics::chart))
         .route("/audit", get(audit::audit))
         .route("/checkpoints", get(audit::checkpoints))
         .route("/openapi.json", get(openapi::document))

@@ -69,6 +69,7 @@ impl Modify for Security {
         audit::case_audit,
         audit::checkpoints,
         statistics::statistics,
+        statistics::chart,
     ),
     components(schemas(ProblemDoc, probity_domain::Command)),
     modifiers(&Security),

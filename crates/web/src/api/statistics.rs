@@ -70,3 +70,37 @@ pub async fn statistics(
     // A `to` before `from` admits nothing: empty figures, as the document allows.
     Ok(axum::Json(user.desk.statistics(filter).await?))
 }
+
+/// `GET /api/v1/statistics/charts/{chart}`
+#[utoipa::path(get, path = "/api/v1/statistics/charts/{chart}", tag = "statistics", params(("chart" = String, Path, description = "years, findings, subjects or disproportionality"), StatisticsParams), responses((status = 200, description = "The chart of the same figures as `GET /api/v1/statistics` with the same filters, as an SVG image with a title and a description in words; suppressed cells are left out and the description says how many.", content_type = "image/svg+xml", body = String), (status = 400, description = "Bad input", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 401, description = "Not signed in", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 403, description = "Your role counts no statistics", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json"), (status = 404, description = "No such chart", body = crate::api::openapi::ProblemDoc, content_type = "application/problem+json")), security(("session" = []), ("token" = [])))]
+pub async fn chart(
+    user: CurrentUser,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    ApiQuery(p): ApiQuery<StatisticsParams>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let name = name.strip_suffix(".svg").unwrap_or(&name);
+    let Some(chart) = probity_charts::Chart::parse(name) else {
+        return Err(Problem::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            "There is no such chart: years, findings, subjects or disproportionality.",
+        ));
+    };
+    let filter = FactFilter {
+        from: day("from", p.from)?,
+        to: day("to", p.to)?,
+        body: code("body", p.body)?,
+        source: code("source", p.source)?,
+    };
+    let stats = user.desk.statistics(filter).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        probity_charts::svg(&stats, chart),
+    )
+        .into_response())
+}

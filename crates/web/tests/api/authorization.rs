@@ -463,6 +463,24 @@ async fn matrix_holds(app: TestApp) {
                 stats.text
             );
         }
+        let chart = app
+            .get("/api/v1/statistics/charts/findings.svg", &who.token)
+            .await;
+        assert_eq!(
+            chart.status.as_u16(),
+            if allowed.statistics { 200 } else { 403 },
+            "{} draws a chart",
+            who.name
+        );
+        if allowed.statistics {
+            assert!(
+                chart.text.starts_with("<svg") && chart.text.contains("Allegations by finding"),
+                "{}",
+                chart.text
+            );
+            let unknown = app.get("/api/v1/statistics/charts/pie", &who.token).await;
+            assert_eq!(unknown.status, 404, "{}", unknown.text);
+        }
 
         // Lists and counts show exactly the cases the matrix lets this user list.
         let listed = app.get("/api/v1/cases?per_page=200", &who.token).await;
