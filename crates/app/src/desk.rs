@@ -121,6 +121,11 @@ impl Desk {
         access::authorize_role(&self.who, Access::ManageUsers, today()).is_ok()
     }
 
+    /// Whether this principal's role counts statistics.
+    pub fn may_view_statistics(&self) -> bool {
+        access::authorize_role(&self.who, Access::ViewStatistics, today()).is_ok()
+    }
+
     /// Whether this principal's role lists cases (and so has work queues).
     pub fn may_list_cases(&self) -> bool {
         access::may_list_cases(&self.who)

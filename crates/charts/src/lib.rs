@@ -85,11 +85,12 @@ pub fn svg(stats: &Statistics, chart: Chart) -> String {
         let _ = root.present();
         description
     };
-    accessible(&out, chart.title(), &description)
+    accessible(&out, chart.name(), chart.title(), &description)
 }
 
-/// Gives the drawing its role, title and description.
-fn accessible(svg: &str, title: &str, description: &str) -> String {
+/// Gives the drawing its role, title and description, with ids of its own so that several
+/// charts can sit in one page.
+fn accessible(svg: &str, name: &str, title: &str, description: &str) -> String {
     let Some(open) = svg.find("<svg") else {
         return svg.to_string();
     };
@@ -97,7 +98,7 @@ fn accessible(svg: &str, title: &str, description: &str) -> String {
         return svg.to_string();
     };
     format!(
-        "{} role=\"img\" aria-labelledby=\"chart-title chart-desc\"><title id=\"chart-title\">{}</title><desc id=\"chart-desc\">{}</desc>{}",
+        "{} role=\"img\" aria-labelledby=\"chart-{name}-title chart-{name}-desc\"><title id=\"chart-{name}-title\">{}</title><desc id=\"chart-{name}-desc\">{}</desc>{}",
         &svg[..end],
         escape(title),
         escape(description),
@@ -441,9 +442,12 @@ mod tests {
                 "{}",
                 chart.name()
             );
-            assert!(svg.contains(" role=\"img\" aria-labelledby=\"chart-title chart-desc\">"));
+            let n = chart.name();
             assert!(svg.contains(&format!(
-                "<title id=\"chart-title\">{}</title>",
+                " role=\"img\" aria-labelledby=\"chart-{n}-title chart-{n}-desc\">"
+            )));
+            assert!(svg.contains(&format!(
+                "<title id=\"chart-{n}-title\">{}</title>",
                 escape(chart.title())
             )));
             assert_eq!(
@@ -486,7 +490,10 @@ mod tests {
         let s = statistics(&[], &[]);
         for chart in Chart::ALL {
             let svg = svg(&s, chart);
-            assert!(svg.contains("<desc id=\"chart-desc\">No "), "{svg}");
+            assert!(
+                svg.contains(&format!("<desc id=\"chart-{}-desc\">No ", chart.name())),
+                "{svg}"
+            );
         }
     }
 }

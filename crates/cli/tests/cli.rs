@@ -1213,7 +1213,9 @@ fn new_york_s_file_imports_and_its_statistics_come_out() {
     let svg = text(&svg.stdout);
     assert!(
         svg.starts_with("<svg")
-            && svg.contains("<desc id=\"chart-desc\">Of the allegations investigated")
+            && svg.contains(
+                "<desc id=\"chart-disproportionality-desc\">Of the allegations investigated"
+            )
             && svg.contains("reference: white"),
         "{svg}"
     );

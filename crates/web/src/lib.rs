@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
             get(ui::severity::form).post(ui::severity::assess),
         )
         .route("/audit", get(ui::audit::audit))
+        .route("/statistics", get(ui::statistics::statistics))
         .route(
             "/account/password",
             get(ui::account::form).post(ui::account::change),

@@ -19,6 +19,7 @@ pub enum Section {
     Work,
     Cases,
     Audit,
+    Statistics,
     Users,
 }
 
@@ -38,6 +39,8 @@ pub struct Chrome {
     pub cases: bool,
     /// The user reads the audit trail.
     pub audit: bool,
+    /// The user counts statistics.
+    pub statistics: bool,
     /// The user administers accounts.
     pub users: bool,
 }
@@ -49,6 +52,7 @@ impl Chrome {
             section: Section::None,
             cases: false,
             audit: false,
+            statistics: false,
             users: false,
         }
     }
@@ -62,6 +66,13 @@ impl Chrome {
         }
         if self.audit {
             all.push(("/audit", "Audit", self.section == Section::Audit));
+        }
+        if self.statistics {
+            all.push((
+                "/statistics",
+                "Statistics",
+                self.section == Section::Statistics,
+            ));
         }
         if self.users {
             all.push(("/users", "Users", self.section == Section::Users));
@@ -90,6 +101,7 @@ impl PageUser {
             section,
             cases: self.user.desk.may_list_cases(),
             audit: self.user.desk.may_read_audit(),
+            statistics: self.user.desk.may_view_statistics(),
             users: self.user.desk.may_manage_users(),
         }
     }
@@ -135,6 +147,8 @@ pub fn start_of(desk: &probity_app::Desk) -> &'static str {
         "/work"
     } else if desk.may_read_audit() {
         "/audit"
+    } else if desk.may_view_statistics() {
+        "/statistics"
     } else if desk.may_manage_users() {
         "/users"
     } else {

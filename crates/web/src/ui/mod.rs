@@ -22,6 +22,7 @@ pub mod letters;
 pub mod record;
 pub mod severity;
 pub mod sign_in;
+pub mod statistics;
 pub mod steps;
 pub mod users;
 pub mod work;

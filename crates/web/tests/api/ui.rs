@@ -1195,3 +1195,97 @@ async fn recording_says_which_referral_criteria_the_answers_bring_in_and_why() {
         "recorded once: no longer offered"
     );
 }
+
+#[tokio::test]
+async fn an_analyst_counts_on_the_statistics_page_with_its_charts_and_no_one_else_can() {
+    let app = TestApp::new().await;
+    app.user("the.analyst", StaffRole::Analyst, None).await;
+    app.user("the.investigator", StaffRole::Investigator, None)
+        .await;
+    let desk = app.console(StaffRole::Administrator).await;
+    desk.load_demo(40).await.unwrap();
+    let analyst = signed_in(&app, "the.analyst").await;
+    // The navigation offers the analyst their statistics.
+    let work = app.page("/work", Some(&analyst)).await;
+    assert!(work.text.contains("href=\"/statistics\""), "{}", work.text);
+    let page = app.page("/statistics", Some(&analyst)).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let t = &page.text;
+    assert!(t.contains("<title>Statistics - Probity</title>"), "{t}");
+    assert!(t.contains("aria-current=\"page\""), "the section is shown");
+    for chart in probity_charts::Chart::ALL {
+        let n = chart.name();
+        assert!(
+            t.contains(&format!(
+                "aria-labelledby=\"chart-{n}-title chart-{n}-desc\""
+            )),
+            "{n} drawn in the page"
+        );
+        assert!(
+            t.contains(&format!("/api/v1/statistics/charts/{n}.svg?")),
+            "{n} offered as SVG"
+        );
+    }
+    // The same figures as the API's.
+    let token = app.user("api.analyst", StaffRole::Analyst, None).await;
+    let api = app.get("/api/v1/statistics", &token).await.body;
+    let allegations = api["allegations"].as_u64().unwrap();
+    assert!(allegations > 0);
+    assert!(
+        t.contains(&format!(
+            "<dd class=\"govuk-summary-list__value\">{allegations}</dd>"
+        )),
+        "{t}"
+    );
+    // No party's name on the page: the demo's scripts give these.
+    let mut salt = probity_app::fresh_salt;
+    let mut scripts = vec![probity_domain::scenario::reference_case(&mut salt)];
+    scripts.extend((1..=40).map(|n| probity_domain::scenario::synthetic_case(n, &mut salt)));
+    let mut names = 0;
+    for step in scripts.into_iter().flatten() {
+        if let probity_domain::Command::AddParty(p) = step.command {
+            let name = &p.personal_data.data.name;
+            assert!(!t.contains(name.as_str()), "{name} on the statistics page");
+            names += 1;
+        }
+    }
+    assert!(names > 40);
+    // The chart downloads with the session, by the link the page offers, filters and all.
+    let filtered = app
+        .page("/statistics?from=2019-01-01&source=probity", Some(&analyst))
+        .await;
+    let at = filtered
+        .text
+        .find("href=\"/api/v1/statistics/charts/years.svg?")
+        .expect("a download link")
+        + 6;
+    let link = &filtered.text[at..];
+    let link = link[..link.find('"').unwrap()]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert_eq!(
+        link,
+        "/api/v1/statistics/charts/years.svg?from=2019-01-01&source=probity"
+    );
+    let svg = app.page(&link, Some(&analyst)).await;
+    assert_eq!(svg.status, 200, "{}", svg.text);
+    assert!(svg.content_type.starts_with("image/svg+xml"));
+    assert!(svg.text.contains("Allegations by year received"));
+    // A bad filter is shown on its field; a role that counts nothing is refused.
+    let bad = app
+        .page("/statistics?from=yesterday&to=2020-01-01", Some(&analyst))
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.text
+            .contains("<title>Error: Statistics - Probity</title>")
+    );
+    assert!(bad.text.contains("Enter a day like 2020-01-31"));
+    let investigator = signed_in(&app, "the.investigator").await;
+    assert_eq!(
+        app.page("/statistics", Some(&investigator)).await.status,
+        403
+    );
+    let work = app.page("/work", Some(&investigator)).await;
+    assert!(!work.text.contains("href=\"/statistics\""), "not offered");
+}

@@ -183,6 +183,17 @@ async fn a_caseworker_signs_in_finds_their_work_and_reads_the_reference_case() {
     .await;
     let rows = b.text("table").await;
     assert!(rows.contains("case.read on 2020/134541"), "{rows}");
+    b.sign_out().await;
+
+    // The analyst counts: the figures, each chart drawn in the page with its table.
+    b.sign_in("oversight.analyst").await;
+    b.visit("/statistics", "statistics").await;
+    let page = b.text("main").await;
+    assert!(
+        page.contains("Allegations by finding: the figures")
+            && page.contains("Download this chart as SVG"),
+        "{page}"
+    );
     b.close().await;
 }
 
@@ -418,6 +429,7 @@ async fn the_pages_reflow_at_400_per_cent_zoom() {
             ][..],
         ),
         ("oversight.auditor", &["/audit"][..]),
+        ("oversight.analyst", &["/statistics"][..]),
         ("oversight.admin", &["/users"][..]),
     ] {
         b.sign_in(user).await;
