@@ -872,7 +872,8 @@ impl Desk {
             .await?;
         let cases: Vec<_> = cases.into_iter().map(|r| r.fact()).collect();
         let facts: Vec<_> = facts.into_iter().map(|r| r.fact()).collect();
-        let stats = probity_domain::statistics::statistics(&cases, &facts);
+        let calendar = probity_store::projection::calendar();
+        let stats = probity_domain::statistics::statistics(&cases, &facts, &calendar);
         self.record(
             Action::StatisticsRead,
             "-",

@@ -429,7 +429,11 @@ mod tests {
                 },
             });
         }
-        statistics(&cases, &facts)
+        statistics(
+            &cases,
+            &facts,
+            probity_domain::calendar::Calendar::england_and_wales(),
+        )
     }
 
     #[test]
@@ -487,7 +491,11 @@ mod tests {
 
     #[test]
     fn no_figures_give_a_chart_that_says_so() {
-        let s = statistics(&[], &[]);
+        let s = statistics(
+            &[],
+            &[],
+            probity_domain::calendar::Calendar::england_and_wales(),
+        );
         for chart in Chart::ALL {
             let svg = svg(&s, chart);
             assert!(

@@ -483,6 +483,13 @@ pub fn statistics(s: &probity_domain::statistics::Statistics) -> String {
             t.median_days,
             t.p90_days
         );
+        if let Some(w) = &t.working_days {
+            let _ = writeln!(
+                out,
+                "  in working days (England and Wales, {} cases recorded here): mean {:.0}, median {:.0}, 90th percentile {:.0}",
+                w.cases, w.mean, w.median, w.p90
+            );
+        }
     }
     let f = &s.subject_figures;
     let _ = writeln!(

@@ -141,7 +141,25 @@ pub struct Durations {
     pub p90_days: f64,
     /// Some dates were known only to the month: the days count from the months' first days.
     pub months_only: bool,
+    /// Working days (England and Wales: weekends and bank holidays are not), over the cases
+    /// recorded here whose days the calendar holds. Imported cases are not counted in them:
+    /// another body's working days are not ours, and its dates may be months.
+    pub working_days: Option<WorkingDays>,
 }
+
+/// Working days from receipt to finalisation: the working days after the day received, up to
+/// and including the day finalised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkingDays {
+    pub cases: u64,
+    pub mean: f64,
+    pub median: f64,
+    pub p90: f64,
+}
+
+/// The source of the cases recorded here.
+pub const HERE: &str = "probity";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -217,7 +235,11 @@ fn small(n: u64) -> bool {
 }
 
 /// Every figure over `cases` and the `facts` of their allegations.
-pub fn statistics(cases: &[CaseFact], facts: &[Fact]) -> Statistics {
+pub fn statistics(
+    cases: &[CaseFact],
+    facts: &[Fact],
+    calendar: &crate::calendar::Calendar,
+) -> Statistics {
     let mut allegations: HashSet<(&str, u64)> = HashSet::new();
     // Per year and body: cases, complaints, allegations.
     let mut years: BTreeMap<(i16, &str), (u64, u64, u64)> = BTreeMap::new();
@@ -313,38 +335,65 @@ pub fn statistics(cases: &[CaseFact], facts: &[Fact]) -> Statistics {
             .map(|(d, n)| cell(crate::code_of(&d), n))
             .collect(),
         substantiation_rate: (merits > 0).then(|| substantiated as f64 / merits as f64),
-        time_to_finalise: durations(cases),
+        time_to_finalise: durations(cases, calendar),
         subject_figures: subject_figures(&subjects),
         disproportionality: disproportionality(facts),
     }
 }
 
-fn durations(cases: &[CaseFact]) -> Option<Durations> {
-    let mut days: Vec<f64> = cases
+/// Mean, median and 90th percentile of `values` (linear interpolation between the closest
+/// ranks); None when there are none.
+fn spread(mut values: Vec<f64>) -> Option<(u64, f64, f64, f64)> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let pos = q * (values.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
+    };
+    Some((
+        values.len() as u64,
+        values.iter().sum::<f64>() / values.len() as f64,
+        at(0.5),
+        at(0.9),
+    ))
+}
+
+fn durations(cases: &[CaseFact], calendar: &crate::calendar::Calendar) -> Option<Durations> {
+    let days: Vec<f64> = cases
         .iter()
         .filter_map(|c| {
             let span = c.received_on.until(c.finalised_on?).ok()?;
             Some(f64::from(span.get_days()))
         })
         .collect();
-    if days.is_empty() {
-        return None;
-    }
-    days.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        // Linear interpolation between the closest ranks.
-        let pos = q * (days.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        days[lo] + (days[hi] - days[lo]) * (pos - lo as f64)
-    };
+    let working: Vec<f64> = cases
+        .iter()
+        .filter(|c| c.source == HERE && !c.months_only)
+        .filter_map(|c| {
+            let n = calendar
+                .working_days_between(c.received_on, c.finalised_on?)
+                .ok()?;
+            Some(f64::from(n))
+        })
+        .collect();
+    let (cases_finalised, mean_days, median_days, p90_days) = spread(days)?;
     Some(Durations {
-        cases: days.len() as u64,
-        mean_days: days.iter().sum::<f64>() / days.len() as f64,
-        median_days: at(0.5),
-        p90_days: at(0.9),
+        cases: cases_finalised,
+        mean_days,
+        median_days,
+        p90_days,
         months_only: cases
             .iter()
             .any(|c| c.months_only && c.finalised_on.is_some()),
+        working_days: spread(working).map(|(cases, mean, median, p90)| WorkingDays {
+            cases,
+            mean,
+            median,
+            p90,
+        }),
     })
 }
 
@@ -559,7 +608,11 @@ mod tests {
             finalised_on: None,
             ..cases[0].clone()
         });
-        let s = statistics(&cases, &facts);
+        let s = statistics(
+            &cases,
+            &facts,
+            crate::calendar::Calendar::england_and_wales(),
+        );
         assert_eq!((s.complaints, s.allegations, s.subjects), (3, 3, 2));
         assert_eq!((s.by_year[0].complaints, s.by_year[0].allegations), (3, 3));
         assert_eq!(s.subject_allegations, 4);
@@ -572,6 +625,41 @@ mod tests {
         // Small cells are suppressed in breakdowns, never in totals.
         assert_eq!(s.findings[0].count, None);
         assert!(s.findings[0].suppressed);
+    }
+
+    #[test]
+    fn working_days_count_the_cases_recorded_here_without_weekends_or_bank_holidays() {
+        let here = |case: &str, received: Date, finalised: Date| CaseFact {
+            case: case.into(),
+            source: HERE.into(),
+            body: "kent".into(),
+            complaint: true,
+            received_on: received,
+            finalised_on: Some(finalised),
+            months_only: false,
+        };
+        let cases = vec![
+            // Friday 20 December 2019 to Friday 3 January 2020: Christmas Day, Boxing Day and
+            // New Year's Day are not working days, nor the two weekends.
+            here("a", date(2019, 12, 20), date(2020, 1, 3)),
+            // Over the early May bank holiday moved to VE Day (Friday 8 May 2020).
+            here("b", date(2020, 5, 7), date(2020, 5, 11)),
+            // Imported: counted in days, never in our working days.
+            CaseFact {
+                source: "ccrb".into(),
+                ..here("c", date(2019, 12, 20), date(2020, 1, 3))
+            },
+            // Beyond the calendar's years: in days only.
+            here("d", date(2040, 1, 2), date(2040, 1, 9)),
+        ];
+        let t = statistics(&cases, &[], crate::calendar::Calendar::england_and_wales())
+            .time_to_finalise
+            .unwrap();
+        assert_eq!(t.cases, 4);
+        let w = t.working_days.unwrap();
+        assert_eq!(w.cases, 2);
+        assert_eq!((w.median, w.mean), ((7.0 + 1.0) / 2.0, 4.0));
+        assert_eq!(t.median_days, (7.0 + 14.0) / 2.0, "4, 7, 14 and 14 days");
     }
 
     #[test]
@@ -609,7 +697,11 @@ mod tests {
             });
             facts.push(f);
         }
-        let s = statistics(&cases_of(&facts), &facts);
+        let s = statistics(
+            &cases_of(&facts),
+            &facts,
+            crate::calendar::Calendar::england_and_wales(),
+        );
         let d = s
             .disproportionality_of("complainant", "ethnicity", "substantiated")
             .unwrap();

@@ -201,6 +201,22 @@ pub async fn statistics(
                 },
             ),
         ),
+        (
+            "In working days (median, 90th percentile)",
+            stats
+                .time_to_finalise
+                .as_ref()
+                .and_then(|t| t.working_days.as_ref())
+                .map_or_else(
+                    || "no case recorded here finalised".to_string(),
+                    |w| {
+                        format!(
+                            "{:.0} and {:.0} working days, over {} cases recorded here",
+                            w.median, w.p90, w.cases
+                        )
+                    },
+                ),
+        ),
     ];
     let mut per_year: std::collections::BTreeMap<i16, u64> = Default::default();
     for y in &stats.by_year {

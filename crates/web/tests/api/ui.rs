@@ -1237,6 +1237,12 @@ async fn an_analyst_counts_on_the_statistics_page_with_its_charts_and_no_one_els
         )),
         "{t}"
     );
+    // The demo's finalised cases, in days and in working days.
+    assert!(
+        t.contains("working days, over")
+            && api["time_to_finalise"]["working_days"]["cases"].as_u64() > Some(0),
+        "{t}"
+    );
     // No party's name on the page: the demo's scripts give these.
     let mut salt = probity_app::fresh_salt;
     let mut scripts = vec![probity_domain::scenario::reference_case(&mut salt)];
