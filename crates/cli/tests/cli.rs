@@ -1300,6 +1300,35 @@ fn an_export_imports_by_its_mapping_and_a_wrong_mapping_changes_nothing() {
     );
 }
 
+/// `probity import synthetic`: the national-scale caseload the statistics are measured on,
+/// generated a chunk at a time, the same again for the same seed.
+#[test]
+fn a_synthetic_caseload_imports_once_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("syn.db");
+    let out = probity(
+        &db,
+        &["import", "synthetic", "--cases", "1200", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["added"], 1200);
+    let again = probity(
+        &db,
+        &["import", "synthetic", "--cases", "1200", "--format", "json"],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        (r["added"].as_u64(), r["unchanged"].as_u64()),
+        (Some(0), Some(1200))
+    );
+    let out = probity(&db, &["stats", "--format", "json", "--source", "synthetic"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["cases"], 1200);
+    let per_case = s["allegations"].as_f64().unwrap() / 1200.0;
+    assert!((1.6..1.85).contains(&per_case), "{per_case}");
+}
+
 /// Ctrl-C in the middle of `probity import chicago` leaves whole batches only (each of 500
 /// cases is one transaction), the record verifies, and importing again loads the rest and
 /// nothing twice. Long (all of Chicago, twice), so with `PROBITY_LONG_TESTS` only.

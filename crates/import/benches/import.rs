@@ -4,8 +4,15 @@
 //! csv crate reading every record, after gzip for Chicago, nothing else) as the baseline of
 //! what reading the bytes alone costs.
 //!
+//! Then the statistics on a national-scale synthetic caseload (`probity import synthetic`:
+//! `--national N` cases, a million by default; 0 leaves it out), loaded into its own store, the
+//! statistics asked for as an analyst (median of three), beside one aggregate scan of the same
+//! allegation rows by SQLite itself (`SELECT finding, COUNT(*) ... GROUP BY finding`) as the
+//! floor of what reading them costs.
+//!
 //! Run: `cargo bench -p probity-import --bench import` (`-- --runs N` for more runs of New
-//! York, the best reported; Chicago runs once).
+//! York, the best reported; Chicago runs once; `-- --national N` for the synthetic caseload's
+//! size).
 
 use std::time::{Duration, Instant};
 
@@ -81,9 +88,16 @@ fn line(what: &str, rows: usize, took: Duration, baseline: Duration) {
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut runs = 3usize;
+    let mut national = 1_000_000u64;
     while let Some(a) = args.next() {
         if a == "--runs" {
             runs = args.next().and_then(|n| n.parse().ok()).expect("--runs N");
+        }
+        if a == "--national" {
+            national = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("--national N");
         }
     }
     let bytes = std::fs::read(NEW_YORK).expect("the New York file (shared/data/ccrb)");
@@ -160,4 +174,100 @@ fn main() {
         "\naccused rows a second, read and load: {:.0}",
         accused as f64 / (reading + loading).as_secs_f64()
     );
+    if national > 0 {
+        national_statistics(&rt, national);
+    }
+}
+
+/// The national-scale caseload loaded, then the statistics timed beside SQLite's own scan.
+fn national_statistics(rt: &tokio::runtime::Runtime, cases: u64) {
+    rt.block_on(async {
+        let dir = tempfile::tempdir().expect("a directory");
+        let path = dir.path().join("national.db");
+        let office = Office::open(&format!("sqlite:{}", path.display()))
+            .await
+            .expect("a store");
+        let desk = |role| {
+            office.console(Console {
+                actor: "bench".into(),
+                role: Some(role),
+                ..Console::default()
+            })
+        };
+        let admin = desk(StaffRole::Administrator).await.expect("a desk");
+        let t = Instant::now();
+        let mut allegations = 0usize;
+        for first in (0..cases).step_by(50_000) {
+            let read = probity_import::synthetic::read(1, first, 50_000.min(cases - first));
+            allegations += read
+                .rows
+                .iter()
+                .map(|r| match &r.command {
+                    probity_domain::Command::ImportRecord(c) => c.record.allegations.len(),
+                    _ => 0,
+                })
+                .sum::<usize>();
+            probity_import::load(&admin, read).await.expect("the load");
+        }
+        let loading = t.elapsed();
+        let analyst = desk(StaffRole::Analyst).await.expect("a desk");
+        let mut times = Vec::new();
+        let mut counted = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let s = analyst
+                .statistics(probity_app::FactFilter::default())
+                .await
+                .expect("the statistics");
+            times.push(t.elapsed());
+            counted = s.allegations;
+        }
+        times.sort();
+        assert_eq!(counted as usize, allegations);
+        let one_force = {
+            let t = Instant::now();
+            analyst
+                .statistics(probity_app::FactFilter {
+                    body: Some("kent".into()),
+                    ..probity_app::FactFilter::default()
+                })
+                .await
+                .expect("the statistics");
+            t.elapsed()
+        };
+        let db = rusqlite::Connection::open(&path).expect("the database");
+        let mut scans = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let n: i64 = db
+                .prepare("SELECT finding, COUNT(*) FROM allegation_facts GROUP BY finding")
+                .expect("the scan")
+                .query_map([], |r| r.get::<_, i64>(1))
+                .expect("rows")
+                .map(|n| n.expect("a count"))
+                .sum();
+            scans.push(t.elapsed());
+            assert_eq!(n as usize, allegations);
+        }
+        scans.sort();
+        println!(
+            "\nNational-scale synthetic caseload: {cases} cases, {allegations} allegations, loaded in {:.1} s ({:.0} cases a second); statistics median of 3:\n",
+            loading.as_secs_f64(),
+            cases as f64 / loading.as_secs_f64()
+        );
+        println!("| step | seconds |");
+        println!("|---|---:|");
+        println!(
+            "| baseline: SQLite's own scan (`SELECT finding, COUNT(*) FROM allegation_facts GROUP BY finding`) | {:.3} |",
+            scans[1].as_secs_f64()
+        );
+        println!(
+            "| every table of `probity stats` (`Desk::statistics`, all forces) | {:.3} |",
+            times[1].as_secs_f64()
+        );
+        println!(
+            "| the same for one force (`--force kent`), once | {:.3} |",
+            one_force.as_secs_f64()
+        );
+    });
 }

@@ -10,6 +10,7 @@ pub mod ccrb;
 pub mod chicago;
 pub mod iopc;
 pub mod mapping;
+pub mod synthetic;
 
 use jiff::Timestamp;
 use probity_app::{AppError, Desk, Stopped};
