@@ -320,3 +320,107 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
     );
     assert!(!file.contains("steps/decide-referral"), "decided once");
 }
+
+#[tokio::test]
+async fn a_person_s_recorded_characteristics_are_kept_as_codes_and_counted() {
+    let app = TestApp::new().await;
+    let assessor = app
+        .user("kent.assessor", StaffRole::Assessor, Some("kent"))
+        .await;
+    let analyst = app
+        .user("kent.analyst", StaffRole::Analyst, Some("kent"))
+        .await;
+    let kent = signed_in(&app, "kent.assessor").await;
+    let token = token_in(&app.page("/cases/new", Some(&kent)).await.text);
+    let logged = app
+        .form(
+            "/cases/new",
+            Some(&kent),
+            &[],
+            &intake(&token, "KE/0004/20", "2020"),
+        )
+        .await;
+    assert_eq!(logged.status, 303, "{}", logged.text);
+    let form = app
+        .page(&format!("{CASE}/steps/add-party"), Some(&kent))
+        .await;
+    assert!(
+        form.text.contains("Equality monitoring") && form.text.contains("value=\"25_34\""),
+        "{}",
+        form.text
+    );
+    // A code that is not one of ours is refused on its field, and nothing is added.
+    let bad = take(
+        &app,
+        &kent,
+        "add-party",
+        &[
+            ("role", "complainant"),
+            ("basis", "directed_at"),
+            ("name", "Sam Example"),
+            ("ethnicity", "martian"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert!(bad.text.contains("Choose an ethnic group from the list"));
+    let added = take(
+        &app,
+        &kent,
+        "add-party",
+        &[
+            ("role", "complainant"),
+            ("basis", "directed_at"),
+            ("name", "Sam Example"),
+            ("ethnicity", "black"),
+            ("sex", "female"),
+            ("age_band", "25_34"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.text);
+    // With a subject and an allegation, the complainant's characteristics are counted: as
+    // codes, beside no name.
+    let path = "/api/v1/cases/KE%2F0004%2F20/commands";
+    let mut version = app
+        .get("/api/v1/cases/KE%2F0004%2F20", &assessor)
+        .await
+        .body["version"]
+        .as_u64()
+        .unwrap();
+    for command in [
+        serde_json::json!({"command": "add_party", "role": {"role": "subject", "kind": "officer", "force": "kent", "service_number": "KE7001"}, "personal_data": {"name": "Alex Officer"}}),
+        serde_json::json!({"command": "add_allegation", "subjects": [2], "category": "A3", "description": "The report was not followed up."}),
+        serde_json::json!({"command": "contact_complainant", "party": 1}),
+        serde_json::json!({"command": "record_matter"}),
+        serde_json::json!({"command": "handle_otherwise_than_by_investigation", "rationale": "An explanation and an apology are proportionate."}),
+    ] {
+        let reply = app
+            .post(
+                path,
+                &assessor,
+                &serde_json::json!({"expected_version": version, "command": command}),
+            )
+            .await;
+        assert!(reply.status.is_success(), "{}", reply.text);
+        version = reply.body["version"].as_u64().unwrap();
+    }
+    let stats = app.get("/api/v1/statistics?source=probity", &analyst).await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let table = stats.body["disproportionality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["party"] == "complainant" && d["characteristic"] == "ethnicity")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", stats.text));
+    assert!(
+        table["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["group"] == "black"),
+        "{table}"
+    );
+    assert!(!stats.text.contains("Sam Example"));
+}

@@ -114,6 +114,8 @@ async fn the_reference_case_is_walked_from_intake_to_publication_by_its_roles() 
     b.fill("#name", "Rowan Ashby").await;
     b.click("#vulnerabilities-victim_of_crime").await;
     b.click("#vulnerabilities-sexual_exploitation").await;
+    b.click("#ethnicity option[value='white']").await;
+    b.click("#sex option[value='female']").await;
     b.send().await;
     // Without the basis of her complaint the rules cannot record her: said on the question.
     b.wait_for_title("Error: Add a person - Probity").await;

@@ -108,6 +108,44 @@ fn party_fields(file: &CaseFile) -> Vec<Field> {
                 .collect(),
         )
         .hint("Select all that apply: they decide how the person is contacted and protected"),
+        Field::select(
+            "ethnicity",
+            "Ethnic group (optional)",
+            vec![
+                choice("", "Not recorded"),
+                choice("asian", "Asian or Asian British"),
+                choice("black", "Black, Black British, Caribbean or African"),
+                choice("mixed", "Mixed or multiple ethnic groups"),
+                choice("white", "White"),
+                choice("other", "Another ethnic group"),
+            ],
+        )
+        .hint("As the person describes it, in the census's five groups. Counted in statistics as a code, never with their name")
+        .group("Equality monitoring"),
+        Field::select(
+            "sex",
+            "Sex (optional)",
+            vec![
+                choice("", "Not recorded"),
+                choice("female", "Female"),
+                choice("male", "Male"),
+                choice("other", "Described another way"),
+            ],
+        ),
+        Field::select(
+            "age_band",
+            "Age at the time (optional)",
+            vec![
+                choice("", "Not recorded"),
+                choice("under_18", "Under 18"),
+                choice("18_24", "18 to 24"),
+                choice("25_34", "25 to 34"),
+                choice("35_44", "35 to 44"),
+                choice("45_54", "45 to 54"),
+                choice("55_64", "55 to 64"),
+                choice("65_and_over", "65 and over"),
+            ],
+        ),
         Field::radios(
             "basis",
             "For a complainant: on what basis do they complain?",
@@ -217,8 +255,37 @@ fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Comma
         },
         probity_app::fresh_salt(),
     );
+    let mut characteristics = probity_domain::imported::Characteristics::default();
+    let mut coded = |field: &str, what: &str| -> Option<String> {
+        let v = a.one(field);
+        (!v.is_empty()).then(|| v.to_string()).filter(|v| {
+            let known = match field {
+                "ethnicity" => {
+                    probity_domain::from_code::<probity_domain::imported::Ethnicity>(v).is_some()
+                }
+                "sex" => probity_domain::from_code::<probity_domain::imported::Sex>(v).is_some(),
+                _ => probity_domain::from_code::<probity_domain::imported::AgeBand>(v).is_some(),
+            };
+            if !known {
+                errors.add(
+                    field,
+                    format!("Choose {what} from the list, or not recorded"),
+                );
+            }
+            known
+        })
+    };
+    if let Some(v) = coded("ethnicity", "an ethnic group") {
+        characteristics.ethnicity = probity_domain::from_code(&v);
+    }
+    if let Some(v) = coded("sex", "a sex") {
+        characteristics.sex = probity_domain::from_code(&v);
+    }
+    if let Some(v) = coded("age_band", "an age") {
+        characteristics.age_band = probity_domain::from_code(&v);
+    }
     Some(Command::AddParty(AddParty {
-        characteristics: Default::default(),
+        characteristics,
         role: role?,
         vulnerabilities,
         personal_data,
