@@ -20,7 +20,6 @@
 //! a penalty not served, unknown) is a sanction.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -90,13 +89,10 @@ pub fn read_dir(dir: &Path) -> Result<Read, DirError> {
             }
         };
         digests.push(format!("{name} {}\n", crate::digest(&bytes)));
-        let mut csv = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_end(&mut csv)
-            .map_err(|error| DirError::NotGzip {
-                file: name.to_string(),
-                error,
-            })?;
+        let csv = crate::gunzip(&bytes).map_err(|error| DirError::NotGzip {
+            file: name.to_string(),
+            error,
+        })?;
         Ok(Some(csv))
     };
     let complaints = open(COMPLAINTS, true)?.expect("required");

@@ -247,6 +247,13 @@ fn each_record<R: std::io::Read>(
     rows
 }
 
+/// A gzip-compressed file's bytes, decompressed.
+fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut out)?;
+    Ok(out)
+}
+
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn digest(bytes: &[u8]) -> String {
     use sha2::Digest;

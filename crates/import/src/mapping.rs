@@ -18,7 +18,6 @@
 //! source category the table does not hold keeps its own words and has none of ours.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::path::Path;
 
 use probity_domain::Reference;
@@ -501,13 +500,10 @@ pub fn read_files(cases: &Path, mapping_text: &str) -> Result<Read, MappingError
         })?;
         digests.push(format!("{name} {}\n", crate::digest(&bytes)));
         if name.ends_with(".gz") {
-            let mut csv = Vec::new();
-            flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_end(&mut csv)
-                .map_err(|error| MappingError::NotGzip {
-                    file: name.clone(),
-                    error,
-                })?;
+            let csv = crate::gunzip(&bytes).map_err(|error| MappingError::NotGzip {
+                file: name.clone(),
+                error,
+            })?;
             return Ok((name, csv));
         }
         Ok((name, bytes))
@@ -751,67 +747,56 @@ pub fn read(
 
     // The allegations' file, joined to the cases by key.
     if let Some(file) = &allegations {
-        let mut csv = crate::reader(file.bytes);
-        let header = Header::of(file.name, &mut csv)?;
-        let case_at = header.at(
+        let key = (
             w.allegations.case.as_deref().expect("checked"),
             "allegations.case",
-        )?;
-        let at = allegation_at(&header)?;
-        let complainants_here = if complainants_apart {
-            None
-        } else {
-            complainant_at(&header)?
-        };
-        let mut bad = Vec::new();
-        lines += crate::each_record(&mut csv, &mut bad, |line, r, bad| {
-            let f = |c: usize| r.get(c).unwrap_or("").trim();
-            let result = (|| {
-                let i = case_of(&index, &header, case_at, f(case_at), cases.name)?;
-                allegation_row(
-                    mapping,
-                    &at,
-                    complainants_here.as_ref(),
-                    &f,
-                    line,
-                    &mut order[i],
+        );
+        lines += joined(
+            file,
+            key,
+            &index,
+            cases.name,
+            &mut order,
+            &mut rejected,
+            |header| {
+                let at = allegation_at(header)?;
+                let complainants_here = if complainants_apart {
+                    None
+                } else {
+                    complainant_at(header)?
+                };
+                Ok(
+                    move |r: &csv::StringRecord, line: u64, case: &mut Gathered| {
+                        let f = |c: usize| r.get(c).unwrap_or("").trim();
+                        allegation_row(mapping, &at, complainants_here.as_ref(), &f, line, case)
+                    },
                 )
-            })();
-            if let Err(reason) = result {
-                bad.push(Rejected {
-                    line,
-                    reason: format!("{}: {reason}", file.name),
-                });
-            }
-        });
-        rejected.append(&mut bad);
+            },
+        )?;
     }
 
     // The complainants' file, joined to the cases by key.
     if let Some(file) = &complainants {
-        let mut csv = crate::reader(file.bytes);
-        let header = Header::of(file.name, &mut csv)?;
         let written = w.complainants.as_ref().expect("a file is named");
-        let case_at = header.at(
+        let key = (
             written.case.as_deref().expect("checked"),
             "complainants.case",
+        );
+        lines += joined(
+            file,
+            key,
+            &index,
+            cases.name,
+            &mut order,
+            &mut rejected,
+            |header| {
+                let at = complainant_at(header)?.expect("a file is named");
+                Ok(move |r: &csv::StringRecord, _: u64, case: &mut Gathered| {
+                    let f = |c: usize| r.get(c).unwrap_or("").trim();
+                    complainant(mapping, &at, &f, true, case).map(|_| ())
+                })
+            },
         )?;
-        let at = complainant_at(&header)?.expect("a file is named");
-        let mut bad = Vec::new();
-        lines += crate::each_record(&mut csv, &mut bad, |line, r, bad| {
-            let f = |c: usize| r.get(c).unwrap_or("").trim();
-            let result = (|| {
-                let i = case_of(&index, &header, case_at, f(case_at), cases.name)?;
-                complainant(mapping, &at, &f, true, &mut order[i]).map(|_| ())
-            })();
-            if let Err(reason) = result {
-                bad.push(Rejected {
-                    line,
-                    reason: format!("{}: {reason}", file.name),
-                });
-            }
-        });
-        rejected.append(&mut bad);
     }
 
     let rows = order
@@ -849,6 +834,47 @@ pub fn read(
         rows,
         rejected,
     })
+}
+
+/// Reads a file joined to the cases by the case's key (its column, and the mapping's key that
+/// names it): each row handed to what `prepare` makes of the header, with its case; a row whose
+/// case is not there, or that the handler refuses, is rejected with its line, named by its file.
+/// The rows read.
+fn joined<H>(
+    file: &File<'_>,
+    (column, key): (&str, &str),
+    index: &HashMap<String, usize>,
+    cases: &str,
+    order: &mut [Gathered],
+    rejected: &mut Vec<Rejected>,
+    prepare: impl FnOnce(&Header) -> Result<H, MappingError>,
+) -> Result<usize, MappingError>
+where
+    H: FnMut(&csv::StringRecord, u64, &mut Gathered) -> Result<(), String>,
+{
+    let mut csv = crate::reader(file.bytes);
+    let header = Header::of(file.name, &mut csv)?;
+    let case_at = header.at(column, key)?;
+    let mut handle = prepare(&header)?;
+    let mut bad = Vec::new();
+    let lines = crate::each_record(&mut csv, &mut bad, |line, r, bad| {
+        let result = case_of(
+            index,
+            &header,
+            case_at,
+            r.get(case_at).unwrap_or("").trim(),
+            cases,
+        )
+        .and_then(|i| handle(r, line, &mut order[i]));
+        if let Err(reason) = result {
+            bad.push(Rejected {
+                line,
+                reason: format!("{}: {reason}", file.name),
+            });
+        }
+    });
+    rejected.append(&mut bad);
+    Ok(lines)
 }
 
 fn reference(mapping: &Mapping, column: &str, key: &str) -> Result<Reference, String> {

@@ -14,50 +14,16 @@ use probity_domain::imported::{
     ImportedSubject, Sex, SourceDate,
 };
 
+use probity_domain::scenario::Rng;
+
 use crate::{Read, Row};
 
 pub const SOURCE: &str = "synthetic";
 /// Officers in each force's pool.
-const POOL: u64 = 3_000;
-
-/// SplitMix64: small, fast and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// One of `choices` by weight.
-    fn pick<T: Copy>(&mut self, choices: &[(T, u32)]) -> T {
-        let total: u32 = choices.iter().map(|(_, w)| w).sum();
-        let mut at = self.below(u64::from(total)) as u32;
-        for (c, w) in choices {
-            if at < *w {
-                return *c;
-            }
-            at -= w;
-        }
-        choices[choices.len() - 1].0
-    }
-}
+const POOL: f64 = 3_000.0;
 
 fn traits(rng: &mut Rng) -> Characteristics {
-    let ethnicity = rng.pick(&[
+    let ethnicity = rng.weighted(&[
         (Some(Ethnicity::White), 78),
         (Some(Ethnicity::Asian), 9),
         (Some(Ethnicity::Black), 5),
@@ -68,7 +34,7 @@ fn traits(rng: &mut Rng) -> Characteristics {
     Characteristics {
         ethnicity,
         source_ethnicity: None,
-        sex: rng.pick(&[(Some(Sex::Male), 55), (Some(Sex::Female), 43), (None, 2)]),
+        sex: rng.weighted(&[(Some(Sex::Male), 55), (Some(Sex::Female), 43), (None, 2)]),
         age_band: AgeBand::of(18 + rng.below(55) as i64),
     }
 }
@@ -85,7 +51,7 @@ pub fn read(seed: u64, first: u64, count: u64) -> Read {
     let rows = (first..first + count)
         .map(|n| {
             let mut rng = Rng(seed ^ n.wrapping_mul(0xD6E8_FEB8_6659_FD93));
-            let force = forces[rng.below(forces.len() as u64) as usize];
+            let force = forces[rng.below(forces.len())];
             let received = start
                 .checked_add(jiff::Span::new().days(rng.below(3_650) as i64))
                 .expect("within ten years");
@@ -97,16 +63,12 @@ pub fn read(seed: u64, first: u64, count: u64) -> Read {
                         .expect("a day"),
                 )
             });
-            let allegations = rng.pick(&[(1u32, 55), (2, 25), (3, 13), (4, 7)]);
+            let allegations = rng.weighted(&[(1u32, 55), (2, 25), (3, 13), (4, 7)]);
             let officers = 1 + u32::from(allegations > 1 && rng.below(3) == 0);
             // A skewed draw: a few officers of each force gather many allegations.
             let subjects: Vec<ImportedSubject> = (0..officers)
                 .map(|_| ImportedSubject {
-                    key: format!(
-                        "{}-{}",
-                        force.code(),
-                        (rng.unit().powi(3) * POOL as f64) as u64
-                    ),
+                    key: format!("{}-{}", force.code(), (rng.unit().powi(3) * POOL) as u64),
                     rank: None,
                     characteristics: traits(&mut rng),
                 })
@@ -123,16 +85,19 @@ pub fn read(seed: u64, first: u64, count: u64) -> Read {
                     let finding = if closed.is_none() {
                         Disposition::Pending
                     } else if investigated {
-                        rng.pick(&[
+                        rng.weighted(&[
                             (Disposition::Substantiated, 15),
                             (Disposition::NotSubstantiated, 60),
                             (Disposition::Exonerated, 10),
                             (Disposition::Unfounded, 15),
                         ])
                     } else {
-                        rng.pick(&[(Disposition::NoFinding, 70), (Disposition::NotRecorded, 30)])
+                        rng.weighted(&[
+                            (Disposition::NoFinding, 70),
+                            (Disposition::NotRecorded, 30),
+                        ])
                     };
-                    let category = categories[rng.below(categories.len() as u64) as usize];
+                    let category = categories[rng.below(categories.len())];
                     ImportedAllegation {
                         line: n,
                         subject: Some(i % subjects.len() as u32),

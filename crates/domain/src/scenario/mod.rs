@@ -7,7 +7,7 @@ mod reference;
 mod synthetic;
 
 pub use reference::{REFERENCE_CASE, REFERENCE_TITLE, reference_case};
-pub use synthetic::{Depth, synthetic_case};
+pub use synthetic::{Depth, Rng, synthetic_case};
 
 use jiff::Timestamp;
 use jiff::civil::Date;

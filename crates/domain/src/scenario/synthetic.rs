@@ -68,22 +68,44 @@ const COMMON: [&str; 16] = [
 ];
 const SERIOUS: [&str; 5] = ["G2", "G3", "J1", "G1", "G5"];
 
-/// A small deterministic generator (SplitMix64), so demo data is the same on every machine.
-struct Rng(u64);
+/// A small deterministic generator (SplitMix64), so demo data is the same on every machine;
+/// the synthetic national caseload (`probity import synthetic`) draws from it too.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// One of `choices` by weight.
+    pub fn weighted<T: Copy>(&mut self, choices: &[(T, u32)]) -> T {
+        let total: u32 = choices.iter().map(|(_, w)| w).sum();
+        let mut at = self.below(total as usize) as u32;
+        for (c, w) in choices {
+            if at < *w {
+                return *c;
+            }
+            at -= w;
+        }
+        choices[choices.len() - 1].0
     }
 }
 

@@ -31,6 +31,22 @@ async fn post(
     app.form(path, Some(cookie), &[], &fields).await
 }
 
+/// Signs the Kent assessor in and logs the case the tests take steps on: their session.
+async fn log_the_case(app: &TestApp) -> String {
+    let kent = signed_in(app, "kent.assessor").await;
+    let token = token_in(&app.page("/cases/new", Some(&kent)).await.text);
+    let logged = app
+        .form(
+            "/cases/new",
+            Some(&kent),
+            &[],
+            &intake(&token, "KE/0004/20", "2020"),
+        )
+        .await;
+    assert_eq!(logged.status, 303, "{}", logged.text);
+    kent
+}
+
 /// Opens the step's form and sends it with `given`.
 async fn take(app: &TestApp, cookie: &str, step: &str, given: &[(&str, &str)]) -> crate::Reply {
     let path = format!("{CASE}/steps/{step}");
@@ -50,17 +66,7 @@ async fn each_step_is_offered_to_whom_the_rules_allow_refusals_sit_on_their_fiel
         .await;
     app.user("kent.analyst", StaffRole::Analyst, Some("kent"))
         .await;
-    let kent = signed_in(&app, "kent.assessor").await;
-    let token = token_in(&app.page("/cases/new", Some(&kent)).await.text);
-    let logged = app
-        .form(
-            "/cases/new",
-            Some(&kent),
-            &[],
-            &intake(&token, "KE/0004/20", "2020"),
-        )
-        .await;
-    assert_eq!(logged.status, 303, "{}", logged.text);
+    let kent = log_the_case(&app).await;
     let record = app
         .page(
             &format!("{CASE}/record?check=true&serious_assault=true"),
@@ -330,17 +336,7 @@ async fn a_person_s_recorded_characteristics_are_kept_as_codes_and_counted() {
     let analyst = app
         .user("kent.analyst", StaffRole::Analyst, Some("kent"))
         .await;
-    let kent = signed_in(&app, "kent.assessor").await;
-    let token = token_in(&app.page("/cases/new", Some(&kent)).await.text);
-    let logged = app
-        .form(
-            "/cases/new",
-            Some(&kent),
-            &[],
-            &intake(&token, "KE/0004/20", "2020"),
-        )
-        .await;
-    assert_eq!(logged.status, 303, "{}", logged.text);
+    let kent = log_the_case(&app).await;
     let form = app
         .page(&format!("{CASE}/steps/add-party"), Some(&kent))
         .await;
