@@ -680,7 +680,8 @@ pub fn read(
     } else {
         None
     };
-    let complainants_here = if complainants_apart {
+    // Complainants on the allegation's row: this file's rows, when they are the allegations.
+    let complainants_here = if complainants_apart || here.is_none() {
         None
     } else {
         complainant_at(&header)?
@@ -1372,6 +1373,33 @@ sex = "complainant sex"
         assert_eq!(two.allegations[0].complainant, None, "whose is not known");
         assert_eq!(two.subjects.len(), 2);
         assert_eq!(read.lines, 3 + 4 + 4);
+    }
+
+    #[test]
+    fn complainants_on_the_rows_of_an_allegations_file_are_read_there() {
+        let mapping = Mapping::parse(&ONE_FILE.replace(
+            "[allegations]\n",
+            "[allegations]\nfile = \"allegations.csv\"\ncase = \"ref\"\n",
+        ))
+        .unwrap();
+        let read = read(
+            &mapping,
+            "d",
+            File {
+                name: "cases.csv",
+                bytes: b"case no,logged,closed,district\n1,01/02/2019,,\n",
+            },
+            Some(File {
+                name: "allegations.csv",
+                bytes: b"ref,officer,rank,officer race,officer age,type,detail,outcome,discipline,complainant race,complainant sex\n1,7,,,,Force,,Proven,,B,F\n",
+            }),
+            None,
+        )
+        .unwrap();
+        assert!(read.rejected.is_empty(), "{:?}", read.rejected);
+        let case = record(&read.rows[0]);
+        assert_eq!(case.complainants[0].ethnicity, Some(Ethnicity::Black));
+        assert_eq!(case.allegations[0].complainant, Some(0));
     }
 
     #[test]
