@@ -35,7 +35,16 @@ pub struct Drawn {
     rows: Vec<(String, String)>,
 }
 
-/// A row of the disproportionality table, in words.
+/// A disproportionality table: one party's characteristic at one stage.
+pub struct RateTable {
+    id: String,
+    caption: String,
+    base: &'static str,
+    reached: &'static str,
+    rows: Vec<RateRow>,
+}
+
+/// A row of a disproportionality table, in words.
 pub struct RateRow {
     group: String,
     base: String,
@@ -53,8 +62,7 @@ struct StatisticsPage {
     texts: Vec<(&'static str, &'static str, &'static str, String)>,
     headline: Vec<(&'static str, String)>,
     charts: Vec<Drawn>,
-    reference_group: String,
-    rates: Vec<RateRow>,
+    tables: Vec<RateTable>,
     suppressed_below: u64,
     shown: bool,
 }
@@ -139,8 +147,7 @@ pub async fn statistics(
         ],
         headline: Vec::new(),
         charts: Vec::new(),
-        reference_group: String::new(),
-        rates: Vec::new(),
+        tables: Vec::new(),
         suppressed_below: probity_domain::statistics::SUPPRESS_BELOW,
         shown: false,
     };
@@ -250,26 +257,51 @@ pub async fn statistics(
             rows,
         });
     }
-    if let Some(d) = stats.disproportionality_of("complainant", "ethnicity", "substantiated") {
-        let n = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"));
-        page.reference_group = words(&d.reference_group);
-        page.rates = d
-            .groups
-            .iter()
-            .map(|g| RateRow {
-                group: words(&g.group),
-                base: count(g.base),
-                reached: count(g.reached),
-                rate: g
-                    .rate
-                    .map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0)),
-                rri: n(g.rri),
-                interval: match (g.ci_low, g.ci_high) {
-                    (Some(l), Some(h)) => format!("{l:.2} to {h:.2}"),
-                    _ => "-".to_string(),
-                },
-            })
-            .collect();
-    }
+    let n = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"));
+    page.tables = stats
+        .disproportionality
+        .iter()
+        .map(|d| {
+            // What each stage counts from, and what reaching it is.
+            let (base, reached) = match d.stage {
+                "investigated" => ("Recorded", "Investigated"),
+                "substantiated" => ("Investigated", "Substantiated"),
+                _ => ("Substantiated", "Sanctioned"),
+            };
+            RateTable {
+                id: format!("{}-{}-{}", d.party, d.characteristic, d.stage),
+                caption: format!(
+                    "{}s by {}: {}, against the {} group",
+                    if d.party == "complainant" {
+                        "Complainant"
+                    } else {
+                        "Subject"
+                    },
+                    words(d.characteristic),
+                    reached.to_lowercase(),
+                    words(&d.reference_group)
+                ),
+                base,
+                reached,
+                rows: d
+                    .groups
+                    .iter()
+                    .map(|g| RateRow {
+                        group: words(&g.group),
+                        base: count(g.base),
+                        reached: count(g.reached),
+                        rate: g
+                            .rate
+                            .map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0)),
+                        rri: n(g.rri),
+                        interval: match (g.ci_low, g.ci_high) {
+                            (Some(l), Some(h)) => format!("{l:.2} to {h:.2}"),
+                            _ => "-".to_string(),
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
     Ok(html(StatusCode::OK, page.render()))
 }

@@ -1237,6 +1237,23 @@ async fn an_analyst_counts_on_the_statistics_page_with_its_charts_and_no_one_els
         )),
         "{t}"
     );
+    // A table for every stage and characteristic the figures hold.
+    let tables = api["disproportionality"].as_array().unwrap();
+    assert!(!tables.is_empty());
+    for d in tables {
+        let id = format!(
+            "{}-{}-{}",
+            d["party"].as_str().unwrap(),
+            d["characteristic"].as_str().unwrap(),
+            d["stage"].as_str().unwrap()
+        );
+        assert!(
+            t.contains(&format!(
+                "<caption class=\"govuk-table__caption govuk-table__caption--s\" id=\"{id}\">"
+            )),
+            "{id}"
+        );
+    }
     // The demo's finalised cases, in days and in working days.
     assert!(
         t.contains("working days, over")
