@@ -28,7 +28,8 @@ pub struct StatisticsParams {
     source: Option<String>,
 }
 
-fn day(name: &str, value: Option<String>) -> Result<Option<jiff::civil::Date>, Problem> {
+/// A day parameter; the page takes the same check (`ui/statistics.rs`).
+pub(crate) fn day(name: &str, value: Option<String>) -> Result<Option<jiff::civil::Date>, Problem> {
     value
         .map(|v| {
             v.trim().parse().map_err(|_| {
@@ -38,7 +39,8 @@ fn day(name: &str, value: Option<String>) -> Result<Option<jiff::civil::Date>, P
         .transpose()
 }
 
-fn code(name: &str, value: Option<String>) -> Result<Option<String>, Problem> {
+/// A code parameter (a body or a source), as the API and the page take it.
+pub(crate) fn code(name: &str, value: Option<String>) -> Result<Option<String>, Problem> {
     value
         .map(|v| {
             let ok = (1..=40).contains(&v.len())

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, PageUser, Section, html};
 use super::form::Errors;
+use crate::api::statistics as api;
 use crate::error::PageProblem;
 
 #[derive(Deserialize, Default)]
@@ -75,47 +76,36 @@ fn words(code: &str) -> String {
     code.replace('_', " ")
 }
 
+/// A filter as the API checks it, its problem on its field; empty is not given.
+fn checked<T>(
+    errors: &mut Errors,
+    name: &str,
+    value: &str,
+    parse: fn(&str, Option<String>) -> Result<Option<T>, crate::error::Problem>,
+) -> Option<T> {
+    let v = value.trim();
+    parse(name, (!v.is_empty()).then(|| v.to_string()))
+        .map_err(|p| errors.add(name, p.detail))
+        .ok()
+        .flatten()
+}
+
 /// `GET /statistics`
 pub async fn statistics(
     user: PageUser,
     Query(form): Query<StatisticsForm>,
 ) -> Result<Response, PageProblem> {
+    // The API's checks of each filter; a problem shown on its field.
     let mut errors = Errors::default();
-    let mut day = |name: &str, value: &str| -> Option<jiff::civil::Date> {
-        let v = value.trim();
-        if v.is_empty() {
-            return None;
-        }
-        match v.parse() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.add(name, "Enter a day like 2020-01-31");
-                None
-            }
-        }
-    };
-    let from = day("from", &form.from);
-    let to = day("to", &form.to);
+    let from = checked(&mut errors, "from", &form.from, api::day);
+    let to = checked(&mut errors, "to", &form.to, api::day);
+    let body = checked(&mut errors, "body", &form.body, api::code);
+    let source = checked(&mut errors, "source", &form.source, api::code);
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
         errors.add("to", "The last day must be on or after the first");
     }
-    let mut code = |name: &str, value: &str| -> Option<String> {
-        let v = value.trim();
-        if v.is_empty() {
-            return None;
-        }
-        let ok = v.len() <= 40
-            && v.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !ok {
-            errors.add(name, "Enter a code of lower-case letters, digits and '-'");
-        }
-        ok.then(|| v.to_string())
-    };
-    let body = code("body", &form.body);
-    let source = code("source", &form.source);
     let mut page = StatisticsPage {
         chrome: user.chrome(Section::Statistics),
         errors: Errors::default(),

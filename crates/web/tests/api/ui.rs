@@ -1303,7 +1303,12 @@ async fn an_analyst_counts_on_the_statistics_page_with_its_charts_and_no_one_els
         bad.text
             .contains("<title>Error: Statistics - Probity</title>")
     );
-    assert!(bad.text.contains("Enter a day like 2020-01-31"));
+    assert!(
+        bad.text
+            .contains("from must be a date like 2020-01-31, not &#39;yesterday&#39;"),
+        "{}",
+        bad.text
+    );
     let investigator = signed_in(&app, "the.investigator").await;
     assert_eq!(
         app.page("/statistics", Some(&investigator)).await.status,

@@ -255,35 +255,20 @@ fn party_command(a: &Answers, _: &CaseFile, errors: &mut Errors) -> Option<Comma
         },
         probity_app::fresh_salt(),
     );
-    let mut characteristics = probity_domain::imported::Characteristics::default();
-    let mut coded = |field: &str, what: &str| -> Option<String> {
-        let v = a.one(field);
-        (!v.is_empty()).then(|| v.to_string()).filter(|v| {
-            let known = match field {
-                "ethnicity" => {
-                    probity_domain::from_code::<probity_domain::imported::Ethnicity>(v).is_some()
-                }
-                "sex" => probity_domain::from_code::<probity_domain::imported::Sex>(v).is_some(),
-                _ => probity_domain::from_code::<probity_domain::imported::AgeBand>(v).is_some(),
-            };
-            if !known {
-                errors.add(
-                    field,
-                    format!("Choose {what} from the list, or not recorded"),
-                );
-            }
-            known
-        })
+    let characteristics = probity_domain::imported::Characteristics {
+        ethnicity: a.optional_code(
+            "ethnicity",
+            "Choose an ethnic group from the list, or not recorded",
+            errors,
+        ),
+        source_ethnicity: None,
+        sex: a.optional_code("sex", "Choose a sex from the list, or not recorded", errors),
+        age_band: a.optional_code(
+            "age_band",
+            "Choose an age from the list, or not recorded",
+            errors,
+        ),
     };
-    if let Some(v) = coded("ethnicity", "an ethnic group") {
-        characteristics.ethnicity = probity_domain::from_code(&v);
-    }
-    if let Some(v) = coded("sex", "a sex") {
-        characteristics.sex = probity_domain::from_code(&v);
-    }
-    if let Some(v) = coded("age_band", "an age") {
-        characteristics.age_band = probity_domain::from_code(&v);
-    }
     Some(Command::AddParty(AddParty {
         characteristics,
         role: role?,

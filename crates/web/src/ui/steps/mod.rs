@@ -285,6 +285,21 @@ impl Answers {
         v
     }
 
+    /// As [`Answers::code`] for a question that may be left unanswered: None without an error
+    /// when it is, an error only for a value that is not one of the codes.
+    pub fn optional_code<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+        unknown: &str,
+        errors: &mut Errors,
+    ) -> Option<T> {
+        if self.one(name).is_empty() {
+            None
+        } else {
+            self.code(name, unknown, errors)
+        }
+    }
+
     /// A day typed in three boxes.
     pub fn date(
         &self,
